@@ -1,0 +1,124 @@
+// Runs everywhere (background, panel, CLI, tests). The data model shared by every part of the
+// product: what one captured bus entry looks like, what a session is, what the checker reports.
+// The session file format (SPEC.md §4) is these types serialised as JSON; see session.ts.
+
+/** A JSON value. Everything captured from the page is reduced to this by snapshot.ts. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+export type JsonObject = { [key: string]: Json }
+
+/** Fields every entry has. `seq` increases in capture order across the whole session. */
+interface EntryBase {
+  seq: number
+  /** Envelope time in ms since the epoch (the bus's `time`, or the hook's clock for commands). */
+  time: number
+  /** One id per document (page load) and frame; entries of one page load share it. */
+  pageLoadId?: string
+  /** URL of the frame the entry came from. */
+  frameUrl?: string
+  /** Unknown extra fields are kept on a round trip (forward compatibility). */
+  [extra: string]: unknown
+}
+
+/** A bus event as a subscriber received it: `{ time, publisher, event, data }`. */
+export interface BusEventEntry extends EntryBase {
+  kind: 'event'
+  publisher: string
+  /** Full name, e.g. "Callback.opened". */
+  event: string
+  data: Json
+}
+
+/** A command the page ran through the bus, e.g. `Callback.open` with its options. */
+export interface CommandEntry extends EntryBase {
+  kind: 'command'
+  /** Full name, e.g. "Callback.open". */
+  command: string
+  data: Json
+}
+
+/**
+ * Something the tool itself observed (our extension of SPEC.md §4, documented in the README):
+ * - `page-load`: a new document started (navigation or reload); data `{ url }`
+ * - `bus`: the hook found a bus; data `{ via: 'CXBus' | 'widgets' | 'cxwidget', widgetsVersion? }`
+ * - `dropped`: a bounded buffer overflowed; data `{ count }` events were lost before this point
+ */
+export interface MarkerEntry extends EntryBase {
+  kind: 'marker'
+  marker: 'page-load' | 'bus' | 'dropped'
+  data: Json
+}
+
+export type SessionEntry = BusEventEntry | CommandEntry | MarkerEntry
+
+export const SESSION_FORMAT = 'cxbus-devtools/session'
+export const SESSION_VERSION = 1
+
+export interface SessionSource {
+  url?: string
+  widgetsVersion?: string
+  userAgent?: string
+  [extra: string]: unknown
+}
+
+/** The session file of SPEC.md §4. */
+export interface Session {
+  format: typeof SESSION_FORMAT
+  version: number
+  source?: SessionSource
+  events: SessionEntry[]
+  [extra: string]: unknown
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checker output
+
+export type Severity = 'error' | 'warning' | 'info'
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info']
+
+/** One problem (or note) the checker found. Rule ids are those of RULES.md and never change. */
+export interface Finding {
+  rule: string
+  severity: Severity
+  /** `seq` of every event involved, the one the finding is about last. */
+  seq: number[]
+  /** Id of the interaction (see Interaction.id), or null when the event belongs to none. */
+  interaction: string | null
+  message: string
+  expected?: Json
+  actual?: Json
+}
+
+/** How an event's `elapsed` relates to the two definitions of SPEC.md §3. */
+export type ElapsedDefinition = 'documented' | 'shipped' | 'both' | 'absolute' | 'neither' | 'not-applicable'
+
+/** One pass through a plugin's lifecycle: from its first lifecycle event to `closed`. */
+export interface Interaction {
+  /** Unique in the session, stable while events are appended, e.g. "Callback#2" or "Callback#2@p3". */
+  id: string
+  plugin: string
+  /** 1-based number of this interaction of this plugin within its page load. */
+  index: number
+  pageLoadId?: string
+  /** The lifecycle events of this interaction in capture order. */
+  events: { seq: number; event: string; time: number }[]
+  /** True once `closed` was seen. */
+  closed: boolean
+}
+
+export interface CheckOptions {
+  /** Per-rule severity override; 'off' disables the rule. */
+  severities?: Record<string, Severity | 'off'>
+  /** ms allowed for values computed from "now" (default 250). */
+  dispatchToleranceMs?: number
+  /** ms allowed for values computed from two recorded timestamps (default 1). */
+  exactToleranceMs?: number
+  /** ms an event's own timestamp may differ from the envelope time (default 5000). */
+  clockToleranceMs?: number
+}
+
+export interface Report {
+  interactions: Interaction[]
+  findings: Finding[]
+  /** For each lifecycle event (by seq): its interaction id and which elapsed definition it follows. */
+  events: Record<number, { interaction: string | null; elapsed: ElapsedDefinition }>
+}
