@@ -119,6 +119,10 @@ export interface CheckOptions {
 export interface Report {
   interactions: Interaction[]
   findings: Finding[]
-  /** For each lifecycle event (by seq): its interaction id and which elapsed definition it follows. */
+  /**
+   * For each lifecycle event (by seq): its interaction id and which elapsed definition it follows.
+   * check() fills it as a sparse array indexed by seq (cheap at 100 000 events): read it with
+   * `events[seq]` or Object.entries(); JSON.stringify of it writes null for the holes.
+   */
   events: Record<number, { interaction: string | null; elapsed: ElapsedDefinition }>
 }

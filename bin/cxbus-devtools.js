@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Node. The `cxbus-devtools` executable (package.json "bin"): runs the built CLI in dist/cli/main.js.
+import { existsSync } from 'node:fs'
+
+const built = new URL('../dist/cli/main.js', import.meta.url)
+if (!existsSync(built)) {
+  process.stderr.write('cxbus-devtools: the CLI is not built; run npm run build first\n')
+  process.exit(2)
+}
+const { main } = await import(built.href)
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+})

@@ -1,0 +1,179 @@
+// Node. The `cxbus-devtools` command line: `cxbus-devtools check [--json] [--min-severity LEVEL]
+// [--config FILE] FILE...` checks session files with the same core as the panel and prints, per file
+// and interaction, a one-line lifecycle and the findings (or JSON). Exit codes: 0 no error finding,
+// 1 at least one error finding, 2 usage error or a file that cannot be read or is invalid.
+// main(argv, io) never exits the process itself, so tests call it directly.
+import { readFile as fsReadFile, stat } from 'node:fs/promises'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { check } from '../src/core/check.ts'
+import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
+import type { CheckOptions, Finding, Interaction, Report, Severity } from '../src/core/model.ts'
+import { SEVERITIES } from '../src/core/model.ts'
+import { MAX_SESSION_BYTES, parseSession } from '../src/core/session.ts'
+
+export interface CliIO {
+  stdout(text: string): void
+  stderr(text: string): void
+  /** Reads a file as UTF-8; defaults to the file system with a size check before reading. */
+  readFile?(path: string): Promise<string>
+}
+
+export const EXIT_OK = 0
+export const EXIT_FINDINGS = 1
+export const EXIT_INVALID = 2
+
+const USAGE = `usage: cxbus-devtools check [--json] [--min-severity error|warning|info] [--config FILE] FILE...
+
+Checks captured session files (*.session.json) against the Callback/SendMessage interaction lifecycle.
+  --json                 print {"files":[{"file","interactions","findings":[...]}]} instead of text
+  --min-severity LEVEL   print only findings at least this severe (default info); exit code unaffected
+  --config FILE          JSON CheckOptions: {"severities":{"rule/id":"error|warning|info|off"},
+                         "dispatchToleranceMs":250,"exactToleranceMs":1,"clockToleranceMs":5000}
+exit codes: 0 no error finding, 1 an error finding, 2 a file cannot be read or is invalid (or bad usage)
+`
+
+async function defaultReadFile(path: string): Promise<string> {
+  // Check the size first: a huge file fails with a clear message instead of exhausting memory.
+  const info = await stat(path)
+  if (!info.isFile()) throw new Error('not a file')
+  if (info.size > MAX_SESSION_BYTES) {
+    throw new Error(`file too large: ${(info.size / 2 ** 20).toFixed(1)} MB, the limit is ${MAX_SESSION_BYTES / 2 ** 20} MB`)
+  }
+  return fsReadFile(path, 'utf8')
+}
+
+interface FileResult {
+  file: string
+  report: Report
+}
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const readFile = io.readFile ?? defaultReadFile
+  const [command, ...rest] = argv
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(USAGE)
+    return EXIT_OK
+  }
+  if (command !== 'check') {
+    io.stderr(`cxbus-devtools: ${command === undefined ? 'missing command' : `unknown command "${command}"`}\n${USAGE}`)
+    return EXIT_INVALID
+  }
+  let args: { values: { json?: boolean; 'min-severity'?: string; config?: string; help?: boolean }; positionals: string[] }
+  try {
+    args = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        'min-severity': { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (err) {
+    io.stderr(`cxbus-devtools: ${(err as Error).message}\n${USAGE}`)
+    return EXIT_INVALID
+  }
+  if (args.values.help) {
+    io.stdout(USAGE)
+    return EXIT_OK
+  }
+  const minSeverity = (args.values['min-severity'] ?? 'info') as Severity
+  if (!SEVERITIES.includes(minSeverity)) {
+    io.stderr(`cxbus-devtools: --min-severity must be error, warning or info, got "${minSeverity}"\n`)
+    return EXIT_INVALID
+  }
+  if (args.positionals.length === 0) {
+    io.stderr(`cxbus-devtools: no session file given\n${USAGE}`)
+    return EXIT_INVALID
+  }
+
+  let options: CheckOptions = {}
+  if (args.values.config !== undefined) {
+    try {
+      options = validateCheckOptions(JSON.parse(await readFile(args.values.config)))
+    } catch (err) {
+      io.stderr(`cxbus-devtools: config ${args.values.config}: ${(err as Error).message}\n`)
+      return EXIT_INVALID
+    }
+  }
+
+  const results: FileResult[] = []
+  let invalid = false
+  for (const file of args.positionals) {
+    try {
+      results.push({ file, report: check(parseSession(await readFile(file)), options) })
+    } catch (err) {
+      invalid = true
+      const e = err as NodeJS.ErrnoException
+      const reason = e.code === 'ENOENT' ? 'no such file' : e.message
+      io.stderr(`cxbus-devtools: ${file}: ${reason}\n`)
+    }
+  }
+
+  const rank = SEVERITIES.indexOf(minSeverity)
+  const shown = (f: Finding): boolean => SEVERITIES.indexOf(f.severity) <= rank
+  if (args.values.json) io.stdout(JSON.stringify({ files: results.map((r) => jsonFile(r, shown)) }, null, 2) + '\n')
+  else for (const r of results) io.stdout(humanFile(r, shown))
+
+  if (invalid) return EXIT_INVALID
+  return results.some((r) => r.report.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK
+}
+
+function jsonFile({ file, report }: FileResult, shown: (f: Finding) => boolean) {
+  return {
+    file,
+    interactions: report.interactions,
+    findings: report.findings.filter(shown).map((f) => ({
+      rule: f.rule, severity: f.severity, seq: f.seq, interaction: f.interaction, message: f.message,
+      expected: f.expected ?? null, actual: f.actual ?? null,
+    })),
+  }
+}
+
+/** `1.2 s` / `845 ms`: the precision a human reads a lifecycle with. */
+export function formatDuration(ms: number): string {
+  return Math.abs(ms) < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
+}
+
+/** `opened +0 ms -> started +2.1 s -> ...`, times relative to the interaction's first event. */
+export function lifecycleLine(ia: Interaction): string {
+  const t0 = ia.events[0]?.time ?? 0
+  const steps = ia.events.map((e) => `${e.event.slice(e.event.indexOf('.') + 1)} +${formatDuration(e.time - t0)}`)
+  return steps.join(' -> ') + (ia.closed ? '' : ' -> (not closed)')
+}
+
+function humanFile({ file, report }: FileResult, shown: (f: Finding) => boolean): string {
+  const lines: string[] = [file]
+  const findings = report.findings.filter(shown)
+  const byInteraction = new Map<string | null, Finding[]>()
+  for (const f of findings) {
+    const list = byInteraction.get(f.interaction)
+    if (list) list.push(f)
+    else byInteraction.set(f.interaction, [f])
+  }
+  if (report.interactions.length === 0) lines.push('  no Callback or SendMessage interaction')
+  for (const ia of report.interactions) {
+    lines.push(`  ${ia.id}  ${lifecycleLine(ia)}`)
+    for (const f of byInteraction.get(ia.id) ?? []) lines.push(findingLine(f))
+  }
+  for (const f of byInteraction.get(null) ?? []) lines.push(findingLine(f))
+  const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`
+  lines.push(`  ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('info'), 'info')}`, '')
+  return lines.join('\n') + '\n'
+}
+
+function findingLine(f: Finding): string {
+  const detail = f.expected !== undefined || f.actual !== undefined ? `  (expected ${JSON.stringify(f.expected ?? null)}, actual ${JSON.stringify(f.actual ?? null)})` : ''
+  return `    ${f.severity.padEnd(7)} ${f.rule.padEnd(26)} seq ${f.seq.join(',')}  ${f.message}${detail}`
+}
+
+// Run when executed directly (tsx cli/main.ts, node dist/cli/main.js); not when imported by bin/ or tests.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+  })
+}

@@ -1,0 +1,220 @@
+// Runs everywhere (panel, background badge, CLI, tests). The lifecycle checker: one incremental
+// implementation (createChecker: push one entry, get the findings that became definite) and the batch
+// check() built on it, so both give the same findings on every prefix of a capture.
+// Per entry: profile lookup -> segmentation -> order rules -> metadata rules -> elapsed -> record.
+// End-of-capture findings (order/unclosed) are made by report()/counts() from the open interactions,
+// without changing state, so a report can be taken after any push.
+import type { BusEventEntry, CheckOptions, ElapsedDefinition, Finding, Interaction, Report, Session, SessionEntry, Severity } from './model.ts'
+import { Emitter, type StepContext } from './lifecycle/context.ts'
+import { resolveOptions } from './lifecycle/options.ts'
+import { compileProfile, PROFILES, type CompiledProfile, type PluginProfile } from './lifecycle/profiles.ts'
+import { checkElapsed } from './lifecycle/rules/elapsed.ts'
+import { checkFlagsAndForm, checkShape, checkTimestamps } from './lifecycle/rules/metadata.ts'
+import { checkOrder } from './lifecycle/rules/order.ts'
+import { Segmenter, eventInfo, type InteractionState } from './lifecycle/segment.ts'
+
+export interface IncrementalChecker {
+  /** Checks one entry (in seq order); returns the findings that became definite with it. */
+  push(entry: SessionEntry): Finding[]
+  /** Equals check(all pushed entries), including end-of-capture findings. Copies: O(size). */
+  report(): Report
+  /** Finding counts by severity of report(), in O(open interactions): cheap enough for a badge. */
+  counts(): Record<Severity, number>
+  reset(): void
+}
+
+export interface CheckerConfig extends CheckOptions {
+  /** Plugin profiles to check (default: Callback and SendMessage). */
+  profiles?: readonly PluginProfile[]
+}
+
+export function check(input: Session | SessionEntry[], options?: CheckerConfig): Report {
+  const entries = Array.isArray(input) ? input : input.events
+  const checker = createCheckerImpl(options, entries.at(-1)?.seq)
+  for (const entry of entries) checker.push(entry)
+  // The checker is discarded: hand its state over instead of copying it (same content as report()).
+  return checker.build(false)
+}
+
+/** Findings in a report: by the last seq involved, then rule id (stable for ties). */
+export function compareFindings(a: Finding, b: Finding): number {
+  const d = (a.seq[a.seq.length - 1] ?? 0) - (b.seq[b.seq.length - 1] ?? 0)
+  return d !== 0 ? d : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0
+}
+
+export function createChecker(options: CheckerConfig = {}): IncrementalChecker {
+  const impl = createCheckerImpl(options)
+  return { push: impl.push, report: () => impl.build(true), counts: impl.counts, reset: impl.reset }
+}
+
+/** The one implementation. `lastSeq`, when known (batch), presizes Report.events. */
+function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Omit<IncrementalChecker, 'report'> & { build(copy: boolean): Report } {
+  const opts = resolveOptions(options)
+  /** Per publisher: its compiled profile and the reused array of an event's metadata values. */
+  const compiled = new Map<string, Compiled>()
+  for (const p of options.profiles ?? PROFILES) {
+    const cp = compileProfile(p)
+    compiled.set(p.plugin, { cp, values: new Array<unknown>(cp.names.length).fill(undefined) })
+  }
+  const unclosedSeverity = opts.severity['order/unclosed']
+  /** "Callback.opened" -> "opened" ('' for events that are neither ready nor a step), cached: one lookup per event. */
+  const stepNames = new Map<string, string>()
+  let lastPublisher: string | null = null
+  let last: Compiled | undefined
+
+  let seg = new Segmenter()
+  /** Definite findings, already in report order (each push only adds findings ending at its seq). */
+  let findings: Finding[] = []
+  // A sparse array indexed by seq (a Record<number, ...>): filling it is much cheaper than an object's
+  // integer keys, which matters at 100 000 events (bench/check.bench.ts).
+  let events: { interaction: string | null; elapsed: ElapsedDefinition }[] =
+    lastSeq !== undefined && lastSeq >= 0 && lastSeq < 2 ** 24 ? new Array(lastSeq + 1) : []
+  /** Length events has without presizing: the same report whichever way it was filled. */
+  let eventsLength = 0
+  let counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 }
+  const emitter = new Emitter(opts.severity)
+  emitter.out = findings
+  // One context reused for every event: the hot path allocates only what the report keeps.
+  const ctx = { opts, emitter, isNew: false, superseded: null, data: null, step: '' } as unknown as StepContext
+
+  function pushEvent(entry: BusEventEntry): Finding[] {
+    // Consecutive events mostly come from one publisher: skip the map lookup then.
+    let c: Compiled | undefined
+    if (entry.publisher === lastPublisher) c = last
+    else {
+      c = compiled.get(entry.publisher)
+      lastPublisher = entry.publisher
+      last = c
+    }
+    if (c === undefined) return NONE
+    const cp = c.cp
+    const p = cp.profile
+    const name = entry.event
+    let step = stepNames.get(name)
+    if (step === undefined) {
+      const short = name.slice(name.indexOf('.') + 1)
+      step = short === p.ready || cp.steps.has(short) ? short : ''
+      stepNames.set(name, step)
+    }
+    if (step === '') return NONE // minimized, unminimized, events the profile does not know
+    const stream = seg.stream(cp, entry.pageLoadId)
+    if (step === p.ready) {
+      stream.readySeen = true
+      return NONE
+    }
+
+    const raw = entry.data
+    const data = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null
+    const ia = seg.locate(stream, step, data, entry.seq)
+    ctx.entry = entry
+    ctx.step = step
+    ctx.cp = cp
+    ctx.stream = stream
+    ctx.ia = ia
+    ctx.isNew = seg.isNew
+    ctx.superseded = seg.superseded
+    ctx.data = data
+    ctx.values = c.values
+    const start = findings.length
+    checkOrder(ctx)
+    checkShape(ctx)
+    checkTimestamps(ctx)
+    checkFlagsAndForm(ctx)
+    const elapsed = checkElapsed(ctx)
+    seg.record(stream, ia, step, entry.seq, entry.time, name)
+    events[entry.seq] = eventInfo(ia, elapsed)
+    eventsLength = entry.seq + 1
+
+    const added = findings.length - start
+    if (added === 0) return NONE
+    if (added > 1) {
+      // All end at this seq: order them by rule in place.
+      const tail = findings.splice(start, added).sort(compareFindings)
+      findings.push(...tail)
+    }
+    for (let i = start; i < findings.length; i++) counts[(findings[i] as Finding).severity]++
+    return findings.slice(start)
+  }
+
+  function unclosed(): Finding[] {
+    if (unclosedSeverity === 'off' || unclosedSeverity === undefined) return []
+    const out: Finding[] = []
+    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity))
+    return out
+  }
+
+  return {
+    push(entry) {
+      if (entry.kind === 'event') return pushEvent(entry)
+      if (entry.kind === 'marker' && entry.marker === 'page-load') seg.pageLoad(entry.pageLoadId)
+      else if (entry.kind === 'marker' && entry.marker === 'dropped') seg.dropped(entry.pageLoadId)
+      return NONE
+    },
+    build(copy) {
+      if (events.length !== eventsLength) events.length = eventsLength
+      const extra = unclosed()
+      let all: Finding[]
+      if (extra.length === 0) all = copy ? findings.slice() : findings
+      else {
+        // Insert the few end-of-capture findings into the sorted list (binary search, then one copy).
+        all = findings.slice()
+        for (const f of extra.sort(compareFindings).reverse()) all.splice(upperBound(all, f), 0, f)
+      }
+      return {
+        interactions: copy ? seg.interactions.map(snapshot) : seg.interactions.map((ia) => ia.info),
+        findings: all,
+        events: copy ? events.slice() : events,
+      }
+    },
+    counts() {
+      const c = { ...counts }
+      if (unclosedSeverity !== 'off' && unclosedSeverity !== undefined) c[unclosedSeverity] += seg.open.size
+      return c
+    },
+    reset() {
+      seg = new Segmenter()
+      findings = []
+      emitter.out = findings
+      events = []
+      eventsLength = 0
+      counts = { error: 0, warning: 0, info: 0 }
+    },
+  }
+}
+
+/** Shared empty result: frozen so a caller cannot add to it. */
+/** Index after the last finding that sorts before or with `f`. */
+function upperBound(list: Finding[], f: Finding): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compareFindings(list[mid] as Finding, f) <= 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+interface Compiled {
+  cp: CompiledProfile
+  values: unknown[]
+}
+
+const NONE: Finding[] = Object.freeze([]) as unknown as Finding[]
+
+function unclosedFinding(ia: InteractionState, severity: Severity): Finding {
+  const p = ia.cp.profile
+  return {
+    rule: 'order/unclosed',
+    severity,
+    seq: ia.firstSeq === ia.lastSeq ? [ia.lastSeq] : [ia.firstSeq, ia.lastSeq],
+    interaction: ia.info.id,
+    message: `capture ends inside ${ia.info.id} (last: ${ia.last}, no ${p.close})`,
+    expected: p.close,
+    actual: ia.last,
+  }
+}
+
+function snapshot(ia: InteractionState): Interaction {
+  return { ...ia.info, events: ia.info.events.slice() }
+}

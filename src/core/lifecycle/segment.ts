@@ -1,0 +1,220 @@
+// Runs everywhere. Segmentation of a capture into interactions (RULES.md): one stream per
+// (pageLoadId ?? '', publisher); an interaction begins at the first lifecycle step after `ready` or
+// after the previous `closed` and ends at `closed`. An auto-submitted `submitted` before `opened`
+// belongs to the interaction that `opened` then continues. Holds the per-interaction state the rules
+// read (steps seen, timestamps and flags already set) and updates it after the rules ran.
+import type { ElapsedDefinition, Interaction } from '../model.ts'
+import type { CompiledProfile } from './profiles.ts'
+
+export type EventInfo = Readonly<{ interaction: string | null; elapsed: ElapsedDefinition }>
+
+export interface InteractionState {
+  /** The public view, appended to as events arrive (copied when a report is made). */
+  info: Interaction
+  cp: CompiledProfile
+  firstSeq: number
+  lastSeq: number
+  /** Last step ('' before the first). */
+  last: string
+  /** First seq of each step seen (a Map: monomorphic lookups, unlike objects with varying keys). */
+  seen: Map<string, number>
+  /** Timestamps and flags set so far, and the seq of the event that set each (two records: no object per value). */
+  known: unknown[]
+  knownSeq: number[]
+  /** Timestamps carried over from the previous interaction (meta/stale), by field index: ignored while unchanged. */
+  stale: unknown[] | null
+  /** Once-per-interaction findings already emitted (bits of ONCE). */
+  once: number
+  /** Ended by a new `opened` without `closed` (order/transition): not reported as unclosed. */
+  superseded: boolean
+  /**
+   * Entries were lost (a `dropped` marker) while this interaction was open or just before it began:
+   * order and premature findings that lost events would explain are not made.
+   */
+  gap: boolean
+  /** Report.events value of the previous event: shared (frozen) by the next events with the same definition. */
+  lastInfo: EventInfo | null
+}
+
+export interface StreamState {
+  plugin: string
+  pageLoadId: string | undefined
+  cp: CompiledProfile
+  readySeen: boolean
+  beforeReadyReported: boolean
+  current: InteractionState | null
+  /** Metadata values the previous interaction of this stream ended with (by field index), for meta/stale. */
+  previous: unknown[] | null
+  /** seq of the previous `closed`, cited when the next interaction starts wrongly. */
+  lastClosedSeq: number | null
+  /** Interactions begun in this stream: never reset (not even by a page-load marker), so ids stay unique and stable. */
+  count: number
+  /** A `dropped` marker came while no interaction was open: the next one may have begun in the gap. */
+  gapPending: boolean
+}
+
+
+export class Segmenter {
+  /** pageLoadId ('' when absent) -> plugin -> stream; nested maps avoid building a key per event. */
+  private readonly streams = new Map<string, Map<string, StreamState>>()
+  /** Every interaction in order of its first event. */
+  readonly interactions: InteractionState[] = []
+  /** Interactions neither closed nor superseded (order/unclosed at the end of a capture). */
+  readonly open = new Set<InteractionState>()
+
+  /** The stream of the previous call: consecutive events mostly share it. */
+  private last: StreamState | null = null
+
+  stream(cp: CompiledProfile, pageLoadId: string | undefined): StreamState {
+    const last = this.last
+    if (last !== null && last.cp === cp && last.pageLoadId === pageLoadId) return last
+    let page = this.streams.get(pageLoadId ?? '')
+    if (!page) this.streams.set(pageLoadId ?? '', (page = new Map()))
+    let s = page.get(cp.profile.plugin)
+    if (!s) {
+      s = { plugin: cp.profile.plugin, pageLoadId, cp, readySeen: false, beforeReadyReported: false, current: null, previous: null, lastClosedSeq: null, count: 0, gapPending: false }
+      page.set(cp.profile.plugin, s)
+    }
+    return (this.last = s)
+  }
+
+  /**
+   * A `page-load` marker: a new document in this pageLoadId (only matters for captures without
+   * pageLoadId, where several page loads share ''). Plugin state restarts; an interaction left
+   * open stays open and is reported as unclosed.
+   */
+  pageLoad(pageLoadId: string | undefined): void {
+    for (const s of this.streams.get(pageLoadId ?? '')?.values() ?? []) {
+      s.readySeen = false
+      s.beforeReadyReported = false
+      s.current = null
+      s.previous = null
+      s.lastClosedSeq = null
+      s.gapPending = false
+    }
+  }
+
+  /**
+   * A `dropped` marker: entries of this pageLoadId (of every page load when the marker has none) were
+   * lost. The open interactions continue with a gap; a stream with none open expects one that began
+   * in the gap.
+   */
+  dropped(pageLoadId: string | undefined): void {
+    const pages = pageLoadId === undefined ? [...this.streams.values()] : [this.streams.get(pageLoadId)]
+    for (const page of pages) {
+      for (const s of page?.values() ?? []) {
+        if (s.current !== null) s.current.gap = true
+        else s.gapPending = true
+      }
+    }
+  }
+
+  /** Is this step the start of a new interaction according to its own metadata? */
+  private startsInteraction(cp: CompiledProfile, step: string, data: Record<string, unknown> | null): boolean {
+    const p = cp.profile
+    if (step === p.open) return true
+    const early = p.earlyStart
+    return early !== undefined && step === early.step && data !== null && data[early.flag] === true && data[p.open] === false
+  }
+
+  /** Set by locate(): this event is the first of its interaction. */
+  isNew = false
+  /** Set by locate(): an interaction that was still open and is ended by this event (it starts a new one). */
+  superseded: InteractionState | null = null
+
+  /** The interaction of a lifecycle event (fields isNew and superseded tell how it was decided). */
+  locate(s: StreamState, step: string, data: Record<string, unknown> | null, seq: number): InteractionState {
+    const cur = s.current
+    this.isNew = cur === null
+    this.superseded = null
+    if (cur !== null) {
+      // A new opened (or auto-submit) while the current interaction already has opened: closed was
+      // lost or never published. End the current one so the new one gets fresh metadata checks.
+      const start = cur.seen.has(cur.cp.profile.open) && this.startsInteraction(cur.cp, step, data)
+      // After lost entries, another `opened` timestamp means the next interaction began in the gap.
+      const begunInGap = !start && cur.gap && data !== null && typeof data[cur.cp.profile.open] === 'number' &&
+        typeof cur.known[cur.cp.f.open] === 'number' && data[cur.cp.profile.open] !== cur.known[cur.cp.f.open]
+      if (!start && !begunInGap) return cur
+      cur.superseded = true
+      this.open.delete(cur)
+      s.previous = retire(cur)
+      this.isNew = true
+      this.superseded = cur
+      if (begunInGap) s.gapPending = true
+    }
+    return this.begin(s, seq)
+  }
+
+  private begin(s: StreamState, seq: number): InteractionState {
+    const index = ++s.count
+    // Id stable while events are appended: plugin, index within its page load, and the pageLoadId
+    // when the entry has one (ids never change when a second page load shows up later).
+    const id = s.pageLoadId === undefined ? `${s.plugin}#${index}` : `${s.plugin}#${index}@${s.pageLoadId}`
+    const info: Interaction = { id, plugin: s.plugin, index, events: [], closed: false }
+    if (s.pageLoadId !== undefined) info.pageLoadId = s.pageLoadId
+    const ia: InteractionState = {
+      info, cp: s.cp, firstSeq: seq, lastSeq: seq, last: '',
+      seen: new Map(),
+      known: new Array<unknown>(s.cp.names.length).fill(undefined),
+      knownSeq: new Array<number>(s.cp.names.length).fill(-1),
+      stale: null, once: 0, superseded: false, gap: s.gapPending, lastInfo: null,
+    }
+    s.current = ia
+    s.gapPending = false
+    this.interactions.push(ia)
+    this.open.add(ia)
+    return ia
+  }
+
+  /** After the rules ran: append the step to the interaction; `closed` ends it. */
+  record(s: StreamState, ia: InteractionState, step: string, seq: number, time: number, eventName: string): void {
+    ia.info.events.push({ seq, event: eventName, time })
+    if (!ia.seen.has(step)) ia.seen.set(step, seq)
+    ia.last = step
+    ia.lastSeq = seq
+    if (step === ia.cp.profile.close && s.current === ia) {
+      ia.info.closed = true
+      this.open.delete(ia)
+      s.current = null
+      s.previous = retire(ia)
+      s.lastClosedSeq = seq
+    }
+  }
+}
+
+const RETIRED: never[] = []
+
+/**
+ * An interaction is over: hand its metadata values to the next interaction (meta/stale reads only
+ * the timestamps) and drop the working state it no longer needs, so a long capture keeps little per
+ * interaction besides its public Interaction.
+ */
+function retire(ia: InteractionState): unknown[] {
+  const known = ia.known
+  ia.known = RETIRED
+  ia.knownSeq = RETIRED
+  ia.stale = null
+  return known
+}
+
+/** The Report.events value for an event of this interaction (shared: saves one object per event). */
+export function eventInfo(ia: InteractionState, elapsed: ElapsedDefinition): EventInfo {
+  const last = ia.lastInfo
+  if (last !== null && last.elapsed === elapsed) return last
+  return (ia.lastInfo = Object.freeze({ interaction: ia.info.id, elapsed }))
+}
+
+/** Findings made at most once per interaction. */
+export const ONCE = {
+  terminalExclusive: 1,
+  flagsImplied: 2,
+  errorsBeforeSubmit: 4,
+  elapsedDefinition: 8,
+} as const
+
+/** Marks a once-per-interaction finding; returns false if it was already emitted. */
+export function firstTime(ia: InteractionState, bit: (typeof ONCE)[keyof typeof ONCE]): boolean {
+  if ((ia.once & bit) !== 0) return false
+  ia.once |= bit
+  return true
+}

@@ -1,0 +1,138 @@
+// Runs everywhere (panel import/export, background export, CLI, tests). The session file of SPEC.md §4:
+// parse, validate and write. Any input that is not this shape is rejected with one SessionError that
+// names the problem and where (`events[17].seq: expected an integer, got "3"`): never a crash, never a
+// partial session. Validation keeps the parsed objects as they are, so unknown extra fields (forward
+// compatibility) survive a round trip through serializeSession.
+import { SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry } from './model.ts'
+
+/**
+ * Largest session text accepted (100 MB, counted in UTF-16 code units of the text, i.e. characters):
+ * rejected before JSON.parse so a huge file fails fast with a clear message instead of exhausting
+ * memory. A 100 000-event capture is about 60 MB.
+ */
+export const MAX_SESSION_BYTES = 100 * 1024 * 1024
+
+export class SessionError extends Error {
+  /** Where the problem is, e.g. "events[17].seq"; "" for the document as a whole. */
+  readonly path: string
+  constructor(path: string, detail: string) {
+    super(path === '' ? detail : `${path}: ${detail}`)
+    this.name = 'SessionError'
+    this.path = path
+  }
+}
+
+export function parseSession(text: string): Session {
+  if (typeof text !== 'string') throw new SessionError('', 'expected the text of a session file')
+  if (text.length > MAX_SESSION_BYTES) {
+    throw new SessionError('', `file too large: ${formatMB(text.length)}, the limit is ${formatMB(MAX_SESSION_BYTES)}`)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new SessionError('', `not JSON: ${(err as Error).message}`)
+  }
+  return validateSession(value)
+}
+
+const MARKERS = ['page-load', 'bus', 'dropped']
+
+/** Checks that `value` is a session (SPEC.md §4 plus our `marker` entries); returns it unchanged. */
+export function validateSession(value: unknown): Session {
+  const doc = expectObject(value, '', 'a session object')
+  if (doc.format !== SESSION_FORMAT) {
+    throw new SessionError('format', `expected "${SESSION_FORMAT}", got ${describe(doc.format)} (not a cxbus-devtools session file)`)
+  }
+  if (!Number.isInteger(doc.version) || (doc.version as number) < 1) {
+    throw new SessionError('version', `expected a positive integer, got ${describe(doc.version)}`)
+  }
+  if ((doc.version as number) > SESSION_VERSION) {
+    throw new SessionError('version', `version ${doc.version as number} is newer than this tool supports (${SESSION_VERSION}); update cxbus-devtools`)
+  }
+  if (doc.source !== undefined) {
+    const source = expectObject(doc.source, 'source', 'an object')
+    for (const k of ['url', 'widgetsVersion', 'userAgent']) optionalString(source, k, 'source')
+  }
+  if (!Array.isArray(doc.events)) throw new SessionError('events', `expected an array, got ${describe(doc.events)}`)
+  const events = doc.events as unknown[]
+  let prevSeq = -Infinity
+  for (let i = 0; i < events.length; i++) {
+    const at = `events[${i}]`
+    const e = expectObject(events[i], at, 'an entry object')
+    if (!Number.isInteger(e.seq)) throw new SessionError(`${at}.seq`, `expected an integer, got ${describe(e.seq)}`)
+    if ((e.seq as number) < 0) throw new SessionError(`${at}.seq`, `expected an integer >= 0, got ${describe(e.seq)}`)
+    if ((e.seq as number) <= prevSeq) {
+      throw new SessionError(`${at}.seq`, `expected more than ${prevSeq} (seq must increase strictly), got ${e.seq as number}`)
+    }
+    prevSeq = e.seq as number
+    if (typeof e.time !== 'number' || !Number.isFinite(e.time) || e.time < 0) {
+      throw new SessionError(`${at}.time`, `expected a time in ms (a number >= 0), got ${describe(e.time)}`)
+    }
+    optionalString(e, 'pageLoadId', at)
+    optionalString(e, 'frameUrl', at)
+    switch (e.kind) {
+      case 'event':
+        requireString(e, 'publisher', at)
+        requireString(e, 'event', at)
+        break
+      case 'command':
+        requireString(e, 'command', at)
+        break
+      case 'marker':
+        if (typeof e.marker !== 'string' || !MARKERS.includes(e.marker)) {
+          throw new SessionError(`${at}.marker`, `expected one of ${MARKERS.map((m) => `"${m}"`).join(', ')}, got ${describe(e.marker)}`)
+        }
+        break
+      default:
+        throw new SessionError(`${at}.kind`, `expected "event", "command" or "marker", got ${describe(e.kind)}`)
+    }
+    // data is any JSON value; when the session came from JSON.parse it cannot be anything else.
+    if (e.data === undefined) throw new SessionError(`${at}.data`, 'missing (expected a JSON value, {} when none)')
+  }
+  return doc as unknown as Session
+}
+
+const TOP_KEYS = ['format', 'version', 'source', 'events']
+const ENTRY_KEYS = ['seq', 'kind', 'time', 'publisher', 'event', 'command', 'marker', 'pageLoadId', 'frameUrl', 'data']
+
+/** Pretty JSON (2 spaces), known fields first in a stable order, then any extra fields as they came. */
+export function serializeSession(session: Session): string {
+  const top = ordered(session, TOP_KEYS)
+  top.events = session.events.map((e) => ordered(e, ENTRY_KEYS))
+  return JSON.stringify(top, null, 2) + '\n'
+}
+
+function ordered(obj: object, known: readonly string[]): Record<string, unknown> {
+  const src = obj as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const k of known) if (src[k] !== undefined) out[k] = src[k]
+  for (const k of Object.keys(src)) if (!(k in out)) out[k] = src[k]
+  return out
+}
+
+function expectObject(v: unknown, path: string, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SessionError(path, `expected ${what}, got ${describe(v)}`)
+  return v as Record<string, unknown>
+}
+
+function requireString(o: Record<string, unknown>, key: string, at: string): void {
+  if (typeof o[key] !== 'string') throw new SessionError(`${at}.${key}`, `expected a string, got ${describe(o[key])}`)
+}
+
+function optionalString(o: Record<string, unknown>, key: string, at: string): void {
+  if (o[key] !== undefined && typeof o[key] !== 'string') throw new SessionError(`${at}.${key}`, `expected a string when present, got ${describe(o[key])}`)
+}
+
+/** A short description of a bad value for messages: `"3"`, `null`, `an array`, `nothing (missing)`. */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (missing)'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'object' && v !== null) return 'an object'
+  const s = typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v)
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s
+}
+
+function formatMB(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`
+}

@@ -1,0 +1,122 @@
+// @vitest-environment node
+// Node (vitest). The `cxbus-devtools check` command: main(argv, io) with an in-memory file system,
+// plus one real process to prove the exit codes reach the shell.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { formatDuration, main } from '../../cli/main.ts'
+import { fixtureText } from '../support/fixtures.ts'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+async function run(argv: string[], files: Record<string, string> = {}) {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    readFile: async (path) => {
+      if (path in files) return files[path] as string
+      if (path.endsWith('.session.json') && !path.includes('/')) return fixtureText(path.replace('.session.json', ''))
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' })
+    },
+  })
+  return { code, stdout, stderr }
+}
+
+describe('cxbus-devtools check', () => {
+  it('exit 0 and a lifecycle line per interaction for a clean file', async () => {
+    const r = await run(['check', 'documented-submitted.session.json'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toContain('Callback#1@p1  opened +0 ms -> started +846 ms -> submitted +4.3 s -> completed +4.4 s -> closed +6.1 s')
+    expect(r.stdout).toMatch(/info {4}meta\/elapsed-definition +seq 9 /)
+    expect(r.stdout).toContain('0 errors, 0 warnings, 1 info')
+  })
+
+  it('exit 1 when a file has an error finding; findings carry rule ids', async () => {
+    const r = await run(['check', 'documented-submitted.session.json', 'faulty-completed-without-submit.session.json'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/error {3}order\/transition +seq 4,5 +completed without submitted/)
+  })
+
+  it('--min-severity filters what is printed, not the exit code', async () => {
+    const r = await run(['check', '--min-severity', 'error', 'faulty-seconds-no-terminal.session.json'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).not.toContain('meta/elapsed-definition')
+    expect(r.stdout).toContain('meta/timestamp-unit')
+    const w = await run(['check', '--min-severity', 'warning', 'shipped-auto-submit.session.json'])
+    expect(w.code).toBe(0)
+    expect(w.stdout).toContain('meta/elapsed-absolute')
+    expect(w.stdout).not.toContain('order/autosubmit-first')
+  })
+
+  it('--json prints the documented shape', async () => {
+    const r = await run(['check', '--json', 'faulty-completed-without-submit.session.json'])
+    expect(r.code).toBe(1)
+    const out = JSON.parse(r.stdout)
+    expect(Object.keys(out)).toEqual(['files'])
+    expect(out.files[0].file).toBe('faulty-completed-without-submit.session.json')
+    expect(out.files[0].interactions[0].id).toBe('Callback#1@p1')
+    expect(out.files[0].findings.find((f: { rule: string }) => f.rule === 'order/transition')).toEqual({
+      rule: 'order/transition', severity: 'error', seq: [4, 5], interaction: 'Callback#1@p1',
+      message: 'completed without submitted; expected submitted, cancelled, closed',
+      expected: ['submitted', 'cancelled', 'closed'], actual: 'completed',
+    })
+  })
+
+  it('--config changes severities and tolerances', async () => {
+    const cfg = JSON.stringify({ severities: { 'order/transition': 'warning' } })
+    const r = await run(['check', '--config', 'cfg.json', 'faulty-completed-without-submit.session.json'], { 'cfg.json': cfg })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/warning order\/transition/)
+  })
+
+  it.each([
+    [['check', 'missing.session.json', 'documented-submitted.session.json'], /missing\.session\.json: no such file/],
+    [['check', 'bad.json'], /bad\.json: events\[0\]\.seq: expected an integer, got "0"/],
+    [['check', 'nojson.json'], /nojson\.json: not JSON/],
+    [['check', '--config', 'badcfg.json', 'documented-submitted.session.json'], /config badcfg\.json: severities\.order\/nope: unknown rule id/],
+    [['check', '--config', 'badtol.json', 'documented-submitted.session.json'], /dispatchToleranceMs: expected a non-negative number of ms, got "1"/],
+    [['check', '--min-severity', 'fatal', 'x.json'], /--min-severity must be error, warning or info/],
+    [['check'], /no session file given/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['check', '--nope', 'x.json'], /Unknown option '--nope'/],
+  ])('exit 2 with the reason on stderr: %j', async (argv, reason) => {
+    const r = await run(argv, {
+      'bad.json': JSON.stringify({ format: 'cxbus-devtools/session', version: 1, events: [{ seq: '0' }] }),
+      'nojson.json': 'hello',
+      'badcfg.json': JSON.stringify({ severities: { 'order/nope': 'off' } }),
+      'badtol.json': JSON.stringify({ dispatchToleranceMs: '1' }),
+    })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(reason)
+  })
+
+  it('formats durations for humans', () => {
+    expect([formatDuration(0), formatDuration(845), formatDuration(2100), formatDuration(61234)]).toEqual(['0 ms', '845 ms', '2.1 s', '61.2 s'])
+  })
+
+  it('exit codes reach a real process', () => {
+    // The built CLI when present (npm run build), else the TypeScript source through tsx.
+    const built = join(ROOT, 'dist', 'cli', 'main.js')
+    const cmd = existsSync(built) ? [process.execPath, built] : [process.execPath, join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cli', 'main.ts')]
+    const fx = (n: string) => join(ROOT, 'test', 'fixtures', `${n}.session.json`)
+    const exec = (args: string[]) => spawnSync(cmd[0]!, [...cmd.slice(1), ...args], { cwd: ROOT, encoding: 'utf8' })
+    expect(exec(['check', fx('documented-submitted')]).status).toBe(0)
+    const bad = exec(['check', fx('faulty-completed-without-submit')])
+    expect(bad.status).toBe(1)
+    expect(bad.stdout).toContain('order/transition')
+    const missing = exec(['check', join(ROOT, 'no-such.session.json')])
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toContain('no such file')
+    if (existsSync(built)) {
+      // the package.json bin, as `npx cxbus-devtools` runs it
+      const bin = spawnSync(process.execPath, [join(ROOT, 'bin', 'cxbus-devtools.js'), 'check', fx('faulty-seconds-no-terminal')], { encoding: 'utf8' })
+      expect(bin.status).toBe(1)
+      expect(bin.stdout).toContain('meta/timestamp-unit')
+    }
+  }, 30_000)
+})

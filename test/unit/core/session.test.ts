@@ -1,0 +1,81 @@
+// @vitest-environment node
+// Node (vitest). The session file: parse, validate, write; one clear SessionError for bad input.
+import { describe, expect, it } from 'vitest'
+import { MAX_SESSION_BYTES, SessionError, parseSession, serializeSession, validateSession } from '../../../src/core/session.ts'
+import { fixtureNames, fixtureText, loadFixture } from '../../support/fixtures.ts'
+
+function errorOf(fn: () => unknown): SessionError {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(SessionError)
+    return err as SessionError
+  }
+  throw new Error('expected a SessionError')
+}
+
+const doc = (events: unknown[], extra: object = {}) => JSON.stringify({ format: 'cxbus-devtools/session', version: 1, events, ...extra })
+const evt = (seq: unknown, extra: object = {}) => ({ seq, kind: 'event', time: 1764000000000, publisher: 'Callback', event: 'Callback.ready', data: {}, ...extra })
+
+describe('parseSession', () => {
+  it('parses every fixture', () => {
+    for (const name of fixtureNames()) expect(parseSession(fixtureText(name)).events.length).toBeGreaterThan(3)
+  })
+
+  it('names the field and position of an ill-typed seq', () => {
+    const events = Array.from({ length: 17 }, (_, i) => evt(i))
+    events.push(evt('3'))
+    const e = errorOf(() => parseSession(doc(events)))
+    expect(e.message).toBe('events[17].seq: expected an integer, got "3"')
+    expect(e.path).toBe('events[17].seq')
+  })
+
+  it.each([
+    ['not JSON', '{"format":', '', /^not JSON: /],
+    ['a wrong format tag', JSON.stringify({ format: 'har', version: 1, events: [] }), 'format', /expected "cxbus-devtools\/session", got "har"/],
+    ['a newer version', JSON.stringify({ format: 'cxbus-devtools/session', version: 2, events: [] }), 'version', /version 2 is newer than this tool supports \(1\)/],
+    ['events not an array', JSON.stringify({ format: 'cxbus-devtools/session', version: 1, events: {} }), 'events', /expected an array, got an object/],
+    ['a missing publisher', doc([evt(0, { publisher: undefined })]), 'events[0].publisher', /expected a string, got nothing \(missing\)/],
+    ['seq not increasing', doc([evt(0), evt(2), evt(2)]), 'events[2].seq', /expected more than 2/],
+    ['an unknown kind', doc([evt(0, { kind: 'log' })]), 'events[0].kind', /got "log"/],
+    ['a bad time', doc([evt(0, { time: 'now' })]), 'events[0].time', /got "now"/],
+    ['a non-string pageLoadId', doc([evt(0, { pageLoadId: 3 })]), 'events[0].pageLoadId', /expected a string when present, got 3/],
+    ['an unknown marker', doc([{ seq: 0, kind: 'marker', time: 1, marker: 'tab', data: {} }]), 'events[0].marker', /expected one of "page-load", "bus", "dropped"/],
+    ['a command without name', doc([{ seq: 0, kind: 'command', time: 1, data: {} }]), 'events[0].command', /expected a string/],
+    ['missing data', doc([evt(0, { data: undefined })]), 'events[0].data', /missing/],
+    ['a source url not a string', doc([], { source: { url: 1 } }), 'source.url', /expected a string/],
+    ['an array at the top', '[]', '', /expected a session object, got an array/],
+  ])('rejects %s with one clear error', (_what, text, path, message) => {
+    const e = errorOf(() => parseSession(text))
+    expect(e.path).toBe(path)
+    expect(e.message).toMatch(message)
+  })
+
+  it('rejects a text above MAX_SESSION_BYTES before parsing it', () => {
+    const big = ' '.repeat(MAX_SESSION_BYTES + 1)
+    const e = errorOf(() => parseSession(big))
+    expect(e.message).toMatch(/^file too large: 100\.0 MB, the limit is 100\.0 MB$/)
+  })
+
+  it('validateSession checks values that did not come from JSON', () => {
+    expect(errorOf(() => validateSession(null)).message).toBe('expected a session object, got null')
+    expect(validateSession(JSON.parse(doc([evt(0)]))).events).toHaveLength(1)
+  })
+})
+
+describe('serializeSession', () => {
+  it('round-trips every fixture exactly', () => {
+    for (const name of fixtureNames()) {
+      const s = loadFixture(name)
+      expect(parseSession(serializeSession(s))).toEqual(s)
+    }
+  })
+  it('keeps unknown extra fields and puts known fields first', () => {
+    const text = JSON.stringify({ zeta: 1, events: [{ custom: { a: 1 }, data: {}, event: 'Callback.ready', publisher: 'Callback', time: 5, kind: 'event', seq: 0 }], version: 1, format: 'cxbus-devtools/session' })
+    const out = serializeSession(parseSession(text))
+    expect(JSON.parse(out)).toEqual(JSON.parse(text))
+    expect(Object.keys(JSON.parse(out))).toEqual(['format', 'version', 'events', 'zeta'])
+    expect(Object.keys(JSON.parse(out).events[0])).toEqual(['seq', 'kind', 'time', 'publisher', 'event', 'data', 'custom'])
+    expect(out.endsWith('\n')).toBe(true)
+  })
+})

@@ -1,0 +1,18 @@
+// Build of the command line for Node: cli/main.ts (and the core it imports) bundled into
+// dist/cli/main.js as one ES module; only node: builtins stay external. bin/cxbus-devtools.js loads it.
+import { defineConfig } from 'vite'
+
+export default defineConfig({
+  build: {
+    ssr: 'cli/main.ts',
+    outDir: 'dist/cli',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    rollupOptions: {
+      output: { entryFileNames: 'main.js', format: 'es' },
+    },
+  },
+  ssr: { noExternal: true },
+})
