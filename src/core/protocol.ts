@@ -33,8 +33,24 @@ export interface RelayHelloMessage {
 /** An entry as the hook produces it: the relay adds seq, pageLoadId and frameUrl. */
 export type HookEntry = DistributiveOmit<SessionEntry, 'seq' | 'pageLoadId' | 'frameUrl'>
 
-/** Sent by the hook over the private MessagePort. */
-export type HookToRelay = { type: 'entry'; entry: HookEntry }
+/**
+ * Sent by the hook over the private MessagePort. The hook batches (`entries`, in capture order) to
+ * spare the page one task per event; `entry` (one) is accepted as well.
+ */
+export type HookToRelay = { type: 'entry'; entry: HookEntry } | { type: 'entries'; entries: HookEntry[] }
+
+/** Most entries in one hook batch. */
+export const HOOK_BATCH_LIMIT = 1_000
+
+/**
+ * Sent by the relay over the port it accepted (the first connect from its own window). The hook may
+ * have posted two connects (its own, and its answer to RELAY_HELLO); it sends entries only on the
+ * port that said `ready`, queueing them until then, and never switches to another port afterwards.
+ */
+export type RelayToHook = { type: 'ready' }
+
+/** Most entries the hook keeps in the page while no relay has said `ready` (then it counts drops). */
+export const HOOK_QUEUE_LIMIT = 10_000
 
 // ---------------------------------------------------------------------------------------------
 // 2. relay -> background
@@ -46,6 +62,11 @@ export type RelayToBackground =
   | { type: 'hello'; pageLoadId: string; frameUrl: string; top: boolean; time: number }
   /** Entries numbered per page load (seq 0, 1, 2, ... of this pageLoadId); resent until acked. */
   | { type: 'entries'; pageLoadId: string; entries: SessionEntry[] }
+
+/** Most entries a relay keeps un-acked; past it the oldest are dropped and a `dropped` marker sent. */
+export const RELAY_BUFFER_LIMIT = 50_000
+/** Most entries in one `entries` message from the relay. */
+export const RELAY_BATCH_LIMIT = 500
 
 export type BackgroundToRelay =
   /** Everything up to and including seq of this page load is stored: the relay may forget it. */
@@ -105,6 +126,9 @@ export interface ResponseMap {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Runtime guards. Everything that crosses hop 1 or 2 is checked before use: the window channel is
+// shared with page scripts, and even the private port's messages are only as trustworthy as the
+// page the hook runs in. Guards check shapes, not deep content (the hook's snapshot bounds content).
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
@@ -113,3 +137,88 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 export type { Json }
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const isSeq = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0
+const MARKERS: readonly string[] = ['page-load', 'bus', 'dropped']
+/** Longest event or command name accepted (Genesys names are short: "CallbackService.scheduleError"). */
+const MAX_NAME = 200
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME
+
+export function isHookConnectMessage(data: unknown): data is HookConnectMessage {
+  return isObject(data) && data.source === HOOK_SOURCE && data.v === PROTOCOL_VERSION && data.type === 'connect'
+}
+
+export function isRelayHelloMessage(data: unknown): data is RelayHelloMessage {
+  return isObject(data) && data.source === RELAY_SOURCE && data.v === PROTOCOL_VERSION && data.type === 'hello'
+}
+
+export function isRelayToHook(data: unknown): data is RelayToHook {
+  return isObject(data) && data.type === 'ready'
+}
+
+/** An entry as the hook produces it (no seq/pageLoadId/frameUrl yet). */
+export function isHookEntry(e: unknown): e is HookEntry {
+  if (!isObject(e) || !isFiniteNumber(e.time) || !('data' in e)) return false
+  switch (e.kind) {
+    case 'event':
+      return isName(e.event) && typeof e.publisher === 'string' && e.publisher.length <= MAX_NAME
+    case 'command':
+      return isName(e.command)
+    case 'marker':
+      return typeof e.marker === 'string' && MARKERS.includes(e.marker)
+    default:
+      return false
+  }
+}
+
+export function isHookToRelay(data: unknown): data is HookToRelay {
+  if (!isObject(data)) return false
+  if (data.type === 'entry') return isHookEntry(data.entry)
+  return data.type === 'entries' && Array.isArray(data.entries) && data.entries.length <= HOOK_BATCH_LIMIT && data.entries.every(isHookEntry)
+}
+
+/** A page-load id as relays make them (random, short); also keeps storage keys sane. */
+export const isPageLoadId = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{1,64}$/.test(v)
+
+/** An entry as the relay sends it: a hook entry plus its per-page-load seq, pageLoadId and frameUrl. */
+export function isRelayEntry(e: unknown, pageLoadId: string): e is SessionEntry {
+  return isHookEntry(e) && isSeq((e as Record<string, unknown>).seq) && (e as Record<string, unknown>).pageLoadId === pageLoadId &&
+    typeof (e as Record<string, unknown>).frameUrl === 'string'
+}
+
+export function isRelayToBackground(msg: unknown): msg is RelayToBackground {
+  if (!isObject(msg)) return false
+  if (msg.type === 'hello') {
+    return isPageLoadId(msg.pageLoadId) && typeof msg.frameUrl === 'string' && typeof msg.top === 'boolean' && isFiniteNumber(msg.time)
+  }
+  if (msg.type === 'entries') {
+    const id = msg.pageLoadId
+    return isPageLoadId(id) && Array.isArray(msg.entries) && msg.entries.length <= RELAY_BATCH_LIMIT &&
+      msg.entries.every((e) => isRelayEntry(e, id))
+  }
+  return false
+}
+
+export function isBackgroundToRelay(msg: unknown): msg is BackgroundToRelay {
+  return isObject(msg) && msg.type === 'ack' && isPageLoadId(msg.pageLoadId) && Number.isInteger(msg.seq)
+}
+
+export function isPanelToBackground(msg: unknown): msg is PanelToBackground {
+  if (!isObject(msg)) return false
+  switch (msg.type) {
+    case 'hello':
+      return Number.isInteger(msg.afterSeq)
+    case 'clear':
+      return true
+    case 'set-preserve-log':
+    case 'set-recording':
+      return typeof msg.value === 'boolean'
+    default:
+      return false
+  }
+}
+
+export function isRequest(msg: unknown): msg is Request {
+  return isObject(msg) && (msg.type === 'get-tab-state' || msg.type === 'export-session') && Number.isInteger(msg.tabId)
+}

@@ -53,18 +53,37 @@ export async function launchWithExtension(opts: { headless?: boolean; dist?: str
     return live ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
   }
   const extensionId = new URL((await worker()).url()).host
+  // An extension page kept open for lookups (tabIdOf): it can use chrome.tabs/runtime like a panel.
+  let helper: Page | null = null
+  const helperPage = async (): Promise<Page> => {
+    if (helper && !helper.isClosed()) return helper
+    helper = await context.newPage()
+    await helper.goto(`chrome-extension://${extensionId}/popup/index.html`)
+    return helper
+  }
   return {
     context,
     extensionId,
     worker,
     async tabIdOf(page) {
+      // Without the "tabs" permission (we ask only for "storage") tabs.query() hides every URL, so
+      // ask the background instead: the tab whose captured top-frame URL is the page's. This also
+      // waits until the extension has seen the page (its relay connected).
       const url = page.url()
-      const sw = await worker()
-      const id = await sw.evaluate(async (u: string) => {
-        const tabs = await chrome.tabs.query({})
-        return tabs.find((t) => t.url === u)?.id ?? null
+      const helper = await helperPage()
+      const id = await helper.evaluate(async (u: string) => {
+        const t0 = Date.now()
+        while (Date.now() - t0 < 15_000) {
+          for (const tab of await chrome.tabs.query({})) {
+            if (tab.id === undefined) continue
+            const state = (await chrome.runtime.sendMessage({ type: 'get-tab-state', tabId: tab.id })) as { url?: string } | null
+            if (state?.url === u) return tab.id
+          }
+          await new Promise((r) => setTimeout(r, 100))
+        }
+        return null
       }, url)
-      if (id == null) throw new Error(`no tab with url ${url}`)
+      if (id == null) throw new Error(`no tab with url ${url} known to the extension`)
       return id
     },
     async openPanel(tabId, o = {}) {

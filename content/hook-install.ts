@@ -1,0 +1,634 @@
+// Page hook logic. Runs in the page's MAIN world at document_start in every frame, before any page
+// script, bundled by content/hook.ts into one self-contained IIFE (crxjs standaloneFiles). Kept apart
+// from the entry so unit tests can install it on fake windows, and so the bundle exports nothing
+// (an IIFE with exports would become an enumerable page global). Its job, and nothing more:
+//   1. find the Genesys bus in every form SPEC.md §1 lists (window.CXBus now or later,
+//      _genesys.widgets.bus / onReady, legacy _genesys.cxwidget, in any frame, seconds late);
+//   2. subscribe to every Callback/CallbackService event and to every event of every plugin the
+//      bus registry lists (also plugins registered later), and record commands;
+//   3. copy each envelope at receipt (src/core/snapshot.ts) and hand it to content/relay.ts over a
+//      private MessagePort (protocol.ts section 1).
+// The page must not notice us (ARCHITECTURE.md): built-ins are captured before page code runs, every
+// callback is wrapped in try/catch, page handlers (onReady, CXBus setters) are chained, never
+// replaced, commands are observed through the bus's own before() hook and are never changed.
+
+import { snapshot } from '../src/core/snapshot.ts'
+import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type HookEntry, type HookToRelay } from '../src/core/protocol.ts'
+import type { Json } from '../src/core/model.ts'
+
+type Fn = (...args: unknown[]) => unknown
+type Bag = Record<string, unknown>
+
+// ---------------------------------------------------------------------------------------------
+// Built-ins, captured at document_start: a page that later replaces them cannot break us.
+const { defineProperty, getOwnPropertyDescriptor, prototype: ObjectProto } = Object
+const hasOwn = ObjectProto.hasOwnProperty
+const { apply, ownKeys } = Reflect
+const isArray = Array.isArray
+const now = Date.now
+const setTimer = globalThis.setTimeout
+const queueTask: (cb: () => void) => void = typeof queueMicrotask === 'function' ? queueMicrotask : (cb) => void Promise.resolve().then(cb)
+const MC = typeof MessageChannel === 'function' ? MessageChannel : undefined
+// Port methods read from a real port's prototype (not the MessagePort global, which a page could
+// replace, and which in Node-based tests is not the class MessageChannel makes).
+const portProto: Record<string, unknown> | null = MC ? (() => {
+  const probe = new MC()
+  probe.port1.close()
+  probe.port2.close()
+  return Object.getPrototypeOf(probe.port1) as Record<string, unknown>
+})() : null
+const portPost = portProto?.postMessage as Fn | undefined
+const portClose = portProto?.close as Fn | undefined
+const portOnMessage = portProto ? getOwnPropertyDescriptor(portProto, 'onmessage')?.set : undefined
+const SetCtor = Set
+const setHas = Set.prototype.has
+const setAdd = Set.prototype.add
+const WeakSetCtor = WeakSet
+const weakHas = WeakSet.prototype.has
+const weakAdd = WeakSet.prototype.add
+const WeakMapCtor = WeakMap
+const weakMapGet = WeakMap.prototype.get
+const weakMapSet = WeakMap.prototype.set
+const stringIndexOf = String.prototype.indexOf
+const stringSlice = String.prototype.slice
+const mathFloor = Math.floor
+const mathRandom = Math.random
+
+/** Where the page exposes the bus (SPEC.md §1, checked in this order). */
+type Via = 'CXBus' | 'widgets' | 'cxwidget'
+
+/** Lifecycle events SPEC.md §2 names, subscribed explicitly: registry() does not list them all. */
+const LIFECYCLE = ['ready', 'opened', 'started', 'submitted', 'completed', 'cancelled', 'closed', 'minimized', 'unminimized']
+const KNOWN_EVENTS: Record<string, string[]> = {
+  Callback: LIFECYCLE,
+  CallbackService: ['ready', 'scheduled', 'scheduleError', 'availableSlots', 'availabilityError'],
+  SendMessage: LIFECYCLE,
+  WebChat: [...LIFECYCLE, 'rejected'],
+  ClickToCall: [...LIFECYCLE, 'expired'],
+}
+const KNOWN_COMMANDS: Record<string, string[]> = {
+  Callback: ['open', 'close', 'minimize', 'showEWT', 'showOverlay', 'hideOverlay'],
+  CallbackService: ['schedule', 'availability'],
+  SendMessage: ['open', 'close', 'minimize'],
+  WebChat: ['open', 'close', 'minimize', 'endChat'],
+  ClickToCall: ['open', 'close'],
+}
+/** Scan for late buses every SCAN_MS for SCAN_FOR_MS, then look at the registry every SLOW_MS. */
+const SCAN_MS = 250
+const SCAN_FOR_MS = 30_000
+const SLOW_MS = 5_000
+/** Subscribe retries while a 9.0.018.07 bus answers false (its CXBus plugin does not exist yet). */
+const RETRY_DELAYS = [0, 10, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000]
+
+/** Symbol-ish, non-enumerable install flag: skip if a hook already runs in this window. */
+const INSTALLED = '__cxbusDevtoolsHook__'
+
+
+interface BusState {
+  bus: Bag
+  via: Via
+  subscribed: Set<string>
+  /** Names whose subscribe returned false; retried on RETRY_DELAYS. */
+  pending: Set<string>
+  retry: number
+  /** Plugin interface from registerPlugin (for registry() and before()), once we have one. */
+  plugin: Bag | null
+  hooked: Set<string>
+  versionSent: boolean
+}
+
+export interface HookWindow {
+  [key: string]: unknown
+  postMessage(message: unknown, targetOrigin: string, transfer?: Transferable[]): void
+  addEventListener(type: string, listener: (ev: Event) => void, capture?: boolean): void
+}
+
+/** Installs the hook on `win` (the page's window; tests pass fake windows). Never throws. */
+export function installHook(win: HookWindow): void {
+  try {
+    if (apply(hasOwn, win, [INSTALLED])) return
+    defineProperty(win, INSTALLED, { value: true, enumerable: false, configurable: false, writable: false })
+  } catch {
+    return
+  }
+  const winPost = win.postMessage
+  const winListen = win.addEventListener
+
+  // --- channel to the relay ----------------------------------------------------------------
+  let port: MessagePort | null = null
+  const offered: MessagePort[] = []
+  // Queue while no relay said ready: items [head, queue.length) are waiting.
+  let queue: HookEntry[] = []
+  let head = 0
+  let dropped = 0
+
+  // Entries for the relay are batched: a Genesys bus runs every handler in its own timer, so one
+  // post per event would add a second task per event on the page's thread (the relay's message
+  // event). The batch goes out in one timer queued behind the handlers already waiting, or at once
+  // when it is large, or when the page is hidden (navigation).
+  let out: HookEntry[] = []
+  let outScheduled = false
+
+  function flushOut(): void {
+    outScheduled = false
+    if (!port || out.length === 0) return
+    const entries = out
+    out = []
+    try {
+      const msg: HookToRelay = { type: 'entries', entries }
+      apply(portPost as Fn, port, [msg])
+    } catch {
+      dropped += entries.length // e.g. a DataCloneError we did not foresee: counted, reported
+    }
+  }
+
+  function send(entry: HookEntry): void {
+    try {
+      if (port) {
+        out[out.length] = entry
+        if (out.length >= HOOK_BATCH_LIMIT) flushOut()
+        else if (!outScheduled) {
+          outScheduled = true
+          setTimer(flushOut, 0)
+        }
+        return
+      }
+      // No relay yet (the two content scripts start in either order): keep a bounded queue.
+      if (queue.length - head >= HOOK_QUEUE_LIMIT) {
+        queue[head++] = undefined as unknown as HookEntry // oldest out, counted, reported on connect
+        dropped++
+      }
+      queue[queue.length] = entry
+    } catch {
+      dropped++
+    }
+  }
+
+  function offerPort(): void {
+    if (!MC || port) return
+    try {
+      const ch = new MC()
+      const mine = ch.port1
+      offered[offered.length] = mine
+      apply(portOnMessage as Fn, mine, [
+        (ev: MessageEvent) => {
+          try {
+            const d = ev.data as Bag | null
+            if (port || !d || typeof d !== 'object' || d.type !== 'ready') return
+            // The first port that says ready wins, forever; a page cannot make us switch later.
+            port = mine
+            for (let i = 0; i < offered.length; i++) if (offered[i] !== mine) apply(portClose as Fn, offered[i], [])
+            offered.length = 0
+            if (dropped > 0) send(marker('dropped', { count: dropped, where: 'hook' }))
+            dropped = 0
+            const q = queue
+            const from = head
+            queue = []
+            head = 0
+            for (let i = from; i < q.length; i++) send(q[i] as HookEntry)
+          } catch {
+            // never into the page
+          }
+        },
+      ])
+      apply(winPost, win, [{ source: HOOK_SOURCE, v: PROTOCOL_VERSION, type: 'connect' }, '*', [ch.port2]])
+    } catch {
+      // postMessage unavailable (sandboxed frame): nothing to relay to.
+    }
+  }
+
+  try {
+    apply(winListen, win, [
+      'message',
+      (ev: MessageEvent) => {
+        try {
+          // A relay that started after our first connect asks again; answer only until one is ready.
+          if (port || (ev.source as unknown) !== win) return
+          const d = ev.data as Bag | null
+          if (!d || typeof d !== 'object' || isArray(d)) return
+          const src = getOwnPropertyDescriptor(d, 'source')
+          const type = getOwnPropertyDescriptor(d, 'type')
+          if (src?.value === RELAY_SOURCE && type?.value === 'hello') offerPort()
+        } catch {
+          // never into the page
+        }
+      },
+      true,
+    ])
+  } catch {
+    // no window listener: the first connect below still reaches a relay that already listens
+  }
+  offerPort()
+
+  function marker(kind: 'bus' | 'dropped', data: Json): HookEntry {
+    return { kind: 'marker', marker: kind, time: now(), data }
+  }
+
+  // --- safe reads of page objects ------------------------------------------------------------
+  /** Own data property only: never runs a page getter. */
+  function own(obj: unknown, key: string): unknown {
+    try {
+      if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return undefined
+      const d = getOwnPropertyDescriptor(obj, key)
+      return d && 'value' in d ? d.value : undefined
+    } catch {
+      return undefined
+    }
+  }
+  /** Own data property, or a method inherited from the bus's prototype (buses are class instances). */
+  function method(obj: Bag, key: string): Fn | null {
+    try {
+      const v = obj[key]
+      return typeof v === 'function' ? (v as Fn) : null
+    } catch {
+      return null
+    }
+  }
+  const isBag = (v: unknown): v is Bag => v !== null && (typeof v === 'object' || typeof v === 'function')
+
+  // --- buses -------------------------------------------------------------------------------------
+  let primary: BusState | null = null
+  const seenBuses = new WeakSetCtor<object>()
+  const wrappedCommands = new WeakSetCtor<object>()
+  const chained = new WeakMapCtor<object, Fn>()
+  const trappedOnReady = new WeakSetCtor<object>()
+  const setDelete = Set.prototype.delete
+
+  /**
+   * One bus per frame carries the events: CXBus and _genesys.widgets.bus are two faces of the same
+   * dispatcher in 9.x (the QuickBus is a plugin of CXBus), so subscribing on both would record every
+   * event twice. The first bus found is subscribed; later ones only get their commands observed.
+   */
+  function foundBus(bus: unknown, via: Via): void {
+    try {
+      if (!isBag(bus) || apply(weakHas, seenBuses, [bus])) return
+      if (!method(bus, 'subscribe')) return
+      apply(weakAdd, seenBuses, [bus])
+      if (primary) {
+        if (!primary.plugin) wrapCommand(bus)
+        return
+      }
+      primary = { bus, via, subscribed: new SetCtor(), pending: new SetCtor(), retry: 0, plugin: null, hooked: new SetCtor(), versionSent: false }
+      const version = readVersion()
+      primary.versionSent = version !== undefined
+      send(marker('bus', version !== undefined ? { via, widgetsVersion: version } : { via }))
+      for (const plugin of ownKeys(KNOWN_EVENTS) as string[]) {
+        const names = KNOWN_EVENTS[plugin] as string[]
+        for (let i = 0; i < names.length; i++) subscribe(primary, `${plugin}.${names[i]}`)
+      }
+      attachPlugin(primary)
+      if (!primary.plugin) wrapCommand(bus)
+      flushPending(primary)
+    } catch {
+      // never into the page
+    }
+  }
+
+  function subscribe(st: BusState, name: string): void {
+    if (apply(setHas, st.subscribed, [name])) return
+    const sub = method(st.bus, 'subscribe')
+    let ok: unknown = false
+    try {
+      ok = sub ? apply(sub, st.bus, [name, eventHandler(name)]) : false
+    } catch {
+      ok = false
+    }
+    // 9.0.018.07 answers false (and drops the handler) until its own CXBus plugin exists.
+    if (ok === false) apply(setAdd, st.pending, [name])
+    else {
+      apply(setAdd, st.subscribed, [name])
+      apply(setDelete, st.pending, [name])
+    }
+  }
+
+  function flushPending(st: BusState): void {
+    if (st.pending.size === 0 && st.plugin) return
+    const delay = RETRY_DELAYS[st.retry]
+    if (delay === undefined) return
+    st.retry++
+    const run = (): void => {
+      try {
+        const names: string[] = []
+        st.pending.forEach((n) => {
+          names[names.length] = n
+        })
+        for (let i = 0; i < names.length; i++) subscribe(st, names[i] as string)
+        if (!st.plugin) attachPlugin(st)
+        if (st.pending.size > 0 || !st.plugin) flushPending(st)
+      } catch {
+        // never into the page
+      }
+    }
+    if (delay === 0) queueTask(run)
+    else setTimer(run, delay)
+  }
+
+  /** Handlers by event name, so one name never gets two handlers and the event name is known. */
+  function eventHandler(name: string): Fn {
+    return function cxbusDevtoolsHandler(envelope: unknown): void {
+      try {
+        // Copy at receipt: the page mutates `errors` and `form` after publishing (SPEC.md §2).
+        const env = snapshot(envelope)
+        const e = (isBag(env) && !isArray(env) ? env : {}) as Record<string, Json>
+        const time = typeof e.time === 'number' ? e.time : now()
+        const event = typeof e.event === 'string' && e.event ? e.event : name
+        const dot = apply(stringIndexOf, name, ['.']) as number
+        const publisher = typeof e.publisher === 'string' ? e.publisher : (apply(stringSlice, name, [0, dot]) as string)
+        const data: Json = 'data' in e && e.data !== undefined ? (e.data as Json) : {}
+        send({ kind: 'event', time, publisher, event, data })
+        // A plugin just became ready: its commands can be observed and its events listed from now.
+        if (isReadyName(name)) checkRegistry()
+      } catch {
+        // never into the page
+      }
+    }
+  }
+
+  const isReadyName = (n: string): boolean => n.length > 6 && apply(stringSlice, n, [-6]) === '.ready'
+
+  /**
+   * A plugin interface of our own gives registry() (absent on 9.0.018.07's CXBus) and before():
+   * observing commands through before() sees every command whoever sends it (page, widgets, any
+   * bus face) without touching the page's bus objects; the hook returns the options unchanged.
+   */
+  function attachPlugin(st: BusState): void {
+    if (st.plugin) return
+    const reg = method(st.bus, 'registerPlugin')
+    if (!reg) return
+    try {
+      const name = `cxbusDevtools${mathFloor((apply(mathRandom, Math, []) as number) * 1e9)}`
+      const iface = apply(reg, st.bus, [name])
+      if (!isBag(iface)) return // false: the bus is not ready yet (retried) or the name is taken
+      st.plugin = iface
+    } catch {
+      return
+    }
+    checkRegistry()
+  }
+
+  function hookCommand(st: BusState, name: string): void {
+    const plugin = st.plugin
+    if (!plugin || apply(setHas, st.hooked, [name])) return
+    const before = method(plugin, 'before')
+    if (!before) return
+    try {
+      const ok = apply(before, plugin, [
+        name,
+        function cxbusDevtoolsBefore(options: unknown): unknown {
+          try {
+            recordCommand(name, options)
+          } catch {
+            // never into the page
+          }
+          return options // unchanged: returning false would cancel the command
+        },
+      ])
+      // false: that plugin is not registered yet; the next registry check tries again.
+      if (ok !== false) apply(setAdd, st.hooked, [name])
+    } catch {
+      // before() refused this name; the command simply is not recorded
+    }
+  }
+
+  function recordCommand(name: string, options: unknown): void {
+    send({ kind: 'command', time: now(), command: name, data: options === undefined ? {} : snapshot(options) })
+    // Commands load plugins lazily (CallbackService on the first submit): look for new ones soon.
+    setTimer(checkRegistry, 50)
+  }
+
+  /** Fallback without before(): wrap command() on the bus object, same this, args and return value. */
+  function wrapCommand(bus: Bag): void {
+    if (apply(weakHas, wrappedCommands, [bus])) return
+    const original = method(bus, 'command')
+    if (!original) return
+    apply(weakAdd, wrappedCommands, [bus])
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      try {
+        if (typeof args[0] === 'string') recordCommand(args[0], args[1])
+      } catch {
+        // never into the page
+      }
+      return apply(original, this, args)
+    }
+    try {
+      defineProperty(wrapped, 'name', { value: original.name })
+      defineProperty(wrapped, 'length', { value: original.length })
+      const d = getOwnPropertyDescriptor(bus, 'command')
+      defineProperty(bus, 'command', { value: wrapped, writable: true, configurable: true, enumerable: d ? !!d.enumerable : false })
+    } catch {
+      // frozen bus: commands are not recorded, events still are
+    }
+  }
+
+  /** Subscribes to the events and observes the commands of every plugin registry() lists. */
+  function checkRegistry(): void {
+    try {
+      const st = primary
+      if (!st) return
+      for (const plugin of ownKeys(KNOWN_COMMANDS) as string[]) {
+        const names = KNOWN_COMMANDS[plugin] as string[]
+        for (let i = 0; i < names.length; i++) hookCommand(st, `${plugin}.${names[i]}`)
+      }
+      const registry = st.plugin ? method(st.plugin, 'registry') : method(st.bus, 'registry')
+      if (!registry) return
+      const reg = apply(registry, st.plugin ?? st.bus, [])
+      if (!isBag(reg)) return
+      const plugins = ownKeys(reg)
+      for (let p = 0; p < plugins.length && p < 500; p++) {
+        const pluginName = plugins[p]
+        if (typeof pluginName !== 'string' || apply(stringIndexOf, pluginName, ['cxbusDevtools']) === 0) continue
+        const info = own(reg, pluginName)
+        eachName(own(info, 'events'), pluginName, (n) => subscribe(st, n))
+        eachName(own(info, 'commands'), pluginName, (n) => hookCommand(st, n))
+      }
+      if (st.pending.size > 0) flushPending(st)
+      if (!st.versionSent) {
+        const version = readVersion()
+        if (version !== undefined) {
+          st.versionSent = true
+          send(marker('bus', { via: st.via, widgetsVersion: version }))
+        }
+      }
+    } catch {
+      // never into the page
+    }
+  }
+
+  /** Registry lists names either full ("Callback.open") or short ("open"). */
+  function eachName(list: unknown, plugin: string, fn: (name: string) => void): void {
+    if (!isArray(list)) return
+    for (let i = 0; i < list.length && i < 500; i++) {
+      const n = list[i]
+      if (typeof n !== 'string' || !n || n.length > 200) continue
+      fn(apply(stringIndexOf, n, ['.']) === -1 ? `${plugin}.${n}` : n)
+    }
+  }
+
+  /** The widgets version, where the page exposes it as plain data (getters are never run). */
+  function readVersion(): string | undefined {
+    const g = genesysValue()
+    const widgets = own(g, 'widgets')
+    const candidates = [
+      own(cxbusValue(), 'version'),
+      own(widgets, 'version'),
+      own(own(widgets, 'main'), 'version'),
+      own(own(g, 'cxwidget'), 'version'),
+      primary ? own(primary.bus, 'version') : undefined,
+    ]
+    for (let i = 0; i < candidates.length; i++) {
+      const v = candidates[i]
+      if (typeof v === 'string' && v && v.length < 100) return v
+    }
+    return undefined
+  }
+
+  // --- window.CXBus and window._genesys: keep them assignable, see every assignment -------------
+  // Readers declared first: installing a trap on a global that already has a value runs the
+  // discovery code at once, and that code reads both globals.
+  let cxbusValue: () => unknown = () => undefined
+  let genesysValue: () => unknown = () => undefined
+  cxbusValue = trapGlobal('CXBus', (v) => foundBus(v, 'CXBus'))
+  genesysValue = trapGlobal('_genesys', () => scan())
+
+  /**
+   * Replaces a window global by an accessor that stores the value and tells us about assignments;
+   * returns a reader for it. An accessor already there (the page, a test tool, another extension)
+   * keeps running: we call its getter and setter. A global that does not exist yet is defined
+   * non-enumerable and becomes enumerable on its first assignment, as a plain `window.X = v` would
+   * (visible difference left: `'CXBus' in window` is true before the page assigns it).
+   * A non-configurable global cannot be trapped; the scan loop still reads it.
+   */
+  function trapGlobal(key: string, onSet: (v: unknown) => void): () => unknown {
+    let value: unknown
+    let prevGet: (() => unknown) | undefined
+    const read = (): unknown => {
+      try {
+        if (prevGet) return apply(prevGet, win, [])
+        return value
+      } catch {
+        return undefined
+      }
+    }
+    try {
+      const d = getOwnPropertyDescriptor(win, key)
+      if (d && !d.configurable) return () => own(win, key)
+      value = d && 'value' in d ? d.value : undefined
+      prevGet = d?.get
+      const prevSet = d?.set
+      let enumerable = d ? !!d.enumerable : false
+      const desc: PropertyDescriptor = {
+        configurable: true,
+        enumerable,
+        get(): unknown {
+          return prevGet ? apply(prevGet, this, []) : value
+        },
+        set(v: unknown): void {
+          if (prevSet) apply(prevSet, this, [v])
+          else if (!prevGet) value = v
+          try {
+            if (!enumerable) {
+              enumerable = true
+              desc.enumerable = true
+              defineProperty(win, key, desc)
+            }
+            onSet(read())
+          } catch {
+            // never into the page
+          }
+        },
+      }
+      defineProperty(win, key, desc)
+      if (read() !== undefined) onSet(read())
+    } catch {
+      // leave the global alone
+    }
+    return read
+  }
+
+  /** Looks everywhere a bus can be; cheap, idempotent, run on a timer and on page events. */
+  function scan(): void {
+    try {
+      if (!primary) {
+        const c = cxbusValue()
+        if (c !== undefined) foundBus(c, 'CXBus')
+      }
+      const g = genesysValue()
+      if (!isBag(g)) return
+      const targets: [string, Via][] = [['widgets', 'widgets'], ['cxwidget', 'cxwidget']]
+      for (let i = 0; i < targets.length; i++) {
+        const [key, via] = targets[i] as [string, Via]
+        const holder = own(g, key)
+        if (!isBag(holder)) continue
+        trapOnReady(holder, via)
+        const bus = own(holder, 'bus')
+        if (bus !== undefined) foundBus(bus, via)
+      }
+    } catch {
+      // never into the page
+    }
+  }
+
+  /**
+   * onReady(bus) is called by the widgets once ready. We keep the page's handler (set before or
+   * after us) and call ours first, then the page's with the same this/arguments/return value.
+   */
+  function trapOnReady(holder: Bag, via: Via): void {
+    if (apply(weakHas, trappedOnReady, [holder])) return
+    apply(weakAdd, trappedOnReady, [holder])
+    try {
+      const d = getOwnPropertyDescriptor(holder, 'onReady')
+      if (d && (!d.configurable || d.get || d.set)) return // someone else's accessor: leave it, scan finds the bus
+      let pageFn: unknown = d ? d.value : undefined
+      // Called before the page's handler: every plugin exists now, so commands the page sends from
+      // its onReady are observed too.
+      const ours = (bus: unknown): void => {
+        foundBus(bus, via)
+        scan()
+        checkRegistry()
+      }
+      defineProperty(holder, 'onReady', {
+        configurable: true,
+        enumerable: d ? !!d.enumerable : true,
+        get(): unknown {
+          if (typeof pageFn !== 'function') return ours
+          let w = apply(weakMapGet, chained, [pageFn]) as Fn | undefined
+          if (!w) {
+            const fn = pageFn as Fn
+            w = function (this: unknown, ...args: unknown[]): unknown {
+              try {
+                ours(args[0])
+              } catch {
+                // never into the page
+              }
+              return apply(fn, this, args)
+            }
+            apply(weakMapSet, chained, [pageFn, w])
+          }
+          return w
+        },
+        set(v: unknown): void {
+          pageFn = v
+        },
+      })
+    } catch {
+      // frozen holder: the scan loop still finds holder.bus
+    }
+  }
+
+  // --- late and lazy loads: scan on a short timer for a while, then watch the registry ----------
+  const started = now()
+  const tick = (): void => {
+    scan()
+    checkRegistry()
+    setTimer(tick, now() - started < SCAN_FOR_MS ? SCAN_MS : SLOW_MS)
+  }
+  setTimer(tick, SCAN_MS)
+  try {
+    apply(winListen, win, ['pagehide', flushOut, true])
+    apply(winListen, win, ['DOMContentLoaded', scan, true])
+    apply(winListen, win, ['load', scan, true])
+  } catch {
+    // the timer is enough
+  }
+  scan()
+}

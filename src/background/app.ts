@@ -1,0 +1,299 @@
+// Background (Chrome MV3 service worker / Firefox event page). The router, written against a small
+// injected API (index.ts passes the real browser.*; unit tests pass fakes). The hops it serves:
+//   1. relay ports (RELAY_PORT, one per frame): validate, store per tab (store.ts), check (badge.ts),
+//      persist (persist.ts), THEN ack the relay and show the entries to the tab's panels;
+//   2. panel ports (panelPortName(tabId)): on hello{afterSeq} send state and every stored entry after
+//      afterSeq (chunked), then live entries; clear, preserve-log and recording switches;
+//   3. one-shot requests (get-tab-state, export-session) from extension pages;
+//   4. tab closed -> forgotten; settings changed -> findings recomputed.
+// Nothing is handled before the stores of the previous worker instance are restored: every
+// listener is registered at once (MV3 wakes the worker for them) but waits for `ready`.
+
+import { SESSION_FORMAT, SESSION_VERSION, type CheckOptions, type Session, type SessionEntry } from '../core/model.ts'
+import {
+  RELAY_PORT,
+  isPanelToBackground,
+  isRelayToBackground,
+  isRequest,
+  tabIdFromPanelPort,
+  type BackgroundToPanel,
+  type BackgroundToRelay,
+  type Request,
+  type ResponseMap,
+} from '../core/protocol.ts'
+import { Findings, type ActionApi } from './badge.ts'
+import { Persister, type StorageArea } from './persist.ts'
+import { DEFAULT_MAX_ENTRIES, TabStore } from './store.ts'
+
+/** Entries per message to a panel (a replay of 100 000 entries goes out in pieces). */
+export const PANEL_CHUNK = 2_000
+
+export interface PortLike {
+  name: string
+  sender?: { id?: string; url?: string; tab?: { id?: number } }
+  postMessage(message: unknown): void
+  disconnect(): void
+  onMessage: { addListener(fn: (message: unknown) => void): void }
+  onDisconnect: { addListener(fn: () => void): void }
+}
+
+export interface MessageSender {
+  id?: string
+  url?: string
+  tab?: { id?: number }
+}
+
+export interface BackgroundDeps {
+  extensionId: string
+  /** chrome-extension://<id>/ (moz-extension://<uuid>/ in Firefox): where our own pages live. */
+  extensionOrigin: string
+  onConnect(listener: (port: PortLike) => void): void
+  onMessage(listener: (message: unknown, sender: MessageSender) => Promise<unknown> | undefined): void
+  onTabRemoved(listener: (tabId: number) => void): void
+  /** Storage that survives worker restarts, not browser restarts (IndexedDB, see idb.ts). */
+  sessionStorage: StorageArea
+  /** storage.local 'settings' (CheckOptions, written by the panel) and its changes. */
+  readSettings(): Promise<unknown>
+  onSettingsChanged(listener: (value: unknown) => void): void
+  action: ActionApi | null
+  userAgent: string
+  maxEntries?: number
+  log?: (...args: unknown[]) => void
+}
+
+interface PanelConn {
+  port: PortLike
+  tabId: number
+  /** Highest seq sent to this panel; -2 until its hello. */
+  sentUpTo: number
+}
+
+export interface Background {
+  ready: Promise<void>
+  stores: Map<number, TabStore>
+  /** Resolves once every write queued so far is done (tests). */
+  idle(): Promise<void>
+}
+
+export function createBackground(deps: BackgroundDeps): Background {
+  const log = deps.log ?? ((...a: unknown[]) => console.warn('[cxbus-devtools background]', ...a))
+  const maxEntries = deps.maxEntries ?? DEFAULT_MAX_ENTRIES
+  const stores = new Map<number, TabStore>()
+  const panels = new Set<PanelConn>()
+  const persist = new Persister(deps.sessionStorage, (id) => stores.get(id), log)
+  const findings = new Findings(deps.action, {}, log)
+  let lastWrite: Promise<void> = Promise.resolve()
+
+  const ready = (async () => {
+    const restored = await persist.restore(maxEntries)
+    for (const [id, s] of restored) stores.set(id, s)
+    findings.setOptions(toOptions(await deps.readSettings().catch(() => undefined)), stores.values())
+  })().catch((err) => log('start failed', err))
+
+  /** Every handler runs after the restore, in arrival order (they all chain on one promise). */
+  const whenReady = (fn: () => void): void => {
+    void ready.then(() => {
+      try {
+        fn()
+      } catch (err) {
+        log('handler failed', err)
+      }
+    })
+  }
+
+  function store(tabId: number): TabStore {
+    let s = stores.get(tabId)
+    if (!s) {
+      s = new TabStore(tabId, maxEntries)
+      stores.set(tabId, s)
+    }
+    return s
+  }
+
+  const fromExtension = (sender: MessageSender | undefined): boolean =>
+    !!sender && sender.id === deps.extensionId && typeof sender.url === 'string' && sender.url.startsWith(deps.extensionOrigin)
+
+  function save(tabId: number, added: readonly SessionEntry[] = [], cleared = false): Promise<void> {
+    lastWrite = persist.save(tabId, added, cleared)
+    return lastWrite
+  }
+
+  // --- panels -----------------------------------------------------------------------------------
+  function send(p: PanelConn, msg: BackgroundToPanel): void {
+    try {
+      p.port.postMessage(msg)
+    } catch {
+      panels.delete(p) // disconnected in the meantime
+    }
+  }
+
+  /** Sends each panel of the tab what it has not seen yet, up to what is safely stored. */
+  function pump(tabId: number): void {
+    const s = stores.get(tabId)
+    if (!s) return
+    const upTo = persist.persistedSeq(tabId)
+    for (const p of panels) {
+      if (p.tabId !== tabId || p.sentUpTo < -1) continue
+      const entries = s.since(p.sentUpTo, upTo)
+      for (let i = 0; i < entries.length; i += PANEL_CHUNK) send(p, { type: 'entries', entries: entries.slice(i, i + PANEL_CHUNK) })
+      if (entries.length) p.sentUpTo = (entries[entries.length - 1] as SessionEntry).seq
+    }
+  }
+
+  function broadcast(tabId: number, msg: BackgroundToPanel): void {
+    for (const p of panels) if (p.tabId === tabId && p.sentUpTo >= -1) send(p, msg)
+  }
+
+  const stateMsg = (s: TabStore): BackgroundToPanel => ({ type: 'state', state: { ...s.state, findings: { ...s.state.findings } } })
+
+  function onPanelPort(port: PortLike, tabId: number): void {
+    if (!fromExtension(port.sender)) {
+      port.disconnect()
+      return
+    }
+    const conn: PanelConn = { port, tabId, sentUpTo: -2 }
+    panels.add(conn)
+    port.onDisconnect.addListener(() => panels.delete(conn))
+    port.onMessage.addListener((msg) =>
+      whenReady(() => {
+        if (!isPanelToBackground(msg)) return
+        const s = store(tabId)
+        switch (msg.type) {
+          case 'hello':
+            conn.sentUpTo = Math.max(-1, msg.afterSeq)
+            send(conn, stateMsg(s))
+            pump(tabId)
+            return
+          case 'clear':
+            s.clear()
+            findings.rebuild(s)
+            void save(tabId, [], true)
+            broadcast(tabId, { type: 'cleared' })
+            broadcast(tabId, stateMsg(s))
+            return
+          case 'set-preserve-log':
+            s.state.preserveLog = msg.value
+            void save(tabId)
+            broadcast(tabId, stateMsg(s))
+            return
+          case 'set-recording':
+            s.state.recording = msg.value
+            void save(tabId)
+            broadcast(tabId, stateMsg(s))
+            return
+        }
+      }),
+    )
+  }
+
+  // --- relays -----------------------------------------------------------------------------------
+  function onRelayPort(port: PortLike): void {
+    const tabId = port.sender?.tab?.id
+    // Only our own content scripts, in a real tab (a page cannot connect: no externally_connectable).
+    if (typeof tabId !== 'number' || tabId < 0 || port.sender?.id !== deps.extensionId) {
+      port.disconnect()
+      return
+    }
+    let pageLoadId: string | null = null
+    let alive = true
+    port.onDisconnect.addListener(() => (alive = false))
+    port.onMessage.addListener((msg) =>
+      whenReady(() => {
+        if (!isRelayToBackground(msg)) return
+        if (msg.type === 'hello') {
+          pageLoadId = msg.pageLoadId
+          return
+        }
+        // One port, one page load: a relay cannot write into another document's numbering.
+        if (msg.pageLoadId !== pageLoadId || msg.entries.length === 0) return
+        const s = store(tabId)
+        const { added, cleared } = s.ingest(msg.pageLoadId, msg.entries)
+        const ack: BackgroundToRelay = { type: 'ack', pageLoadId: msg.pageLoadId, seq: (msg.entries[msg.entries.length - 1] as SessionEntry).seq }
+        if (cleared) {
+          findings.rebuild(s)
+          broadcast(tabId, { type: 'cleared' })
+        }
+        if (added.length) findings.push(s, added)
+        if (added.some((e) => e.kind === 'marker' && e.marker === 'page-load')) findings.show(s, true)
+        void save(tabId, added, cleared).then(() => {
+          if (alive) {
+            try {
+              port.postMessage(ack)
+            } catch {
+              // the relay resends on its next port; dedupe drops the copies
+            }
+          }
+          pump(tabId)
+          broadcast(tabId, stateMsg(s))
+        })
+      }),
+    )
+  }
+
+  deps.onConnect((port) => {
+    if (port.name === RELAY_PORT) return onRelayPort(port)
+    const tabId = tabIdFromPanelPort(port.name)
+    if (tabId !== null) return onPanelPort(port, tabId)
+    port.disconnect()
+  })
+
+  // --- one-shot requests ------------------------------------------------------------------------
+  deps.onMessage((message, sender) => {
+    if (!isRequest(message) || !fromExtension(sender)) return undefined
+    return ready.then(() => answer(message))
+  })
+
+  function answer(req: Request): ResponseMap[Request['type']] {
+    const s = stores.get(req.tabId)
+    if (req.type === 'get-tab-state') return s ? { ...s.state, findings: { ...s.state.findings } } : null
+    const session: Session = {
+      format: SESSION_FORMAT,
+      version: SESSION_VERSION,
+      source: {
+        ...(s?.state.url ? { url: s.state.url } : {}),
+        ...(s?.state.bus?.widgetsVersion ? { widgetsVersion: s.state.bus.widgetsVersion } : {}),
+        userAgent: deps.userAgent,
+      },
+      events: s ? s.entries.toArray() : [],
+    }
+    return session
+  }
+
+  // --- tabs and settings ------------------------------------------------------------------------
+  deps.onTabRemoved((tabId) =>
+    whenReady(() => {
+      stores.delete(tabId)
+      findings.forget(tabId)
+      for (const p of panels) if (p.tabId === tabId) send(p, { type: 'cleared' })
+      lastWrite = persist.forget(tabId)
+    }),
+  )
+
+  deps.onSettingsChanged((value) =>
+    whenReady(() => {
+      findings.setOptions(toOptions(value), stores.values())
+      for (const s of stores.values()) broadcast(s.state.tabId, stateMsg(s))
+    }),
+  )
+
+  return { ready, stores, idle: () => ready.then(() => lastWrite) }
+}
+
+/** Settings come from storage written by our panel; still, take only the fields of CheckOptions. */
+function toOptions(value: unknown): CheckOptions {
+  if (!value || typeof value !== 'object') return {}
+  const v = value as Record<string, unknown>
+  const out: CheckOptions = {}
+  if (v.severities && typeof v.severities === 'object') {
+    const sev: Record<string, 'error' | 'warning' | 'info' | 'off'> = {}
+    for (const [k, s] of Object.entries(v.severities as Record<string, unknown>)) {
+      if (s === 'error' || s === 'warning' || s === 'info' || s === 'off') sev[k] = s
+    }
+    out.severities = sev
+  }
+  for (const k of ['dispatchToleranceMs', 'exactToleranceMs', 'clockToleranceMs'] as const) {
+    const n = v[k]
+    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out[k] = n
+  }
+  return out
+}

@@ -1,0 +1,146 @@
+// Background (service worker / Firefox event page), pure: no browser API, unit-tested in
+// test/unit/background-store.test.ts. The capture store of ONE tab:
+// - de-duplicates what relays (re)send on (pageLoadId, per-load seq);
+// - gives each stored entry the tab's session-wide seq (0, 1, 2, ...; never reused, also not after a
+//   clear, so a panel that reconnects with `afterSeq` can never confuse old and new entries);
+// - applies the tab's switches: recording off = not stored; preserve log off = a new top-frame page
+//   load clears the store first (like Chrome's Network panel, the default), on = the page-load marker
+//   stays in the log and the panel marks the navigation with it;
+// - is bounded: past `maxEntries` the oldest go, counted in TabState.dropped and in a `dropped` marker.
+
+import { RingBuffer, SeqDedupe } from '../core/buffer.ts'
+import type { Json, SessionEntry, Severity } from '../core/model.ts'
+import type { TabState } from '../core/protocol.ts'
+
+export const DEFAULT_MAX_ENTRIES = 100_000
+
+export interface IngestResult {
+  /** Entries newly stored, with their session seq (markers the store itself added included). */
+  added: SessionEntry[]
+  /** The store was cleared first (top-frame navigation without preserve log). */
+  cleared: boolean
+}
+
+/** What persist.ts writes for a tab besides the entries; restored with TabStore.restore. */
+export interface TabMeta {
+  state: TabState
+  nextSeq: number
+  dedupe: [string, number][]
+}
+
+const emptyFindings = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0 })
+
+export class TabStore {
+  readonly state: TabState
+  readonly entries: RingBuffer<SessionEntry>
+  nextSeq = 0
+  private dedupe: SeqDedupe
+  /** pageLoadId of the current top-frame document; the bus marker of that page sets state.bus. */
+  private topLoad: string | null = null
+
+  constructor(tabId: number, readonly maxEntries = DEFAULT_MAX_ENTRIES, settings: { preserveLog?: boolean; recording?: boolean } = {}) {
+    this.state = {
+      tabId,
+      url: '',
+      preserveLog: settings.preserveLog ?? false,
+      recording: settings.recording ?? true,
+      bus: null,
+      dropped: 0,
+      count: 0,
+      findings: emptyFindings(),
+    }
+    this.entries = new RingBuffer<SessionEntry>(maxEntries)
+    this.dedupe = new SeqDedupe()
+  }
+
+  /** Entries of one relay batch, numbered per page load; returns what was stored. */
+  ingest(pageLoadId: string, batch: readonly SessionEntry[]): IngestResult {
+    const added: SessionEntry[] = []
+    let cleared = false
+    for (const e of batch) {
+      if (!this.dedupe.accept(pageLoadId, e.seq)) continue
+      if (e.kind === 'marker' && e.marker === 'page-load' && isTopLoad(e.data)) {
+        this.topLoad = pageLoadId
+        this.state.url = urlOf(e.data) ?? this.state.url
+        this.state.bus = null
+        if (!this.state.preserveLog && this.entries.length > 0) {
+          this.clear()
+          added.length = 0
+          cleared = true
+        }
+      }
+      if (e.kind === 'marker' && e.marker === 'bus' && (this.state.bus === null || pageLoadId === this.topLoad)) {
+        this.state.bus = busOf(e.data)
+      }
+      if (!this.state.recording) continue
+      this.store({ ...e, seq: this.nextSeq++ }, added)
+    }
+    const dropped = this.entries.takeDropped()
+    if (dropped > 0) this.noteDropped(dropped, added)
+    this.state.count = this.entries.length
+    return { added, cleared }
+  }
+
+  private store(e: SessionEntry, added: SessionEntry[]): void {
+    this.entries.push(e)
+    added.push(e)
+  }
+
+  /** One `dropped` marker for every overflow, placed after the entries that caused it. */
+  private noteDropped(count: number, added: SessionEntry[]): void {
+    // The marker itself takes a slot: when the store is full it evicts one more entry, counted here.
+    const total = count + (this.entries.length === this.entries.capacity ? 1 : 0)
+    this.state.dropped += total
+    const marker: SessionEntry = { kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), data: { count: total, where: 'background' } }
+    this.store(marker, added)
+    this.entries.takeDropped()
+    // Entries that were evicted in this same batch must not reach panels as "added".
+    const oldest = this.entries.peek()?.seq ?? 0
+    let i = 0
+    while (i < added.length && (added[i] as SessionEntry).seq < oldest) i++
+    if (i > 0) added.splice(0, i)
+  }
+
+  clear(): void {
+    this.entries.clear()
+    this.entries.takeDropped()
+    this.state.count = 0
+    this.state.dropped = 0
+  }
+
+  /** Stored entries with seq > afterSeq (and <= upTo), oldest first. */
+  since(afterSeq: number, upTo = Infinity): SessionEntry[] {
+    const from = this.entries.lowerBound((e) => e.seq > afterSeq)
+    const to = upTo === Infinity ? this.entries.length : this.entries.lowerBound((e) => e.seq > upTo)
+    return this.entries.slice(from, to)
+  }
+
+  meta(): TabMeta {
+    return { state: { ...this.state, findings: { ...this.state.findings } }, nextSeq: this.nextSeq, dedupe: this.dedupe.toJSON() }
+  }
+
+  static restore(meta: TabMeta, entries: readonly SessionEntry[], maxEntries = DEFAULT_MAX_ENTRIES): TabStore {
+    const s = new TabStore(meta.state.tabId, maxEntries)
+    Object.assign(s.state, meta.state)
+    s.nextSeq = meta.nextSeq
+    s.dedupe = SeqDedupe.from(meta.dedupe)
+    for (const e of entries) if (e.seq < s.nextSeq) s.entries.push(e)
+    s.entries.takeDropped()
+    s.state.count = s.entries.length
+    return s
+  }
+}
+
+function field(data: Json, key: string): Json | undefined {
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? data[key] : undefined
+}
+const isTopLoad = (data: Json): boolean => field(data, 'top') === true
+function urlOf(data: Json): string | undefined {
+  const u = field(data, 'url')
+  return typeof u === 'string' ? u : undefined
+}
+function busOf(data: Json): TabState['bus'] {
+  const via = field(data, 'via')
+  const version = field(data, 'widgetsVersion')
+  return { via: typeof via === 'string' ? via : 'unknown', ...(typeof version === 'string' ? { widgetsVersion: version } : {}) }
+}

@@ -1,0 +1,150 @@
+// Runs everywhere (relay, background, tests). Pure helpers for "nothing lost, nothing silent":
+// - RingBuffer: bounded FIFO that evicts the oldest item when full and counts what it evicted, so the
+//   owner can record an explicit `dropped` marker instead of losing data silently;
+// - SeqDedupe: remembers, per page load, the highest per-load seq already accepted, so entries that
+//   a relay resends after a reconnect (it cannot know whether the last batch arrived) are dropped.
+// No browser API here; unit-tested in test/unit/buffer.test.ts.
+
+export class RingBuffer<T> {
+  private items: (T | undefined)[]
+  private head = 0
+  private size = 0
+  /** Items evicted since creation (or since the last takeDropped()). */
+  dropped = 0
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`)
+    this.items = new Array<T | undefined>(capacity)
+  }
+
+  get length(): number {
+    return this.size
+  }
+
+  /** Appends; when full the oldest item is evicted, counted in `dropped` and returned. */
+  push(item: T): T | undefined {
+    let evicted: T | undefined
+    if (this.size === this.capacity) {
+      evicted = this.items[this.head]
+      this.items[this.head] = item
+      this.head = (this.head + 1) % this.capacity
+      this.dropped++
+    } else {
+      this.items[(this.head + this.size) % this.capacity] = item
+      this.size++
+    }
+    return evicted
+  }
+
+  /** The i-th oldest item (0 = oldest). */
+  at(i: number): T | undefined {
+    if (i < 0 || i >= this.size) return undefined
+    return this.items[(this.head + i) % this.capacity]
+  }
+
+  peek(): T | undefined {
+    return this.at(0)
+  }
+
+  shift(): T | undefined {
+    if (this.size === 0) return undefined
+    const item = this.items[this.head]
+    this.items[this.head] = undefined
+    this.head = (this.head + 1) % this.capacity
+    this.size--
+    return item
+  }
+
+  /** Removes items from the front while `pred` holds (e.g. everything acked); returns how many. */
+  shiftWhile(pred: (item: T) => boolean): number {
+    let n = 0
+    while (this.size > 0 && pred(this.items[this.head] as T)) {
+      this.shift()
+      n++
+    }
+    return n
+  }
+
+  /** Returns the dropped count and resets it (the caller records it as one marker). */
+  takeDropped(): number {
+    const n = this.dropped
+    this.dropped = 0
+    return n
+  }
+
+  clear(): void {
+    this.items = new Array<T | undefined>(this.capacity)
+    this.head = 0
+    this.size = 0
+  }
+
+  toArray(): T[] {
+    return this.slice(0, this.size)
+  }
+
+  /** Items [start, end) in order, oldest first. */
+  slice(start: number, end = this.size): T[] {
+    const out: T[] = []
+    const s = Math.max(0, start)
+    const e = Math.min(this.size, end)
+    for (let i = s; i < e; i++) out.push(this.items[(this.head + i) % this.capacity] as T)
+    return out
+  }
+
+  /** Index of the first item for which `pred` holds, assuming it holds for a suffix (binary search). */
+  lowerBound(pred: (item: T) => boolean): number {
+    let lo = 0
+    let hi = this.size
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (pred(this.items[(this.head + mid) % this.capacity] as T)) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+}
+
+/**
+ * Per page load, the highest seq accepted. A relay numbers its entries 0, 1, 2, ... and sends them
+ * in order on one port, so "seq <= highest seen" means "already have it". Gaps are allowed: the relay
+ * may have dropped entries on overflow, and reports those with its own `dropped` marker.
+ * Bounded: only the most recent `maxLoads` page loads are remembered (an old page load never resends).
+ */
+export class SeqDedupe {
+  private high = new Map<string, number>()
+
+  constructor(readonly maxLoads = 500) {}
+
+  /** True if (pageLoadId, seq) is new, and records it. */
+  accept(pageLoadId: string, seq: number): boolean {
+    const prev = this.high.get(pageLoadId)
+    if (prev !== undefined && seq <= prev) return false
+    // Re-insert to keep Map order = recency, then evict the least recently used page load.
+    this.high.delete(pageLoadId)
+    this.high.set(pageLoadId, seq)
+    if (this.high.size > this.maxLoads) {
+      const oldest = this.high.keys().next().value
+      if (oldest !== undefined) this.high.delete(oldest)
+    }
+    return true
+  }
+
+  /** Highest seq accepted for a page load, or -1. */
+  highest(pageLoadId: string): number {
+    return this.high.get(pageLoadId) ?? -1
+  }
+
+  toJSON(): [string, number][] {
+    return [...this.high]
+  }
+
+  static from(pairs: unknown, maxLoads?: number): SeqDedupe {
+    const d = new SeqDedupe(maxLoads)
+    if (Array.isArray(pairs)) {
+      for (const p of pairs) {
+        if (Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'number') d.high.set(p[0], p[1])
+      }
+    }
+    return d
+  }
+}

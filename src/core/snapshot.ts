@@ -1,0 +1,363 @@
+// Runs everywhere, and above all inside the page hook (MAIN world), bundled into content/hook.js.
+// Its job: turn any value the page hands us (a bus envelope's data, a command's options) into a
+// bounded, JSON-safe copy AT THE MOMENT OF RECEIPT, without letting the page crash or stall us and
+// without side effects the page could observe beyond reading each property once.
+//
+// Rules (ARCHITECTURE.md "Copy at receipt", unit-tested case by case in test/unit/snapshot.test.ts):
+// - bounded: depth, string length, array length, key count, and a total budget of values and chars;
+//   every cut is visible as a labelled placeholder, never silent;
+// - cycles -> "[Circular]" (shared, non-cyclic references are copied again, within the budget);
+// - functions -> "[Function name]", DOM nodes -> "[Node DIV#id.class]", windows -> "[Window]";
+// - a getter runs at most once per key; if it throws -> "[Thrown: message]";
+// - Proxies whose traps throw, revoked Proxies -> "[Unreadable: message]";
+// - page `toJSON` methods are never called; Date -> ISO string (read with the built-in getter);
+// - BigInt -> "[BigInt 123]", Symbol values -> "[Symbol(desc)]", symbol keys -> key "[Symbol(desc)]";
+// - NaN / Infinity / -Infinity -> "[NaN]" / "[Infinity]" / "[-Infinity]" (JSON has no such numbers);
+// - undefined: object keys holding it are left out and array slots become null, exactly as JSON does;
+// - key "__proto__" is renamed "[__proto__]": every consumer after this gate (panel, checker,
+//   storage, export, CLI) may copy objects with `out[k] = v`, which would turn a "__proto__" key into
+//   a prototype change. "constructor" and other keys are kept as plain data properties.
+// The result is built with Object.defineProperty only, so setters a page planted on
+// Object.prototype / Array.prototype never run.
+
+import type { Json, JsonObject } from './model.ts'
+
+// Built-ins captured when this module is evaluated: in the hook that is document_start, before any
+// page script, so a page that later overwrites them cannot change what we do.
+const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
+const objectToString = ObjectProto.toString
+const { apply } = Reflect
+const objectKeys = Object.keys
+const getOwnPropertySymbols = Object.getOwnPropertySymbols
+const propertyIsEnumerable = ObjectProto.propertyIsEnumerable
+const isArray = Array.isArray
+const StringCtor = String
+const numberIsFinite = Number.isFinite
+const numberIsNaN = Number.isNaN
+const dateGetTime = Date.prototype.getTime
+const dateToISOString = Date.prototype.toISOString
+const symbolToString = Symbol.prototype.toString
+const bigintToString = BigInt.prototype.toString
+const stringSlice = String.prototype.slice
+const regexpExec = RegExp.prototype.exec
+const stringReplace = String.prototype.replace
+const stringTrim = String.prototype.trim
+const mathMin = Math.min
+const WeakSetCtor = WeakSet
+const weakSetHas = WeakSet.prototype.has
+const weakSetAdd = WeakSet.prototype.add
+const weakSetDelete = WeakSet.prototype.delete
+
+export interface SnapshotLimits {
+  /** Nesting depth below the root that is copied; deeper objects become "[Object]" / "[Array(n)]". */
+  maxDepth: number
+  /** Longest string kept whole; longer ones are cut with a note of the original length. */
+  maxString: number
+  /** Items kept per array; the rest is summarised by one "[… N more items]" item. */
+  maxArray: number
+  /** Keys kept per object; the rest is summarised by one "[…]" key. */
+  maxKeys: number
+  /** Values (of any kind) copied per snapshot; past it every value is "[Budget exceeded]". */
+  maxNodes: number
+  /** String characters copied per snapshot (keys and values); past it strings become placeholders. */
+  maxChars: number
+}
+
+export const DEFAULT_LIMITS: SnapshotLimits = {
+  maxDepth: 8,
+  maxString: 10_000,
+  maxArray: 1_000,
+  maxKeys: 200,
+  maxNodes: 20_000,
+  maxChars: 500_000,
+}
+
+export const CIRCULAR = '[Circular]'
+export const BUDGET_EXCEEDED = '[Budget exceeded]'
+export const PROTO_KEY = '[__proto__]'
+
+/** Marker key for the keys cut by maxKeys. */
+export const MORE_KEYS = '[…]'
+
+interface State {
+  limits: SnapshotLimits
+  nodes: number
+  chars: number
+  /** Objects on the current path (cycle detection); removed on the way back up. */
+  path: WeakSet<object>
+}
+
+/** A bounded, JSON-safe copy of `value`. Never throws. */
+export function snapshot(value: unknown, limits: Partial<SnapshotLimits> = {}): Json {
+  const state: State = { limits: { ...DEFAULT_LIMITS, ...limits }, nodes: 0, chars: 0, path: new WeakSetCtor() }
+  try {
+    const out = copy(value, 0, state)
+    return out === undefined ? null : out
+  } catch (err) {
+    // Nothing below is meant to throw (each page access has its own try); this is the last line.
+    return thrown('Unreadable', err)
+  }
+}
+
+/** Copy one value; `undefined` means "leave out" (object keys) or null (array slots). */
+function copy(value: unknown, depth: number, s: State): Json | undefined {
+  if (++s.nodes > s.limits.maxNodes) return BUDGET_EXCEEDED
+  switch (typeof value) {
+    case 'undefined':
+      return undefined
+    case 'boolean':
+      return value
+    case 'number':
+      if (numberIsFinite(value)) return value === 0 ? 0 : value // -0 -> 0
+      return numberIsNaN(value) ? '[NaN]' : value > 0 ? '[Infinity]' : '[-Infinity]'
+    case 'string':
+      return copyString(value, s)
+    case 'bigint':
+      return `[BigInt ${apply(bigintToString, value, [])}]`
+    case 'symbol':
+      return apply(symbolToString, value, []) as string
+    case 'function':
+      return describeFunction(value as (...args: unknown[]) => unknown)
+    case 'object':
+      if (value === null) return null
+      return copyObject(value, depth, s)
+    default:
+      return `[${typeof value}]`
+  }
+}
+
+function copyString(value: string, s: State): string {
+  const { maxString, maxChars } = s.limits
+  const room = maxChars - s.chars
+  if (room <= 0) return `[String (${value.length} chars): budget exceeded]`
+  if (value.length <= maxString && value.length <= room) {
+    s.chars += value.length
+    return value
+  }
+  const keep = mathMin(maxString, room)
+  s.chars += keep
+  return `${apply(stringSlice, value, [0, keep]) as string}…[truncated, ${value.length} chars]`
+}
+
+function describeFunction(fn: (...args: unknown[]) => unknown): string {
+  let name = ''
+  try {
+    // Own data property only: a getter named "name" on a page function must not run.
+    const d = getOwnPropertyDescriptor(fn, 'name')
+    if (d && typeof d.value === 'string') name = d.value
+  } catch {
+    // A Proxy around a function: keep the anonymous label.
+  }
+  return name ? `[Function ${apply(stringSlice, name, [0, 100])}]` : '[Function]'
+}
+
+function copyObject(obj: object, depth: number, s: State): Json {
+  let tag: string
+  try {
+    // Built-in toString: reads Symbol.toStringTag at most once, never calls page toString/toJSON.
+    tag = apply(objectToString, obj, []) as string
+  } catch (err) {
+    return thrown('Unreadable', err)
+  }
+  const special = describeSpecial(obj, tag)
+  if (special !== null) return special
+
+  if (apply(weakSetHas, s.path, [obj])) return CIRCULAR
+  let array: boolean
+  try {
+    array = isArray(obj) // throws on a revoked Proxy
+  } catch (err) {
+    return thrown('Unreadable', err)
+  }
+  if (depth >= s.limits.maxDepth) return array ? '[Array]' : '[Object]'
+
+  apply(weakSetAdd, s.path, [obj])
+  try {
+    return array ? copyArray(obj as unknown[], depth, s) : copyPlain(obj, depth, s, tag)
+  } finally {
+    apply(weakSetDelete, s.path, [obj])
+  }
+}
+
+/** Placeholders for objects that must not be walked key by key; null for ordinary objects. */
+function describeSpecial(obj: object, tag: string): string | null {
+  if (tag === '[object Object]' || tag === '[object Array]') return obj === globalThis ? '[Window]' : null // the hot path
+  if (obj === globalThis || tag === '[object Window]' || tag === '[object global]') return '[Window]'
+  if (tag === '[object Date]') {
+    try {
+      const t = apply(dateGetTime, obj, []) as number
+      return numberIsNaN(t) ? '[Invalid Date]' : (apply(dateToISOString, obj, []) as string)
+    } catch {
+      return '[Date]' // a Proxy or an object faking the tag
+    }
+  }
+  const node = describeNode(obj, tag)
+  if (node !== null) return node
+  if (tag === '[object Promise]') return '[Promise]'
+  if (tag === '[object Map]' || tag === '[object Set]' || tag === '[object WeakMap]' || tag === '[object WeakSet]') {
+    return `[${apply(stringSlice, tag, [8, -1]) as string}]`
+  }
+  if (tag === '[object ArrayBuffer]' || (tag !== '[object Array]' && test(TYPED_TAG, tag))) {
+    return `[${apply(stringSlice, tag, [8, -1]) as string}]` // typed arrays: binary, not data we check
+  }
+  return null
+}
+
+const TYPED_TAG = /Array\]$/
+const NODE_TAG = /^\[object (HTML\w*|SVG\w*|MathML\w*|Element|Text|Comment|CDATASection|ProcessingInstruction|Document|HTMLDocument|XMLDocument|DocumentFragment|ShadowRoot|DocumentType|Attr)\]$/
+
+/** DOM nodes are recognised by their built-in tag (no DOM types needed, works across frames). */
+function describeNode(obj: object, tag: string): string | null {
+  if (!test(NODE_TAG, tag)) return null
+  let label = 'Node'
+  try {
+    const n = obj as { nodeName?: unknown; id?: unknown; className?: unknown }
+    const name = n.nodeName
+    if (typeof name === 'string') label += ` ${name}`
+    const id = n.id
+    if (typeof id === 'string' && id) label += `#${apply(stringSlice, id, [0, 60]) as string}`
+    const cls = n.className
+    if (typeof cls === 'string' && cls) label += `.${apply(stringSlice, apply(stringReplace, apply(stringTrim, cls, []), [/\s+/g, '.']), [0, 60]) as string}`
+  } catch {
+    // A node subclass with a throwing getter: the generic label is enough.
+  }
+  return `[${label}]`
+}
+
+function copyArray(arr: unknown[], depth: number, s: State): Json {
+  let length: number
+  try {
+    const d = getOwnPropertyDescriptor(arr, 'length')
+    length = d && typeof d.value === 'number' ? d.value : 0
+  } catch (err) {
+    return thrown('Unreadable', err)
+  }
+  const out: Json[] = []
+  const n = mathMin(length, s.limits.maxArray)
+  let i = 0
+  for (; i < n; i++) {
+    if (s.nodes >= s.limits.maxNodes) break
+    let v: Json | undefined
+    try {
+      v = copy(arr[i], depth + 1, s) // one read per index: an index getter runs once
+    } catch (err) {
+      v = thrown('Thrown', err)
+    }
+    put(out, i, v === undefined ? null : v)
+  }
+  if (i < length) put(out, i, `[… ${length - i} more items]`)
+  return out
+}
+
+/**
+ * Own enumerable keys, like JSON.stringify: Object.keys then one read per key (a getter runs once;
+ * a throwing one becomes "[Thrown: message]"). Symbol keys after, labelled.
+ */
+function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
+  let keys: string[]
+  try {
+    keys = objectKeys(obj)
+  } catch (err) {
+    return thrown('Unreadable', err) // a Proxy whose ownKeys/getOwnPropertyDescriptor trap throws
+  }
+  const out: JsonObject = {}
+  // Errors keep message/stack as non-enumerable own properties and name on the prototype.
+  if (tag === '[object Error]') copyErrorFields(obj, out, s)
+  const bag = obj as Record<string, unknown>
+  let kept = 0
+  const n = keys.length
+  for (let i = 0; i < n; i++) {
+    if (kept >= s.limits.maxKeys || s.nodes >= s.limits.maxNodes) {
+      set(out, MORE_KEYS, `${n - i} more keys`)
+      return out
+    }
+    const key = keys[i] as string
+    let v: Json | undefined
+    try {
+      v = copy(bag[key], depth + 1, s)
+    } catch (err) {
+      v = thrown('Thrown', err)
+    }
+    if (v === undefined) continue
+    set(out, outKey(key, s), v)
+    kept++
+  }
+  let symbols: symbol[] = []
+  try {
+    symbols = getOwnPropertySymbols(obj)
+  } catch {
+    // a Proxy: its string keys are copied already
+  }
+  for (let i = 0; i < symbols.length && kept < s.limits.maxKeys; i++) {
+    const sym = symbols[i] as symbol
+    let v: Json | undefined
+    try {
+      if (!apply(propertyIsEnumerable, obj, [sym])) continue
+      v = copy((obj as Record<symbol, unknown>)[sym], depth + 1, s)
+    } catch (err) {
+      v = thrown('Thrown', err)
+    }
+    if (v === undefined) continue
+    set(out, outKey(sym, s), v)
+    kept++
+  }
+  return out
+}
+
+const ERROR_FIELDS = ['message', 'stack']
+function copyErrorFields(err: object, out: JsonObject, s: State): void {
+  try {
+    const proto = getPrototypeOf(err) as object | null
+    const nameDesc = proto ? getOwnPropertyDescriptor(proto, 'name') : undefined
+    if (nameDesc && typeof nameDesc.value === 'string') put(out, 'name', copyString(nameDesc.value, s))
+    for (let i = 0; i < ERROR_FIELDS.length; i++) {
+      const k = ERROR_FIELDS[i] as string
+      const d = getOwnPropertyDescriptor(err, k)
+      if (d && !d.enumerable && typeof d.value === 'string') put(out, k, copyString(d.value, s))
+    }
+  } catch {
+    // Proxy or exotic error: its enumerable keys are still copied below.
+  }
+}
+
+function outKey(key: string | symbol, s: State): string {
+  if (typeof key === 'symbol') return `[${apply(symbolToString, key, []) as string}]`
+  if (key === '__proto__') return PROTO_KEY
+  return copyString(key, s)
+}
+
+/** RegExp test through the captured built-in (a page may replace RegExp.prototype.test). */
+function test(re: RegExp, text: string): boolean {
+  return apply(regexpExec, re, [text]) !== null
+}
+
+/**
+ * Plain assignment is several times faster than defineProperty; it is safe unless the key is found
+ * on the prototype chain (a setter a page planted on Object.prototype, or a built-in name such as
+ * "constructor"), where defineProperty makes an own data property instead.
+ */
+function set(out: JsonObject, key: string, value: Json): void {
+  if (key in out) put(out, key, value)
+  else out[key] = value
+}
+
+/** Own data property, whatever setters the page defined on Object.prototype / Array.prototype. */
+function put(target: object, key: string | number, value: Json): void {
+  defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/** "[Thrown: msg]": the message is read defensively (it may itself be hostile). */
+export function thrown(label: string, err: unknown): string {
+  let msg = ''
+  try {
+    if (typeof err === 'object' && err !== null) {
+      const d = getOwnPropertyDescriptor(err, 'message')
+      if (d && typeof d.value === 'string') msg = d.value
+    } else if (typeof err === 'string') msg = err
+    else msg = StringCtor(err)
+  } catch {
+    msg = ''
+  }
+  if (msg.length > 200) msg = `${apply(stringSlice, msg, [0, 200]) as string}…`
+  return msg ? `[${label}: ${msg}]` : `[${label}]`
+}

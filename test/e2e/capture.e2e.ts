@@ -1,0 +1,188 @@
+// End-to-end: the capture pipeline (hook -> relay -> background -> panel port) in real Chromium with
+// dist/chrome loaded, on the demo page. What the background delivers is observed with the
+// collector (an extension page on the panel port), independently of the panel UI.
+// One browser for the whole file; each test uses its own tab, so tab stores do not mix.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemoServer } from '../../demo/server.ts'
+import type { SessionEntry } from '../../src/core/model.ts'
+import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts'
+import { label, openCollector } from './support/collector.ts'
+import { openDemo } from './support/demo.ts'
+import { stopExtensionWorker } from './support/worker.ts'
+
+let b: ExtensionBrowser
+let demo: { url: string; close(): Promise<void> }
+
+beforeAll(async () => {
+  demo = await startDemoServer({ port: 0 })
+  b = await launchWithExtension()
+})
+afterAll(async () => {
+  await b?.close()
+  await demo?.close()
+})
+
+const events = (entries: SessionEntry[], prefix = 'Callback.') =>
+  entries.filter((e): e is Extract<SessionEntry, { kind: 'event' }> => e.kind === 'event' && e.event.startsWith(prefix))
+const markers = (entries: SessionEntry[], m: string) => entries.filter((e) => e.kind === 'marker' && e.marker === m)
+
+/** Every event the page's own subscriber saw, in the same order and with the same data. */
+async function expectSameAsPage(tab: Awaited<ReturnType<typeof openDemo>>, entries: SessionEntry[], prefix = 'Callback'): Promise<void> {
+  const seen = (await tab.pageEvents()).filter((e) => e.event.startsWith(prefix))
+  const got = events(entries, prefix).map((e) => ({ event: e.event, data: e.data }))
+  expect(seen.length).toBeGreaterThan(0)
+  expect(got.map((e) => e.event)).toEqual(seen.map((e) => e.event))
+  expect(got).toEqual(seen)
+}
+
+describe('capture', () => {
+  it('DevTools opened after the interaction gets everything, commands and version included', async () => {
+    const tab = await openDemo(b, demo.url)
+    await tab.call('scenario', 'complete')
+    const c = await openCollector(b, tab.tabId) // the "panel" opens only now
+    const n = (await tab.pageEvents()).length
+    const got = await c.waitFor((x) => events(x.entries, '').length >= n, `${n} events`)
+    const entries = got.entries
+    // A look at what arrives (kept short in the log).
+    console.log(entries.slice(0, 12).map((e) => `${e.seq} ${label(e)} ${JSON.stringify(e.data).slice(0, 90)}`).join('\n'))
+    expect(entries[0]).toMatchObject({ kind: 'marker', marker: 'page-load', data: { top: true } })
+    expect(markers(entries, 'bus')[0]?.data).toEqual({ via: 'CXBus', widgetsVersion: '9.0.018.07' })
+    await expectSameAsPage(tab, entries, 'Callback')
+    expect(events(entries).map((e) => e.event)).toEqual([
+      'Callback.ready', 'Callback.opened', 'Callback.started', 'Callback.submitted', 'Callback.completed', 'Callback.closed',
+    ].filter((n) => events(entries).some((e) => e.event === n)))
+    expect(entries.some((e) => e.kind === 'command' && e.command === 'Callback.open')).toBe(true)
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => entries[0]!.seq + i)) // session seq, no gaps
+    expect(new Set(entries.map((e) => e.pageLoadId)).size).toBe(1)
+    expect(entries.every((e) => e.frameUrl?.startsWith(demo.url))).toBe(true)
+    expect(await tab.pageErrors()).toEqual([])
+    await c.close()
+    await tab.page.close()
+  })
+
+  it('reload: preserve log keeps both page loads; without it the log is cleared', async () => {
+    const tab = await openDemo(b, demo.url)
+    const c = await openCollector(b, tab.tabId)
+    await tab.call('scenario', 'abandon-untouched')
+    await c.waitFor((x) => events(x.entries).some((e) => e.event === 'Callback.closed'), 'first closed')
+    await c.send({ type: 'set-preserve-log', value: true })
+    await c.waitFor((x) => x.states.at(-1)?.preserveLog === true, 'preserve log on')
+    await tab.page.reload()
+    await tab.page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object')
+    await tab.call('scenario', 'abandon-untouched')
+    let got = await c.waitFor((x) => events(x.entries).filter((e) => e.event === 'Callback.closed').length >= 2, 'second closed')
+    const loads = markers(got.entries, 'page-load')
+    expect(loads).toHaveLength(2) // the panel marks the navigation with it
+    expect(new Set(got.entries.map((e) => e.pageLoadId)).size).toBe(2)
+    expect(got.cleared).toBe(0)
+    // preserve log off: the next top-frame load clears the tab store and tells the panel
+    await c.send({ type: 'set-preserve-log', value: false })
+    await c.waitFor((x) => x.states.at(-1)?.preserveLog === false, 'preserve log off')
+    await tab.page.reload()
+    got = await c.waitFor((x) => x.cleared >= 1, 'cleared')
+    await c.close()
+    const fresh = await openCollector(b, tab.tabId)
+    const after = await fresh.waitFor((x) => markers(x.entries, 'page-load').length >= 1, 'new page load')
+    expect(markers(after.entries, 'page-load')).toHaveLength(1)
+    expect(events(after.entries).filter((e) => e.event === 'Callback.closed')).toHaveLength(0)
+    await fresh.close()
+    await tab.page.close()
+  })
+
+  it('late load (widgets 2 s after load) and the legacy 8.5 bus', async () => {
+    const late = await openDemo(b, demo.url, 'speed=fast&late=1')
+    const legacy = await openDemo(b, demo.url, 'speed=fast&legacy=1')
+    await Promise.all([late.call('scenario', 'abandon-typed'), legacy.call('scenario', 'abandon-typed')])
+    for (const [tab, via, version] of [[late, 'CXBus', '9.0.018.07'], [legacy, 'cxwidget', '8.5.006.07']] as const) {
+      const c = await openCollector(b, tab.tabId)
+      const got = await c.waitFor((x) => events(x.entries).some((e) => e.event === 'Callback.closed'), `${via} closed`)
+      expect(markers(got.entries, 'bus')[0]?.data).toMatchObject({ via })
+      expect(markers(got.entries, 'bus').some((m) => (m.data as { widgetsVersion?: string }).widgetsVersion === version)).toBe(true)
+      await expectSameAsPage(tab, got.entries)
+      await c.close()
+      await tab.page.close()
+    }
+  })
+
+  it('widgets inside an iframe: events carry the frame URL', async () => {
+    const tab = await openDemo(b, demo.url, 'speed=fast&iframe=1')
+    await tab.call('scenario', 'abandon-untouched')
+    const c = await openCollector(b, tab.tabId)
+    const got = await c.waitFor((x) => events(x.entries).some((e) => e.event === 'Callback.closed'), 'closed from the frame')
+    const cb = events(got.entries)
+    expect(cb.every((e) => e.frameUrl?.includes('/frame.html'))).toBe(true)
+    const loads = markers(got.entries, 'page-load')
+    expect(loads.map((m) => (m.data as { top: boolean }).top).sort()).toEqual([false, true])
+    await expectSameAsPage(tab, got.entries)
+    await c.close()
+    await tab.page.close()
+  })
+
+  it('a 10 000-event burst arrives complete and in order', async () => {
+    const tab = await openDemo(b, demo.url)
+    await tab.call('whenReady')
+    const c = await openCollector(b, tab.tabId)
+    await tab.call('burst', 10_000)
+    const got = await c.waitFor((x) => events(x.entries, 'Callback.').filter((e) => e.event.endsWith('minimized')).length >= 10_000, '10 000 burst events', 60_000)
+    const burst = events(got.entries).filter((e) => e.event.endsWith('minimized'))
+    expect(burst).toHaveLength(10_000)
+    expect(burst.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10_000 }, (_, i) => i))
+    expect(markers(got.entries, 'dropped')).toEqual([])
+    await c.close()
+    await tab.page.close()
+  })
+
+  it('survives the service worker being stopped in the middle of a session', async () => {
+    const tab = await openDemo(b, demo.url)
+    await tab.call('whenReady')
+    const c = await openCollector(b, tab.tabId)
+    await tab.call('burst', 500)
+    await c.waitFor((x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 500, 'first 500')
+    await stopExtensionWorker(b) // the worker really went away (all its memory with it)
+    // keep publishing while it is down and while it restarts
+    await tab.call('burst', 1500)
+    await tab.call('scenario', 'abandon-untouched')
+    const got = await c.waitFor(
+      (x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 2000 && events(x.entries).some((e) => e.event === 'Callback.closed'),
+      'everything after the restart',
+      30_000,
+    )
+    expect(got.disconnects).toBeGreaterThan(0) // the collector's port did drop
+    const burst = events(got.entries).filter((e) => e.event.endsWith('minimized')).map((e) => (e.data as { i: number }).i)
+    expect(burst).toEqual([...Array.from({ length: 500 }, (_, i) => i), ...Array.from({ length: 1500 }, (_, i) => i)])
+    const seqs = got.entries.map((e) => e.seq)
+    expect(new Set(seqs).size).toBe(seqs.length) // no duplicates
+    expect(seqs).toEqual([...seqs].sort((a, z) => a - z))
+    await expectSameAsPage(tab, got.entries)
+    await c.close()
+    await tab.page.close()
+  })
+
+  it('a hostile page cannot spoof entries, crash the extension, lose real events or see errors', async () => {
+    const tab = await openDemo(b, demo.url)
+    await tab.call('whenReady')
+    const c = await openCollector(b, tab.tabId)
+    await tab.call('hostile')
+    await tab.call('scenario', 'abandon-untouched') // the pipeline still works afterwards
+    const seenCount = (await tab.pageEvents()).filter((e) => e.event.startsWith('Callback')).length
+    const got = await c.waitFor((x) => events(x.entries).length >= seenCount, `${seenCount} Callback events`)
+    expect(await tab.pageErrors()).toEqual([])
+    const all = JSON.stringify(got.entries)
+    expect(all).not.toContain('spoofed')
+    // the hostile srcdoc frame has its own relay (page-load top:false) but cannot write into ours
+    expect(markers(got.entries, 'page-load').filter((m) => (m.data as { top: boolean }).top)).toHaveLength(1)
+    // every real publish arrived: the page saw the same Callback events (hostile ones included)
+    const seen = (await tab.pageEvents()).filter((e) => e.event.startsWith('Callback'))
+    expect(events(got.entries).map((e) => e.event)).toEqual(seen.map((e) => e.event))
+    const hostile = events(got.entries).slice(1, 12).map((e) => JSON.stringify(e.data))
+    console.log(hostile.map((h) => h.slice(0, 110)).join('\n'))
+    expect(hostile.some((h) => h.includes('[Thrown: hostile getter]'))).toBe(true)
+    expect(hostile.some((h) => h.includes('[Circular]'))).toBe(true)
+    expect(hostile.some((h) => h.includes('[Node BODY'))).toBe(true)
+    expect(hostile.some((h) => h.includes('truncated, 10485760 chars'))).toBe(true)
+    expect(hostile.some((h) => h.includes('[__proto__]'))).toBe(true)
+    expect(Math.max(...hostile.map((h) => h.length))).toBeLessThan(200_000)
+    await c.close()
+    await tab.page.close()
+  })
+})

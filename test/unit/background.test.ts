@@ -1,0 +1,284 @@
+// Unit tests of the background (src/background/*) with in-memory fakes for ports, storage and the
+// action API: per-tab store, dedupe, preserve log, recording, bounds, persistence across a worker
+// restart, late panels, tab removal, request/port sender checks, badge.
+import { describe, expect, it } from 'vitest'
+import { createBackground, type BackgroundDeps, type PortLike } from '../../src/background/app.ts'
+import { badgeText, badgeTitle } from '../../src/background/badge.ts'
+import type { StorageArea } from '../../src/background/persist.ts'
+import { TabStore } from '../../src/background/store.ts'
+import type { SessionEntry } from '../../src/core/model.ts'
+import { RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
+
+const EXT = 'ext-id'
+const ORIGIN = 'chrome-extension://ext-id/'
+
+function ev(seq: number, event: string, data: SessionEntry['data'] = {}, pageLoadId = 'p1'): SessionEntry {
+  return { kind: 'event', seq, time: 1000 + seq, publisher: event.split('.')[0] as string, event, data, pageLoadId, frameUrl: 'https://x.test/' }
+}
+function pageLoad(seq: number, pageLoadId = 'p1', top = true, url = 'https://x.test/'): SessionEntry {
+  return { kind: 'marker', marker: 'page-load', seq, time: 1000, data: { url, top }, pageLoadId, frameUrl: url }
+}
+
+class FakePort implements PortLike {
+  sent: unknown[] = []
+  disconnected = false
+  private msgFns: ((m: unknown) => void)[] = []
+  private discFns: (() => void)[] = []
+  constructor(public name: string, public sender: PortLike['sender']) {}
+  postMessage(m: unknown): void {
+    if (this.disconnected) throw new Error('disconnected')
+    this.sent.push(structuredClone(m))
+  }
+  disconnect(): void {
+    this.disconnected = true
+  }
+  onMessage = { addListener: (fn: (m: unknown) => void) => void this.msgFns.push(fn) }
+  onDisconnect = { addListener: (fn: () => void) => void this.discFns.push(fn) }
+  emit(m: unknown): void {
+    for (const f of this.msgFns) f(structuredClone(m))
+  }
+  close(): void {
+    this.disconnected = true
+    for (const f of this.discFns) f()
+  }
+}
+
+function memoryArea(): StorageArea & { data: Map<string, unknown> } {
+  const data = new Map<string, unknown>()
+  return {
+    data,
+    async get(keys) {
+      const out: Record<string, unknown> = {}
+      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys]
+      for (const k of list) if (data.has(k)) out[k] = structuredClone(data.get(k))
+      return out
+    },
+    async set(items) {
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v))
+    },
+    async remove(keys) {
+      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k)
+    },
+  }
+}
+
+function setup(area = memoryArea(), extra: Partial<BackgroundDeps> = {}) {
+  let connect: (p: PortLike) => void = () => {}
+  let message: (m: unknown, s: { id?: string; url?: string }) => Promise<unknown> | undefined = () => undefined
+  let removed: (id: number) => void = () => {}
+  const badges: { tabId: number; text: string }[] = []
+  const titles: string[] = []
+  const bg = createBackground({
+    extensionId: EXT,
+    extensionOrigin: ORIGIN,
+    onConnect: (l) => (connect = l),
+    onMessage: (l) => (message = l),
+    onTabRemoved: (l) => (removed = l),
+    sessionStorage: area,
+    readSettings: async () => undefined,
+    onSettingsChanged: () => {},
+    action: {
+      setBadgeText: async (d) => void badges.push(d),
+      setBadgeBackgroundColor: async () => {},
+      setTitle: async (d) => void titles.push(d.title),
+    },
+    userAgent: 'test-agent',
+    log: () => {},
+    ...extra,
+  })
+  const relay = (tabId: number, pageLoadId = 'p1') => {
+    const p = new FakePort(RELAY_PORT, { id: EXT, url: 'https://x.test/', tab: { id: tabId } })
+    connect(p)
+    p.emit({ type: 'hello', pageLoadId, frameUrl: 'https://x.test/', top: true, time: 1 })
+    return p
+  }
+  const panel = (tabId: number, afterSeq = -1, url = `${ORIGIN}devtools/panel.html`) => {
+    const p = new FakePort(panelPortName(tabId), { id: EXT, url })
+    connect(p)
+    p.emit({ type: 'hello', afterSeq })
+    return p
+  }
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      await bg.idle()
+      await new Promise((r) => setTimeout(r, 0))
+    }
+  }
+  const panelEntries = (p: FakePort) => (p.sent as BackgroundToPanel[]).flatMap((m) => (m.type === 'entries' ? m.entries : []))
+  return { bg, area, relay, panel, settle, panelEntries, badges, titles, removed: (id: number) => removed(id), message: (m: unknown, s = { id: EXT, url: `${ORIGIN}popup/index.html` }) => message(m, s), connect: (p: PortLike) => connect(p) }
+}
+
+describe('TabStore', () => {
+  it('numbers entries per tab, drops resends, keeps pageLoadId and frameUrl', () => {
+    const s = new TabStore(1)
+    const r1 = s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready')])
+    const r2 = s.ingest('p1', [ev(1, 'Callback.ready'), ev(2, 'Callback.opened')]) // 1 is a resend
+    expect(r1.added.map((e) => e.seq)).toEqual([0, 1])
+    expect(r2.added.map((e) => e.seq)).toEqual([2])
+    expect(r2.added[0]).toMatchObject({ event: 'Callback.opened', pageLoadId: 'p1', frameUrl: 'https://x.test/' })
+    expect(s.state.count).toBe(3)
+    expect(s.state.url).toBe('https://x.test/')
+  })
+
+  it('preserve log off: a new top-frame page load clears; frames do not; on: keeps', () => {
+    const s = new TabStore(1)
+    s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready')])
+    expect(s.ingest('f1', [pageLoad(0, 'f1', false)]).cleared).toBe(false)
+    const r = s.ingest('p2', [pageLoad(0, 'p2')])
+    expect(r.cleared).toBe(true)
+    expect(s.entries.toArray().map((e) => e.seq)).toEqual([3]) // seq never restarts
+    s.state.preserveLog = true
+    expect(s.ingest('p3', [pageLoad(0, 'p3')]).cleared).toBe(false)
+    expect(s.state.count).toBe(2)
+  })
+
+  it('recording off stores nothing but still de-duplicates', () => {
+    const s = new TabStore(1)
+    s.state.recording = false
+    expect(s.ingest('p1', [ev(0, 'Callback.ready')]).added).toEqual([])
+    s.state.recording = true
+    expect(s.ingest('p1', [ev(0, 'Callback.ready'), ev(1, 'Callback.opened')]).added.map((e) => e.seq)).toEqual([0])
+  })
+
+  it('is bounded and says how many it dropped', () => {
+    const s = new TabStore(1, 5)
+    const r = s.ingest('p1', Array.from({ length: 8 }, (_, i) => ev(i, 'Callback.minimized', { i })))
+    const stored = s.entries.toArray()
+    expect(stored).toHaveLength(5)
+    const marker = stored[stored.length - 1] as SessionEntry
+    expect(marker).toMatchObject({ kind: 'marker', marker: 'dropped' })
+    expect((marker.data as { count: number }).count).toBe(4)
+    expect(s.state.dropped).toBe(4)
+    expect(r.added.every((e) => e.seq >= (stored[0] as SessionEntry).seq)).toBe(true)
+  })
+})
+
+describe('background', () => {
+  it('acks the relay only after persisting, and a late panel gets everything from before', async () => {
+    const t = setup()
+    const r = t.relay(7)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')] })
+    await t.settle()
+    expect(r.sent).toEqual([{ type: 'ack', pageLoadId: 'p1', seq: 2 }])
+    expect([...t.area.data.keys()].some((k) => k.startsWith('cx:c:7:'))).toBe(true)
+    const p = t.panel(7)
+    await t.settle()
+    expect(t.panelEntries(p).map((e) => e.seq)).toEqual([0, 1, 2])
+    expect((p.sent[0] as BackgroundToPanel).type).toBe('state')
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(3, 'Callback.cancelled')] })
+    await t.settle()
+    expect(t.panelEntries(p).map((e) => e.seq)).toEqual([0, 1, 2, 3]) // live, no duplicates
+  })
+
+  it('a panel reconnecting with afterSeq gets only what it missed', async () => {
+    const t = setup()
+    const r = t.relay(1)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')] })
+    await t.settle()
+    const p = t.panel(1, 1)
+    await t.settle()
+    expect(t.panelEntries(p).map((e) => e.seq)).toEqual([2])
+  })
+
+  it('survives a worker restart: restores the store, drops resent entries, keeps numbering', async () => {
+    const area = memoryArea()
+    const t1 = setup(area)
+    const r1 = t1.relay(3)
+    r1.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready')] })
+    await t1.settle()
+    // worker stopped: a new instance on the same storage; the relay reconnects and resends un-acked
+    const t2 = setup(area)
+    const r2 = t2.relay(3)
+    r2.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(1, 'Callback.ready'), ev(2, 'Callback.opened')] })
+    await t2.settle()
+    const p = t2.panel(3)
+    await t2.settle()
+    expect(t2.panelEntries(p).map((e) => [e.seq, e.kind === 'event' ? e.event : 'marker'])).toEqual([
+      [0, 'marker'],
+      [1, 'Callback.ready'],
+      [2, 'Callback.opened'],
+    ])
+    expect(r2.sent).toEqual([{ type: 'ack', pageLoadId: 'p1', seq: 2 }])
+  })
+
+  it('ignores malformed relay messages and entries of another page load on the port', async () => {
+    const t = setup()
+    const r = t.relay(1)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [{ kind: 'event', seq: 0, time: 'x' }] })
+    r.emit({ type: 'entries', pageLoadId: 'other', entries: [ev(0, 'Callback.completed', {}, 'other')] })
+    r.emit('garbage')
+    await t.settle()
+    expect(t.bg.stores.get(1)?.state.count ?? 0).toBe(0)
+    expect(r.sent).toEqual([])
+  })
+
+  it('rejects relay ports without a tab and panel ports from non-extension pages', async () => {
+    const t = setup()
+    const noTab = new FakePort(RELAY_PORT, { id: EXT, url: 'https://x.test/' })
+    t.connect(noTab)
+    expect(noTab.disconnected).toBe(true)
+    const fakePanel = t.panel(1, -1, 'https://evil.test/')
+    expect(fakePanel.disconnected).toBe(true)
+    expect(await t.message({ type: 'get-tab-state', tabId: 1 }, { id: EXT, url: 'https://evil.test/' })).toBeUndefined()
+  })
+
+  it('clear, preserve log and recording from a panel', async () => {
+    const t = setup()
+    const r = t.relay(1)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready')] })
+    await t.settle()
+    const p = t.panel(1)
+    p.emit({ type: 'set-preserve-log', value: true })
+    p.emit({ type: 'clear' })
+    await t.settle()
+    expect(p.sent.some((m) => (m as BackgroundToPanel).type === 'cleared')).toBe(true)
+    const st = (await t.message({ type: 'get-tab-state', tabId: 1 })) as { count: number; preserveLog: boolean }
+    expect(st).toMatchObject({ count: 0, preserveLog: true })
+    p.emit({ type: 'set-recording', value: false })
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(2, 'Callback.opened')] })
+    await t.settle()
+    expect(((await t.message({ type: 'get-tab-state', tabId: 1 })) as { count: number }).count).toBe(0)
+    expect(r.sent.at(-1)).toEqual({ type: 'ack', pageLoadId: 'p1', seq: 2 }) // acked anyway
+  })
+
+  it('forgets a closed tab, in memory and in storage', async () => {
+    const t = setup()
+    t.relay(9).emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0)] })
+    await t.settle()
+    t.removed(9)
+    await t.settle()
+    expect(t.bg.stores.has(9)).toBe(false)
+    expect([...t.area.data.keys()].filter((k) => k.includes(':9'))).toEqual([])
+  })
+
+  it('exports a session with source and events', async () => {
+    const t = setup()
+    t.relay(2).emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), { kind: 'marker', marker: 'bus', seq: 1, time: 1, data: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, pageLoadId: 'p1', frameUrl: 'https://x.test/' }] })
+    await t.settle()
+    const s = (await t.message({ type: 'export-session', tabId: 2 })) as { format: string; source: unknown; events: unknown[] }
+    expect(s.format).toBe('cxbus-devtools/session')
+    expect(s.source).toEqual({ url: 'https://x.test/', widgetsVersion: '9.0.018.07', userAgent: 'test-agent' })
+    expect(s.events).toHaveLength(2)
+  })
+
+  it('shows the error count on the badge and nothing when there is none', async () => {
+    const t = setup()
+    const r = t.relay(4)
+    // closed right after opened: no cancelled/completed -> an error finding (order/no-terminal)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened', { opened: 1002 }), ev(3, 'Callback.closed', { opened: 1002, closed: 1003 })] })
+    await t.settle()
+    const st = (await t.message({ type: 'get-tab-state', tabId: 4 })) as { findings: { error: number } }
+    expect(st.findings.error).toBeGreaterThan(0)
+    expect(t.badges.at(-1)).toEqual({ tabId: 4, text: String(st.findings.error) })
+    expect(t.titles.at(-1)).toMatch(/^cxbus-devtools: \d+ errors?/)
+  })
+
+  it('badge text and title', () => {
+    expect(badgeText({ error: 0, warning: 3, info: 1 })).toBe('')
+    expect(badgeText({ error: 2, warning: 0, info: 0 })).toBe('2')
+    expect(badgeText({ error: 5000, warning: 0, info: 0 })).toBe('999+')
+    expect(badgeTitle({ error: 2, warning: 1, info: 0 }, true)).toBe('cxbus-devtools: 2 errors, 1 warning on this page')
+    expect(badgeTitle({ error: 0, warning: 0, info: 0 }, true)).toBe('cxbus-devtools: no problems found on this page')
+    expect(badgeTitle({ error: 0, warning: 0, info: 0 }, false)).toBe('cxbus-devtools')
+  })
+})

@@ -1,0 +1,71 @@
+// Unit tests of src/core/buffer.ts: the bounded ring buffer (counts what it evicts) and the
+// per-page-load dedupe the background uses against relay resends.
+import { describe, expect, it } from 'vitest'
+import { RingBuffer, SeqDedupe } from '../../src/core/buffer.ts'
+
+describe('RingBuffer', () => {
+  it('keeps order and evicts the oldest when full, counting each eviction', () => {
+    const b = new RingBuffer<number>(3)
+    for (let i = 0; i < 5; i++) b.push(i)
+    expect(b.toArray()).toEqual([2, 3, 4])
+    expect(b.length).toBe(3)
+    expect(b.takeDropped()).toBe(2)
+    expect(b.takeDropped()).toBe(0)
+    expect(b.push(5)).toBe(2) // returns the evicted item
+  })
+
+  it('shift, shiftWhile, at, slice, lowerBound across the wrap point', () => {
+    const b = new RingBuffer<number>(4)
+    for (let i = 0; i < 6; i++) b.push(i) // [2,3,4,5], head wrapped
+    expect(b.at(0)).toBe(2)
+    expect(b.at(3)).toBe(5)
+    expect(b.at(4)).toBeUndefined()
+    expect(b.slice(1, 3)).toEqual([3, 4])
+    expect(b.lowerBound((x) => x > 3)).toBe(2)
+    expect(b.lowerBound((x) => x > 99)).toBe(4)
+    expect(b.shiftWhile((x) => x <= 3)).toBe(2)
+    expect(b.toArray()).toEqual([4, 5])
+    expect(b.shift()).toBe(4)
+    b.clear()
+    expect(b.length).toBe(0)
+    expect(b.shift()).toBeUndefined()
+  })
+
+  it('rejects a capacity that is not a positive integer', () => {
+    expect(() => new RingBuffer(0)).toThrow(RangeError)
+    expect(() => new RingBuffer(1.5)).toThrow(RangeError)
+  })
+})
+
+describe('SeqDedupe', () => {
+  it('accepts each (pageLoadId, seq) once and tolerates gaps', () => {
+    const d = new SeqDedupe()
+    expect(d.accept('a', 0)).toBe(true)
+    expect(d.accept('a', 1)).toBe(true)
+    expect(d.accept('a', 1)).toBe(false) // resent after a reconnect
+    expect(d.accept('a', 0)).toBe(false)
+    expect(d.accept('a', 5)).toBe(true) // the relay dropped 2..4 and said so itself
+    expect(d.accept('b', 0)).toBe(true) // another page load numbers from 0
+    expect(d.highest('a')).toBe(5)
+    expect(d.highest('zzz')).toBe(-1)
+  })
+
+  it('round-trips through JSON (persisted across worker restarts)', () => {
+    const d = new SeqDedupe()
+    d.accept('a', 3)
+    const r = SeqDedupe.from(JSON.parse(JSON.stringify(d)))
+    expect(r.accept('a', 3)).toBe(false)
+    expect(r.accept('a', 4)).toBe(true)
+    expect(SeqDedupe.from('garbage').highest('a')).toBe(-1)
+  })
+
+  it('remembers only the most recent page loads', () => {
+    const d = new SeqDedupe(2)
+    d.accept('a', 1)
+    d.accept('b', 1)
+    d.accept('a', 2) // a is now the most recent
+    d.accept('c', 1) // evicts b
+    expect(d.highest('b')).toBe(-1)
+    expect(d.highest('a')).toBe(2)
+  })
+})

@@ -1,0 +1,301 @@
+// Unit tests of the page hook (content/hook-install.ts) on fake windows with a small bus that
+// dispatches like the real one (setTimeout per handler, subscribe false until the bus is ready).
+import { describe, expect, it } from 'vitest'
+import { installHook, type HookWindow } from '../../content/hook-install.ts'
+import { HOOK_SOURCE, isHookConnectMessage, isHookToRelay, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
+
+type Fn = (...a: any[]) => any
+
+function fakeBus(opts: { readyAfterMs?: number } = {}) {
+  const subs = new Map<string, Fn[]>()
+  const befores = new Map<string, Fn[]>()
+  const plugins = new Map<string, { events: string[]; commands: string[] }>()
+  let ready = opts.readyAfterMs === undefined
+  if (!ready) setTimeout(() => (ready = true), opts.readyAfterMs)
+  const publish = (event: string, data: unknown) => {
+    for (const fn of subs.get(event) ?? []) setTimeout(() => fn({ time: Date.now(), publisher: event.split('.')[0], event, data }), 0)
+  }
+  const registry = () => Object.fromEntries([...plugins].map(([k, v]) => [k, { events: [...v.events], commands: [...v.commands] }]))
+  const registerPlugin = (name: string) => {
+    if (plugins.has(name)) return false
+    plugins.set(name, { events: [], commands: [] })
+    return {
+      before: (cmd: string, fn: Fn) => {
+        if (!plugins.has(cmd.split('.')[0] as string)) return false
+        befores.set(cmd, [...(befores.get(cmd) ?? []), fn])
+        return true
+      },
+      registry,
+      subscribe: (e: string, fn: Fn) => bus.subscribe(e, fn),
+    }
+  }
+  const bus = {
+    subscribe(event: string, fn: Fn) {
+      if (!ready) return false
+      subs.set(event, [...(subs.get(event) ?? []), fn])
+      return `sub${subs.size}`
+    },
+    command(name: string, options: unknown) {
+      let o = options
+      for (const b of befores.get(name) ?? []) {
+        const r = b(o)
+        if (r === false) return 'cancelled'
+        o = r
+      }
+      return { deferred: name, options: o }
+    },
+    registerPlugin,
+    version: '9.0.018.07',
+  }
+  const define = (name: string, events: string[], commands: string[] = []) =>
+    plugins.set(name, { events: events.map((e) => `${name}.${e}`), commands: commands.map((c) => `${name}.${c}`) })
+  return { bus, publish, define, subs }
+}
+
+/** A fake window whose postMessage hands the transferred port to a fake relay. */
+function fakeWindow() {
+  const listeners: { type: string; fn: (ev: any) => void }[] = []
+  const got: HookEntry[] = []
+  const connects: MessagePort[] = []
+  const win: HookWindow = {
+    postMessage(message: unknown, _origin: string, transfer?: Transferable[]) {
+      if (isHookConnectMessage(message) && transfer?.[0]) connects.push(transfer[0] as MessagePort)
+      for (const l of listeners) if (l.type === 'message') setTimeout(() => l.fn({ data: message, source: win, ports: transfer ?? [] }), 0)
+    },
+    addEventListener(type: string, fn: (ev: Event) => void) {
+      listeners.push({ type, fn })
+    },
+  }
+  /** Accept the first port like the relay does. */
+  const accept = (i = 0) => {
+    const port = connects[i] as MessagePort
+    port.onmessage = (e) => {
+      const m = e.data
+      if (!isHookToRelay(m)) return
+      if (m.type === 'entry') got.push(m.entry)
+      else got.push(...m.entries)
+    }
+    port.postMessage({ type: 'ready' })
+  }
+  return { win: win as HookWindow & Record<string, any>, got, connects, accept, listeners }
+}
+
+async function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {
+  const t0 = Date.now()
+  while (!pred()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+const names = (got: HookEntry[]) => got.map((e) => (e.kind === 'event' ? e.event : e.kind === 'command' ? `cmd:${e.command}` : `marker:${e.marker}`))
+
+describe('page hook', () => {
+  it('catches window.CXBus assigned later, survives subscribe() returning false, copies at receipt', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, publish, define } = fakeBus({ readyAfterMs: 30 })
+    win.CXBus = bus
+    expect(win.CXBus).toBe(bus) // still assignable and readable by the page
+    define('Callback', ['opened'], ['open'])
+    await until(() => (bus.subscribe('x', () => {}), true) && got.some((e) => e.kind === 'marker'), 'bus marker')
+    await new Promise((r) => setTimeout(r, 80)) // retries after the bus became ready
+    const data = { errors: ['first'] as string[], opened: 5 }
+    publish('Callback.opened', data)
+    await until(() => names(got).includes('Callback.opened'), 'Callback.opened')
+    const opened = got.find((e) => e.kind === 'event' && e.event === 'Callback.opened') as { publisher: string }
+    expect(opened.publisher).toBe('Callback')
+    expect(got[0]).toMatchObject({ kind: 'marker', marker: 'bus', data: { via: 'CXBus', widgetsVersion: '9.0.018.07' } })
+  })
+
+  it('finds a window.CXBus that exists before the hook runs', async () => {
+    const { win, got, accept } = fakeWindow()
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    installHook(win)
+    accept()
+    expect(win.CXBus).toBe(bus)
+    publish('Callback.opened', {})
+    await until(() => names(got).includes('Callback.opened'), 'event')
+    expect(got[0]).toMatchObject({ marker: 'bus', data: { via: 'CXBus', widgetsVersion: '9.0.018.07' } })
+  })
+
+  it('copies each event at receipt: later page mutations do not leak into earlier events', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    const errors: string[] = ['first']
+    publish('Callback.submitted', { errors })
+    await until(() => names(got).includes('Callback.submitted'), 'submitted')
+    errors.push('second')
+    publish('Callback.submitted', { errors })
+    await until(() => names(got).filter((n) => n === 'Callback.submitted').length === 2, 'second submitted')
+    const sub = got.filter((e) => e.kind === 'event' && e.event === 'Callback.submitted').map((e) => (e.data as { errors: string[] }).errors)
+    expect(sub).toEqual([['first'], ['first', 'second']])
+  })
+
+  it('queues entries until a relay is ready, then delivers them in order', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    publish('Callback.ready', {})
+    publish('Callback.opened', { opened: 1 })
+    await new Promise((r) => setTimeout(r, 30))
+    expect(got).toEqual([])
+    accept()
+    await until(() => got.length >= 3, 'queued entries')
+    expect(names(got)).toEqual(['marker:bus', 'Callback.ready', 'Callback.opened'])
+  })
+
+  it('answers a relay hello with a new port, and never switches port once one is ready', async () => {
+    const { win, got, connects, accept, listeners } = fakeWindow()
+    installHook(win)
+    expect(connects).toHaveLength(1)
+    // a relay that started later says hello: the hook offers a second port
+    win.postMessage({ source: 'cxbus-devtools:relay', v: 1, type: 'hello' }, '*')
+    await until(() => connects.length === 2, 'second connect')
+    accept(1)
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    publish('Callback.opened', {})
+    await until(() => names(got).includes('Callback.opened'), 'event on port 2')
+    // a page that grabs the first port and says ready gets nothing
+    const stolen: unknown[] = []
+    const p0 = connects[0] as MessagePort
+    p0.onmessage = (e) => stolen.push(e.data)
+    p0.postMessage({ type: 'ready' })
+    win.postMessage({ source: 'cxbus-devtools:relay', v: 1, type: 'hello' }, '*')
+    publish('Callback.closed', {})
+    await until(() => names(got).includes('Callback.closed'), 'closed')
+    expect(stolen).toEqual([])
+    expect(connects).toHaveLength(2) // no more offers after ready
+    expect(listeners.length).toBeGreaterThan(0)
+  })
+
+  it('chains the page onReady set before and after the hook (legacy cxwidget bus)', async () => {
+    const { win, got, accept } = fakeWindow()
+    const calls: string[] = []
+    win._genesys = { cxwidget: { onReady: function (this: unknown, b: unknown) { calls.push(`before:${b === bus}`); return 'page-result' } } }
+    installHook(win)
+    accept()
+    const { bus, publish } = fakeBus()
+    const root = win._genesys.cxwidget
+    // the widgets call onReady with the bus
+    expect(root.onReady.call(root, bus)).toBe('page-result')
+    expect(calls).toEqual(['before:true'])
+    // the page replaces its handler later: ours stays chained
+    root.onReady = (b: unknown) => calls.push(`after:${b === bus}`)
+    root.onReady(bus)
+    expect(calls).toEqual(['before:true', 'after:true'])
+    publish('Callback.opened', {})
+    await until(() => names(got).includes('Callback.opened'), 'event via cxwidget')
+    expect(got[0]).toMatchObject({ marker: 'bus', data: { via: 'cxwidget' } })
+  })
+
+  it('finds _genesys.widgets.bus when the page replaces the whole _genesys object later', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, publish } = fakeBus()
+    win._genesys = { widgets: { bus } }
+    publish('Callback.opened', {})
+    await until(() => names(got).includes('Callback.opened'), 'event via widgets.bus', 2000)
+    expect(got[0]).toMatchObject({ marker: 'bus', data: { via: 'widgets' } })
+  })
+
+  it('keeps an accessor someone else defined on window.CXBus working', async () => {
+    const { win, got, accept } = fakeWindow()
+    let stored: unknown
+    const log: string[] = []
+    Object.defineProperty(win, 'CXBus', {
+      configurable: true,
+      get: () => (log.push('get'), stored),
+      set: (v) => (log.push('set'), (stored = v)),
+    })
+    installHook(win)
+    accept()
+    const { bus } = fakeBus()
+    win.CXBus = bus
+    expect(win.CXBus).toBe(bus)
+    expect(log).toContain('set')
+    await until(() => got.some((e) => e.kind === 'marker'), 'bus found through the foreign accessor')
+  })
+
+  it('records commands through before() without changing options or the return value', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, define } = fakeBus()
+    define('Callback', ['opened'], ['open', 'close'])
+    win.CXBus = bus
+    await new Promise((r) => setTimeout(r, 300)) // a registry check ran
+    const opts = { form: { firstname: 'Ada' } }
+    const result = bus.command('Callback.open', opts) as { options: unknown }
+    expect(result.options).toBe(opts) // same object, unchanged
+    await until(() => names(got).includes('cmd:Callback.open'), 'command entry')
+    expect(got.find((e) => e.kind === 'command')?.data).toEqual({ form: { firstname: 'Ada' } })
+  })
+
+  it('subscribes to events of plugins registered later (registry), once per name', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, publish, define, subs } = fakeBus()
+    win.CXBus = bus
+    await new Promise((r) => setTimeout(r, 50))
+    define('WebChat', ['opened'])
+    define('SendMessage', ['submitted', 'custom'])
+    await new Promise((r) => setTimeout(r, 600))
+    publish('SendMessage.custom', { x: 1 })
+    await until(() => names(got).includes('SendMessage.custom'), 'registry-discovered event')
+    for (const [, fns] of subs) expect(fns.filter((f) => f.name === 'cxbusDevtoolsHandler').length).toBeLessThanOrEqual(1)
+  })
+
+  it('never throws into the page; the page handler sees the original data', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    const seen: unknown[] = []
+    bus.subscribe('Callback.opened', (e: { data: unknown }) => seen.push(e.data))
+    const hostile = new Proxy({}, { ownKeys() { throw new Error('no') }, get() { throw new Error('no') } })
+    const errors: unknown[] = []
+    const onErr = (e: unknown) => errors.push(e)
+    process.on('uncaughtException', onErr)
+    try {
+      publish('Callback.opened', hostile)
+      await until(() => seen.length === 1 && names(got).includes('Callback.opened'), 'both handlers')
+    } finally {
+      process.off('uncaughtException', onErr)
+    }
+    expect(seen[0]).toBe(hostile)
+    expect(errors).toEqual([])
+    expect((got.find((e) => e.kind === 'event')?.data as string)).toMatch(/^\[Unreadable/)
+  })
+
+  it('installs once per window and adds no enumerable global', () => {
+    const { win, connects } = fakeWindow()
+    installHook(win)
+    installHook(win)
+    expect(connects).toHaveLength(1)
+    expect(Object.keys(win).filter((k) => !['postMessage', 'addEventListener'].includes(k))).toEqual([])
+  })
+})
+
+describe('relay guards (protocol.ts)', () => {
+  it('accept only well-formed messages', () => {
+    expect(isHookConnectMessage({ source: HOOK_SOURCE, v: 1, type: 'connect' })).toBe(true)
+    expect(isHookConnectMessage({ source: HOOK_SOURCE, v: 999, type: 'connect' })).toBe(false)
+    expect(isHookToRelay({ type: 'entry', entry: { kind: 'event', time: 1, publisher: 'Callback', event: 'Callback.opened', data: {} } })).toBe(true)
+    expect(isHookToRelay({ type: 'entry', entry: { kind: 'event', time: 'x', event: 42, data: 'x' } })).toBe(false)
+    expect(isHookToRelay({ type: 'entry', entry: 'not an object' })).toBe(false)
+    expect(isHookToRelay({ type: 'entry', entry: { kind: 'marker', marker: 'evil', time: 1, data: {} } })).toBe(false)
+    expect(isRelayToBackground({ type: 'entries', pageLoadId: 'p1', entries: [{ kind: 'event', seq: 0, time: 1, publisher: 'C', event: 'C.x', data: {}, pageLoadId: 'p1', frameUrl: 'u' }] })).toBe(true)
+    expect(isRelayToBackground({ type: 'entries', pageLoadId: 'p1', entries: [{ kind: 'event', seq: -1, time: 1, publisher: 'C', event: 'C.x', data: {}, pageLoadId: 'p1', frameUrl: 'u' }] })).toBe(false)
+    expect(isRelayToBackground({ type: 'entries', pageLoadId: '../../x', entries: [] })).toBe(false)
+  })
+})

@@ -1,0 +1,190 @@
+// Unit tests of src/core/snapshot.ts: every hostile case the page hook may meet (ARCHITECTURE.md
+// "Copy at receipt"). Each result must also survive JSON and structured clone unchanged.
+import { describe, expect, it } from 'vitest'
+import { BUDGET_EXCEEDED, CIRCULAR, MORE_KEYS, PROTO_KEY, snapshot } from '../../src/core/snapshot.ts'
+
+const roundTrips = (v: unknown): void => {
+  expect(JSON.parse(JSON.stringify(v))).toEqual(v)
+  expect(structuredClone(v)).toEqual(v)
+}
+
+describe('snapshot', () => {
+  it('copies typical Callback metadata exactly', () => {
+    const data = {
+      proactive: false, prefilled: false, autoSubmitted: false, errors: ['Please enter a valid phone number.'],
+      form: { firstname: 'Ada', _customer_number: '+44 20' }, opened: 1732460000149, started: false, elapsed: 12,
+    }
+    const s = snapshot(data)
+    expect(s).toEqual(data)
+    expect(s).not.toBe(data)
+    roundTrips(s)
+  })
+
+  it('is a copy at receipt: later page mutations do not leak in', () => {
+    const errors = ['first']
+    const data = { errors, form: { a: 1 } }
+    const s = snapshot(data) as { errors: string[]; form: { a: number } }
+    errors.push('second')
+    data.form.a = 2
+    expect(s.errors).toEqual(['first'])
+    expect(s.form.a).toBe(1)
+  })
+
+  it('primitives: NaN, Infinity, -0, BigInt, Symbol, undefined', () => {
+    expect(snapshot(NaN)).toBe('[NaN]')
+    expect(snapshot(Infinity)).toBe('[Infinity]')
+    expect(snapshot(-Infinity)).toBe('[-Infinity]')
+    expect(Object.is(snapshot(-0), 0)).toBe(true)
+    expect(snapshot(10n)).toBe('[BigInt 10]')
+    expect(snapshot(Symbol('x'))).toBe('Symbol(x)')
+    expect(snapshot(undefined)).toBe(null)
+    expect(snapshot({ a: undefined, b: 1 })).toEqual({ b: 1 })
+    expect(snapshot([undefined, 1])).toEqual([null, 1])
+  })
+
+  it('cycles become [Circular], shared references are copied twice', () => {
+    const a: Record<string, unknown> = { n: 1 }
+    a.self = a
+    const shared = { x: 1 }
+    const s = snapshot({ a, p: shared, q: shared, arr: [a] }) as Record<string, unknown>
+    expect(s.a).toEqual({ n: 1, self: CIRCULAR })
+    expect(s.p).toEqual({ x: 1 })
+    expect(s.q).toEqual({ x: 1 })
+    expect(s.arr).toEqual([{ n: 1, self: CIRCULAR }])
+    roundTrips(s)
+  })
+
+  it('getters run once; a throwing getter becomes [Thrown: message]', () => {
+    let calls = 0
+    const o = {}
+    Object.defineProperty(o, 'counted', { enumerable: true, get: () => ++calls })
+    Object.defineProperty(o, 'bad', { enumerable: true, get: () => { throw new Error('hostile getter') } })
+    const s = snapshot(o)
+    expect(s).toEqual({ counted: 1, bad: '[Thrown: hostile getter]' })
+    expect(calls).toBe(1)
+  })
+
+  it('never calls toJSON or toString of page objects', () => {
+    const o = { toJSON: () => { throw new Error('no') }, toString: () => { throw new Error('no') }, v: 1 }
+    expect(snapshot(o)).toEqual({ toJSON: '[Function toJSON]', toString: '[Function toString]', v: 1 })
+  })
+
+  it('functions, Dates, Maps, Promises, typed arrays, errors', () => {
+    function named() {}
+    const s = snapshot({
+      f: named, anon: (() => () => {})(), d: new Date(0), bad: new Date(NaN), m: new Map([[1, 2]]),
+      p: Promise.resolve(), u8: new Uint8Array(4), e: new TypeError('boom'),
+    }) as Record<string, unknown>
+    expect(s.f).toBe('[Function named]')
+    expect(s.anon).toBe('[Function]')
+    expect(s.d).toBe('1970-01-01T00:00:00.000Z')
+    expect(s.bad).toBe('[Invalid Date]')
+    expect(s.m).toBe('[Map]')
+    expect(s.p).toBe('[Promise]')
+    expect(s.u8).toBe('[Uint8Array]')
+    expect(s.e).toMatchObject({ name: 'TypeError', message: 'boom' })
+  })
+
+  it('DOM nodes become a label', () => {
+    const div = document.createElement('div')
+    div.id = 'cb'
+    div.className = 'a b'
+    expect(snapshot({ node: div })).toEqual({ node: '[Node DIV#cb.a.b]' })
+    expect(snapshot(document.createTextNode('x'))).toMatch(/^\[Node/)
+  })
+
+  it('Proxies whose traps throw, and revoked Proxies, do not throw', () => {
+    const hostile = new Proxy({}, {
+      ownKeys() { throw new Error('hostile ownKeys') },
+      getOwnPropertyDescriptor() { throw new Error('hostile descriptor') },
+      get() { throw new Error('hostile get') },
+    })
+    expect(snapshot(hostile)).toMatch(/^\[Unreadable: hostile (get|ownKeys)\]$/)
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    expect(snapshot({ proxy })).toEqual({ proxy: expect.stringMatching(/^\[Unreadable/) })
+    const keysOnly = new Proxy({ a: 1 }, { getOwnPropertyDescriptor() { throw new Error('no descriptor') } })
+    expect(snapshot(keysOnly)).toBe('[Unreadable: no descriptor]')
+  })
+
+  it('__proto__ keys are renamed, constructor kept as data, no prototype is touched', () => {
+    const parsed = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"opened":1}')
+    const s = snapshot(parsed) as Record<string, unknown>
+    expect(Object.getPrototypeOf(s)).toBe(Object.prototype)
+    expect(s[PROTO_KEY]).toEqual({ polluted: true })
+    expect(Object.prototype.hasOwnProperty.call(s, 'constructor')).toBe(true)
+    expect(s.constructor).toEqual({ prototype: { polluted: true } })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    roundTrips(s)
+  })
+
+  it('setters planted on Object.prototype never run while building the copy', () => {
+    let ran = false
+    Object.defineProperty(Object.prototype, 'trap', { configurable: true, set() { ran = true } })
+    try {
+      const s = snapshot({ trap: 1 }) as Record<string, unknown>
+      expect(ran).toBe(false)
+      expect(Object.getOwnPropertyDescriptor(s, 'trap')?.value).toBe(1)
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).trap
+    }
+  })
+
+  it('symbol keys become labelled string keys', () => {
+    expect(snapshot({ [Symbol('hostile')]: 'v', a: 1 })).toEqual({ a: 1, '[Symbol(hostile)]': 'v' })
+  })
+
+  it('frozen objects are copied (the copy is not frozen)', () => {
+    const s = snapshot(Object.freeze({ form: Object.freeze({ firstname: 'Ice' }) })) as Record<string, unknown>
+    expect(s).toEqual({ form: { firstname: 'Ice' } })
+    expect(Object.isFrozen(s)).toBe(false)
+  })
+
+  it('a 10 MB string is cut with a note of its length', () => {
+    const s = snapshot({ huge: 'x'.repeat(10 * 1024 * 1024) }) as { huge: string }
+    expect(s.huge.length).toBeLessThan(10_100)
+    expect(s.huge).toMatch(/…\[truncated, 10485760 chars\]$/)
+  })
+
+  it('long arrays keep 1000 items and say how many more', () => {
+    const s = snapshot(Array.from({ length: 100_000 }, (_, i) => i)) as unknown[]
+    expect(s.length).toBe(1001)
+    expect(s[999]).toBe(999)
+    expect(s[1000]).toBe('[… 99000 more items]')
+    expect(snapshot(new Array(3))).toEqual([null, null, null]) // holes
+  })
+
+  it('objects keep maxKeys keys and summarise the rest', () => {
+    const o = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]))
+    const s = snapshot(o, { maxKeys: 10 }) as Record<string, unknown>
+    expect(Object.keys(s)).toHaveLength(11)
+    expect(s[MORE_KEYS]).toBe('490 more keys')
+  })
+
+  it('depth is bounded', () => {
+    let deep: Record<string, unknown> = { end: true }
+    for (let i = 0; i < 20; i++) deep = { next: deep, list: [] }
+    let s = snapshot(deep, { maxDepth: 3 }) as Record<string, unknown>
+    expect(((s.next as Record<string, unknown>).next as Record<string, unknown>).next).toBe('[Object]')
+    s = snapshot([[[[1]]]], { maxDepth: 2 }) as unknown as Record<string, unknown>
+    expect(s).toEqual([['[Array]']])
+  })
+
+  it('the total budget bounds the work on wide graphs', () => {
+    const shared = Array.from({ length: 1000 }, (_, i) => ({ i, s: 'y'.repeat(100) }))
+    const wide = Array.from({ length: 1000 }, () => shared) // 1 000 000 objects if copied naively
+    const t0 = performance.now()
+    const s = JSON.stringify(snapshot(wide))
+    expect(performance.now() - t0).toBeLessThan(2000)
+    expect(s.length).toBeLessThan(5_000_000)
+    expect(s.includes('more items') || s.includes(BUDGET_EXCEEDED)).toBe(true)
+  })
+
+  it('errors thrown with hostile messages are labelled safely', () => {
+    const msg = {}
+    Object.defineProperty(msg, 'message', { get() { throw new Error('again') } })
+    const o = {}
+    Object.defineProperty(o, 'x', { enumerable: true, get() { throw msg } })
+    expect(snapshot(o)).toEqual({ x: '[Thrown]' })
+  })
+})
