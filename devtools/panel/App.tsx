@@ -1,0 +1,178 @@
+// Panel. The panel's layout and UI state (selection, filter, side tab, dialogs); data comes from the
+// store, effects go through `actions`. Runs the same in DevTools, as a tab and in unit tests.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import type { Severity } from '../../src/core/model.ts'
+import type { RuleInfo } from '../../src/core/rules.ts'
+import { EMPTY_FILTER, filterEntries, warmSearchText, type Filter } from './lib/filter.ts'
+import { currentView, type PanelStore } from './state/store.ts'
+import type { PanelActions } from './state/actions.ts'
+import { useStoreState } from './state/useStore.ts'
+import { ConnectionBanner, DroppedBanner, EmptyState, ErrorBanner, ImportedBanner } from './components/Banners/index.ts'
+import { EventDetail } from './components/EventDetail/index.ts'
+import { EventList, FilterBar } from './components/EventList/index.ts'
+import { FindingsPane } from './components/Findings/index.ts'
+import { Timeline } from './components/Timeline/index.ts'
+import { RulesDialog, SettingsDialog, Toolbar } from './components/Toolbar/index.ts'
+
+export interface AppProps {
+  store: PanelStore
+  actions: PanelActions
+  rules: readonly RuleInfo[]
+}
+
+type SideTab = 'detail' | 'findings'
+
+const idle = (fn: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 500 })
+  else setTimeout(fn, 0)
+}
+
+export function App({ store, actions, rules }: AppProps) {
+  const state = useStoreState(store)
+  const view = currentView(state)
+  const live = state.imported === null
+  const [filter, setFilter] = useState<Filter>(EMPTY_FILTER)
+  const [selected, setSelected] = useState<number | null>(null)
+  const [tab, setTab] = useState<SideTab>('detail')
+  const [focusSeverity, setFocusSeverity] = useState<Severity | null>(null)
+  const [dialog, setDialog] = useState<'settings' | 'rules' | null>(null)
+  const [dragging, setDragging] = useState(false)
+  const fileInput = useRef<HTMLInputElement>(null)
+  const detailRef = useRef<HTMLDivElement>(null)
+
+  const ruleMap = useMemo(() => new Map(rules.map((r) => [r.id, r])), [rules])
+  const ruleInfo = (id: string): RuleInfo | undefined => ruleMap.get(id)
+  // `view` changes identity on every batch; entries.length covers the live array growing in place.
+  const rows = useMemo(() => filterEntries(view.entries, view.findingsBySeq, filter), [view, view.entries.length, filter])
+
+  // Prepare the text search of an imported file in idle time (live entries are indexed on demand).
+  // Starts once the import's check is done, so the two do not compete for the main thread.
+  const importedEntries = state.imported && state.imported.progress >= 1 ? state.imported.view.entries : undefined
+  useEffect(() => (importedEntries ? warmSearchText(importedEntries, idle) : undefined), [importedEntries])
+
+  const select = (seq: number): void => {
+    setSelected(seq)
+    setTab('detail')
+  }
+  const open = (seq: number): void => {
+    select(seq)
+    detailRef.current?.focus()
+  }
+  const pickFile = (): void => fileInput.current?.click()
+  const importFiles = (files: FileList | null | undefined): void => {
+    const file = files?.[0]
+    if (file) void actions.importFile(file).then(() => setSelected(null))
+  }
+
+  const tabState = state.tabState
+  const widgetsVersion = live ? (tabState?.bus?.widgetsVersion ?? view.widgetsVersion) : (state.imported?.source?.widgetsVersion ?? view.widgetsVersion)
+  const empty = view.entries.length === 0
+
+  return (
+    <div
+      class={`app ${dragging ? 'dragging' : ''}`}
+      data-connection={state.connection}
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes('Files')) return
+        e.preventDefault()
+        setDragging(true)
+      }}
+      onDragLeave={(e) => e.relatedTarget === null && setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault()
+        setDragging(false)
+        importFiles(e.dataTransfer?.files)
+      }}
+    >
+      <Toolbar
+        live={live}
+        recording={tabState?.recording ?? true}
+        preserveLog={tabState?.preserveLog ?? false}
+        counts={view.counts}
+        eventCount={view.entries.length}
+        widgetsVersion={widgetsVersion}
+        onRecord={actions.setRecording}
+        onClear={() => {
+          actions.clear()
+          setSelected(null)
+        }}
+        onPreserveLog={actions.setPreserveLog}
+        onExport={actions.exportSession}
+        onImport={pickFile}
+        onSettings={() => setDialog('settings')}
+        onRules={() => setDialog('rules')}
+        onCounts={(s) => {
+          setTab('findings')
+          setFocusSeverity(s)
+        }}
+      />
+      <input
+        type="file"
+        accept=".json,application/json"
+        class="hidden"
+        ref={fileInput}
+        data-testid="import-input"
+        onChange={(e) => {
+          importFiles(e.currentTarget.files)
+          e.currentTarget.value = '' // the same file can be picked again after a fix
+        }}
+      />
+      {state.imported && (
+        <ImportedBanner
+          name={state.imported.name}
+          progress={state.imported.progress}
+          onBack={() => {
+            store.backToLive()
+            setSelected(null)
+          }}
+        />
+      )}
+      {state.error && <ErrorBanner title={state.error.title} message={state.error.message} onDismiss={store.dismissError} />}
+      {live && (tabState?.dropped ?? 0) > 0 && <DroppedBanner count={tabState!.dropped} />}
+      {live && (state.connection === 'reconnecting' || state.connection === 'closed') && <ConnectionBanner status={state.connection} />}
+      {empty ? (
+        <EmptyState bus={live ? (tabState?.bus ?? null) : null} recording={!live || (tabState?.recording ?? true)} onImport={pickFile} />
+      ) : (
+        <main class="main">
+          <Timeline view={view} checking={(state.imported?.progress ?? 1) < 1} selectedSeq={selected} onSelect={select} />
+          <div class="split">
+            <section class="list-col" aria-label="Events">
+              <FilterBar filter={filter} plugins={view.plugins} names={view.names} shown={rows.length} total={view.entries.length} onChange={setFilter} />
+              <EventList view={view} rows={rows} selectedSeq={selected} onSelect={select} onOpen={open} />
+            </section>
+            <section class="side" aria-label="Details">
+              <div class="tabs" role="tablist">
+                <button type="button" role="tab" aria-selected={tab === 'detail'} data-testid="tab-detail" onClick={() => setTab('detail')}>
+                  Detail
+                </button>
+                <button type="button" role="tab" aria-selected={tab === 'findings'} data-testid="tab-findings" onClick={() => setTab('findings')}>
+                  Findings ({view.report.findings.length})
+                </button>
+              </div>
+              <div class="side-body" ref={detailRef} tabIndex={-1}>
+                {tab === 'detail' ? (
+                  <EventDetail view={view} seq={selected} ruleInfo={ruleInfo} onSelect={select} />
+                ) : (
+                  <FindingsPane findings={view.report.findings} ruleInfo={ruleInfo} onSelect={select} focus={focusSeverity} />
+                )}
+              </div>
+            </section>
+          </div>
+        </main>
+      )}
+      {dragging && <div class="drop-overlay">Drop a session file to import it</div>}
+      {dialog === 'settings' && (
+        <SettingsDialog
+          rules={rules}
+          options={state.options}
+          onClose={() => setDialog(null)}
+          onSave={(o) => {
+            actions.saveSettings(o)
+            setDialog(null)
+          }}
+        />
+      )}
+      {dialog === 'rules' && <RulesDialog rules={rules} onClose={() => setDialog(null)} />}
+    </div>
+  )
+}

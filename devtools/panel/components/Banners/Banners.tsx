@@ -1,0 +1,47 @@
+// Panel. One-line banners above the panel's content: the imported-file view, an error (an invalid
+// import names the position of the problem), lost events and the connection state.
+
+export function ImportedBanner({ name, progress, onBack }: { name: string; progress: number; onBack: () => void }) {
+  return (
+    <div class="banner banner-info" data-testid="imported-banner" role="status" data-checked={progress >= 1}>
+      <span>
+        Viewing imported file <strong>{name}</strong>
+        {progress < 1 && <span class="muted" data-testid="check-progress"> · checking… {Math.floor(progress * 100)}%</span>}
+      </span>
+      <button type="button" class="link" onClick={onBack} data-testid="back-to-live">
+        back to live
+      </button>
+    </div>
+  )
+}
+
+export function ErrorBanner({ title, message, onDismiss }: { title: string; message: string; onDismiss: () => void }) {
+  return (
+    <div class="banner banner-error" data-testid="error-banner" role="alert">
+      <span>
+        <strong>{title}</strong> {message}
+      </span>
+      <button type="button" class="link" onClick={onDismiss} aria-label="Dismiss">
+        ×
+      </button>
+    </div>
+  )
+}
+
+export function DroppedBanner({ count }: { count: number }) {
+  return (
+    <div class="banner banner-warning" data-testid="dropped-banner" role="status">
+      {count} event{count === 1 ? ' was' : 's were'} lost because a capture buffer overflowed; the list shows where.
+    </div>
+  )
+}
+
+export function ConnectionBanner({ status }: { status: 'reconnecting' | 'closed' }) {
+  return (
+    <div class="banner banner-warning" data-testid="connection-banner" role="status">
+      {status === 'reconnecting'
+        ? 'Reconnecting to the extension background…'
+        : 'The extension was reloaded or removed: close and reopen DevTools to capture again.'}
+    </div>
+  )
+}

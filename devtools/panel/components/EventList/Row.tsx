@@ -1,0 +1,75 @@
+// Panel. One row of the event list: an event or command with its times, interaction and findings,
+// or a full-width marker (page load, bus found, events dropped).
+import type { Finding, SessionEntry } from '../../../../src/core/model.ts'
+import { describeMarker, nameOf, pluginOf, shortName } from '../../lib/entries.ts'
+import { worstSeverity } from '../../lib/filter.ts'
+import { formatClock, formatRelative } from '../../lib/format.ts'
+
+export const ROW_HEIGHT = 22
+
+export interface RowProps {
+  entry: SessionEntry
+  top: number
+  selected: boolean
+  interaction: string | null
+  openedAt: number | undefined
+  findings: readonly Finding[] | undefined
+  onClick(seq: number): void
+  onDoubleClick(seq: number): void
+}
+
+const MARKER_TESTID: Record<string, string> = { 'page-load': 'page-load-marker', dropped: 'dropped-marker', bus: 'bus-marker' }
+
+export function Row({ entry, top, selected, interaction, openedAt, findings, onClick, onDoubleClick }: RowProps) {
+  const common = {
+    id: `row-${entry.seq}`,
+    role: 'row' as const,
+    'aria-selected': selected,
+    style: { top: `${top}px` },
+    onClick: () => onClick(entry.seq),
+    onDblClick: () => onDoubleClick(entry.seq),
+    'data-seq': entry.seq,
+  }
+  if (entry.kind === 'marker') {
+    return (
+      <div {...common} class={`row marker marker-${entry.marker} ${selected ? 'selected' : ''}`} data-testid={MARKER_TESTID[entry.marker] ?? 'marker'}>
+        <span class="c-marker" role="gridcell">
+          {formatClock(entry.time)} · {describeMarker(entry)}
+        </span>
+      </div>
+    )
+  }
+  const worst = worstSeverity(findings)
+  const name = nameOf(entry)
+  return (
+    <div {...common} class={`row ${entry.kind} ${selected ? 'selected' : ''} ${worst ? `has-${worst}` : ''}`} data-testid="event-row" data-event={name}>
+      <span class="c-seq" role="gridcell">
+        {entry.seq}
+      </span>
+      <span class="c-time" role="gridcell">
+        {formatClock(entry.time)}
+      </span>
+      <span class="c-rel" role="gridcell">
+        {formatRelative(entry.time, openedAt)}
+      </span>
+      <span class="c-plugin" role="gridcell">
+        {pluginOf(entry)}
+      </span>
+      <span class="c-event" role="gridcell" title={name}>
+        {entry.kind === 'command' ? `▸ ${shortName(name)}()` : shortName(name)}
+      </span>
+      <span class="c-inter" role="gridcell">
+        {interaction ?? ''}
+      </span>
+      <span class="c-find" role="gridcell" data-testid={findings?.length ? 'row-findings' : undefined}>
+        {findings?.length ? (
+          <>
+            <span class={`dot dot-${worst}`} aria-hidden="true" />
+            {(findings.find((f) => f.severity === worst) ?? findings[0]!).rule}
+            {findings.length > 1 ? ` +${findings.length - 1}` : ''}
+          </>
+        ) : null}
+      </span>
+    </div>
+  )
+}

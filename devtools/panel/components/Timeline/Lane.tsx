@@ -1,0 +1,100 @@
+// Panel. One interaction's lane: the opened→closed bar, a mark per event (red/amber when a finding
+// is about it), phase labels where they fit, and the shipped and documented elapsed spans.
+import type { Lane as LaneData, TimeWindow, ElapsedSpan } from './layout.ts'
+import { timeToX, visibleLabels } from './layout.ts'
+import { formatDuration } from '../../lib/format.ts'
+
+export const LANE_HEIGHT = 60
+const LABEL_GAP = 58
+/** Approximate width of one character of the 10 px elapsed labels. */
+const LABEL_CHAR_PX = 5.6
+
+/** Where an elapsed label goes: after the bar if it fits, else before it, else over its start. */
+export function labelX(x0: number, x1: number, labelWidth: number, width: number): number {
+  if (x1 + 4 + labelWidth <= width) return Math.max(0, x1 + 4)
+  if (x0 - 4 - labelWidth >= 0) return x0 - 4 - labelWidth
+  return Math.max(0, Math.min(x0, width - labelWidth))
+}
+
+export interface LaneProps {
+  lane: LaneData
+  window: TimeWindow
+  width: number
+  top: number
+  selectedSeq: number | null
+  onHover(seq: number | null, x: number, y: number): void
+  onSelect(seq: number): void
+}
+
+/** Keeps bar ends near the track: a timestamp in seconds would otherwise make a bar 10⁹ px wide. */
+const clampX = (x: number, width: number): number => Math.max(-20, Math.min(width + 20, x))
+
+function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'documented'; span: ElapsedSpan; window: TimeWindow; width: number }) {
+  const x0 = clampX(timeToX(span.from, window, width), width)
+  const x1 = clampX(timeToX(span.to, window, width), width)
+  const text = `${kind} elapsed ${formatDuration(span.value)}`
+  const title =
+    kind === 'shipped'
+      ? `Shipped 9.x definition: (closed or publish time) − opened = ${span.value} ms${span.carried !== undefined ? `; the page sent elapsed ${span.carried}` : ''}`
+      : `Documented definition: (completed or cancelled) − started = ${span.value} ms${span.carried !== undefined ? `; the page sent elapsed ${span.carried}` : ''}`
+  return (
+    <div class={`elapsed elapsed-${kind}`} data-testid={`elapsed-${kind}`} data-value={span.value} title={title}>
+      <div class="elapsed-bar" style={{ left: `${x0}px`, width: `${Math.max(1, x1 - x0)}px` }} />
+      <span class="elapsed-label" style={{ left: `${labelX(x0, x1, text.length * LABEL_CHAR_PX, width)}px` }}>
+        {text}
+      </span>
+    </div>
+  )
+}
+
+export function Lane({ lane, window, width, top, selectedSeq, onHover, onSelect }: LaneProps) {
+  const xs = lane.marks.map((m) => timeToX(m.time, window, width))
+  const labels = visibleLabels(xs, LABEL_GAP)
+  const opened = lane.marks.find((m) => m.name === 'opened')
+  const closed = lane.marks.find((m) => m.name === 'closed')
+  const barFrom = clampX(timeToX(opened?.time ?? lane.start, window, width), width)
+  const barTo = clampX(timeToX(closed?.time ?? lane.end, window, width), width)
+  return (
+    <div class="lane" data-testid="timeline-lane" data-lane={lane.id} style={{ top: `${top}px`, height: `${LANE_HEIGHT}px` }}>
+      <div class="lane-label" title={lane.id}>
+        {lane.plugin} #{lane.index}
+        <div class="muted lane-sub">
+          {lane.page ? `page ${lane.page}` : ''}
+          {lane.closed ? '' : `${lane.page ? ' · ' : ''}open`}
+        </div>
+      </div>
+      <div class="lane-track">
+        <div class={`lane-bar ${lane.closed ? '' : 'open'}`} style={{ left: `${barFrom}px`, width: `${Math.max(2, barTo - barFrom)}px` }} />
+        {lane.marks.map((m, i) => {
+          const x = xs[i]!
+          if (x < -40 || x > width + 40) return null
+          return (
+            <div key={m.seq}>
+              <button
+                type="button"
+                class={`mark mark-${m.name} ${m.severity ? `mark-${m.severity}` : ''} ${m.seq === selectedSeq ? 'selected' : ''}`}
+                style={{ left: `${x - 5}px` }}
+                data-testid="timeline-mark"
+                data-seq={m.seq}
+                data-event={m.name}
+                data-severity={m.severity}
+                aria-label={`${m.name} #${m.seq}${m.severity ? ` (${m.severity})` : ''}`}
+                onMouseEnter={(e) => onHover(m.seq, e.clientX, e.clientY)}
+                onMouseLeave={() => onHover(null, 0, 0)}
+                onFocus={() => onHover(null, 0, 0)}
+                onClick={() => onSelect(m.seq)}
+              />
+              {labels[i] && (
+                <span class="phase" style={{ left: `${x}px` }}>
+                  {m.name}
+                </span>
+              )}
+            </div>
+          )
+        })}
+        {lane.shipped && <ElapsedBar kind="shipped" span={lane.shipped} window={window} width={width} />}
+        {lane.documented && <ElapsedBar kind="documented" span={lane.documented} window={window} width={width} />}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,187 @@
+// Panel. The lifecycle timeline: one lane per interaction, an axis, page-load lines, zoom (Ctrl or
+// ⌘ + wheel, the buttons), pan (drag, Shift + wheel), hover names the event and its time, click
+// selects it. Until the user zooms or pans, the window follows the whole session so live events
+// appear as they happen; "Fit" returns to that mode. Lanes are windowed vertically like the list.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
+import type { SessionView } from '../../state/view.ts'
+import { formatClock, formatDuration, formatRelative } from '../../lib/format.ts'
+import { nameOf } from '../../lib/entries.ts'
+import { visibleRows } from '../../lib/virtual.ts'
+import { buildLanes, fitWindow, lanesInWindow, niceTicks, pageNumbers, panBy, timeToX, xToTime, zoomAt, type TimeWindow } from './layout.ts'
+import { Lane, LANE_HEIGHT } from './Lane.tsx'
+
+export interface TimelineProps {
+  view: SessionView
+  /** True while an imported file is still being checked (its lanes come with the report). */
+  checking?: boolean
+  selectedSeq: number | null
+  onSelect(seq: number): void
+}
+
+const LABEL_WIDTH = 130
+/** Controls row plus axis, in px (see panel.css). */
+const CHROME_HEIGHT = 46
+
+function useSize(ref: { current: HTMLElement | null }): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 800, height: 200 })
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const measure = (): void => setSize({ width: el.clientWidth || 800, height: el.clientHeight || 200 })
+    measure()
+    if (typeof ResizeObserver === 'undefined') return
+    const ro = new ResizeObserver(measure)
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [])
+  return size
+}
+
+export function Timeline({ view, checking = false, selectedSeq, onSelect }: TimelineProps) {
+  const scroller = useRef<HTMLDivElement>(null)
+  const size = useSize(scroller)
+  const width = Math.max(50, size.width - LABEL_WIDTH - 12)
+  const [userWindow, setUserWindow] = useState<TimeWindow | null>(null)
+  const [scrollTop, setScrollTop] = useState(0)
+  const [hover, setHover] = useState<{ seq: number; x: number; y: number } | null>(null)
+  const drag = useRef<{ x: number; window: TimeWindow } | null>(null)
+
+  const { lanes, pageLoads } = useMemo(() => {
+    const pages = pageNumbers(view.entries)
+    const entryBySeq = (seq: number) => {
+      const i = view.indexOf(seq)
+      return i === undefined ? undefined : view.entries[i]
+    }
+    const loads = view.entries.filter((e) => e.kind === 'marker' && e.marker === 'page-load').map((e) => e.time)
+    return { lanes: buildLanes(view.report.interactions, entryBySeq, view.findingsBySeq, pages), pageLoads: loads }
+  }, [view])
+
+  const window = userWindow ?? fitWindow(lanes, pageLoads)
+  const shown = useMemo(() => lanesInWindow(lanes, window), [lanes, window.t0, window.t1])
+  const rows = visibleRows(scrollTop, size.height, LANE_HEIGHT, shown.length, 3)
+  const { ticks } = niceTicks(window, Math.max(2, Math.floor(width / 110)))
+  const tickBase = view.entries[0]?.time ?? window.t0 // ticks count from the start of the capture
+
+  // A selection made in the list or the findings brings its lane (and time) into view.
+  useEffect(() => {
+    if (selectedSeq === null) return
+    const id = view.report.events[selectedSeq]?.interaction
+    const entry = view.entries[view.indexOf(selectedSeq) ?? -1]
+    if (!id || !entry) return
+    if (userWindow && (entry.time < userWindow.t0 || entry.time > userWindow.t1)) {
+      const half = (userWindow.t1 - userWindow.t0) / 2
+      setUserWindow({ t0: entry.time - half, t1: entry.time + half })
+      return // the lanes shown change with the window; the next run scrolls to the lane
+    }
+    const pos = shown.findIndex((l) => l.id === id)
+    const el = scroller.current
+    if (pos < 0 || !el) return
+    const top = pos * LANE_HEIGHT
+    if (top < el.scrollTop || top + LANE_HEIGHT > el.scrollTop + el.clientHeight) {
+      el.scrollTop = top
+      setScrollTop(el.scrollTop)
+    }
+  }, [selectedSeq, shown])
+
+  const trackX = (clientX: number): number => clientX - (scroller.current?.getBoundingClientRect().left ?? 0) - LABEL_WIDTH
+  const zoom = (factor: number, anchor = (window.t0 + window.t1) / 2): void => setUserWindow(zoomAt(window, factor, anchor))
+
+  const onWheel = (e: WheelEvent): void => {
+    if (e.ctrlKey || e.metaKey) {
+      e.preventDefault()
+      zoom(e.deltaY < 0 ? 1.25 : 0.8, xToTime(trackX(e.clientX), window, width))
+    } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+      e.preventDefault()
+      const px = e.shiftKey ? e.deltaY : e.deltaX
+      setUserWindow(panBy(window, (px / width) * (window.t1 - window.t0)))
+    }
+  }
+
+  const hovered = hover ? view.entries[view.indexOf(hover.seq) ?? -1] : undefined
+  const hoveredInteraction = hovered ? view.report.events[hovered.seq]?.interaction : undefined
+  const hoveredFindings = hovered ? (view.findingsBySeq.get(hovered.seq) ?? []) : []
+
+  return (
+    // As tall as its lanes, up to the CSS max-height: one interaction does not take a third of the screen.
+    <div class="timeline" data-testid="timeline" style={{ height: `${CHROME_HEIGHT + Math.max(1, shown.length) * LANE_HEIGHT}px` }}>
+      <div class="tl-controls">
+        <button type="button" class="tb-btn" data-testid="zoom-out" title="Zoom out" onClick={() => zoom(0.5)}>
+          −
+        </button>
+        <button type="button" class="tb-btn" data-testid="zoom-in" title="Zoom in" onClick={() => zoom(2)}>
+          +
+        </button>
+        <button type="button" class="tb-btn" data-testid="zoom-fit" title="Show the whole session and follow new events" onClick={() => setUserWindow(null)} disabled={userWindow === null}>
+          Fit
+        </button>
+        <span class="muted tl-hint">
+          {lanes.length} interaction{lanes.length === 1 ? '' : 's'} · {formatDuration(window.t1 - window.t0)} shown · Ctrl+wheel zooms, drag pans
+        </span>
+      </div>
+      <div class="tl-axis" style={{ paddingLeft: `${LABEL_WIDTH}px` }}>
+        {ticks.map((t) => (
+          <span key={t} class="tick" style={{ left: `${LABEL_WIDTH + timeToX(t, window, width)}px` }}>
+            {formatRelative(t, tickBase)}
+          </span>
+        ))}
+      </div>
+      <div
+        class="tl-scroll"
+        ref={scroller}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onWheel={onWheel}
+        onPointerDown={(e) => {
+          if ((e.target as HTMLElement).closest('.mark') || e.button !== 0) return
+          drag.current = { x: e.clientX, window }
+          e.currentTarget.setPointerCapture?.(e.pointerId)
+        }}
+        onPointerMove={(e) => {
+          const d = drag.current
+          if (!d) return
+          const dx = e.clientX - d.x
+          if (Math.abs(dx) > 2) setUserWindow(panBy(d.window, (-dx / width) * (d.window.t1 - d.window.t0)))
+        }}
+        onPointerUp={() => (drag.current = null)}
+      >
+        <div class="tl-body" style={{ height: `${Math.max(shown.length * LANE_HEIGHT, 1)}px` }}>
+          {pageLoads.map((t, i) => {
+            const x = timeToX(t, window, width)
+            return x < 0 || x > width ? null : (
+              <div key={i} class="pageload-line" data-testid="timeline-pageload" style={{ left: `${LABEL_WIDTH + x}px` }} title={`Page load at ${formatClock(t)}`} />
+            )
+          })}
+          {shown.slice(rows.start, rows.end).map((lane, i) => (
+            <Lane
+              key={lane.id}
+              lane={lane}
+              window={window}
+              width={width}
+              top={(rows.start + i) * LANE_HEIGHT}
+              selectedSeq={selectedSeq}
+              onSelect={onSelect}
+              onHover={(seq, x, y) => setHover(seq === null ? null : { seq, x, y })}
+            />
+          ))}
+        </div>
+        {lanes.length === 0 && (
+          <div class="tl-empty muted">{checking ? 'Checking the session…' : 'Interactions appear here as lanes once a lifecycle event arrives.'}</div>
+        )}
+      </div>
+      {hover && hovered && (
+        <div class="tooltip" role="tooltip" data-testid="timeline-tooltip" style={{ left: `${hover.x + 12}px`, top: `${hover.y + 12}px` }}>
+          <strong>
+            #{hovered.seq} {nameOf(hovered)}
+          </strong>
+          <br />
+          {formatClock(hovered.time)}
+          {hoveredInteraction ? ` · ${formatRelative(hovered.time, view.openedAt.get(hoveredInteraction))} from opened` : ''}
+          {hoveredFindings.map((f, i) => (
+            <div key={i} class={`tt-finding sev-text-${f.severity}`}>
+              {f.severity}: {f.rule}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  )
+}

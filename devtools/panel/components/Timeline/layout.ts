@@ -1,0 +1,191 @@
+// Panel (pure). Layout maths of the lifecycle timeline: lanes built from the checker's interactions,
+// the two elapsed spans of SPEC.md §3, the time window (zoom, pan, fit) and axis ticks. No DOM here:
+// every number the Timeline draws comes from these tested functions.
+import type { Finding, Interaction, Json, SessionEntry, Severity } from '../../../../src/core/model.ts'
+import { shortName } from '../../lib/entries.ts'
+import { worstSeverity } from '../../lib/filter.ts'
+import { isPlainObject } from '../../lib/diff.ts'
+
+export interface TimeWindow {
+  t0: number
+  t1: number
+}
+
+export interface LaneMark {
+  seq: number
+  /** Short event name ("opened"): also the phase label. */
+  name: string
+  time: number
+  severity?: Severity
+}
+
+/** A span between two metadata timestamps, with the duration it implies. */
+export interface ElapsedSpan {
+  from: number
+  to: number
+  /** to - from, in ms. */
+  value: number
+  /** The `elapsed` the page itself put on the last event, when it is a number. */
+  carried?: number
+}
+
+export interface Lane {
+  id: string
+  plugin: string
+  index: number
+  /** 1-based number of the page load the interaction happened in; 0 when unknown. */
+  page: number
+  label: string
+  start: number
+  end: number
+  closed: boolean
+  marks: LaneMark[]
+  /** started → completed/cancelled (the documented `elapsed`). */
+  documented: ElapsedSpan | null
+  /** opened → closed, or to the last publish time while open (the shipped 9.x `elapsed`). */
+  shipped: ElapsedSpan | null
+}
+
+const num = (v: Json | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+
+/** Page load numbers (1-based) in the order their page-load markers were captured. */
+export function pageNumbers(entries: readonly SessionEntry[]): Map<string, number> {
+  const pages = new Map<string, number>()
+  for (const e of entries) if (e.kind === 'marker' && e.marker === 'page-load' && e.pageLoadId && !pages.has(e.pageLoadId)) pages.set(e.pageLoadId, pages.size + 1)
+  return pages
+}
+
+/** The two elapsed spans implied by the metadata of an interaction's last event. */
+export function elapsedSpans(data: Json | undefined, lastTime: number): { documented: ElapsedSpan | null; shipped: ElapsedSpan | null } {
+  if (!isPlainObject(data)) return { documented: null, shipped: null }
+  const carried = num(data.elapsed)
+  const extra = carried === undefined ? {} : { carried }
+  const started = num(data.started)
+  const terminal = num(data.completed) ?? num(data.cancelled)
+  const opened = num(data.opened)
+  const closed = num(data.closed) ?? lastTime
+  return {
+    documented: started !== undefined && terminal !== undefined ? { from: started, to: terminal, value: terminal - started, ...extra } : null,
+    shipped: opened !== undefined ? { from: opened, to: closed, value: closed - opened, ...extra } : null,
+  }
+}
+
+/**
+ * One lane per interaction, in the checker's order (by first event). `entryBySeq` resolves an
+ * interaction's events to their data; `findingsBySeq` colours the marks.
+ */
+export function buildLanes(
+  interactions: readonly Interaction[],
+  entryBySeq: (seq: number) => SessionEntry | undefined,
+  findingsBySeq: ReadonlyMap<number, readonly Finding[]>,
+  pages: ReadonlyMap<string, number>,
+): Lane[] {
+  return interactions
+    .filter((i) => i.events.length > 0)
+    .map((i) => {
+      const marks: LaneMark[] = i.events.map((ev) => {
+        const severity = worstSeverity(findingsBySeq.get(ev.seq))
+        return { seq: ev.seq, name: shortName(ev.event), time: ev.time, ...(severity ? { severity } : {}) }
+      })
+      const times = marks.map((m) => m.time)
+      const last = i.events[i.events.length - 1]!
+      const page = (i.pageLoadId && pages.get(i.pageLoadId)) || 0
+      return {
+        id: i.id,
+        plugin: i.plugin,
+        index: i.index,
+        page,
+        label: `${i.plugin} #${i.index}${page ? ` · page ${page}` : ''}`,
+        start: Math.min(...times),
+        end: Math.max(...times),
+        closed: i.closed,
+        marks,
+        ...elapsedSpans(entryBySeq(last.seq)?.data, last.time),
+      }
+    })
+}
+
+export const MIN_SPAN_MS = 10
+
+/** A window around every lane and marker, with a margin so the first and last marks are not cut. */
+export function fitWindow(times: readonly { start: number; end: number }[], extra: readonly number[] = []): TimeWindow {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const t of times) {
+    if (t.start < lo) lo = t.start
+    if (t.end > hi) hi = t.end
+  }
+  for (const t of extra) {
+    if (t < lo) lo = t
+    if (t > hi) hi = t
+  }
+  if (!Number.isFinite(lo)) {
+    const now = 0
+    return { t0: now, t1: now + 1000 }
+  }
+  const span = Math.max(hi - lo, 1000)
+  const margin = span * 0.04
+  return { t0: lo - margin, t1: lo + span + margin }
+}
+
+/** Zoom by `factor` (>1 zooms in) keeping the time under the pointer (`anchor`) in place. */
+export function zoomAt(w: TimeWindow, factor: number, anchor: number): TimeWindow {
+  const span = w.t1 - w.t0
+  const next = Math.max(MIN_SPAN_MS, span / factor)
+  const ratio = span > 0 ? (anchor - w.t0) / span : 0.5
+  const t0 = anchor - ratio * next
+  return { t0, t1: t0 + next }
+}
+
+export function panBy(w: TimeWindow, dt: number): TimeWindow {
+  return { t0: w.t0 + dt, t1: w.t1 + dt }
+}
+
+/** x of time t in a track `width` pixels wide. */
+export function timeToX(t: number, w: TimeWindow, width: number): number {
+  return ((t - w.t0) / (w.t1 - w.t0)) * width
+}
+
+export function xToTime(x: number, w: TimeWindow, width: number): number {
+  return w.t0 + (x / width) * (w.t1 - w.t0)
+}
+
+/** Lanes that overlap the window: the others are off-screen horizontally and are not drawn. */
+export function lanesInWindow(lanes: readonly Lane[], w: TimeWindow): Lane[] {
+  return lanes.filter((l) => l.end >= w.t0 && l.start <= w.t1)
+}
+
+const STEPS = [1, 2, 5]
+
+/** Round tick times for an axis with at most `maxTicks` labels. */
+export function niceTicks(w: TimeWindow, maxTicks: number): { step: number; ticks: number[] } {
+  const span = w.t1 - w.t0
+  const raw = span / Math.max(1, maxTicks)
+  let step = 1
+  outer: for (let p = 1; p <= 1e12; p *= 10) {
+    for (const s of STEPS) {
+      if (s * p >= raw) {
+        step = s * p
+        break outer
+      }
+    }
+  }
+  const ticks: number[] = []
+  for (let t = Math.ceil(w.t0 / step) * step; t <= w.t1; t += step) ticks.push(t)
+  return { step, ticks }
+}
+
+/**
+ * Which phase labels to draw: a label is skipped when it would overlap the previous drawn one
+ * (zoomed out, `cancelled` and `closed` are 1 ms apart). Hover still names every mark.
+ */
+export function visibleLabels(xs: readonly number[], minGap: number): boolean[] {
+  let lastX = -Infinity
+  return xs.map((x) => {
+    if (x - lastX >= minGap) {
+      lastX = x
+      return true
+    }
+    return false
+  })
+}

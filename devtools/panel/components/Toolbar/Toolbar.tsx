@@ -1,0 +1,84 @@
+// Panel. The toolbar: record/pause, clear, preserve log, export, import, settings, rules, and the
+// finding counts (clicking a count opens the findings pane). Props only: main.tsx wires the actions.
+import type { Severity } from '../../../../src/core/model.ts'
+import { SEVERITIES } from '../../../../src/core/model.ts'
+
+export interface ToolbarProps {
+  live: boolean
+  recording: boolean
+  preserveLog: boolean
+  counts: Record<Severity, number>
+  eventCount: number
+  widgetsVersion: string | undefined
+  onRecord(value: boolean): void
+  onClear(): void
+  onPreserveLog(value: boolean): void
+  onExport(): void
+  onImport(): void
+  onSettings(): void
+  onRules(): void
+  onCounts(severity: Severity): void
+}
+
+export function Toolbar(p: ToolbarProps) {
+  return (
+    <div class="toolbar" role="toolbar" aria-label="Capture">
+      <button
+        type="button"
+        class={`tb-btn record ${p.recording ? 'on' : ''}`}
+        data-testid="record"
+        aria-pressed={p.recording}
+        disabled={!p.live}
+        title={p.recording ? 'Pause recording' : 'Record'}
+        onClick={() => p.onRecord(!p.recording)}
+      >
+        <span class="rec-dot" aria-hidden="true" />
+        {p.recording ? 'Pause' : 'Record'}
+      </button>
+      <button type="button" class="tb-btn" data-testid="clear" disabled={!p.live} title="Clear the captured events" onClick={p.onClear}>
+        Clear
+      </button>
+      <label class="tb-check" title="Keep the events across navigations and reloads">
+        <input type="checkbox" data-testid="preserve-log" checked={p.preserveLog} disabled={!p.live} onChange={(e) => p.onPreserveLog(e.currentTarget.checked)} />
+        Preserve log
+      </label>
+      <span class="tb-sep" />
+      <button type="button" class="tb-btn" data-testid="export" disabled={p.eventCount === 0} title="Download the session file" onClick={p.onExport}>
+        Export
+      </button>
+      <button type="button" class="tb-btn" data-testid="import" title="Open a session file (or drop one on the panel)" onClick={p.onImport}>
+        Import
+      </button>
+      <span class="tb-sep" />
+      <span class="tb-counts" data-testid="counts">
+        {SEVERITIES.map((s) => (
+          <button
+            key={s}
+            type="button"
+            class={`count count-${s}`}
+            data-testid={`count-${s}`}
+            data-count={p.counts[s]}
+            title={`Show ${s} findings`}
+            onClick={() => p.onCounts(s)}
+          >
+            <span class={`dot dot-${s}`} aria-hidden="true" />
+            {p.counts[s]}
+            <span class="count-label"> {s}</span>
+          </button>
+        ))}
+      </span>
+      <span class="tb-fill" />
+      {p.widgetsVersion && (
+        <span class="tb-version" data-testid="widgets-version" title="Genesys Widgets version">
+          Widgets {p.widgetsVersion}
+        </span>
+      )}
+      <button type="button" class="tb-btn" data-testid="settings" onClick={p.onSettings}>
+        Settings
+      </button>
+      <button type="button" class="tb-btn" data-testid="rules" onClick={p.onRules} title="What each rule checks and how to fix it">
+        Rules
+      </button>
+    </div>
+  )
+}

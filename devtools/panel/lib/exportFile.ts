@@ -1,0 +1,34 @@
+// Panel and popup. Export of a session file (SPEC.md §4) as a download. A Blob and an <a download>
+// are enough, so the extension needs no "downloads" permission.
+import { SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry, type SessionSource } from '../../../src/core/model.ts'
+import { formatStamp } from './format.ts'
+
+export function buildSession(entries: readonly SessionEntry[], source: SessionSource): Session {
+  const clean: SessionSource = {}
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') clean[k] = v
+  return { format: SESSION_FORMAT, version: SESSION_VERSION, source: clean, events: [...entries] }
+}
+
+/** cxbus-session-<host>-<yyyyMMdd-HHmmss>.json; the host is made file-name safe. */
+export function exportFileName(url: string | undefined, date: Date): string {
+  let host = 'page'
+  try {
+    if (url) host = new URL(url).host || 'page'
+  } catch {
+    // not a URL (an imported file without source): keep "page"
+  }
+  return `cxbus-session-${host.replace(/[^a-zA-Z0-9.-]+/g, '_')}-${formatStamp(date)}.json`
+}
+
+export function downloadText(doc: Document, fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
+  const a = doc.createElement('a')
+  a.href = url
+  a.download = fileName
+  a.style.display = 'none'
+  doc.body.append(a)
+  a.click()
+  a.remove()
+  // Revoking at once can cancel the download in Chrome; a minute is plenty.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}

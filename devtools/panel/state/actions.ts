@@ -1,0 +1,86 @@
+// Panel. What the toolbar's buttons do, between the store, the background connection and the
+// browser: export (session file download), import (validated by the core's parseSession; an invalid
+// file becomes an error banner that names the position, never a blank panel), settings.
+import type { CheckOptions, Session } from '../../../src/core/model.ts'
+import type { PanelToBackground } from '../../../src/core/protocol.ts'
+import { buildSession, downloadText, exportFileName } from '../lib/exportFile.ts'
+import { currentView, type PanelStore } from './store.ts'
+
+export interface ActionDeps {
+  store: PanelStore
+  /** Sends to the background; absent when the panel runs without an extension (tests). */
+  send?(message: PanelToBackground): void
+  parseSession(text: string): Session
+  serializeSession(session: Session): string
+  /** Persists settings (storage.local); the store is updated at once either way. */
+  persistSettings?(options: CheckOptions): Promise<void>
+  doc: Document
+  userAgent: string
+  now?: () => Date
+}
+
+export interface PanelActions {
+  setRecording(value: boolean): void
+  clear(): void
+  setPreserveLog(value: boolean): void
+  exportSession(): void
+  importFile(file: File): Promise<void>
+  saveSettings(options: CheckOptions): void
+}
+
+const mark = (name: string): void => {
+  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
+}
+
+/** Text of a file; File.text() is missing in some test DOMs, FileReader is everywhere. */
+function readText(file: File): Promise<string> {
+  if (typeof file.text === 'function') return file.text()
+  return new Promise((resolve, reject) => {
+    const r = new FileReader()
+    r.onload = () => resolve(String(r.result))
+    r.onerror = () => reject(r.error)
+    r.readAsText(file)
+  })
+}
+
+export function createActions(d: ActionDeps): PanelActions {
+  const send = (m: PanelToBackground): void => d.send?.(m)
+  return {
+    setRecording: (value) => send({ type: 'set-recording', value }),
+    clear: () => send({ type: 'clear' }),
+    setPreserveLog: (value) => send({ type: 'set-preserve-log', value }),
+    exportSession() {
+      const state = d.store.getState()
+      const view = currentView(state)
+      const source = state.imported
+        ? { ...state.imported.source }
+        : { url: state.tabState?.url, widgetsVersion: state.tabState?.bus?.widgetsVersion ?? view.widgetsVersion, userAgent: d.userAgent }
+      const text = d.serializeSession(buildSession(view.entries, source))
+      downloadText(d.doc, exportFileName(typeof source.url === 'string' ? source.url : undefined, (d.now ?? (() => new Date()))()), text)
+    },
+    async importFile(file) {
+      let session: Session
+      // Marks show in the DevTools Performance panel and let the bench split the import time.
+      mark('cxbus:import:start')
+      try {
+        const text = await readText(file)
+        mark('cxbus:import:read')
+        session = d.parseSession(text)
+        mark('cxbus:import:parsed')
+      } catch (err) {
+        d.store.showError(`Cannot import ${file.name}:`, err instanceof Error ? err.message : String(err))
+        return
+      }
+      try {
+        d.store.importSession(file.name, session)
+      } catch (err) {
+        // A checker failure must still leave a readable panel.
+        d.store.showError(`Cannot check ${file.name}:`, err instanceof Error ? err.message : String(err))
+      }
+    },
+    saveSettings(options) {
+      d.store.setOptions(options)
+      d.persistSettings?.(options).catch((err: unknown) => d.store.showError('Settings not saved:', String(err)))
+    },
+  }
+}

@@ -1,0 +1,250 @@
+// Panel. The one store of the panel, fed by protocol messages (BackgroundToPanel) and by the user's
+// imports. It owns the live session (entries deduplicated on seq, an incremental checker) and, while
+// the user looks at an imported file, that file's session; components only read snapshots of it.
+//
+// Why batching: a busy page can publish hundreds of events per second and a reconnect replays up to
+// 100 000 at once. Incoming entries are queued and applied once per animation frame: one checker
+// report, one derived view and one render per frame, whatever the message rate.
+// Why imports are checked in slices: a 50 000-event file takes longer to check than to parse. The
+// list is rendered at once from the parsed entries, then the checker runs in slices between frames
+// (the panel stays responsive), and findings, lanes and counts appear when it is done.
+import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionSource, Severity } from '../../../src/core/model.ts'
+import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
+import { buildView, EMPTY_REPORT, NameIndex, viewOfSession, type SessionView } from './view.ts'
+
+/** The part of the engine (src/core/check.ts) the store needs; injected so tests can count calls. */
+export interface Checker {
+  push(entry: SessionEntry): Finding[]
+  report(): Report
+  reset(): void
+  counts(): Record<Severity, number>
+}
+export interface Engine {
+  createChecker(options?: CheckOptions): Checker
+}
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'none'
+
+export interface ImportedSession {
+  name: string
+  source: SessionSource | undefined
+  view: SessionView
+  /** Share of the entries checked so far (1 when done); the view has findings only when done. */
+  progress: number
+}
+
+export interface PanelState {
+  /** The live capture of the inspected tab. */
+  live: SessionView
+  /** Set while an imported file replaces the live view. */
+  imported: ImportedSession | null
+  tabState: TabState | null
+  connection: ConnectionStatus
+  /** A problem to show in the error banner (an invalid import, a lost connection). */
+  error: { title: string; message: string } | null
+  options: CheckOptions
+}
+
+export interface PanelStore {
+  getState(): PanelState
+  subscribe(listener: () => void): () => void
+  /** Applies one message from the background. */
+  receive(message: BackgroundToPanel): void
+  /** Highest seq received so far (-1 when none): what hello{afterSeq} asks to resume after. */
+  lastSeq(): number
+  setConnection(status: ConnectionStatus): void
+  importSession(name: string, session: Session): void
+  backToLive(): void
+  showError(title: string, message: string): void
+  dismissError(): void
+  /** New checker settings: the live and the imported sessions are checked again. */
+  setOptions(options: CheckOptions): void
+  /** Applies queued entries now (the scheduler calls it; tests call it directly). */
+  flush(): void
+}
+
+export interface StoreOptions {
+  engine: Engine
+  options?: CheckOptions
+  /** Runs `fn` soon, once per batch: requestAnimationFrame in the panel. */
+  schedule?: (fn: () => void) => void
+  /** Runs the next slice of an import's check: a macrotask in the panel, synchronous in tests. */
+  defer?: (fn: () => void) => void
+  /**
+   * A check slice goes on past CHECK_SLICE entries while it has taken less than this many ms: long
+   * enough to be efficient, short enough to keep the panel responsive (default 40).
+   */
+  sliceMs?: number
+}
+
+/** Fewest entries checked per slice of an import. */
+export const CHECK_SLICE = 4000
+
+
+const defaultSchedule = (fn: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn())
+  else setTimeout(fn, 16)
+}
+
+export function createPanelStore({ engine, options = {}, schedule = defaultSchedule, defer = (fn) => setTimeout(fn, 0), sliceMs = 40 }: StoreOptions): PanelStore {
+  const listeners = new Set<() => void>()
+  let checker = engine.createChecker(options)
+  let entries: SessionEntry[] = []
+  let seqIndex = new Map<number, number>()
+  let names = new NameIndex()
+  let maxSeq = -1
+  let pending: SessionEntry[] = []
+  let scheduled = false
+  /** Bumped by every import and settings change: a slice of an older check stops. */
+  let importRun = 0
+  /** ms the last live update took (checker report + derived view). */
+  let lastUpdateMs = 0
+
+  let state: PanelState = {
+    live: buildView(entries, EMPTY_REPORT, seqIndex, names),
+    imported: null,
+    tabState: null,
+    connection: 'none',
+    error: null,
+    options,
+  }
+
+  const emit = (next: Partial<PanelState>): void => {
+    state = { ...state, ...next }
+    for (const l of [...listeners]) l()
+  }
+
+  const liveView = (): SessionView => buildView(entries, entries.length ? checker.report() : EMPTY_REPORT, seqIndex, names)
+
+  const resetLive = (): void => {
+    checker = engine.createChecker(state.options)
+    entries = []
+    seqIndex = new Map()
+    names = new NameIndex()
+    maxSeq = -1
+    pending = []
+  }
+
+  /** Appends one entry unless its seq was seen (a replay after a reconnect overlaps what we have). */
+  const append = (entry: SessionEntry): boolean => {
+    if (seqIndex.has(entry.seq)) return false
+    seqIndex.set(entry.seq, entries.length)
+    entries.push(entry)
+    names.add(entry)
+    if (entry.seq > maxSeq) maxSeq = entry.seq
+    checker.push(entry)
+    return true
+  }
+
+  const flush = (): void => {
+    scheduled = false
+    if (pending.length === 0) return
+    const batch = pending
+    pending = []
+    let added = 0
+    const t0 = performance.now()
+    for (const e of batch) if (append(e)) added++
+    if (added > 0) emit({ live: liveView() })
+    lastUpdateMs = performance.now() - t0
+  }
+
+  /**
+   * Next live update: at the next frame, unless updates have become expensive (a report over
+   * 100 000 entries takes tens of ms): then wait 4x as long as the last one took, so a busy page
+   * never keeps the panel more than a fifth of its time re-deriving the view.
+   */
+  const scheduleFlush = (): void => {
+    if (scheduled || !pending.length) return
+    scheduled = true
+    if (lastUpdateMs > 8) setTimeout(flush, Math.min(1000, lastUpdateMs * 4))
+    else schedule(flush)
+  }
+
+  /** Shows an imported session at once, then checks it slice by slice. */
+  const showImported = (name: string, source: SessionSource | undefined, events: readonly SessionEntry[]): void => {
+    const run = ++importRun
+    const unchecked = viewOfSession(events, EMPTY_REPORT)
+    const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, view, progress })
+    emit({ imported: imported(unchecked, events.length ? 0 : 1), error: null })
+    const checker = engine.createChecker(state.options)
+    let next = 0
+    const slice = (): void => {
+      if (run !== importRun) return
+      // At least CHECK_SLICE entries, then more while the slice stays under sliceMs.
+      const started = performance.now()
+      let end = Math.min(events.length, next + CHECK_SLICE)
+      for (;;) {
+        for (; next < end; next++) checker.push(events[next]!)
+        if (next >= events.length || performance.now() - started >= sliceMs) break
+        end = Math.min(events.length, next + 1000)
+      }
+      if (next < events.length) {
+        emit({ imported: imported(unchecked, next / events.length) })
+        defer(slice)
+      } else {
+        emit({ imported: imported(unchecked.withReport(checker.report()), 1) })
+      }
+    }
+    if (events.length) defer(slice)
+  }
+
+  const store: PanelStore = {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    receive(message) {
+      switch (message.type) {
+        case 'state':
+          emit({ tabState: message.state })
+          break
+        case 'entries':
+          for (const e of message.entries) {
+            if (e.seq > maxSeq) maxSeq = e.seq // hello{afterSeq} must not re-ask for what is queued
+            pending.push(e)
+          }
+          scheduleFlush()
+          break
+        case 'cleared':
+          resetLive()
+          emit({ live: liveView() })
+          break
+      }
+    },
+    lastSeq: () => maxSeq,
+    setConnection(status) {
+      if (status !== state.connection) emit({ connection: status })
+    },
+    importSession(name, session) {
+      showImported(name, session.source, session.events)
+    },
+    backToLive() {
+      importRun++
+      emit({ imported: null })
+    },
+    showError(title, message) {
+      emit({ error: { title, message } })
+    },
+    dismissError() {
+      emit({ error: null })
+    },
+    setOptions(next) {
+      state = { ...state, options: next }
+      flush()
+      const kept = entries
+      resetLive()
+      for (const e of kept) append(e)
+      emit({ live: liveView() })
+      const imported = state.imported
+      if (imported) showImported(imported.name, imported.source, imported.view.entries)
+    },
+    flush,
+  }
+  return store
+}
+
+/** The session currently shown: the imported one if any, else the live one. */
+export function currentView(state: PanelState): SessionView {
+  return state.imported?.view ?? state.live
+}

@@ -1,0 +1,126 @@
+// Panel (pure). What the components read about one session (the live capture or an imported file):
+// the entries, the checker's report and the look-ups derived from it once per update, so rendering
+// never scans 100 000 entries to answer "which findings are on this event?".
+import type { Finding, Interaction, Report, SessionEntry, Severity } from '../../../src/core/model.ts'
+import { nameOf, pluginOf } from '../lib/entries.ts'
+
+export interface SessionView {
+  /** Entries in capture order. Append-only in the live view (read `length` for what is current). */
+  entries: readonly SessionEntry[]
+  report: Report
+  /** Findings by the seq of the event they are about (the last seq of Finding.seq). */
+  findingsBySeq: ReadonlyMap<number, readonly Finding[]>
+  interactionById: ReadonlyMap<string, Interaction>
+  /** Time of each interaction's `opened` (or of its first event): the zero of relative times. */
+  openedAt: ReadonlyMap<string, number>
+  counts: Record<Severity, number>
+  /** Plugins and full event/command names seen, sorted: the filter choices. */
+  plugins: readonly string[]
+  names: readonly string[]
+  /** Widgets version named by the capture's bus markers, if any. */
+  widgetsVersion: string | undefined
+  /** Index into `entries` by seq. */
+  indexOf(seq: number): number | undefined
+  /** The same entries with another report (an import's check finished, or new settings). */
+  withReport(report: Report): SessionView
+}
+
+export const EMPTY_REPORT: Report = { interactions: [], findings: [], events: {} }
+
+/** Incremental lists of plugins and names (a Set per view, sorted only when a new one appears). */
+export class NameIndex {
+  private readonly pluginSet = new Set<string>()
+  private readonly nameSet = new Set<string>()
+  plugins: string[] = []
+  names: string[] = []
+  /** From the latest `bus` marker that named it. */
+  widgetsVersion: string | undefined
+
+  add(entry: SessionEntry): void {
+    if (entry.kind === 'marker') {
+      const v = entry.marker === 'bus' && typeof entry.data === 'object' && entry.data !== null ? (entry.data as Record<string, unknown>).widgetsVersion : undefined
+      if (typeof v === 'string' && v) this.widgetsVersion = v
+      return
+    }
+    const plugin = pluginOf(entry)
+    const name = nameOf(entry)
+    if (plugin && !this.pluginSet.has(plugin)) {
+      this.pluginSet.add(plugin)
+      this.plugins = [...this.pluginSet].sort()
+    }
+    if (!this.nameSet.has(name)) {
+      this.nameSet.add(name)
+      this.names = [...this.nameSet].sort()
+    }
+  }
+}
+
+export function buildView(entries: readonly SessionEntry[], report: Report, seqIndex: ReadonlyMap<number, number>, names: NameIndex): SessionView {
+  return makeView(entries, report, (seq) => seqIndex.get(seq), names)
+}
+
+function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (seq: number) => number | undefined, names: NameIndex): SessionView {
+  const findingsBySeq = new Map<number, Finding[]>()
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 }
+  for (const f of report.findings) {
+    counts[f.severity]++
+    const about = f.seq[f.seq.length - 1]
+    if (about === undefined) continue
+    const list = findingsBySeq.get(about)
+    if (list) list.push(f)
+    else findingsBySeq.set(about, [f])
+  }
+  const interactionById = new Map<string, Interaction>()
+  const openedAt = new Map<string, number>()
+  for (const i of report.interactions) {
+    interactionById.set(i.id, i)
+    const opened = i.events.find((e) => e.event.endsWith('.opened')) ?? i.events[0]
+    if (opened) openedAt.set(i.id, opened.time)
+  }
+  return {
+    entries,
+    report,
+    findingsBySeq,
+    interactionById,
+    openedAt,
+    counts,
+    plugins: names.plugins,
+    names: names.names,
+    widgetsVersion: names.widgetsVersion,
+    indexOf,
+    withReport: (next) => makeView(entries, next, indexOf, names),
+  }
+}
+
+/**
+ * A view of a whole session at once (an imported file). Session files list entries by increasing
+ * seq, so seq look-ups are a binary search over the entries themselves: no 50 000-key map to build
+ * before the first render. A file out of order falls back to a map.
+ */
+export function viewOfSession(entries: readonly SessionEntry[], report: Report): SessionView {
+  const names = new NameIndex()
+  let sorted = true
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!
+    names.add(e)
+    if (i > 0 && e.seq <= entries[i - 1]!.seq) sorted = false
+  }
+  if (!sorted) {
+    const seqIndex = new Map<number, number>()
+    entries.forEach((e, i) => seqIndex.set(e.seq, i))
+    return buildView(entries, report, seqIndex, names)
+  }
+  const indexOf = (seq: number): number | undefined => {
+    let lo = 0
+    let hi = entries.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const s = entries[mid]!.seq
+      if (s === seq) return mid
+      if (s < seq) lo = mid + 1
+      else hi = mid - 1
+    }
+    return undefined
+  }
+  return makeView(entries, report, indexOf, names)
+}

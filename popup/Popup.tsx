@@ -1,0 +1,67 @@
+// Popup (Preact, props only). The current tab at a glance: whether a bus was found, the Widgets
+// version, counts of events, interactions and findings by severity, and an export button.
+import { Fragment } from 'preact'
+import { SEVERITIES, type Severity } from '../src/core/model.ts'
+
+export interface PopupData {
+  /** False when the background has no record of this tab (a chrome:// page, or nothing loaded yet). */
+  known: boolean
+  url?: string
+  bus: { via: string; widgetsVersion?: string } | null
+  recording: boolean
+  events: number
+  interactions: number
+  findings: Record<Severity, number>
+  dropped: number
+}
+
+export interface PopupProps {
+  data: PopupData | null
+  error?: string | null
+  onExport(): void
+}
+
+export function Popup({ data, error, onExport }: PopupProps) {
+  return (
+    <div class="popup">
+      <h1>cxbus-devtools</h1>
+      {error && (
+        <p class="error" role="alert" data-testid="popup-failure">
+          {error}
+        </p>
+      )}
+      {!data && !error && <p class="muted">Loading…</p>}
+      {data && (
+        <>
+          <p class={`bus ${data.bus ? 'found' : 'missing'}`} data-testid="popup-bus">
+            {data.bus
+              ? `Bus found via ${data.bus.via}${data.bus.widgetsVersion ? ` · Widgets ${data.bus.widgetsVersion}` : ''}`
+              : data.known
+                ? 'No Genesys Widgets bus found on this page yet.'
+                : 'Nothing captured on this tab.'}
+          </p>
+          <dl class="counts" data-testid="popup-counts">
+            <dt>Events</dt>
+            <dd data-testid="popup-events">{data.events}</dd>
+            <dt>Interactions</dt>
+            <dd data-testid="popup-interactions">{data.interactions}</dd>
+            {SEVERITIES.map((s) => (
+              <Fragment key={s}>
+                <dt>
+                  <span class={`dot dot-${s}`} aria-hidden="true" /> {s === 'info' ? 'Info' : `${s[0]!.toUpperCase()}${s.slice(1)}s`}
+                </dt>
+                <dd data-testid={`popup-${s}`}>{data.findings[s]}</dd>
+              </Fragment>
+            ))}
+          </dl>
+          {data.dropped > 0 && <p class="warn">{data.dropped} events lost (buffer overflow).</p>}
+          {!data.recording && <p class="warn">Recording is paused in the panel.</p>}
+          <button type="button" class="export" data-testid="popup-export" disabled={data.events === 0} onClick={onExport}>
+            Export session
+          </button>
+          <p class="muted hint">Open DevTools → “Callback” for the timeline, the events and the findings.</p>
+        </>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,46 @@
+/// <reference types="vite/client" />
+// Popup page (action popup of the current tab). The only popup module that touches extension APIs:
+// finds the active tab, loads its data through the background, and exports its session file.
+import browser from 'webextension-polyfill'
+import { render } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import { check } from '../src/core/check.ts'
+import { serializeSession } from '../src/core/session.ts'
+import type { Session } from '../src/core/model.ts'
+import type { Request } from '../src/core/protocol.ts'
+import { loadSettings } from '../devtools/panel/state/settings.ts'
+import { applyTheme } from '../devtools/panel/state/theme.ts'
+import { downloadText, exportFileName } from '../devtools/panel/lib/exportFile.ts'
+import { Popup, type PopupData } from './Popup.tsx'
+import { loadPopupData } from './load.ts'
+import './popup.css'
+
+applyTheme(window, undefined)
+
+function PopupApp() {
+  const [data, setData] = useState<PopupData | null>(null)
+  const [session, setSession] = useState<Session | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    ;(async () => {
+      // No "tabs" permission needed: the active tab's id is always readable.
+      const [tab] = await browser.tabs.query({ active: true, currentWindow: true })
+      if (tab?.id === undefined) throw new Error('No active tab.')
+      const result = await loadPopupData(tab.id, {
+        request: (req: Request) => browser.runtime.sendMessage(req) as never,
+        check,
+        loadOptions: () => loadSettings(browser.storage.local),
+      })
+      setData(result.data)
+      setSession(result.session)
+    })().catch((err: unknown) => setError(`Cannot reach the extension: ${err instanceof Error ? err.message : String(err)}`))
+  }, [])
+  const onExport = (): void => {
+    if (!session) return
+    const s: Session = { ...session, source: { ...session.source, userAgent: session.source?.userAgent ?? navigator.userAgent } }
+    downloadText(document, exportFileName(data?.url ?? s.source?.url, new Date()), serializeSession(s))
+  }
+  return <Popup data={data} error={error} onExport={onExport} />
+}
+
+render(<PopupApp />, document.getElementById('app')!)

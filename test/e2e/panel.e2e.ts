@@ -1,0 +1,205 @@
+// End-to-end: the built extension in Chromium, the demo page driven through window.demo, and the
+// panel opened as devtools/panel.html?tabId=ID. Checks that the timeline, the list, the detail diff
+// and the findings show what happened, then saves the README screenshots (light, dark, 800x400).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, writeFileSync, readFileSync, mkdtempSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import type { Page } from 'playwright-core'
+import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts'
+import { startDemoServer, type DemoServer } from '../../demo/server.ts'
+
+const SHOTS = resolve('out/screenshots')
+let browser: ExtensionBrowser
+let demo: DemoServer
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  demo = await startDemoServer({ port: 0 })
+  browser = await launchWithExtension()
+})
+afterAll(async () => {
+  await browser?.close()
+  await demo?.close()
+})
+
+let pageCount = 0
+/** Console lines of each panel page, for the failure messages. */
+const consoleOf = new WeakMap<Page, string[]>()
+
+async function openPanel(tabId: number, opts?: Parameters<ExtensionBrowser['openPanel']>[1]): Promise<Page> {
+  const panel = await browser.openPanel(tabId, opts)
+  const lines: string[] = []
+  consoleOf.set(panel, lines)
+  panel.on('console', (m) => lines.push(m.text()))
+  panel.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`))
+  return panel
+}
+
+async function openDemo(query: string): Promise<{ page: Page; tabId: number }> {
+  const page = await browser.context.newPage()
+  // A unique URL per page: tabIdOf() finds the tab by URL, so an earlier test's page with the same
+  // query (closed or not) can never be picked instead.
+  await page.goto(new URL(`?speed=fast${query}&e2e=${++pageCount}`, demo.url).href)
+  await page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object', undefined, { timeout: 10_000 })
+  return { page, tabId: await browser.tabIdOf(page) }
+}
+
+const scenario = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { demo: { scenario(n: string): Promise<void> } }).demo.scenario(n), name)
+
+/** Waits for a selector in the panel; on timeout, fails with what the panel did show instead. */
+async function waitInPanel(panel: Page, selector: string, timeout = 20_000): Promise<void> {
+  try {
+    await panel.locator(selector).first().waitFor({ timeout })
+  } catch (err) {
+    const rows = await panel.locator('[data-testid=event-row]').count()
+    const shown = await panel.locator('.banner, [data-testid=empty-state], .tl-empty').allTextContents()
+    // What the background itself holds for this tab tells a panel problem from a capture problem.
+    const tabId = Number(new URL(panel.url()).searchParams.get('tabId'))
+    const connection = await panel.locator('.app').getAttribute('data-connection')
+    const visibility = await panel.evaluate(() => `${document.visibilityState}, focus ${document.hasFocus()}`)
+    const background = await panel
+      .evaluate((id) => chrome.runtime.sendMessage({ type: 'get-tab-state', tabId: id }), tabId)
+      .catch((e: unknown) => String(e))
+    throw new Error(
+      `${selector} not shown after ${timeout} ms in ${panel.url()}; the panel (connection ${connection}, ${visibility}) has ${rows} event rows and shows ${JSON.stringify(shown)}; console ${JSON.stringify(consoleOf.get(panel) ?? [])}; the background has ${JSON.stringify(background)}`,
+      { cause: err },
+    )
+  }
+}
+
+/** Rows of the list, read as (event name) in order. */
+const rowEvents = (panel: Page) => panel.locator('[data-testid=event-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.event))
+
+describe('panel on the demo page', () => {
+  it('shows a completed interaction live: lane with phases, list, detail diff, elapsed note', async () => {
+    const { page, tabId } = await openDemo('')
+    const panel = await openPanel(tabId, { colorScheme: 'light' })
+    await scenario(page, 'complete')
+    // live: the events arrive without a reload of the panel
+    await waitInPanel(panel, '[data-testid=event-row][data-event="Callback.closed"]')
+    const events = await rowEvents(panel)
+    const lifecycle = events.filter((e) => e && /^Callback\.(opened|started|submitted|completed|cancelled|closed)$/.test(e))
+    expect(lifecycle).toEqual(['Callback.opened', 'Callback.started', 'Callback.submitted', 'Callback.completed', 'Callback.closed'])
+    expect(await panel.locator('[data-testid=page-load-marker]').count()).toBeGreaterThan(0)
+
+    const lane = panel.locator('[data-testid=timeline-lane]')
+    await expect.poll(() => lane.count()).toBe(1)
+    const marks = await lane.first().locator('[data-testid=timeline-mark]').evaluateAll((m) => m.map((x) => (x as HTMLElement).dataset.event))
+    expect(marks).toEqual(['opened', 'started', 'submitted', 'completed', 'closed'])
+    expect(await lane.locator('[data-testid=elapsed-shipped]').count()).toBe(1)
+    expect(await lane.locator('[data-testid=elapsed-documented]').count()).toBe(1)
+
+    // hover names the event, click selects it
+    await lane.locator('[data-testid=timeline-mark][data-event=completed]').hover()
+    await expect.poll(() => panel.locator('[data-testid=timeline-tooltip]').textContent()).toContain('Callback.completed')
+    await lane.locator('[data-testid=timeline-mark][data-event=completed]').click()
+    const detail = panel.locator('[data-testid=event-detail]')
+    await expect.poll(() => detail.locator('h2').textContent()).toContain('Callback.completed')
+    const diff = await detail.locator('[data-testid=diff-row]').evaluateAll((rows) => Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.key, (r as HTMLElement).dataset.status])))
+    expect(diff.completed).toBe('changed')
+    expect(diff.opened).toBe('unchanged')
+    expect(await detail.locator('[data-testid=elapsed-note]').getAttribute('data-definition')).toBe('shipped')
+    expect(await panel.locator('[data-testid=count-error]').getAttribute('data-count')).toBe('0')
+    await panel.close()
+    await page.close()
+  })
+
+  it('shows a wrong elapsed as an error finding on its event, in the list, the timeline and the pane', async () => {
+    const { page, tabId } = await openDemo('&elapsed=wrong')
+    const panel = await openPanel(tabId, { colorScheme: 'light' })
+    await scenario(page, 'complete')
+    await waitInPanel(panel, '[data-testid=event-row][data-event="Callback.closed"]')
+    await expect.poll(async () => Number(await panel.locator('[data-testid=count-error]').getAttribute('data-count'))).toBeGreaterThan(0)
+    expect(await panel.locator('[data-testid=timeline-mark][data-severity=error]').count()).toBeGreaterThan(0)
+    await panel.locator('[data-testid=count-error]').click()
+    const item = panel.locator('[data-testid=findings-error] [data-testid=finding-item][data-rule="meta/elapsed"]').first()
+    await item.locator('button').click()
+    const card = panel.locator('[data-testid=detail-finding][data-rule="meta/elapsed"]')
+    await card.waitFor()
+    expect(await card.locator('[data-testid=finding-expected]').count()).toBe(1)
+    // severity filter keeps only the events with errors
+    await panel.locator('[data-testid=filter-severity]').selectOption('error')
+    const rows = panel.locator('[data-testid=event-row]')
+    expect(await rows.count()).toBeGreaterThan(0)
+    expect(await rows.evaluateAll((r) => r.every((x) => x.classList.contains('has-error')))).toBe(true)
+    await panel.close()
+    await page.close()
+  })
+
+  it('reports completed without submitted as order/transition', async () => {
+    const { page, tabId } = await openDemo('&nosubmit=1')
+    const panel = await openPanel(tabId)
+    await scenario(page, 'complete')
+    await waitInPanel(panel, '[data-testid=event-row][data-event="Callback.closed"]')
+    await panel.locator('[data-testid=tab-findings]').click()
+    await panel.locator('[data-testid=finding-item][data-rule="order/transition"]').first().waitFor()
+    await panel.close()
+    await page.close()
+  })
+
+  it('exports the session and imports it back; an invalid file shows the validator error', async () => {
+    const { page, tabId } = await openDemo('')
+    const panel = await openPanel(tabId)
+    await scenario(page, 'two-in-a-row')
+    await expect.poll(() => panel.locator('[data-testid=timeline-lane]').count()).toBe(2)
+    const [download] = await Promise.all([panel.waitForEvent('download'), panel.locator('[data-testid=export]').click()])
+    expect(download.suggestedFilename()).toMatch(/^cxbus-session-127\.0\.0\.1_\d+-\d{8}-\d{6}\.json$/)
+    const file = join(mkdtempSync(join(tmpdir(), 'cxbus-export-')), download.suggestedFilename())
+    await download.saveAs(file)
+    const exported = JSON.parse(readFileSync(file, 'utf8'))
+    expect(exported.format).toBe('cxbus-devtools/session')
+    expect(exported.source.url).toContain(demo.url)
+
+    const bad = join(tmpdir(), `bad-${Date.now()}.json`)
+    writeFileSync(bad, JSON.stringify({ ...exported, events: exported.events.map((e: { seq: number }, i: number) => (i === 2 ? { ...e, seq: String(e.seq) } : e)) }))
+    await panel.locator('[data-testid=import-input]').setInputFiles(bad)
+    await expect.poll(() => panel.locator('[data-testid=error-banner]').textContent()).toMatch(/events\[2\]\.seq/)
+    expect(await panel.locator('[data-testid=event-row]').count()).toBeGreaterThan(0) // never a blank panel
+
+    await panel.locator('[data-testid=import-input]').setInputFiles(file)
+    await panel.locator('[data-testid=imported-banner]').waitFor()
+    expect(await panel.locator('[data-testid=timeline-lane]').count()).toBe(2)
+    await panel.locator('[data-testid=back-to-live]').click()
+    await panel.close()
+    await page.close()
+  })
+
+  it('saves screenshots of the panel in light and dark theme', async () => {
+    // Every demo scenario, with one fault switched on (completed without submitted): a realistic
+    // mix of clean interactions, info notes and errors for the README.
+    const { page, tabId } = await openDemo('&nosubmit=1')
+    await scenario(page, 'all')
+    for (const [theme, width, height, name] of [
+      ['light', 1280, 800, 'panel-light.png'],
+      ['dark', 1280, 800, 'panel-dark.png'],
+      ['light', 800, 400, 'panel-light-800x400.png'],
+      ['dark', 800, 400, 'panel-dark-800x400.png'],
+    ] as const) {
+      const panel = await openPanel(tabId, { colorScheme: theme, viewport: { width, height } })
+      await waitInPanel(panel, '[data-testid=timeline-lane]')
+      const row = panel.locator('[data-testid=event-row].has-error').first()
+      await row.click()
+      await panel.locator('[data-testid=detail-finding]').first().waitFor()
+      await panel.mouse.move(0, 0)
+      await panel.screenshot({ path: join(SHOTS, name) })
+      await panel.close()
+    }
+    await page.close()
+  })
+})
+
+describe('popup', () => {
+  it('renders the tab summary through the background, without errors', async () => {
+    const popup = await browser.context.newPage()
+    const errors: string[] = []
+    popup.on('pageerror', (e) => errors.push(e.message))
+    // Opened as a tab, the popup's "active tab" is itself: an uncaptured extension page.
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup/index.html`)
+    await popup.locator('[data-testid=popup-bus], [data-testid=popup-failure]').first().waitFor()
+    expect(await popup.locator('[data-testid=popup-failure]').count()).toBe(0)
+    expect(await popup.locator('[data-testid=popup-events]').textContent()).toBe('0')
+    expect(errors).toEqual([])
+    await popup.close()
+  })
+})

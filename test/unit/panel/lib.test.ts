@@ -1,0 +1,170 @@
+// Pure helpers of the panel: formatting, metadata diff, filters, windowing, binary search.
+import { describe, expect, it } from 'vitest'
+import { describeType, formatClock, formatDuration, formatRelative, formatStamp, formatValue } from '../../../devtools/panel/lib/format.ts'
+import { diffMetadata, jsonEqual } from '../../../devtools/panel/lib/diff.ts'
+import { EMPTY_FILTER, filterEntries, isFilterActive, worstSeverity } from '../../../devtools/panel/lib/filter.ts'
+import { moveSelection, scrollToReveal, visibleRows } from '../../../devtools/panel/lib/virtual.ts'
+import { indexIn, lowerBound } from '../../../devtools/panel/lib/search.ts'
+import { describeMarker, nameOf, pluginOf, shortName } from '../../../devtools/panel/lib/entries.ts'
+import type { Finding } from '../../../src/core/model.ts'
+import { ev, marker, meta } from './helpers.ts'
+
+describe('format', () => {
+  it('formats wall-clock time with milliseconds in local time', () => {
+    const d = new Date(2026, 0, 2, 3, 4, 5, 67)
+    expect(formatClock(d.getTime())).toBe('03:04:05.067')
+  })
+  it('formats durations by magnitude and sign', () => {
+    expect(formatDuration(850)).toBe('850 ms')
+    expect(formatDuration(4432)).toBe('4.432 s')
+    expect(formatDuration(125_000)).toBe('2 min 05 s')
+    expect(formatDuration(-3)).toBe('−3 ms')
+  })
+  it('formats times relative to opened, signed, and nothing without a reference', () => {
+    expect(formatRelative(5192, 760)).toBe('+4.432 s')
+    expect(formatRelative(757, 760)).toBe('−3 ms')
+    expect(formatRelative(757, undefined)).toBe('')
+  })
+  it('stamps file names as yyyyMMdd-HHmmss', () => {
+    expect(formatStamp(new Date(2026, 10, 5, 9, 8, 7))).toBe('20261105-090807')
+  })
+  it('shortens long values and names types the way the rules see them', () => {
+    expect(formatValue('x'.repeat(500), 10)).toHaveLength(10)
+    expect(formatValue(undefined)).toBe('—')
+    expect(describeType('opened', 1764000000000)).toBe('integer (timestamp)')
+    expect(describeType('elapsed', 12)).toBe('integer')
+    expect(describeType('elapsed', 1.5)).toBe('number')
+    expect(describeType('errors', ['a'])).toBe('array(1)')
+    expect(describeType('form', {})).toBe('object')
+    expect(describeType('opened', false)).toBe('boolean')
+    expect(describeType('x', undefined)).toBe('missing')
+  })
+})
+
+describe('diffMetadata', () => {
+  it('marks every field added for the first event of an interaction', () => {
+    const rows = diffMetadata(undefined, meta({ opened: 5 }))
+    expect(rows.every((r) => r.status === 'added')).toBe(true)
+    expect(rows.map((r) => r.key)).toContain('opened')
+  })
+  it('tells changed from unchanged, deeply, and keeps the value before', () => {
+    const rows = diffMetadata(meta({ opened: 5, form: { a: '1' } }), meta({ opened: 5, started: 9, form: { a: '1' } }))
+    const byKey = Object.fromEntries(rows.map((r) => [r.key, r]))
+    expect(byKey.started).toMatchObject({ status: 'changed', before: false, after: 9 })
+    expect(byKey.opened!.status).toBe('unchanged')
+    expect(byKey.form!.status).toBe('unchanged')
+  })
+  it('lists fields that disappeared as removed and new ones as added', () => {
+    const rows = diffMetadata({ a: 1, gone: true }, { a: 1, fresh: 2 })
+    expect(rows).toEqual([
+      { key: 'a', status: 'unchanged', before: 1, after: 1 },
+      { key: 'fresh', status: 'added', after: 2 },
+      { key: 'gone', status: 'removed', before: true },
+    ])
+  })
+  it('compares scalar payloads as one row', () => {
+    expect(diffMetadata(undefined, 'x')).toEqual([{ key: '(value)', status: 'added', after: 'x' }])
+    expect(diffMetadata('x', 'y')[0]!.status).toBe('changed')
+  })
+  it('jsonEqual ignores key order but not array order', () => {
+    expect(jsonEqual({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true)
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false)
+    expect(jsonEqual({ a: 1 }, { a: 1, b: 2 })).toBe(false)
+    expect(jsonEqual(null, {})).toBe(false)
+  })
+})
+
+describe('entries', () => {
+  it('names plugins, events and markers', () => {
+    expect(pluginOf(ev(1, 'Callback.opened'))).toBe('Callback')
+    expect(pluginOf({ seq: 1, kind: 'command', time: 0, command: 'Callback.open', data: {} })).toBe('Callback')
+    expect(pluginOf(marker(0, 'page-load'))).toBe('')
+    expect(nameOf(marker(0, 'dropped'))).toBe('dropped')
+    expect(shortName('CallbackService.scheduleError')).toBe('scheduleError')
+    expect(describeMarker(marker(0, 'dropped', { count: 12 }))).toContain('12 events dropped')
+    expect(describeMarker(marker(0, 'bus', { via: 'CXBus', widgetsVersion: '9.0.018.07' }))).toBe('Bus found via CXBus (widgets 9.0.018.07)')
+  })
+})
+
+describe('filterEntries', () => {
+  const entries = [
+    marker(0, 'page-load', { url: 'https://a.test/' }),
+    marker(1, 'bus', { via: 'CXBus' }),
+    ev(2, 'Callback.ready'),
+    ev(3, 'Callback.opened', meta({ opened: 1 })),
+    ev(4, 'SendMessage.opened', meta({ opened: 2 })),
+    ev(5, 'Callback.submitted', meta({ form: { firstname: 'Zoë' } })),
+    marker(6, 'dropped', { count: 3 }),
+  ]
+  const f = (rule: string, severity: Finding['severity'], seq: number): Finding => ({ rule, severity, seq: [seq], interaction: null, message: '' })
+  const findings = new Map<number, Finding[]>([
+    [3, [f('meta/elapsed-definition', 'info', 3)]],
+    [5, [f('order/transition', 'error', 5), f('meta/form-empty', 'warning', 5)]],
+  ])
+
+  it('returns every row when no filter is active', () => {
+    expect(isFilterActive(EMPTY_FILTER)).toBe(false)
+    expect(filterEntries(entries, findings, EMPTY_FILTER)).toEqual([0, 1, 2, 3, 4, 5, 6])
+  })
+  it('filters by plugin and event, keeping page-load and dropped markers', () => {
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, plugin: 'SendMessage' })).toEqual([0, 4, 6])
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, event: 'Callback.opened' })).toEqual([0, 3, 6])
+  })
+  it('filters by minimum severity', () => {
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, severity: 'error' })).toEqual([0, 5, 6])
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, severity: 'info' })).toEqual([0, 3, 5, 6])
+  })
+  it('searches free text inside data, case-insensitively', () => {
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'zOË' })).toEqual([0, 5, 6])
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'nothing-like-this' })).toEqual([0, 6])
+  })
+  it('worstSeverity picks the most severe', () => {
+    expect(worstSeverity(findings.get(5))).toBe('error')
+    expect(worstSeverity(undefined)).toBeUndefined()
+  })
+})
+
+describe('virtual rows and keyboard moves', () => {
+  it('renders only the visible window plus overscan', () => {
+    expect(visibleRows(0, 220, 22, 100_000, 5)).toEqual({ start: 0, end: 16 })
+    expect(visibleRows(22 * 1000, 220, 22, 100_000, 5)).toEqual({ start: 995, end: 1016 })
+    expect(visibleRows(22 * 99_999, 220, 22, 100_000, 5).end).toBe(100_000)
+    expect(visibleRows(0, 220, 22, 0)).toEqual({ start: 0, end: 0 })
+  })
+  it('scrolls just enough to reveal a row', () => {
+    expect(scrollToReveal(5, 0, 220, 22)).toBeNull()
+    expect(scrollToReveal(20, 0, 220, 22)).toBe(21 * 22 - 220)
+    expect(scrollToReveal(2, 220, 220, 22)).toBe(44)
+  })
+  it('moves the selection with arrows, home/end and pages, clamped', () => {
+    expect(moveSelection(-1, 'ArrowDown', 10, 5)).toBe(0)
+    expect(moveSelection(3, 'ArrowUp', 10, 5)).toBe(2)
+    expect(moveSelection(0, 'ArrowUp', 10, 5)).toBe(0)
+    expect(moveSelection(3, 'End', 10, 5)).toBe(9)
+    expect(moveSelection(3, 'Home', 10, 5)).toBe(0)
+    expect(moveSelection(3, 'PageDown', 10, 5)).toBe(7)
+    expect(moveSelection(8, 'PageDown', 10, 5)).toBe(9)
+    expect(moveSelection(3, 'PageUp', 10, 5)).toBe(0)
+    expect(moveSelection(3, 'ArrowDown', 0, 5)).toBe(-1)
+  })
+  it('finds positions in sorted rows by binary search', () => {
+    expect(lowerBound([1, 3, 5], 4)).toBe(2)
+    expect(indexIn([1, 3, 5], 5)).toBe(2)
+    expect(indexIn([1, 3, 5], 4)).toBe(-1)
+  })
+})
+
+describe('warmSearchText', () => {
+  it('indexes every entry in slices and can be cancelled', async () => {
+    const { warmSearchText, searchTextOf } = await import('../../../devtools/panel/lib/filter.ts')
+    const entries = Array.from({ length: 5 }, (_, i) => ev(i, 'Callback.opened', { n: i }))
+    const queue: (() => void)[] = []
+    const cancel = warmSearchText(entries, (fn) => queue.push(fn), 2)
+    queue.shift()!()
+    expect(queue).toHaveLength(1) // 2 of 5 done, next slice queued
+    cancel()
+    queue.shift()!()
+    expect(queue).toHaveLength(0)
+    expect(searchTextOf(entries[4]!)).toContain('"n":4')
+  })
+})

@@ -1,0 +1,121 @@
+// Settings storage adapter and the toolbar actions: export (file name, session content), import
+// (valid file replaces the view, invalid file shows the validator's error), settings persistence.
+import { describe, expect, it, vi } from 'vitest'
+import { createChecker } from '../../../src/core/check.ts'
+import { parseSession, serializeSession } from '../../../src/core/session.ts'
+import { createPanelStore } from '../../../devtools/panel/state/store.ts'
+import { createActions } from '../../../devtools/panel/state/actions.ts'
+import { loadSettings, normalizeOptions, saveSettings, type StorageAreaLike } from '../../../devtools/panel/state/settings.ts'
+import { buildSession, exportFileName } from '../../../devtools/panel/lib/exportFile.ts'
+import { fixture } from './helpers.ts'
+
+function memoryArea(initial: Record<string, unknown> = {}): StorageAreaLike & { data: Record<string, unknown> } {
+  const data = { ...initial }
+  return { data, get: async (k) => (k in data ? { [k]: data[k] } : {}), set: async (items) => void Object.assign(data, items) }
+}
+
+describe('settings', () => {
+  it('keeps only valid severities and tolerances', () => {
+    expect(normalizeOptions({ severities: { 'meta/elapsed': 'off', x: 'loud' }, dispatchToleranceMs: 300, clockToleranceMs: -1, exactToleranceMs: 'a' })).toEqual({
+      severities: { 'meta/elapsed': 'off' },
+      dispatchToleranceMs: 300,
+    })
+    expect(normalizeOptions(null)).toEqual({})
+  })
+  it('round-trips through storage under "settings"', async () => {
+    const area = memoryArea()
+    await saveSettings(area, { exactToleranceMs: 2 })
+    expect(area.data.settings).toEqual({ exactToleranceMs: 2 })
+    expect(await loadSettings(area)).toEqual({ exactToleranceMs: 2 })
+  })
+  it('falls back to defaults when storage fails', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    expect(await loadSettings({ get: () => Promise.reject(new Error('x')), set: async () => {} })).toEqual({})
+    warn.mockRestore()
+  })
+})
+
+describe('export', () => {
+  it('names the file after the host and the time', () => {
+    expect(exportFileName('https://shop.example.test:8443/contact', new Date(2026, 10, 25, 12, 3, 4))).toBe('cxbus-session-shop.example.test_8443-20261125-120304.json')
+    expect(exportFileName(undefined, new Date(2026, 0, 1))).toBe('cxbus-session-page-20260101-000000.json')
+  })
+  it('builds a session file that the validator accepts, without empty source fields', () => {
+    const s = fixture('shipped-two-in-a-row')
+    const built = buildSession(s.events, { url: 'https://a.test/', widgetsVersion: undefined, userAgent: 'UA' })
+    expect(built.source).toEqual({ url: 'https://a.test/', userAgent: 'UA' })
+    expect(parseSession(serializeSession(built)).events).toHaveLength(s.events.length)
+  })
+})
+
+describe('actions', () => {
+  const setup = () => {
+    const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
+    const send = vi.fn()
+    const area = memoryArea()
+    const actions = createActions({
+      store, send, parseSession, serializeSession, doc: document, userAgent: 'UA/1',
+      persistSettings: (o) => saveSettings(area, o), now: () => new Date(2026, 10, 25, 12, 0, 0),
+    })
+    return { store, send, area, actions }
+  }
+
+  it('sends record, clear and preserve-log to the background', () => {
+    const { actions, send } = setup()
+    actions.setRecording(false)
+    actions.clear()
+    actions.setPreserveLog(true)
+    expect(send.mock.calls.map((c) => c[0])).toEqual([{ type: 'set-recording', value: false }, { type: 'clear' }, { type: 'set-preserve-log', value: true }])
+  })
+
+  it('imports a valid file into the view', async () => {
+    const { actions, store } = setup()
+    const text = serializeSession(fixture('faulty-completed-without-submit'))
+    await actions.importFile(new File([text], 'bug.session.json'))
+    expect(store.getState().imported?.name).toBe('bug.session.json')
+    expect(store.getState().error).toBeNull()
+  })
+
+  it('shows the validator error, with the position, for an invalid file and keeps the view', async () => {
+    const { actions, store } = setup()
+    const bad = JSON.parse(serializeSession(fixture('shipped-two-in-a-row')))
+    bad.events[3].seq = '3'
+    await actions.importFile(new File([JSON.stringify(bad)], 'bad.json'))
+    const s = store.getState()
+    expect(s.imported).toBeNull()
+    expect(s.error?.title).toBe('Cannot import bad.json:')
+    expect(s.error?.message).toMatch(/^events\[3\]\.seq/)
+    await actions.importFile(new File(['{not json'], 'x.json'))
+    expect(store.getState().error?.message).toMatch(/not JSON/)
+  })
+
+  it('exports the live session with the page source, as a download', () => {
+    const { actions, store } = setup()
+    store.receive({ type: 'state', state: { tabId: 1, url: 'https://shop.example.test/p', preserveLog: false, recording: true, bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, dropped: 0, count: 0, findings: { error: 0, warning: 0, info: 0 } } })
+    store.receive({ type: 'entries', entries: fixture('shipped-two-in-a-row').events })
+    const blobs: Blob[] = []
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (blobs.push(b as Blob), 'blob:x'))
+    let clicked: HTMLAnchorElement | undefined
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked = this
+    })
+    actions.exportSession()
+    expect(clicked?.download).toBe('cxbus-session-shop.example.test-20261125-120000.json')
+    expect(blobs).toHaveLength(1)
+    create.mockRestore()
+    click.mockRestore()
+    return blobs[0]!.text().then((text) => {
+      const s = parseSession(text)
+      expect(s.source).toEqual({ url: 'https://shop.example.test/p', widgetsVersion: '9.0.018.07', userAgent: 'UA/1' })
+      expect(s.events).toHaveLength(fixture('shipped-two-in-a-row').events.length)
+    })
+  })
+
+  it('applies settings at once and persists them', async () => {
+    const { actions, store, area } = setup()
+    actions.saveSettings({ severities: { 'meta/elapsed-definition': 'off' } })
+    expect(store.getState().options).toEqual({ severities: { 'meta/elapsed-definition': 'off' } })
+    await Promise.resolve()
+    expect(area.data.settings).toEqual({ severities: { 'meta/elapsed-definition': 'off' } })
+  })
+})

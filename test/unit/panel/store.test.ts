@@ -1,0 +1,159 @@
+// The panel store: dedupe on seq, batching per frame, incremental checking, import and back to live,
+// clear, settings re-check.
+import { describe, expect, it, vi } from 'vitest'
+import { check, createChecker } from '../../../src/core/check.ts'
+import { CHECK_SLICE, createPanelStore, currentView, type Engine } from '../../../devtools/panel/state/store.ts'
+import { fixture } from './helpers.ts'
+import type { TabState } from '../../../src/core/protocol.ts'
+
+function setup(engine: Engine = { createChecker }) {
+  const frames: (() => void)[] = []
+  const store = createPanelStore({ engine, schedule: (fn) => frames.push(fn), defer: (fn) => fn() })
+  const runFrame = (): void => frames.splice(0).forEach((f) => f())
+  return { store, frames, runFrame }
+}
+
+const session = fixture('shipped-two-in-a-row')
+
+describe('panel store', () => {
+  it('applies entries once per frame and checks them incrementally', () => {
+    const engine = { createChecker: vi.fn(createChecker) }
+    const { store, frames, runFrame } = setup(engine)
+    const listener = vi.fn()
+    store.subscribe(listener)
+    store.receive({ type: 'entries', entries: session.events.slice(0, 5) })
+    store.receive({ type: 'entries', entries: session.events.slice(5) })
+    expect(frames).toHaveLength(1) // one frame for both messages
+    expect(store.getState().live.entries).toHaveLength(0)
+    runFrame()
+    expect(listener).toHaveBeenCalledTimes(1)
+    const live = store.getState().live
+    expect(live.entries).toHaveLength(session.events.length)
+    expect(live.report).toEqual(check(session))
+    expect(engine.createChecker).toHaveBeenCalledTimes(1) // never re-checks from scratch on new events
+  })
+
+  it('spaces live updates out once they become expensive', () => {
+    vi.useFakeTimers()
+    try {
+      const { store, frames, runFrame } = setup()
+      const now = vi.spyOn(performance, 'now')
+      now.mockReturnValueOnce(0).mockReturnValueOnce(50) // the first update "takes" 50 ms
+      store.receive({ type: 'entries', entries: session.events.slice(0, 5) })
+      runFrame()
+      now.mockRestore()
+      store.receive({ type: 'entries', entries: session.events.slice(5) })
+      expect(frames).toHaveLength(0) // not at the next frame...
+      vi.advanceTimersByTime(199)
+      expect(store.getState().live.entries).toHaveLength(5)
+      vi.advanceTimersByTime(1) // ...but 4 x 50 ms later
+      expect(store.getState().live.entries).toHaveLength(session.events.length)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('drops entries whose seq it already holds (replay after a reconnect)', () => {
+    const { store, runFrame } = setup()
+    store.receive({ type: 'entries', entries: session.events.slice(0, 6) })
+    runFrame()
+    store.receive({ type: 'entries', entries: session.events.slice(3) })
+    runFrame()
+    const seqs = store.getState().live.entries.map((e) => e.seq)
+    expect(seqs).toEqual(session.events.map((e) => e.seq))
+    expect(store.lastSeq()).toBe(session.events[session.events.length - 1]!.seq)
+  })
+
+  it('reports the highest queued seq for hello even before the frame runs', () => {
+    const { store } = setup()
+    expect(store.lastSeq()).toBe(-1)
+    store.receive({ type: 'entries', entries: session.events.slice(0, 4) })
+    expect(store.lastSeq()).toBe(session.events[3]!.seq)
+  })
+
+  it('clears the live view on cleared', () => {
+    const { store, runFrame } = setup()
+    store.receive({ type: 'entries', entries: session.events })
+    runFrame()
+    store.receive({ type: 'cleared' })
+    expect(store.getState().live.entries).toHaveLength(0)
+    expect(store.lastSeq()).toBe(-1)
+  })
+
+  it('keeps the tab state', () => {
+    const { store } = setup()
+    const state: TabState = { tabId: 1, url: 'https://x.test/', preserveLog: false, recording: true, bus: null, dropped: 0, count: 0, findings: { error: 0, warning: 0, info: 0 } }
+    store.receive({ type: 'state', state })
+    expect(store.getState().tabState).toEqual(state)
+  })
+
+  it('shows an imported session instead of the live one, and goes back to live', () => {
+    const { store, runFrame } = setup()
+    store.receive({ type: 'entries', entries: session.events.slice(0, 3) })
+    runFrame()
+    const faulty = fixture('faulty-completed-without-submit')
+    store.importSession('bug.json', faulty)
+    const s = store.getState()
+    expect(s.imported?.name).toBe('bug.json')
+    expect(currentView(s).entries).toHaveLength(faulty.events.length)
+    expect(currentView(s).counts.error).toBeGreaterThan(0)
+    // live capture continues underneath
+    store.receive({ type: 'entries', entries: session.events.slice(3) })
+    runFrame()
+    store.backToLive()
+    expect(currentView(store.getState()).entries).toHaveLength(session.events.length)
+  })
+
+  it('re-checks live and imported sessions with new settings', () => {
+    const { store, runFrame } = setup()
+    store.receive({ type: 'entries', entries: session.events })
+    runFrame()
+    expect(store.getState().live.counts.info).toBeGreaterThan(0)
+    store.importSession('f.json', fixture('faulty-completed-without-submit'))
+    const off = Object.fromEntries(['meta/elapsed-definition', 'order/transition', 'meta/form-empty'].map((r) => [r, 'off' as const]))
+    store.setOptions({ severities: off })
+    const s = store.getState()
+    expect(s.live.report.findings.filter((f) => f.rule === 'meta/elapsed-definition')).toHaveLength(0)
+    expect(s.imported!.view.report.findings.filter((f) => f.rule === 'order/transition')).toHaveLength(0)
+    expect(s.live.entries).toHaveLength(session.events.length)
+  })
+
+  it('shows an import at once and checks it in slices, the latest import winning', () => {
+    const slices: (() => void)[] = []
+    const store = createPanelStore({ engine: { createChecker }, defer: (fn) => slices.push(fn), sliceMs: 0 })
+    const big = fixture('shipped-two-in-a-row')
+    const events = Array.from({ length: CHECK_SLICE * 2 + 1 }, (_, i) => ({ ...big.events[2]!, seq: i, event: 'Callback.minimized', data: {} }))
+    store.importSession('big.json', { ...big, events })
+    expect(currentView(store.getState()).entries).toHaveLength(events.length) // rendered before any check
+    expect(store.getState().imported!.progress).toBe(0)
+    slices.shift()!()
+    expect(store.getState().imported!.progress).toBeCloseTo(CHECK_SLICE / events.length)
+    store.importSession('small.json', big) // supersedes the running check
+    while (slices.length) slices.shift()!()
+    const s = store.getState()
+    expect(s.imported!.name).toBe('small.json')
+    expect(s.imported!.progress).toBe(1)
+    expect(s.imported!.view.report).toEqual(check(big))
+  })
+
+  it('looks entries up by seq, also in a file whose seqs are out of order', () => {
+    const { store } = setup()
+    const s = fixture('shipped-two-in-a-row')
+    store.importSession('a', s)
+    const view = currentView(store.getState())
+    expect(view.indexOf(s.events[5]!.seq)).toBe(5)
+    expect(view.indexOf(123456)).toBeUndefined()
+    const shuffled = { ...s, events: [s.events[1]!, s.events[0]!, ...s.events.slice(2)] }
+    store.importSession('b', shuffled)
+    expect(currentView(store.getState()).indexOf(s.events[0]!.seq)).toBe(1)
+  })
+
+  it('indexes findings by the event they are about', () => {
+    const { store } = setup()
+    store.importSession('f.json', fixture('faulty-completed-without-submit'))
+    const view = currentView(store.getState())
+    for (const f of view.report.findings) expect(view.findingsBySeq.get(f.seq[f.seq.length - 1]!)).toContain(f)
+    expect(view.widgetsVersion).toBe('9.0.018.07')
+    expect(view.plugins).toContain('Callback')
+  })
+})

@@ -1,0 +1,93 @@
+// Timeline layout maths: lanes from the checker's interactions, elapsed spans, zoom, pan, fit, ticks.
+import { describe, expect, it } from 'vitest'
+import { check } from '../../../src/core/check.ts'
+import {
+  buildLanes, elapsedSpans, fitWindow, lanesInWindow, MIN_SPAN_MS, niceTicks, pageNumbers, panBy, timeToX, visibleLabels, xToTime, zoomAt,
+} from '../../../devtools/panel/components/Timeline/layout.ts'
+import { labelX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
+import { viewOfSession } from '../../../devtools/panel/state/view.ts'
+import { fixture, meta } from './helpers.ts'
+
+describe('elapsedSpans', () => {
+  it('gives the documented and the shipped span of the real example of SPEC.md §3', () => {
+    const data = meta({ opened: 760, started: 1605, completed: 5189, closed: 6826, elapsed: 6066 })
+    const { documented, shipped } = elapsedSpans(data, 6828)
+    expect(documented).toEqual({ from: 1605, to: 5189, value: 3584, carried: 6066 })
+    expect(shipped).toEqual({ from: 760, to: 6826, value: 6066, carried: 6066 })
+  })
+  it('ends the shipped span at the publish time while not closed, and has no documented span before a terminal', () => {
+    const { documented, shipped } = elapsedSpans(meta({ opened: 760, started: 900 }), 5192)
+    expect(documented).toBeNull()
+    expect(shipped?.value).toBe(5192 - 760)
+  })
+  it('has no span at all without opened (auto-submit before opened) or without data', () => {
+    expect(elapsedSpans(meta({ autoSubmitted: true }), 10).shipped).toBeNull()
+    expect(elapsedSpans('x', 10)).toEqual({ documented: null, shipped: null })
+  })
+})
+
+describe('buildLanes', () => {
+  const session = fixture('shipped-two-in-a-row')
+  const report = check(session)
+  const view = viewOfSession(session.events, report)
+  const lanes = buildLanes(report.interactions, (s) => view.entries[view.indexOf(s)!], view.findingsBySeq, pageNumbers(session.events))
+
+  it('makes one lane per interaction with its page load and its marks in order', () => {
+    expect(lanes).toHaveLength(report.interactions.length)
+    expect(lanes[0]!.label).toBe('Callback #1 · page 1')
+    expect(lanes[1]!.marks.map((m) => m.name)).toEqual(['opened', 'started', 'submitted', 'completed', 'closed'])
+    for (const l of lanes) expect(l.start).toBeLessThanOrEqual(l.end)
+  })
+  it('colours marks with the worst finding on their event', () => {
+    const withFindings = lanes.flatMap((l) => l.marks).filter((m) => m.severity)
+    expect(withFindings.length).toBeGreaterThan(0)
+    for (const m of withFindings) expect(view.findingsBySeq.get(m.seq)?.length).toBeGreaterThan(0)
+  })
+  it('draws both elapsed spans of a completed interaction', () => {
+    expect(lanes[1]!.documented?.value).toBeGreaterThan(0)
+    expect(lanes[1]!.shipped!.value).toBeGreaterThan(lanes[1]!.documented!.value)
+  })
+})
+
+describe('time window', () => {
+  const w = { t0: 1000, t1: 2000 }
+  it('maps time to x and back', () => {
+    expect(timeToX(1500, w, 200)).toBe(100)
+    expect(xToTime(100, w, 200)).toBe(1500)
+  })
+  it('zooms around the anchor, which stays at the same x', () => {
+    const z = zoomAt(w, 2, 1250)
+    expect(z.t1 - z.t0).toBe(500)
+    expect(timeToX(1250, z, 200)).toBeCloseTo(timeToX(1250, w, 200))
+    const tiny = zoomAt(w, 1e9, 1500)
+    expect(tiny.t1 - tiny.t0).toBe(MIN_SPAN_MS)
+  })
+  it('pans by a time offset', () => {
+    expect(panBy(w, -100)).toEqual({ t0: 900, t1: 1900 })
+  })
+  it('fits every lane and marker with a margin, and a default window when empty', () => {
+    const f = fitWindow([{ start: 1000, end: 5000 }], [500])
+    expect(f.t0).toBeLessThan(500)
+    expect(f.t1).toBeGreaterThan(5000)
+    const empty = fitWindow([])
+    expect(empty.t1 - empty.t0).toBe(1000)
+  })
+  it('keeps only the lanes that overlap the window', () => {
+    const lanes = [{ start: 0, end: 900 }, { start: 900, end: 1100 }, { start: 2500, end: 3000 }] as never[]
+    expect(lanesInWindow(lanes, w)).toEqual([lanes[1]])
+  })
+  it('picks round tick steps', () => {
+    const { step, ticks } = niceTicks({ t0: 0, t1: 10_000 }, 5)
+    expect(step).toBe(2000)
+    expect(ticks).toEqual([0, 2000, 4000, 6000, 8000, 10000])
+    expect(niceTicks({ t0: 3, t1: 40 }, 4).step).toBe(10)
+  })
+  it('skips phase labels that would overlap', () => {
+    expect(visibleLabels([0, 10, 70, 80, 200], 58)).toEqual([true, false, true, false, true])
+  })
+  it('places elapsed labels after the bar, else before it, else over it', () => {
+    expect(labelX(10, 50, 100, 400)).toBe(54)
+    expect(labelX(250, 390, 100, 400)).toBe(146)
+    expect(labelX(20, 390, 100, 400)).toBe(20)
+  })
+})

@@ -1,0 +1,63 @@
+// The popup: data gathering through the background requests, and what it renders.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact'
+import { check } from '../../src/core/check.ts'
+import type { TabState } from '../../src/core/protocol.ts'
+import { Popup } from '../../popup/Popup.tsx'
+import { loadPopupData } from '../../popup/load.ts'
+import { fixture } from './panel/helpers.ts'
+
+afterEach(cleanup)
+
+const state = (over: Partial<TabState> = {}): TabState => ({
+  tabId: 3, url: 'https://shop.example.test/', preserveLog: false, recording: true, bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' },
+  dropped: 0, count: 0, findings: { error: 0, warning: 0, info: 0 }, ...over,
+})
+
+describe('loadPopupData', () => {
+  it('counts events, interactions and findings of the exported session with the stored settings', async () => {
+    const session = fixture('faulty-completed-without-submit')
+    const request = vi.fn(async (req: { type: string }) => (req.type === 'get-tab-state' ? state({ count: session.events.length }) : session)) as never
+    const { data } = await loadPopupData(3, { request, check, loadOptions: async () => ({}) })
+    const report = check(session)
+    expect(data.events).toBe(session.events.length)
+    expect(data.interactions).toBe(report.interactions.length)
+    expect(data.findings.error).toBe(report.findings.filter((f) => f.severity === 'error').length)
+    expect(data.findings.error).toBeGreaterThan(0)
+    expect(data.bus?.widgetsVersion).toBe('9.0.018.07')
+  })
+  it('applies the stored severities', async () => {
+    const session = fixture('faulty-completed-without-submit')
+    const request = (async (req: { type: string }) => (req.type === 'get-tab-state' ? state({ count: 1 }) : session)) as never
+    const severities = Object.fromEntries(check(session).findings.map((f) => [f.rule, 'off' as const]))
+    const { data } = await loadPopupData(3, { request, check, loadOptions: async () => ({ severities }) })
+    expect(data.findings).toEqual({ error: 0, warning: 0, info: 0 })
+  })
+  it('says nothing was captured when the background does not know the tab, without asking for a session', async () => {
+    const request = vi.fn(async () => null) as never
+    const { data, session } = await loadPopupData(3, { request, check, loadOptions: async () => ({}) })
+    expect(data.known).toBe(false)
+    expect(session).toBeNull()
+    expect((request as unknown as { mock: { calls: unknown[] } }).mock.calls).toHaveLength(1)
+  })
+})
+
+describe('Popup', () => {
+  const data = { known: true, bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, recording: true, events: 12, interactions: 2, findings: { error: 1, warning: 2, info: 3 }, dropped: 0 }
+  it('shows the bus, the version and the counts, and exports', () => {
+    const onExport = vi.fn()
+    render(<Popup data={data} onExport={onExport} />)
+    expect(screen.getByTestId('popup-bus').textContent).toBe('Bus found via CXBus · Widgets 9.0.018.07')
+    expect(screen.getByTestId('popup-events').textContent).toBe('12')
+    expect(screen.getByTestId('popup-interactions').textContent).toBe('2')
+    expect(screen.getByTestId('popup-error').textContent).toBe('1')
+    expect(screen.getByTestId('popup-warning').textContent).toBe('2')
+    fireEvent.click(screen.getByTestId('popup-export'))
+    expect(onExport).toHaveBeenCalled()
+  })
+  it('says when no bus was found and disables export without events', () => {
+    render(<Popup data={{ ...data, bus: null, events: 0 }} onExport={() => {}} />)
+    expect(screen.getByTestId('popup-bus').textContent).toContain('No Genesys Widgets bus found')
+    expect((screen.getByTestId('popup-export') as HTMLButtonElement).disabled).toBe(true)
+  })
+})
