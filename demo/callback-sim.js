@@ -124,7 +124,8 @@
         meta[field] = unit(stampMs);
         lastStampMs = stampMs;
       }
-      var nowMs = Math.max(field ? stampMs : 0, t - rand(0, 2));
+      // "now" is read after every timestamp of the interaction was set, so elapsed is never negative.
+      var nowMs = Math.max(field ? stampMs : 0, lastStampMs, t - rand(0, 2));
       meta.elapsed = elapsedFor(unit(nowMs));
       cb.publish(name, meta);
       if (name === 'opened' && cfg.duplicate) cb.publish(name, meta);
@@ -134,7 +135,9 @@
     /** started set 0-1 ms after opened when open() had a form object (shipped 9.x) */
     function startedAfterOpened() {
       var o = /** @type {number} */ (meta.opened);
-      meta.started = cfg.seconds ? o : Math.min(o + rand(0, 1), Date.now());
+      var startedMs = cfg.seconds ? o * 1000 : Math.min(o + rand(0, 1), Date.now());
+      meta.started = unit(startedMs);
+      lastStampMs = startedMs;
     }
 
     // ------------------------------------------------------------ operation queue
