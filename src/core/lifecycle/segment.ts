@@ -130,7 +130,10 @@ export class Segmenter {
     if (cur !== null) {
       // A new opened (or auto-submit) while the current interaction already has opened: closed was
       // lost or never published. End the current one so the new one gets fresh metadata checks.
-      const start = cur.seen.has(cur.cp.profile.open) && this.startsInteraction(cur.cp, step, data)
+      // An `opened` that repeats the current interaction's own `opened` timestamp is the same event
+      // published twice (order/duplicate), not a new interaction.
+      const repeat = data !== null && typeof data[cur.cp.profile.open] === 'number' && data[cur.cp.profile.open] === cur.known[cur.cp.f.open]
+      const start = !repeat && cur.seen.has(cur.cp.profile.open) && this.startsInteraction(cur.cp, step, data)
       // After lost entries, another `opened` timestamp means the next interaction began in the gap.
       const begunInGap = !start && cur.gap && data !== null && typeof data[cur.cp.profile.open] === 'number' &&
         typeof cur.known[cur.cp.f.open] === 'number' && data[cur.cp.profile.open] !== cur.known[cur.cp.f.open]

@@ -72,6 +72,16 @@ describe('order rules', () => {
     expect(only(check(loadFixture('shipped-failed-retry')), 'order/duplicate')).toEqual([])
   })
 
+  it('order/duplicate: opened published twice with the same metadata stays one interaction', () => {
+    const s = submitted()
+    s.events.splice(s.events.indexOf(ev(s, 4)) + 1, 0, structuredClone(ev(s, 4)))
+    renumber(s.events) // opened 4, opened again 5
+    const r = check(s)
+    expect(only(r, 'order/duplicate')).toEqual([expect.objectContaining({ severity: 'warning', seq: [4, 5], actual: 'opened' })])
+    expect(r.interactions).toHaveLength(1)
+    expect(errors(r)).toEqual([])
+  })
+
   it('order/no-terminal: closed without cancelled; near miss: cancelled then closed', () => {
     const u = untouched()
     u.events = u.events.filter((e) => e.seq !== 4)
