@@ -1,0 +1,72 @@
+// End-to-end: the whole product promise in one place. The demo page (a faithful 9.x simulation) is
+// captured through the real extension (hook -> relay -> background), and what arrives is checked by
+// the same engine the panel and the CLI use: shipped 9.x behaviour gives no error finding, and each
+// fault switch of the demo gives the rule it is meant to show.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemoServer } from '../../demo/server.ts'
+import { check } from '../../src/core/check.ts'
+import type { Finding, SessionEntry } from '../../src/core/model.ts'
+import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts'
+import { openCollector } from './support/collector.ts'
+import { openDemo } from './support/demo.ts'
+
+let b: ExtensionBrowser
+let demo: { url: string; close(): Promise<void> }
+
+beforeAll(async () => {
+  demo = await startDemoServer({ port: 0 })
+  b = await launchWithExtension()
+})
+afterAll(async () => {
+  await b?.close()
+  await demo?.close()
+})
+
+/** Plays scenarios on the demo with the given switches and checks everything the extension captured. */
+async function captureAndCheck(query: string, scenarios: string[]): Promise<{ entries: SessionEntry[]; findings: Finding[] }> {
+  const tab = await openDemo(b, demo.url, `speed=fast&${query}`)
+  for (const s of scenarios) await tab.call('scenario', s)
+  const pageCount = (await tab.pageEvents()).filter((e) => e.event.startsWith('Callback')).length
+  const c = await openCollector(b, tab.tabId)
+  const got = await c.waitFor(
+    (x) => x.entries.filter((e) => e.kind === 'event' && e.event.startsWith('Callback')).length >= pageCount,
+    `${pageCount} Callback events`,
+  )
+  expect(await tab.pageErrors()).toEqual([])
+  await c.close()
+  await tab.page.close()
+  return { entries: got.entries, findings: check(got.entries).findings }
+}
+
+const rules = (findings: Finding[], severity?: string) =>
+  [...new Set(findings.filter((f) => !severity || f.severity === severity).map((f) => f.rule))].sort()
+
+describe('lifecycle of the demo page, captured and checked', () => {
+  it('shipped 9.x behaviour (every scenario, twice) gives no error finding', async () => {
+    const { findings } = await captureAndCheck('', ['all', 'all'])
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([])
+    // The expected notes: auto-submit (once per 'all') and the shipped elapsed definition.
+    expect(findings.filter((f) => f.rule === 'meta/elapsed-absolute')).toHaveLength(2)
+    expect(findings.filter((f) => f.rule === 'order/autosubmit-first')).toHaveLength(2)
+    expect(rules(findings, 'info')).toContain('meta/elapsed-definition')
+  })
+
+  it('the documented elapsed formula is accepted too, without the shipped-definition note', async () => {
+    const { findings } = await captureAndCheck('elapsed=documented', ['complete', 'abandon-typed'])
+    expect(rules(findings)).toEqual([])
+  })
+
+  const faults: [query: string, scenario: string, rule: string][] = [
+    ['elapsed=wrong', 'complete', 'meta/elapsed'],
+    ['seconds=1', 'complete', 'meta/timestamp-unit'],
+    ['duplicate=1', 'abandon-untouched', 'order/duplicate'],
+    ['nosubmit=1', 'complete', 'order/transition'],
+    ['noclosed=1', 'two-in-a-row', 'order/transition'],
+  ]
+  for (const [query, scenario, rule] of faults) {
+    it(`?${query} shows ${rule}`, async () => {
+      const { findings } = await captureAndCheck(query, [scenario])
+      expect(rules(findings)).toContain(rule)
+    })
+  }
+})
