@@ -382,6 +382,19 @@
     await api.type('subject', 'Billing question'); await pause();
   }
 
+  /** Runs a submit (or auto-submit) and waits until the service answered, success or failure. */
+  async function submitAndWait(/** @type {() => Promise<unknown>} */ submit) {
+    var before = seen(SERVICE_DONE);
+    await submit();
+    await waitSeen(SERVICE_DONE, before, 10000); await pause();
+  }
+
+  /** Closes the window; confirms the "Are you sure?" overlay when the close was refused. */
+  async function closeConfirmingIfOpen() {
+    await api.close();
+    if (simHandle().callback.state().open) { await pause(); await api.confirmClose(); }
+  }
+
   /** @type {Object<string, () => Promise<void>>} */
   var SCENARIOS = {
     'abandon-untouched': async function () {
@@ -397,40 +410,27 @@
     'complete': async function () {
       await api.open(); await pause();
       await fillForm('+44 20 7946 0000');
-      var before = seen(SERVICE_DONE);
-      await api.submit();
-      await waitSeen(SERVICE_DONE, before, 10000); await pause();
-      await api.close();
-      if (simHandle().callback.state().open) { await pause(); await api.confirmClose(); } // the service failed
+      await submitAndWait(api.submit);
+      await closeConfirmingIfOpen(); // confirms when the service failed
     },
     'autosubmit': async function () {
-      var before = seen(SERVICE_DONE);
-      await api.autoSubmit();
-      await waitSeen(SERVICE_DONE, before, 10000); await pause();
-      await api.close();
-      if (simHandle().callback.state().open) { await pause(); await api.confirmClose(); }
+      await submitAndWait(api.autoSubmit);
+      await closeConfirmingIfOpen();
     },
     'fail-retry': async function () {
       simHandle().callback.service.failNext(1);
       await api.open(); await pause();
       await fillForm('+1 555 0100');
-      var before = seen(SERVICE_DONE);
-      await api.submit();
-      await waitSeen(SERVICE_DONE, before, 10000); await pause();
+      await submitAndWait(api.submit);
       await api.type('phone', '+44 20 7946 0000'); await pause();
-      before = seen(SERVICE_DONE);
-      await api.submit();
-      await waitSeen(SERVICE_DONE, before, 10000); await pause();
-      await api.close();
-      if (simHandle().callback.state().open) { await pause(); await api.confirmClose(); }
+      await submitAndWait(api.submit);
+      await closeConfirmingIfOpen();
     },
     'fail-cancel': async function () {
       simHandle().callback.service.failNext(1);
       await api.open(); await pause();
       await fillForm('+1 555 0100');
-      var before = seen(SERVICE_DONE);
-      await api.submit();
-      await waitSeen(SERVICE_DONE, before, 10000); await pause();
+      await submitAndWait(api.submit);
       await api.close(); await pause();
       await api.confirmClose();
     },

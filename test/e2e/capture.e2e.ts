@@ -2,25 +2,14 @@
 // dist/chrome loaded, on the demo page. What the background delivers is observed with the
 // collector (an extension page on the panel port), independently of the panel UI.
 // One browser for the whole file; each test uses its own tab, so tab stores do not mix.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemoServer } from '../../demo/server.ts'
+import { describe, expect, it } from 'vitest'
 import type { SessionEntry } from '../../src/core/model.ts'
-import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts'
+import { useDemoAndExtension } from './support/setup.ts'
 import { label, openCollector } from './support/collector.ts'
 import { openDemo } from './support/demo.ts'
 import { stopExtensionWorker } from './support/worker.ts'
 
-let b: ExtensionBrowser
-let demo: { url: string; close(): Promise<void> }
-
-beforeAll(async () => {
-  demo = await startDemoServer({ port: 0 })
-  b = await launchWithExtension()
-})
-afterAll(async () => {
-  await b?.close()
-  await demo?.close()
-})
+const env = useDemoAndExtension()
 
 const events = (entries: SessionEntry[], prefix = 'Callback.') =>
   entries.filter((e): e is Extract<SessionEntry, { kind: 'event' }> => e.kind === 'event' && e.event.startsWith(prefix))
@@ -37,9 +26,9 @@ async function expectSameAsPage(tab: Awaited<ReturnType<typeof openDemo>>, entri
 
 describe('capture', () => {
   it('DevTools opened after the interaction gets everything, commands and version included', async () => {
-    const tab = await openDemo(b, demo.url)
+    const tab = await openDemo(env.b, env.demo.url)
     await tab.call('scenario', 'complete')
-    const c = await openCollector(b, tab.tabId) // the "panel" opens only now
+    const c = await openCollector(env.b, tab.tabId) // the "panel" opens only now
     const n = (await tab.pageEvents()).length
     const got = await c.waitFor((x) => events(x.entries, '').length >= n, `${n} events`)
     const entries = got.entries
@@ -54,15 +43,15 @@ describe('capture', () => {
     expect(entries.some((e) => e.kind === 'command' && e.command === 'Callback.open')).toBe(true)
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => entries[0]!.seq + i)) // session seq, no gaps
     expect(new Set(entries.map((e) => e.pageLoadId)).size).toBe(1)
-    expect(entries.every((e) => e.frameUrl?.startsWith(demo.url))).toBe(true)
+    expect(entries.every((e) => e.frameUrl?.startsWith(env.demo.url))).toBe(true)
     expect(await tab.pageErrors()).toEqual([])
     await c.close()
     await tab.page.close()
   })
 
   it('reload: preserve log keeps both page loads; without it the log is cleared', async () => {
-    const tab = await openDemo(b, demo.url)
-    const c = await openCollector(b, tab.tabId)
+    const tab = await openDemo(env.b, env.demo.url)
+    const c = await openCollector(env.b, tab.tabId)
     await tab.call('scenario', 'abandon-untouched')
     await c.waitFor((x) => events(x.entries).some((e) => e.event === 'Callback.closed'), 'first closed')
     await c.send({ type: 'set-preserve-log', value: true })
@@ -81,7 +70,7 @@ describe('capture', () => {
     await tab.page.reload()
     got = await c.waitFor((x) => x.cleared >= 1, 'cleared')
     await c.close()
-    const fresh = await openCollector(b, tab.tabId)
+    const fresh = await openCollector(env.b, tab.tabId)
     const after = await fresh.waitFor((x) => markers(x.entries, 'page-load').length >= 1, 'new page load')
     expect(markers(after.entries, 'page-load')).toHaveLength(1)
     expect(events(after.entries).filter((e) => e.event === 'Callback.closed')).toHaveLength(0)
@@ -90,11 +79,11 @@ describe('capture', () => {
   })
 
   it('late load (widgets 2 s after load) and the legacy 8.5 bus', async () => {
-    const late = await openDemo(b, demo.url, 'speed=fast&late=1')
-    const legacy = await openDemo(b, demo.url, 'speed=fast&legacy=1')
+    const late = await openDemo(env.b, env.demo.url, 'speed=fast&late=1')
+    const legacy = await openDemo(env.b, env.demo.url, 'speed=fast&legacy=1')
     await Promise.all([late.call('scenario', 'abandon-typed'), legacy.call('scenario', 'abandon-typed')])
     for (const [tab, via, version] of [[late, 'CXBus', '9.0.018.07'], [legacy, 'cxwidget', '8.5.006.07']] as const) {
-      const c = await openCollector(b, tab.tabId)
+      const c = await openCollector(env.b, tab.tabId)
       const got = await c.waitFor((x) => events(x.entries).some((e) => e.event === 'Callback.closed'), `${via} closed`)
       expect(markers(got.entries, 'bus')[0]?.data).toMatchObject({ via })
       expect(markers(got.entries, 'bus').some((m) => (m.data as { widgetsVersion?: string }).widgetsVersion === version)).toBe(true)
@@ -105,9 +94,9 @@ describe('capture', () => {
   })
 
   it('widgets inside an iframe: events carry the frame URL', async () => {
-    const tab = await openDemo(b, demo.url, 'speed=fast&iframe=1')
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&iframe=1')
     await tab.call('scenario', 'abandon-untouched')
-    const c = await openCollector(b, tab.tabId)
+    const c = await openCollector(env.b, tab.tabId)
     const got = await c.waitFor((x) => events(x.entries).some((e) => e.event === 'Callback.closed'), 'closed from the frame')
     const cb = events(got.entries)
     expect(cb.every((e) => e.frameUrl?.includes('/frame.html'))).toBe(true)
@@ -119,9 +108,9 @@ describe('capture', () => {
   })
 
   it('a 10 000-event burst arrives complete and in order', async () => {
-    const tab = await openDemo(b, demo.url)
+    const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
-    const c = await openCollector(b, tab.tabId)
+    const c = await openCollector(env.b, tab.tabId)
     await tab.call('burst', 10_000)
     const got = await c.waitFor((x) => events(x.entries, 'Callback.').filter((e) => e.event.endsWith('minimized')).length >= 10_000, '10 000 burst events', 60_000)
     const burst = events(got.entries).filter((e) => e.event.endsWith('minimized'))
@@ -133,12 +122,12 @@ describe('capture', () => {
   })
 
   it('survives the service worker being stopped in the middle of a session', async () => {
-    const tab = await openDemo(b, demo.url)
+    const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
-    const c = await openCollector(b, tab.tabId)
+    const c = await openCollector(env.b, tab.tabId)
     await tab.call('burst', 500)
     await c.waitFor((x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 500, 'first 500')
-    await stopExtensionWorker(b) // the worker really went away (all its memory with it)
+    await stopExtensionWorker(env.b) // the worker really went away (all its memory with it)
     // keep publishing while it is down and while it restarts
     await tab.call('burst', 1500)
     await tab.call('scenario', 'abandon-untouched')
@@ -159,9 +148,9 @@ describe('capture', () => {
   })
 
   it('a hostile page cannot spoof entries, crash the extension, lose real events or see errors', async () => {
-    const tab = await openDemo(b, demo.url)
+    const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
-    const c = await openCollector(b, tab.tabId)
+    const c = await openCollector(env.b, tab.tabId)
     await tab.call('hostile')
     await tab.call('scenario', 'abandon-untouched') // the pipeline still works afterwards
     const seenCount = (await tab.pageEvents()).filter((e) => e.event.startsWith('Callback')).length

@@ -2,32 +2,21 @@
 // captured through the real extension (hook -> relay -> background), and what arrives is checked by
 // the same engine the panel and the CLI use: shipped 9.x behaviour gives no error finding, and each
 // fault switch of the demo gives the rule it is meant to show.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemoServer } from '../../demo/server.ts'
+import { describe, expect, it } from 'vitest'
 import { check } from '../../src/core/check.ts'
 import type { Finding, SessionEntry } from '../../src/core/model.ts'
-import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts'
+import { useDemoAndExtension } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
 import { openDemo } from './support/demo.ts'
 
-let b: ExtensionBrowser
-let demo: { url: string; close(): Promise<void> }
-
-beforeAll(async () => {
-  demo = await startDemoServer({ port: 0 })
-  b = await launchWithExtension()
-})
-afterAll(async () => {
-  await b?.close()
-  await demo?.close()
-})
+const env = useDemoAndExtension()
 
 /** Plays scenarios on the demo with the given switches and checks everything the extension captured. */
 async function captureAndCheck(query: string, scenarios: string[]): Promise<{ entries: SessionEntry[]; findings: Finding[] }> {
-  const tab = await openDemo(b, demo.url, `speed=fast&${query}`)
+  const tab = await openDemo(env.b, env.demo.url, `speed=fast&${query}`)
   for (const s of scenarios) await tab.call('scenario', s)
   const pageCount = (await tab.pageEvents()).filter((e) => e.event.startsWith('Callback')).length
-  const c = await openCollector(b, tab.tabId)
+  const c = await openCollector(env.b, tab.tabId)
   const got = await c.waitFor(
     (x) => x.entries.filter((e) => e.kind === 'event' && e.event.startsWith('Callback')).length >= pageCount,
     `${pageCount} Callback events`,

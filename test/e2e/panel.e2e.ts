@@ -1,26 +1,18 @@
 // End-to-end: the built extension in Chromium, the demo page driven through window.demo, and the
 // panel opened as devtools/panel.html?tabId=ID. Checks that the timeline, the list, the detail diff
 // and the findings show what happened, then saves the README screenshots (light, dark, 800x400).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, writeFileSync, readFileSync, mkdtempSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
 import type { Page } from 'playwright-core'
-import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts'
-import { startDemoServer, type DemoServer } from '../../demo/server.ts'
+import type { ExtensionBrowser } from './support/browser.ts'
+import { useDemoAndExtension } from './support/setup.ts'
 
 const SHOTS = resolve('out/screenshots')
-let browser: ExtensionBrowser
-let demo: DemoServer
-
-beforeAll(async () => {
+const env = useDemoAndExtension()
+beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true })
-  demo = await startDemoServer({ port: 0 })
-  browser = await launchWithExtension()
-})
-afterAll(async () => {
-  await browser?.close()
-  await demo?.close()
 })
 
 let pageCount = 0
@@ -28,7 +20,7 @@ let pageCount = 0
 const consoleOf = new WeakMap<Page, string[]>()
 
 async function openPanel(tabId: number, opts?: Parameters<ExtensionBrowser['openPanel']>[1]): Promise<Page> {
-  const panel = await browser.openPanel(tabId, opts)
+  const panel = await env.b.openPanel(tabId, opts)
   const lines: string[] = []
   consoleOf.set(panel, lines)
   panel.on('console', (m) => lines.push(m.text()))
@@ -37,12 +29,12 @@ async function openPanel(tabId: number, opts?: Parameters<ExtensionBrowser['open
 }
 
 async function openDemo(query: string): Promise<{ page: Page; tabId: number }> {
-  const page = await browser.context.newPage()
+  const page = await env.b.context.newPage()
   // A unique URL per page: tabIdOf() finds the tab by URL, so an earlier test's page with the same
   // query (closed or not) can never be picked instead.
-  await page.goto(new URL(`?speed=fast${query}&e2e=${++pageCount}`, demo.url).href)
+  await page.goto(new URL(`?speed=fast${query}&e2e=${++pageCount}`, env.demo.url).href)
   await page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object', undefined, { timeout: 10_000 })
-  return { page, tabId: await browser.tabIdOf(page) }
+  return { page, tabId: await env.b.tabIdOf(page) }
 }
 
 const scenario = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { demo: { scenario(n: string): Promise<void> } }).demo.scenario(n), name)
@@ -149,7 +141,7 @@ describe('panel on the demo page', () => {
     await download.saveAs(file)
     const exported = JSON.parse(readFileSync(file, 'utf8'))
     expect(exported.format).toBe('cxbus-devtools/session')
-    expect(exported.source.url).toContain(demo.url)
+    expect(exported.source.url).toContain(env.demo.url)
 
     const bad = join(tmpdir(), `bad-${Date.now()}.json`)
     writeFileSync(bad, JSON.stringify({ ...exported, events: exported.events.map((e: { seq: number }, i: number) => (i === 2 ? { ...e, seq: String(e.seq) } : e)) }))
@@ -191,11 +183,11 @@ describe('panel on the demo page', () => {
 
 describe('popup', () => {
   it('renders the tab summary through the background, without errors', async () => {
-    const popup = await browser.context.newPage()
+    const popup = await env.b.context.newPage()
     const errors: string[] = []
     popup.on('pageerror', (e) => errors.push(e.message))
     // Opened as a tab, the popup's "active tab" is itself: an uncaptured extension page.
-    await popup.goto(`chrome-extension://${browser.extensionId}/popup/index.html`)
+    await popup.goto(`chrome-extension://${env.b.extensionId}/popup/index.html`)
     await popup.locator('[data-testid=popup-bus], [data-testid=popup-failure]').first().waitFor()
     expect(await popup.locator('[data-testid=popup-failure]').count()).toBe(0)
     expect(await popup.locator('[data-testid=popup-events]').textContent()).toBe('0')
