@@ -35,7 +35,10 @@ if (hasDisplay) {
     await page.goto(`${demo.url}?speed=fast&elapsed=wrong&nosubmit=1&tab=start`)
     await page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object')
     await demoTab.call('scenario', 'complete')
-    await panel.waitForTimeout(500) // let the last batch reach the panel before the picture
+    // Show one finding in the detail pane: the first event whose finding is an error.
+    const row = panel.getByTestId('event-row').filter({ hasText: 'meta/elapsed' }).first()
+    await row.waitFor({ timeout: 10_000 })
+    await row.click()
     const session = await panel.evaluate((id) => chrome.runtime.sendMessage({ type: 'export-session', tabId: id }), tabId)
     mkdirSync('out', { recursive: true })
     writeFileSync('out/demo-session.json', JSON.stringify(session, null, 2) + '\n')
