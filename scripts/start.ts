@@ -36,7 +36,7 @@ if (hasDisplay) {
     await page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object')
     await demoTab.call('scenario', 'complete')
     // Show one finding in the detail pane: the first event whose finding is an error.
-    const row = panel.getByTestId('event-row').filter({ hasText: 'meta/elapsed' }).first()
+    const row = panel.getByTestId('event-row').filter({ hasText: /meta\/elapsed(?!-)/ }).first()
     await row.waitFor({ timeout: 10_000 })
     await row.click()
     const session = await panel.evaluate((id) => chrome.runtime.sendMessage({ type: 'export-session', tabId: id }), tabId)
