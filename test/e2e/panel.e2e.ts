@@ -64,6 +64,14 @@ async function waitInPanel(panel: Page, selector: string, timeout = 20_000): Pro
 const rowEvents = (panel: Page) => panel.locator('[data-testid=event-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.event))
 
 describe('panel on the demo page', () => {
+  it('Callback.ready from the page arrives in the panel through hook, relay and background', async () => {
+    const { tabId } = await openDemo('')
+    const panel = await openPanel(tabId, { colorScheme: 'light' })
+    await waitInPanel(panel, '[data-testid=event-row][data-event="Callback.ready"]')
+    expect(await panel.getByTestId('widgets-version').textContent()).toContain('9.0.018.07')
+    expect(consoleOf.get(panel)?.filter((l) => l.startsWith('pageerror'))).toEqual([])
+  })
+
   it('shows a completed interaction live: lane with phases, list, detail diff, elapsed note', async () => {
     const { page, tabId } = await openDemo('')
     const panel = await openPanel(tabId, { colorScheme: 'light' })
