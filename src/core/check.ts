@@ -182,7 +182,6 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Omit<
   }
 }
 
-/** Shared empty result: frozen so a caller cannot add to it. */
 /** Index after the last finding that sorts before or with `f`. */
 function upperBound(list: Finding[], f: Finding): number {
   let lo = 0
@@ -200,6 +199,7 @@ interface Compiled {
   values: unknown[]
 }
 
+/** Shared empty result: frozen so a caller cannot add to it. */
 const NONE: Finding[] = Object.freeze([]) as unknown as Finding[]
 
 function unclosedFinding(ia: InteractionState, severity: Severity): Finding {
