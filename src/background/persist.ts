@@ -6,8 +6,12 @@
 //   cx:m:<tabId>            { meta: TabMeta, chunks: ChunkRef[], nextChunk }
 //   cx:c:<tabId>:<chunkId>  SessionEntry[]  (entries with session seq, in order)
 // Writes are serialised and coalesced: while one is in flight, new entries gather for the next.
-// The caller acks a relay and shows entries to panels only after the write that holds them resolved,
-// so a worker killed mid-write loses nothing: the relay still has the un-acked entries and resends.
+// save() resolves only once the entries are really stored, and the caller acks a relay and shows
+// entries to panels only then, so a worker killed mid-write loses nothing: the relay still has the
+// un-acked entries and resends them. A write that FAILS (quota, storage gone) is not a store either:
+// its entries stay queued in memory and the write is retried with backoff, and until it succeeds
+// nothing of it is acked, so a worker restart in the meantime loses nothing while the page lives
+// (the relay resends, the restored dedupe state predates them). Failures are counted in `errors`.
 
 import type { SessionEntry } from '../core/model.ts'
 import { TabStore, type TabMeta } from './store.ts'
@@ -40,6 +44,10 @@ interface TabPersist {
   persistedSeq: number
 }
 
+/** Retry of a failed write: 1 s doubling up to 30 s (a full disk rarely frees up at once). */
+const RETRY_MIN_MS = 1_000
+const RETRY_MAX_MS = 30_000
+
 const META = 'cx:m:'
 const CHUNK = 'cx:c:'
 const metaKey = (tabId: number): string => `${META}${tabId}`
@@ -51,14 +59,23 @@ export class Persister {
   private removed = new Set<number>()
   private inFlight: Promise<void> = Promise.resolve()
   private next: Promise<void> | null = null
-  /** Writes that failed (quota, storage unavailable): entries stay in memory but not on disk. */
+  /** Bumped by every save/forget; `storedGen` is the value the last successful write started at. */
+  private gen = 0
+  private storedGen = 0
+  /** While writes fail: resolves when the next attempt may start (shared by every waiter). */
+  private retry: Promise<void> | null = null
+  private retryMs: number
+  /** Writes that failed (quota, storage unavailable); their entries were kept and retried. */
   errors = 0
 
   constructor(
     private area: StorageArea,
     private getStore: (tabId: number) => TabStore | undefined,
     private log: (...args: unknown[]) => void = () => {},
-  ) {}
+    private retryMin = RETRY_MIN_MS,
+  ) {
+    this.retryMs = retryMin
+  }
 
   /** Reads every tab saved by a previous instance of the worker. */
   async restore(maxEntries?: number): Promise<Map<number, TabStore>> {
@@ -106,7 +123,7 @@ export class Persister {
     return this.tabs.get(tabId)?.persistedSeq ?? -1
   }
 
-  /** Queue entries (and state changes) of a tab; resolves once they are stored. */
+  /** Queue entries (and state changes) of a tab; resolves once they are stored (not before). */
   save(tabId: number, added: readonly SessionEntry[] = [], cleared = false): Promise<void> {
     const t = this.tab(tabId)
     if (cleared) {
@@ -116,19 +133,27 @@ export class Persister {
     for (const e of added) t.pending.push(e)
     this.dirty.add(tabId)
     this.removed.delete(tabId)
-    return this.schedule()
+    return this.stored(++this.gen)
   }
 
   /** A closed tab is forgotten, on disk too. */
   forget(tabId: number): Promise<void> {
     this.dirty.delete(tabId)
     this.removed.add(tabId)
-    return this.schedule()
+    return this.stored(++this.gen)
+  }
+
+  /** Resolves once a write that started after request `gen` succeeded; retries failed ones. */
+  private async stored(gen: number): Promise<void> {
+    while (this.storedGen < gen) await this.schedule()
   }
 
   private schedule(): Promise<void> {
     if (!this.next) {
-      this.next = this.inFlight.then(() => {
+      this.next = this.inFlight.then(async () => {
+        // After a failure, wait out the backoff: saves that come meanwhile join this one write
+        // instead of each retrying at once (under quota pressure every attempt would fail again).
+        if (this.retry) await this.retry
         this.next = null
         this.inFlight = this.write()
         return this.inFlight
@@ -138,19 +163,25 @@ export class Persister {
   }
 
   private async write(): Promise<void> {
+    const gen = this.gen
     const items: Record<string, unknown> = {}
     const removals: string[] = []
     const covered = new Map<number, number>()
+    // What this write took from the queues, to put back if it fails.
+    const removedTabs = new Map<number, TabPersist | undefined>()
+    const taken = new Map<number, Pick<TabPersist, 'chunks' | 'pending' | 'reset'>>()
     for (const tabId of this.removed) {
       const t = this.tabs.get(tabId)
       removals.push(metaKey(tabId), ...(t?.chunks ?? []).map((c) => chunkKey(tabId, c.id)))
+      removedTabs.set(tabId, t)
       this.tabs.delete(tabId)
     }
     this.removed.clear()
     for (const tabId of this.dirty) {
       const store = this.getStore(tabId)
-      const t = this.tab(tabId)
       if (!store) continue
+      const t = this.tab(tabId)
+      taken.set(tabId, { chunks: t.chunks.slice(), pending: t.pending, reset: t.reset })
       if (t.reset) {
         removals.push(...t.chunks.map((c) => chunkKey(tabId, c.id)))
         t.chunks = []
@@ -176,14 +207,40 @@ export class Persister {
       if (removals.length) await this.area.remove(removals)
       if (Object.keys(items).length) await this.area.set(items)
     } catch (err) {
-      // Quota, or a closing browser: the entries stay in
-      // memory and are still delivered; only a worker restart could lose them now. Say so.
+      // Quota, or storage gone. Not stored means not acked: put everything back in the queues and
+      // try again later. (A retry repeats removals that may have happened: removing is idempotent.)
       this.errors++
-      this.log('persist failed', err)
+      this.log('persist failed, will retry', err)
+      this.requeue(removedTabs, taken)
+      this.retry = new Promise<void>((resolve) => setTimeout(resolve, this.retryMs)).then(() => {
+        this.retry = null
+      })
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS)
+      return
     }
+    this.retryMs = this.retryMin
+    this.storedGen = Math.max(this.storedGen, gen)
     for (const [tabId, seq] of covered) {
       const t = this.tabs.get(tabId)
       if (t) t.persistedSeq = Math.max(t.persistedSeq, seq)
+    }
+  }
+
+  /** Undoes what a failed write took, keeping what was queued while it was in flight. */
+  private requeue(removedTabs: Map<number, TabPersist | undefined>, taken: Map<number, Pick<TabPersist, 'chunks' | 'pending' | 'reset'>>): void {
+    for (const [tabId, t] of removedTabs) {
+      if (this.dirty.has(tabId)) continue // saved again since: the tab lives on (tab ids are not reused)
+      if (t && !this.tabs.has(tabId)) this.tabs.set(tabId, t)
+      this.removed.add(tabId)
+    }
+    for (const [tabId, before] of taken) {
+      const t = this.tabs.get(tabId)
+      if (!t || this.removed.has(tabId)) continue // closed since: nothing of it is to be stored
+      // A clear queued meanwhile (t.reset) makes the taken entries obsolete; otherwise they go first.
+      if (!t.reset) t.pending = before.pending.concat(t.pending)
+      t.reset ||= before.reset
+      t.chunks = before.chunks // the chunk ids taken stay used: a retry writes under new ids
+      this.dirty.add(tabId)
     }
   }
 }

@@ -1,0 +1,298 @@
+// Relay logic. Runs in the ISOLATED world at document_start in every frame, bundled by
+// content/relay.ts (the entry, which passes the real window and browser.runtime) into one
+// self-contained IIFE. Kept apart from the entry so unit tests (test/unit/relay.test.ts) can run it
+// on a fake window and a fake runtime, without a browser. The only bridge between page and extension:
+//   1. takes the FIRST connect message carrying a MessagePort from its own window (the hook's), and
+//      ignores every later window message: spoofed connects, fake entries, other frames;
+//   2. validates every message on that port (protocol.ts guards) and numbers the entries per page
+//      load (pageLoadId, seq 0, 1, 2, ...), adding frameUrl; a page-load marker comes first;
+//   3. sends them to the background on a runtime port, batched, and keeps each one until the
+//      background acks it (the background acks only what it has stored): a stopped service worker
+//      (MV3) means reconnect with backoff and resend; a full buffer drops the oldest and says so
+//      with a `dropped` marker, never silently;
+//   4. stops quietly once the extension context is invalidated (extension reloaded or removed).
+
+import { RingBuffer } from '../src/core/buffer.ts'
+import type { SessionEntry } from '../src/core/model.ts'
+import {
+  PROTOCOL_VERSION,
+  RELAY_BATCH_LIMIT,
+  RELAY_BUFFER_LIMIT,
+  RELAY_PORT,
+  RELAY_SOURCE,
+  isBackgroundToRelay,
+  isHookConnectMessage,
+  isHookToRelay,
+  type HookEntry,
+  type RelayHelloMessage,
+  type RelayToBackground,
+  type RelayToHook,
+} from '../src/core/protocol.ts'
+
+/** Entries are coalesced for this long (or up to RELAY_BATCH_LIMIT) before a send. */
+export const BATCH_MS = 16
+/** Reconnect backoff after the port drops (service worker stopped): 100 ms doubling up to 5 s. */
+export const BACKOFF_MIN = 100
+export const BACKOFF_MAX = 5_000
+/**
+ * Both content scripts are injected at document_start in one go, so the hook's connect normally
+ * reaches us. Only if it went by before we listened do we ask again (the hook answers until one
+ * relay is ready); waiting a moment first keeps this message, which page scripts can see, rare.
+ */
+export const HELLO_AFTER_MS = 50
+
+/** The part of a runtime.Port the relay uses (browser.runtime.connect's result). */
+export interface RelayRuntimePort {
+  postMessage(message: unknown): void
+  onMessage: { addListener(fn: (message: unknown) => void): void }
+  onDisconnect: { addListener(fn: () => void): void }
+}
+
+/** The part of browser.runtime the relay uses. */
+export interface RelayRuntime {
+  connect(info: { name: string }): RelayRuntimePort
+  /** The extension id; undefined (or a throwing getter) once the extension context is invalidated. */
+  readonly id: string | undefined
+  readonly lastError?: unknown
+}
+
+/** The hook's private MessagePort, as far as the relay uses it. */
+export interface HookPort {
+  onmessage: ((ev: { data: unknown }) => void) | null
+  postMessage(message: unknown): void
+  close(): void
+}
+
+/** A message event on the window: only `source` (which window posted it) is trusted. */
+export interface RelayWindowMessage {
+  source: unknown
+  data: unknown
+  ports: readonly HookPort[]
+}
+
+/** The part of the content script's window the relay uses. */
+export interface RelayWindow {
+  readonly top: unknown
+  readonly location: { readonly href: string }
+  addEventListener(type: 'message', fn: (ev: RelayWindowMessage) => void, capture: boolean): void
+  addEventListener(type: 'pagehide' | 'pageshow', fn: (ev: { persisted?: boolean }) => void, capture: boolean): void
+  removeEventListener(type: 'message', fn: (ev: RelayWindowMessage) => void, capture: boolean): void
+  postMessage(message: unknown, targetOrigin: string): void
+}
+
+export interface RelayOptions {
+  /** Most un-acked entries kept (RELAY_BUFFER_LIMIT); tests pass a small one. */
+  bufferLimit?: number
+}
+
+/** What startRelay returns: read-only views for tests and the entry. */
+export interface Relay {
+  readonly pageLoadId: string
+  /** Entries kept until acked (including the page-load marker and any `dropped` markers). */
+  pending(): SessionEntry[]
+  readonly stopped: boolean
+}
+
+const isDroppedMarker = (e: SessionEntry): boolean => e.kind === 'marker' && e.marker === 'dropped'
+const droppedCount = (e: SessionEntry): number => {
+  const d = e.data
+  const n = d !== null && typeof d === 'object' && !Array.isArray(d) ? d.count : undefined
+  return typeof n === 'number' ? n : 0
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(12)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: RelayOptions = {}): Relay {
+  const top = win === win.top
+  const pageLoadId = randomId()
+  const buffer = new RingBuffer<SessionEntry>(options.bufferLimit ?? RELAY_BUFFER_LIMIT)
+  let nextSeq = 0
+  /** Highest seq already sent on the current port; reset on reconnect so un-acked entries are resent. */
+  let sentUpTo = -1
+  /** Highest seq ever posted on any port: a background may hold what is at or below it. */
+  let postedUpTo = -1
+  /** Entries evicted from the full buffer that no `dropped` marker has counted yet. */
+  let lost = 0
+  let port: RelayRuntimePort | null = null
+  let hookPort: HookPort | null = null
+  let stopped = false
+  let backoff = BACKOFF_MIN
+  let flushTimer: ReturnType<typeof setTimeout> | null = null
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null
+
+  /** Appends, counting what a full buffer evicts. */
+  function push(entry: SessionEntry): void {
+    const evicted = buffer.push(entry)
+    buffer.takeDropped() // counted here instead, per evicted entry
+    if (!evicted) return
+    // A `dropped` marker no background can have seen carries its count into the next marker, so
+    // the counts add up to the entries lost; one that was posted may already be stored, so it
+    // counts as the one lost seq it is (counting its count again could double the number).
+    lost += isDroppedMarker(evicted) && evicted.seq > postedUpTo ? droppedCount(evicted) : 1
+  }
+
+  function add(entry: HookEntry, frameUrl = win.location.href): void {
+    push({ ...entry, seq: nextSeq++, pageLoadId, frameUrl } as SessionEntry)
+    if (lost > 0) {
+      // The oldest un-acked entries are gone: say how many, in the stream itself. The marker takes
+      // a slot too: when that evicts one more, it is counted in this marker, not left for a later one.
+      if (buffer.length === buffer.capacity) {
+        const oldest = buffer.shift() as SessionEntry
+        lost += isDroppedMarker(oldest) && oldest.seq > postedUpTo ? droppedCount(oldest) : 1
+      }
+      const count = lost
+      lost = 0
+      push({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count, where: 'relay' }, seq: nextSeq++, pageLoadId, frameUrl })
+    }
+    scheduleFlush(buffer.length - buffer.lowerBound((e) => e.seq > sentUpTo) >= RELAY_BATCH_LIMIT)
+  }
+
+  function scheduleFlush(now: boolean): void {
+    if (now) {
+      flush()
+      return
+    }
+    if (flushTimer === null) flushTimer = setTimeout(flush, BATCH_MS)
+  }
+
+  function flush(): void {
+    if (flushTimer !== null) clearTimeout(flushTimer)
+    flushTimer = null
+    if (!port || stopped) return
+    const start = buffer.lowerBound((e) => e.seq > sentUpTo)
+    try {
+      for (let i = start; i < buffer.length; i += RELAY_BATCH_LIMIT) {
+        const entries = buffer.slice(i, i + RELAY_BATCH_LIMIT)
+        const msg: RelayToBackground = { type: 'entries', pageLoadId, entries }
+        port.postMessage(msg)
+        sentUpTo = (entries[entries.length - 1] as SessionEntry).seq
+        postedUpTo = Math.max(postedUpTo, sentUpTo)
+      }
+    } catch (err) {
+      // The port died between disconnect events; onDisconnect (or the next connect) resends.
+      onPortGone(err)
+    }
+  }
+
+  function connect(): void {
+    reconnectTimer = null
+    if (stopped) return
+    let p: RelayRuntimePort
+    try {
+      p = runtime.connect({ name: RELAY_PORT })
+    } catch (err) {
+      onPortGone(err)
+      return
+    }
+    port = p
+    sentUpTo = -1
+    p.onMessage.addListener((msg: unknown) => {
+      if (!isBackgroundToRelay(msg) || msg.pageLoadId !== pageLoadId) return
+      backoff = BACKOFF_MIN // the worker is alive and storing
+      buffer.shiftWhile((e) => e.seq <= msg.seq)
+    })
+    p.onDisconnect.addListener(() => {
+      if (port === p) onPortGone(lastError())
+    })
+    try {
+      const hello: RelayToBackground = { type: 'hello', pageLoadId, frameUrl: win.location.href, top, time: Date.now() }
+      p.postMessage(hello)
+    } catch (err) {
+      onPortGone(err)
+      return
+    }
+    flush()
+  }
+
+  function lastError(): unknown {
+    try {
+      return runtime.lastError
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Worker stopped -> reconnect later and resend; extension gone -> stop for good, quietly. */
+  function onPortGone(err: unknown): void {
+    port = null
+    if (stopped) return
+    if (contextInvalidated(err)) {
+      stop()
+      return
+    }
+    if (reconnectTimer === null) reconnectTimer = setTimeout(connect, backoff)
+    backoff = Math.min(backoff * 2, BACKOFF_MAX)
+  }
+
+  function contextInvalidated(err: unknown): boolean {
+    try {
+      if (!runtime.id) return true
+    } catch {
+      return true // Chrome throws on any runtime access once the context is gone
+    }
+    const msg = err && typeof err === 'object' && 'message' in err ? String((err as { message: unknown }).message) : ''
+    return /context invalidated/i.test(msg)
+  }
+
+  function stop(): void {
+    stopped = true
+    buffer.clear()
+    if (flushTimer !== null) clearTimeout(flushTimer)
+    if (reconnectTimer !== null) clearTimeout(reconnectTimer)
+    flushTimer = reconnectTimer = null
+    try {
+      hookPort?.close() // the hook's posts now go nowhere, at no cost to the page
+    } catch {
+      // already closed
+    }
+    hookPort = null
+  }
+
+  // --- hook side -------------------------------------------------------------------------------
+  function onWindowMessage(ev: RelayWindowMessage): void {
+    // Only our own window (not a parent or child frame), only our tag, only once.
+    const offered = ev.ports?.[0]
+    if (hookPort || stopped || ev.source !== win || !isHookConnectMessage(ev.data) || !offered) return
+    win.removeEventListener('message', onWindowMessage, true)
+    hookPort = offered
+    hookPort.onmessage = (e) => {
+      if (stopped) return
+      const msg = e.data
+      if (!isHookToRelay(msg)) return
+      const frameUrl = win.location.href // once per batch: the page's thread pays for every read
+      if (msg.type === 'entry') add(msg.entry, frameUrl)
+      else for (const entry of msg.entries) add(entry, frameUrl)
+    }
+    const ready: RelayToHook = { type: 'ready' }
+    hookPort.postMessage(ready)
+  }
+
+  win.addEventListener('message', onWindowMessage, true)
+  setTimeout(() => {
+    if (hookPort || stopped) return
+    const hello: RelayHelloMessage = { source: RELAY_SOURCE, v: PROTOCOL_VERSION, type: 'hello' }
+    win.postMessage(hello, '*')
+  }, HELLO_AFTER_MS)
+
+  // A page going away (navigation, reload, tab closed) gets its last batch out now, not in 16 ms.
+  win.addEventListener('pagehide', () => flush(), true)
+  // A page restored from the back/forward cache has lost its port: reconnect right away.
+  win.addEventListener('pageshow', (ev) => {
+    if (ev.persisted && !port && !stopped) connect()
+  }, true)
+
+  add({ kind: 'marker', marker: 'page-load', time: Date.now(), data: { url: win.location.href, top } })
+  connect()
+
+  return {
+    pageLoadId,
+    pending: () => buffer.toArray(),
+    get stopped() {
+      return stopped
+    },
+  }
+}

@@ -1,0 +1,388 @@
+// Unit tests of the relay (content/relay-core.ts) on a fake window, a fake hook MessagePort and a fake
+// browser.runtime, with Vitest's fake timers driving batching, reconnect backoff and the late hello:
+// who may connect, shape checks, numbering, resend after a worker restart, acks, overflow, shutdown.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  BACKOFF_MIN,
+  BATCH_MS,
+  HELLO_AFTER_MS,
+  startRelay,
+  type HookPort,
+  type RelayOptions,
+  type RelayRuntime,
+  type RelayRuntimePort,
+  type RelayWindow,
+  type RelayWindowMessage,
+} from '../../content/relay-core.ts'
+import type { SessionEntry } from '../../src/core/model.ts'
+import { HOOK_BATCH_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_BATCH_LIMIT, RELAY_PORT, RELAY_SOURCE, type HookEntry, type RelayToBackground } from '../../src/core/protocol.ts'
+
+const URL0 = 'https://shop.test/checkout'
+const CONNECT = { source: HOOK_SOURCE, v: PROTOCOL_VERSION, type: 'connect' }
+
+const ev = (event: string, data: HookEntry['data'] = {}): HookEntry => ({ kind: 'event', time: 1_000, publisher: event.split('.')[0] as string, event, data })
+
+class FakeRuntimePort implements RelayRuntimePort {
+  sent: RelayToBackground[] = []
+  dead = false
+  private msgFns: ((m: unknown) => void)[] = []
+  private discFns: (() => void)[] = []
+  postMessage(m: unknown): void {
+    if (this.dead) throw new Error('Attempting to use a disconnected port object')
+    this.sent.push(structuredClone(m) as RelayToBackground)
+  }
+  onMessage = { addListener: (fn: (m: unknown) => void) => void this.msgFns.push(fn) }
+  onDisconnect = { addListener: (fn: () => void) => void this.discFns.push(fn) }
+  /** A message from the background (an ack, or anything a test wants to try). */
+  receive(m: unknown): void {
+    for (const f of this.msgFns) f(structuredClone(m))
+  }
+  /** The service worker stopped: the port is gone. */
+  drop(): void {
+    this.dead = true
+    for (const f of this.discFns) f()
+  }
+  /** Entries of every `entries` message, in order. */
+  entries(): SessionEntry[] {
+    return this.sent.flatMap((m) => (m.type === 'entries' ? m.entries : []))
+  }
+}
+
+class FakeRuntime implements RelayRuntime {
+  ports: FakeRuntimePort[] = []
+  names: string[] = []
+  id: string | undefined = 'ext-id'
+  lastError: unknown = undefined
+  /** When set, connect() throws it (background unreachable, or extension gone). */
+  connectError: Error | null = null
+  connect(info: { name: string }): FakeRuntimePort {
+    if (this.connectError) throw this.connectError
+    this.names.push(info.name)
+    const p = new FakeRuntimePort()
+    this.ports.push(p)
+    return p
+  }
+  get port(): FakeRuntimePort {
+    return this.ports.at(-1) as FakeRuntimePort
+  }
+}
+
+class FakeHookPort implements HookPort {
+  onmessage: ((ev: { data: unknown }) => void) | null = null
+  posted: unknown[] = []
+  closed = false
+  postMessage(m: unknown): void {
+    this.posted.push(m)
+  }
+  close(): void {
+    this.closed = true
+  }
+  /** What the hook posts (structured-cloned, like a real MessagePort). */
+  send(data: unknown): void {
+    this.onmessage?.({ data: structuredClone(data) })
+  }
+}
+
+class FakeWindow implements RelayWindow {
+  top: unknown = this
+  location = { href: URL0 }
+  posted: unknown[] = []
+  listeners: { type: string; fn: (ev: never) => void }[] = []
+  addEventListener(type: string, fn: (ev: never) => void): void {
+    this.listeners.push({ type, fn })
+  }
+  removeEventListener(type: string, fn: (ev: never) => void): void {
+    this.listeners = this.listeners.filter((l) => l.type !== type || l.fn !== fn)
+  }
+  postMessage(m: unknown): void {
+    this.posted.push(m)
+  }
+  dispatch(type: 'message', ev: RelayWindowMessage): void
+  dispatch(type: 'pagehide' | 'pageshow', ev: { persisted?: boolean }): void
+  dispatch(type: string, ev: unknown): void {
+    for (const l of this.listeners.slice()) if (l.type === type) (l.fn as (e: unknown) => void)(ev)
+  }
+  /** A window message as `source` would post it. */
+  message(source: unknown, data: unknown, ports: HookPort[] = []): void {
+    this.dispatch('message', { source, data, ports })
+  }
+}
+
+/** A relay whose hook connected (the normal case), with its fakes. */
+function setup(options: RelayOptions = {}, runtime = new FakeRuntime()) {
+  const win = new FakeWindow()
+  const relay = startRelay(win, runtime, options)
+  const hook = new FakeHookPort()
+  win.message(win, CONNECT, [hook])
+  return { win, runtime, relay, hook }
+}
+
+const seqs = (entries: SessionEntry[]): number[] => entries.map((e) => e.seq)
+const names = (entries: SessionEntry[]): string[] => entries.map((e) => (e.kind === 'event' ? e.event : e.kind === 'marker' ? `marker:${e.marker}` : e.command))
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('relay: the page side', () => {
+  it('accepts only the first connect from its own window, with our tag and a port', () => {
+    const win = new FakeWindow()
+    const runtime = new FakeRuntime()
+    startRelay(win, runtime)
+    const parent = new FakeWindow()
+    const fromParent = new FakeHookPort()
+    const untagged = new FakeHookPort()
+    win.message(parent, CONNECT, [fromParent]) // another frame's window
+    win.message(win, { ...CONNECT, source: 'evil' }, [untagged])
+    win.message(win, { ...CONNECT, v: PROTOCOL_VERSION + 1 }, [untagged])
+    win.message(win, CONNECT, []) // no port
+    expect(fromParent.posted).toEqual([])
+    expect(fromParent.onmessage).toBeNull()
+    expect(untagged.onmessage).toBeNull()
+
+    const hook = new FakeHookPort()
+    win.message(win, CONNECT, [hook])
+    expect(hook.posted).toEqual([{ type: 'ready' }])
+    // Every later window message is ignored: the listener is gone, and a second connect gets nothing.
+    expect(win.listeners.filter((l) => l.type === 'message')).toHaveLength(0)
+    const second = new FakeHookPort()
+    win.message(win, CONNECT, [second])
+    expect(second.posted).toEqual([])
+    expect(second.onmessage).toBeNull()
+
+    hook.send({ type: 'entry', entry: ev('Callback.opened') })
+    vi.advanceTimersByTime(BATCH_MS)
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.opened'])
+  })
+
+  it('ignores entries posted on the window, from its own window or another frame', () => {
+    const win = new FakeWindow()
+    const runtime = new FakeRuntime()
+    startRelay(win, runtime)
+    win.message(win, { type: 'entry', entry: ev('Callback.completed') })
+    win.message(new FakeWindow(), { type: 'entries', entries: [ev('Callback.completed')] })
+    win.message(win, { source: HOOK_SOURCE, v: PROTOCOL_VERSION, type: 'entry', entry: ev('Callback.completed') })
+    vi.advanceTimersByTime(BATCH_MS * 10)
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load'])
+  })
+
+  it('validates every hook message: a bad one is dropped whole and uses no seq', () => {
+    const { runtime, hook } = setup()
+    const bad: unknown[] = [
+      null,
+      'Callback.opened',
+      { type: 'entry', entry: { ...ev('Callback.opened'), time: '1000' } },
+      { type: 'entry', entry: { kind: 'marker', marker: 'not-a-marker', time: 1, data: {} } },
+      { type: 'entry', entry: { kind: 'event', event: 'x'.repeat(201), publisher: 'x', time: 1, data: {} } },
+      { type: 'entry', entry: { kind: 'event', event: 'Callback.opened', publisher: 'Callback', time: 1 } }, // no data
+      { type: 'entries', entries: [ev('Callback.opened'), { kind: 'bogus', time: 1, data: {} }] },
+      { type: 'entries', entries: Array.from({ length: HOOK_BATCH_LIMIT + 1 }, () => ev('Callback.minimized')) },
+      { type: 'other', entries: [ev('Callback.opened')] },
+    ]
+    for (const m of bad) hook.send(m)
+    hook.send({ type: 'entries', entries: [ev('Callback.opened'), ev('Callback.started')] })
+    vi.advanceTimersByTime(BATCH_MS)
+    const sent = runtime.port.entries()
+    expect(names(sent)).toEqual(['marker:page-load', 'Callback.opened', 'Callback.started'])
+    expect(seqs(sent)).toEqual([0, 1, 2])
+  })
+
+  it('asks the hook again after HELLO_AFTER_MS only if no connect came', () => {
+    const late = new FakeWindow()
+    startRelay(late, new FakeRuntime())
+    vi.advanceTimersByTime(HELLO_AFTER_MS - 1)
+    expect(late.posted).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(late.posted).toEqual([{ source: RELAY_SOURCE, v: PROTOCOL_VERSION, type: 'hello' }])
+
+    const { win } = setup()
+    vi.advanceTimersByTime(HELLO_AFTER_MS * 2)
+    expect(win.posted).toEqual([])
+  })
+})
+
+describe('relay: numbering and sending', () => {
+  it('sends hello, then the page-load marker as seq 0, then entries numbered per page load', () => {
+    const { runtime, relay, hook, win } = setup()
+    expect(runtime.names).toEqual([RELAY_PORT])
+    expect(relay.pageLoadId).toMatch(/^[0-9a-f]{24}$/)
+    const [hello, first] = runtime.port.sent
+    expect(hello).toEqual({ type: 'hello', pageLoadId: relay.pageLoadId, frameUrl: URL0, top: true, time: expect.any(Number) })
+    expect(first).toEqual({
+      type: 'entries',
+      pageLoadId: relay.pageLoadId,
+      entries: [{ kind: 'marker', marker: 'page-load', time: expect.any(Number), data: { url: URL0, top: true }, seq: 0, pageLoadId: relay.pageLoadId, frameUrl: URL0 }],
+    })
+
+    hook.send({ type: 'entry', entry: ev('Callback.ready') })
+    win.location.href = `${URL0}#step2` // frameUrl is read per hook batch
+    hook.send({ type: 'entries', entries: [ev('Callback.opened'), ev('Callback.started')] })
+    vi.advanceTimersByTime(BATCH_MS - 1)
+    expect(runtime.port.sent).toHaveLength(2) // coalesced for BATCH_MS
+    vi.advanceTimersByTime(1)
+    expect(runtime.port.sent).toHaveLength(3)
+    const sent = runtime.port.entries()
+    expect(sent.map((e) => [e.seq, e.pageLoadId, e.frameUrl])).toEqual([
+      [0, relay.pageLoadId, URL0],
+      [1, relay.pageLoadId, URL0],
+      [2, relay.pageLoadId, `${URL0}#step2`],
+      [3, relay.pageLoadId, `${URL0}#step2`],
+    ])
+  })
+
+  it('gives each page load (each frame) its own pageLoadId and seq from 0; a frame says top: false', () => {
+    const a = setup()
+    const frame = new FakeWindow()
+    frame.top = a.win
+    const runtime = new FakeRuntime()
+    const b = startRelay(frame, runtime)
+    expect(b.pageLoadId).not.toBe(a.relay.pageLoadId)
+    expect(runtime.port.entries()).toEqual([expect.objectContaining({ seq: 0, pageLoadId: b.pageLoadId, data: { url: URL0, top: false } })])
+    expect(runtime.port.sent[0]).toMatchObject({ type: 'hello', top: false })
+  })
+
+  it('sends at once when a batch is full, and on pagehide', () => {
+    const { runtime, hook, win } = setup()
+    hook.send({ type: 'entries', entries: Array.from({ length: RELAY_BATCH_LIMIT }, (_, i) => ev('Callback.minimized', { i })) })
+    expect(runtime.port.entries()).toHaveLength(1 + RELAY_BATCH_LIMIT) // no timer needed
+    hook.send({ type: 'entry', entry: ev('Callback.closed') })
+    win.dispatch('pagehide', {})
+    expect(names(runtime.port.entries()).at(-1)).toBe('Callback.closed')
+  })
+})
+
+describe('relay: nothing lost', () => {
+  it('forgets entries on ack, ignoring acks of another page load and malformed ones', () => {
+    const { runtime, relay, hook } = setup()
+    hook.send({ type: 'entries', entries: [ev('Callback.ready'), ev('Callback.opened'), ev('Callback.started')] })
+    vi.advanceTimersByTime(BATCH_MS)
+    runtime.port.receive({ type: 'ack', pageLoadId: 'someoneelse', seq: 3 })
+    runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: '3' })
+    runtime.port.receive({ type: 'nack', pageLoadId: relay.pageLoadId, seq: 3 })
+    expect(seqs(relay.pending())).toEqual([0, 1, 2, 3])
+    runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 1 })
+    expect(seqs(relay.pending())).toEqual([2, 3])
+    runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 3 })
+    expect(relay.pending()).toEqual([])
+  })
+
+  it('resends what is not acked after the port drops, with backoff, on a new port', () => {
+    const { runtime, relay, hook } = setup()
+    hook.send({ type: 'entries', entries: [ev('Callback.ready'), ev('Callback.opened'), ev('Callback.started')] })
+    vi.advanceTimersByTime(BATCH_MS)
+    const first = runtime.port
+    first.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 1 })
+    first.drop() // service worker stopped
+    hook.send({ type: 'entry', entry: ev('Callback.submitted') }) // captured while no port
+    vi.advanceTimersByTime(BACKOFF_MIN - 1)
+    expect(runtime.ports).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(runtime.ports).toHaveLength(2)
+    const second = runtime.port
+    expect(second.sent[0]).toMatchObject({ type: 'hello', pageLoadId: relay.pageLoadId })
+    expect(seqs(second.entries())).toEqual([2, 3, 4]) // un-acked, in order, and the new one
+    expect(names(second.entries())).toEqual(['Callback.opened', 'Callback.started', 'Callback.submitted'])
+
+    // No ack on this port: the next reconnect waits twice as long, and resends the same entries.
+    second.drop()
+    vi.advanceTimersByTime(BACKOFF_MIN * 2 - 1)
+    expect(runtime.ports).toHaveLength(2)
+    vi.advanceTimersByTime(1)
+    expect(seqs(runtime.port.entries())).toEqual([2, 3, 4])
+  })
+
+  it('keeps retrying while the background cannot be reached', () => {
+    const runtime = new FakeRuntime()
+    runtime.connectError = new Error('Could not establish connection. Receiving end does not exist.')
+    const { relay, hook } = setup({}, runtime)
+    hook.send({ type: 'entry', entry: ev('Callback.ready') })
+    vi.advanceTimersByTime(BACKOFF_MIN + BATCH_MS)
+    expect(relay.stopped).toBe(false)
+    expect(runtime.ports).toHaveLength(0)
+    runtime.connectError = null
+    vi.advanceTimersByTime(BACKOFF_MIN * 4)
+    expect(runtime.ports).toHaveLength(1)
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.ready'])
+  })
+
+  it('bounded: drops the oldest and records how many in a dropped marker, counting its own slot', () => {
+    const runtime = new FakeRuntime()
+    const { relay, hook } = setup({ bufferLimit: 4 }, runtime)
+    runtime.port.drop() // worker gone: nothing is acked, the buffer fills
+    runtime.connectError = new Error('Could not establish connection. Receiving end does not exist.')
+    hook.send({ type: 'entries', entries: [ev('Callback.ready'), ev('Callback.opened'), ev('Callback.started')] })
+    expect(seqs(relay.pending())).toEqual([0, 1, 2, 3]) // full, nothing lost yet
+    hook.send({ type: 'entry', entry: ev('Callback.submitted') })
+    // seq 4 evicts 0; the marker (seq 5) needs a slot too and evicts 1: 2 lost, said by one marker.
+    const pending = relay.pending()
+    expect(seqs(pending)).toEqual([2, 3, 4, 5])
+    expect(pending[3]).toMatchObject({ kind: 'marker', marker: 'dropped', seq: 5, pageLoadId: relay.pageLoadId, frameUrl: URL0, data: { count: 2, where: 'relay' } })
+    runtime.connectError = null
+    vi.advanceTimersByTime(10_000)
+    expect(names(runtime.port.entries())).toEqual(['Callback.opened', 'Callback.started', 'Callback.submitted', 'marker:dropped'])
+    expect(seqs(runtime.port.entries())).toEqual([2, 3, 4, 5])
+  })
+
+  it('bounded: counts add up to the entries lost, also when an unsent marker is evicted', () => {
+    const runtime = new FakeRuntime()
+    runtime.connectError = new Error('Could not establish connection. Receiving end does not exist.')
+    const { relay, hook } = setup({ bufferLimit: 3 }, runtime)
+    hook.send({ type: 'entries', entries: [ev('Callback.ready'), ev('Callback.opened')] }) // [0 1 2]
+    hook.send({ type: 'entry', entry: ev('Callback.started') }) // 3 evicts 0, marker 4 evicts 1: [2 3 M4(2)]
+    hook.send({ type: 'entry', entry: ev('Callback.submitted') }) // 5 evicts 2, marker 6 evicts 3: [M4 5 M6(2)]
+    hook.send({ type: 'entry', entry: ev('Callback.completed') }) // 7 evicts M4 (2 carried), marker 8 evicts 5: [M6 7 M8(3)]
+    runtime.connectError = null
+    vi.advanceTimersByTime(10_000)
+    const sent = runtime.port.entries()
+    expect(seqs(sent)).toEqual([6, 7, 8])
+    const counts = sent.filter((e) => e.kind === 'marker' && e.marker === 'dropped').map((e) => (e.data as { count: number }).count)
+    expect(counts).toEqual([2, 3])
+    // Lost hook entries: the page-load marker and Callback.ready/opened/started/submitted = 5.
+    expect(names(sent)).toEqual(['marker:dropped', 'Callback.completed', 'marker:dropped'])
+  })
+})
+
+describe('relay: extension context invalidated', () => {
+  it('stops quietly when the port drops and the runtime is gone: no reconnect, hook port closed', () => {
+    const { runtime, relay, hook } = setup()
+    runtime.id = undefined // what Chrome shows after the extension is reloaded
+    runtime.port.drop()
+    expect(relay.stopped).toBe(true)
+    expect(hook.closed).toBe(true)
+    expect(relay.pending()).toEqual([])
+    expect(() => hook.send({ type: 'entry', entry: ev('Callback.opened') })).not.toThrow()
+    vi.advanceTimersByTime(60_000)
+    expect(runtime.ports).toHaveLength(1)
+  })
+
+  it('stops when connect throws "Extension context invalidated", also if runtime access throws', () => {
+    const runtime = new FakeRuntime()
+    const { relay, hook } = setup({}, runtime)
+    runtime.connectError = new Error('Extension context invalidated.')
+    runtime.port.drop()
+    vi.advanceTimersByTime(BACKOFF_MIN)
+    expect(relay.stopped).toBe(true)
+    expect(hook.closed).toBe(true)
+
+    const throwing = new FakeRuntime()
+    const b = setup({}, throwing)
+    Object.defineProperty(throwing, 'id', { get: () => { throw new Error('Extension context invalidated.') } })
+    throwing.port.drop()
+    expect(b.relay.stopped).toBe(true)
+    vi.advanceTimersByTime(60_000)
+    expect(throwing.ports).toHaveLength(1)
+  })
+
+  it('a send that throws on a dead port is resent on the next one', () => {
+    const { runtime, hook } = setup()
+    runtime.port.dead = true // died without a disconnect event yet
+    hook.send({ type: 'entry', entry: ev('Callback.opened') })
+    vi.advanceTimersByTime(BATCH_MS)
+    vi.advanceTimersByTime(BACKOFF_MIN)
+    expect(runtime.ports).toHaveLength(2)
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.opened'])
+  })
+})
