@@ -7,7 +7,7 @@ import { EMPTY_FILTER, filterEntries, warmSearchText, type Filter } from './lib/
 import { currentView, type PanelStore } from './state/store.ts'
 import type { PanelActions } from './state/actions.ts'
 import { useStoreState } from './state/useStore.ts'
-import { ConnectionBanner, DroppedBanner, EmptyState, ErrorBanner, ImportedBanner } from './components/Banners/index.ts'
+import { ConnectionBanner, DroppedBanner, EmptyState, ErrorBanner, ImportedBanner, StorageBanner } from './components/Banners/index.ts'
 import { EventDetail } from './components/EventDetail/index.ts'
 import { EventList, FilterBar } from './components/EventList/index.ts'
 import { FindingsPane } from './components/Findings/index.ts'
@@ -129,6 +129,7 @@ export function App({ store, actions, rules }: AppProps) {
       )}
       {state.error && <ErrorBanner title={state.error.title} message={state.error.message} onDismiss={store.dismissError} />}
       {live && (tabState?.dropped ?? 0) > 0 && <DroppedBanner count={tabState!.dropped} />}
+      {live && tabState?.storageError && <StorageBanner message={tabState.storageError} />}
       {live && (state.connection === 'reconnecting' || state.connection === 'closed') && <ConnectionBanner status={state.connection} />}
       {empty ? (
         <EmptyState bus={live ? (tabState?.bus ?? null) : null} recording={!live || (tabState?.recording ?? true)} onImport={pickFile} />

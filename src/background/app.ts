@@ -80,7 +80,11 @@ export function createBackground(deps: BackgroundDeps): Background {
   const maxEntries = deps.maxEntries ?? DEFAULT_MAX_ENTRIES
   const stores = new Map<number, TabStore>()
   const panels = new Set<PanelConn>()
-  const persist = new Persister(deps.sessionStorage, (id) => stores.get(id), log)
+  let storageError: string | undefined
+  const persist = new Persister(deps.sessionStorage, (id) => stores.get(id), log, undefined, (err) => {
+    storageError = err === null ? undefined : `cannot save captured events (${err instanceof Error ? err.message : String(err)}); retrying`
+    for (const s of stores.values()) broadcast(s.state.tabId, stateMsg(s))
+  })
   const findings = new Findings(deps.action, {}, log)
   let lastWrite: Promise<void> = Promise.resolve()
 
@@ -144,7 +148,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     for (const p of panels) if (p.tabId === tabId && p.sentUpTo >= -1) send(p, msg)
   }
 
-  const stateMsg = (s: TabStore): BackgroundToPanel => ({ type: 'state', state: { ...s.state, findings: { ...s.state.findings } } })
+  const stateMsg = (s: TabStore): BackgroundToPanel => ({ type: 'state', state: { ...s.state, findings: { ...s.state.findings }, storageError } })
 
   function onPanelPort(port: PortLike, tabId: number): void {
     if (!fromExtension(port.sender)) {

@@ -73,6 +73,8 @@ export class Persister {
     private getStore: (tabId: number) => TabStore | undefined,
     private log: (...args: unknown[]) => void = () => {},
     private retryMin = RETRY_MIN_MS,
+    /** Called when saving starts failing (with the error) and when it works again (null). */
+    private onHealth: (error: unknown) => void = () => {},
   ) {
     this.retryMs = retryMin
   }
@@ -211,6 +213,7 @@ export class Persister {
       // try again later. (A retry repeats removals that may have happened: removing is idempotent.)
       this.errors++
       this.log('persist failed, will retry', err)
+      if (this.retryMs === this.retryMin) this.onHealth(err)
       this.requeue(removedTabs, taken)
       this.retry = new Promise<void>((resolve) => setTimeout(resolve, this.retryMs)).then(() => {
         this.retry = null
@@ -218,6 +221,7 @@ export class Persister {
       this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS)
       return
     }
+    if (this.retryMs !== this.retryMin) this.onHealth(null)
     this.retryMs = this.retryMin
     this.storedGen = Math.max(this.storedGen, gen)
     for (const [tabId, seq] of covered) {

@@ -97,6 +97,11 @@ export interface TabState {
   count: number
   /** Error/warning/info finding counts of the incremental checker (also the badge). */
   findings: Record<Severity, number>
+  /**
+   * Set while the background cannot save (quota, storage gone): new entries are kept, retried and
+   * not acknowledged, so nothing is lost, but panels see them only once a save succeeds.
+   */
+  storageError?: string
 }
 
 export type PanelToBackground =

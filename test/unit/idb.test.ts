@@ -117,7 +117,12 @@ async function startWorker(mods: Awaited<ReturnType<typeof freshWorkerModules>>,
     const p = fakePort(panelPortName(tabId), { id: EXT, url: `${ORIGIN}devtools/panel.html` })
     connect(p.port)
     p.emit({ type: 'hello', afterSeq: -1 })
-    return { ...p, entries: () => (p.sent as BackgroundToPanel[]).flatMap((m) => (m.type === 'entries' ? m.entries : [])) }
+    const lastState = () => (p.sent as BackgroundToPanel[]).filter((m) => m.type === 'state').at(-1)
+    return {
+      ...p,
+      entries: () => (p.sent as BackgroundToPanel[]).flatMap((m) => (m.type === 'entries' ? m.entries : [])),
+      storageError: () => { const m = lastState(); return m?.type === 'state' ? m.state.storageError : 'no state' },
+    }
   }
   return { bg, relay, panel }
 }
@@ -241,6 +246,7 @@ describe('saving failures (persist.ts + app.ts)', () => {
     expect(relay.sent).toEqual([]) // the relay keeps them: a worker restart now would lose nothing
     expect(panel.entries()).toEqual([]) // panels see only what is stored (seqs are never reused)
     expect(w.bg.stores.get(5)?.state.count).toBe(3) // kept in memory for the retry
+    expect(panel.storageError()).toMatch(/^cannot save captured events \(The quota has been exceeded\.\); retrying$/) // the panel says why
 
     await vi.advanceTimersByTimeAsync(999)
     await io()
@@ -261,6 +267,7 @@ describe('saving failures (persist.ts + app.ts)', () => {
     ])
     expect(Object.keys(await area.get(null)).filter((k) => k.startsWith('cx:c:5:'))).toHaveLength(1)
     expect(w.bg.stores.get(5)?.state.dropped).toBe(0)
+    expect(panel.storageError()).toBeUndefined() // saving works again: the banner goes
   })
 
   it('a worker restarted before a failed save was retried loses nothing: the relay resends it', async () => {

@@ -36,6 +36,14 @@ export function DroppedBanner({ count }: { count: number }) {
   )
 }
 
+export function StorageBanner({ message }: { message: string }) {
+  return (
+    <div class="banner banner-warning" data-testid="storage-banner" role="status">
+      The extension {message}. Nothing is lost: new events appear here once saving works again.
+    </div>
+  )
+}
+
 export function ConnectionBanner({ status }: { status: 'reconnecting' | 'closed' }) {
   return (
     <div class="banner banner-warning" data-testid="connection-banner" role="status">
