@@ -7,8 +7,5 @@ if (!existsSync(built)) {
   process.stderr.write('cxbus-devtools: the CLI is not built; run npm run build first\n')
   process.exit(2)
 }
-const { main } = await import(built.href)
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: (s) => void process.stdout.write(s),
-  stderr: (s) => void process.stderr.write(s),
-})
+const { runAsProcess } = await import(built.href)
+await runAsProcess(process.argv.slice(2))

@@ -43,10 +43,10 @@ async function defaultReadFile(path: string): Promise<string> {
   return fsReadFile(path, 'utf8')
 }
 
-interface FileResult {
-  file: string
-  report: Report
-}
+/** A checked file, or one that could not be read or is not a valid session. */
+type FileResult = { file: string; report: Report } | { file: string; error: string }
+
+const reasonOf = (err: unknown): string => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message)
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const readFile = io.readFile ?? defaultReadFile
@@ -94,34 +94,46 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     try {
       options = validateCheckOptions(JSON.parse(await readFile(args.values.config)))
     } catch (err) {
-      io.stderr(`cxbus-devtools: config ${args.values.config}: ${(err as Error).message}\n`)
+      io.stderr(`cxbus-devtools: config ${args.values.config}: ${reasonOf(err)}\n`)
       return EXIT_INVALID
     }
   }
 
   const results: FileResult[] = []
-  let invalid = false
   for (const file of args.positionals) {
     try {
       results.push({ file, report: check(parseSession(await readFile(file)), options) })
     } catch (err) {
-      invalid = true
-      const e = err as NodeJS.ErrnoException
-      const reason = e.code === 'ENOENT' ? 'no such file' : e.message
-      io.stderr(`cxbus-devtools: ${file}: ${reason}\n`)
+      results.push({ file, error: reasonOf(err) })
+      io.stderr(`cxbus-devtools: ${file}: ${reasonOf(err)}\n`)
     }
   }
 
   const rank = SEVERITIES.indexOf(minSeverity)
   const shown = (f: Finding): boolean => SEVERITIES.indexOf(f.severity) <= rank
-  if (args.values.json) io.stdout(JSON.stringify({ files: results.map((r) => jsonFile(r, shown)) }, null, 2) + '\n')
-  else for (const r of results) io.stdout(humanFile(r, shown))
+  if (args.values.json) io.stdout(JSON.stringify({ files: results.map((r) => ('error' in r ? r : jsonFile(r, shown))) }, null, 2) + '\n')
+  else for (const r of results) if (!('error' in r)) io.stdout(humanFile(r, shown))
 
-  if (invalid) return EXIT_INVALID
-  return results.some((r) => r.report.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK
+  // An unreadable or invalid file wins over findings: the check is incomplete, whatever it found.
+  if (results.some((r) => 'error' in r)) return EXIT_INVALID
+  return results.some((r) => 'report' in r && r.report.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK
 }
 
-function jsonFile({ file, report }: FileResult, shown: (f: Finding) => boolean) {
+/**
+ * Runs main() as the process: stdout/stderr, exit code. A reader that closes the pipe early
+ * (`| head`) is not an error of ours: later writes are dropped, and the exit code still says what
+ * was found.
+ */
+export async function runAsProcess(argv: readonly string[]): Promise<void> {
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
+  const write = (stream: NodeJS.WriteStream) => (s: string) => {
+    if (!stream.destroyed && stream.writable) stream.write(s)
+  }
+  process.exitCode = await main(argv, { stdout: write(process.stdout), stderr: write(process.stderr) })
+}
+
+function jsonFile({ file, report }: { file: string; report: Report }, shown: (f: Finding) => boolean) {
   return {
     file,
     interactions: report.interactions,
@@ -144,7 +156,7 @@ export function lifecycleLine(ia: Interaction): string {
   return steps.join(' -> ') + (ia.closed ? '' : ' -> (not closed)')
 }
 
-function humanFile({ file, report }: FileResult, shown: (f: Finding) => boolean): string {
+function humanFile({ file, report }: { file: string; report: Report }, shown: (f: Finding) => boolean): string {
   const lines: string[] = [file]
   const findings = report.findings.filter(shown)
   const byInteraction = new Map<string | null, Finding[]>()
@@ -172,8 +184,5 @@ function findingLine(f: Finding): string {
 
 // Run when executed directly (tsx cli/main.ts, node dist/cli/main.js); not when imported by bin/ or tests.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2), {
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
-  })
+  await runAsProcess(process.argv.slice(2))
 }

@@ -27,13 +27,27 @@ export function parseSession(text: string): Session {
   if (text.length > MAX_SESSION_BYTES) {
     throw new SessionError('', `file too large: ${formatMB(text.length)}, the limit is ${formatMB(MAX_SESSION_BYTES)}`)
   }
+  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (err) {
-    throw new SessionError('', `not JSON: ${(err as Error).message}`)
+    throw new SessionError('', `not JSON: ${withLineAndColumn((err as Error).message, text)}`)
   }
   return validateSession(value)
+}
+
+/** V8 says "at position 1234" (first line only); a person opening the file needs line and column. */
+function withLineAndColumn(message: string, text: string): string {
+  const first = message.split('\n')[0] as string
+  const m = /at position (\d+)/.exec(first)
+  if (!m) return first
+  const pos = Number(m[1])
+  const before = text.slice(0, pos)
+  const line = before.split('\n').length
+  const column = pos - before.lastIndexOf('\n')
+  return `${first.replace(/\s*\(line \d+ column \d+\)/, '')} (line ${line}, column ${column})`
 }
 
 const MARKERS = ['page-load', 'bus', 'dropped']

@@ -2,12 +2,15 @@
 // Node (vitest). The `cxbus-devtools check` command: main(argv, io) with an in-memory file system,
 // plus one real process to prove the exit codes reach the shell.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { formatDuration, main } from '../../cli/main.ts'
+import { serializeSession } from '../../src/core/session.ts'
 import { fixtureText } from '../support/fixtures.ts'
+import { generateSession } from '../support/generate.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -67,6 +70,14 @@ describe('cxbus-devtools check', () => {
     })
   })
 
+  it('--json lists an unreadable or invalid file with its error; exit 2 wins over findings', async () => {
+    const r = await run(['check', '--json', 'missing.session.json', 'faulty-completed-without-submit.session.json'])
+    expect(r.code).toBe(2)
+    const out = JSON.parse(r.stdout)
+    expect(out.files[0]).toEqual({ file: 'missing.session.json', error: 'no such file' })
+    expect(out.files[1].findings.some((f: { rule: string }) => f.rule === 'order/transition')).toBe(true)
+  })
+
   it('--config changes severities and tolerances', async () => {
     const cfg = JSON.stringify({ severities: { 'order/transition': 'warning' } })
     const r = await run(['check', '--config', 'cfg.json', 'faulty-completed-without-submit.session.json'], { 'cfg.json': cfg })
@@ -118,5 +129,12 @@ describe('cxbus-devtools check', () => {
       expect(bin.status).toBe(1)
       expect(bin.stdout).toContain('meta/timestamp-unit')
     }
+    // A reader that closes the pipe early (`| head -c 1`) is no crash: no stack trace, exit code kept.
+    // The output must be larger than the pipe buffer, or no write would ever fail.
+    const big = join(mkdtempSync(join(tmpdir(), 'cli-')), 'big.session.json')
+    writeFileSync(big, serializeSession(generateSession({ events: 20_000, seed: 7 })))
+    const piped = spawnSync('bash', ['-c', `"${cmd.join('" "')}" check "${big}" | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: 'utf8' })
+    expect(piped.stderr).not.toMatch(/EPIPE|Error/)
+    expect(piped.stdout.trim()).toBe('0')
   }, 30_000)
 })
