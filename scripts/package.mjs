@@ -1,5 +1,5 @@
-// Node. `npm run package`: zips dist/chrome and dist/firefox for the stores
-// (dist/cxbus-devtools-<browser>-<version>.zip). Run `npm run build` first.
+// Node. `npm run package` (after its build): zips dist/chrome and dist/firefox for the stores
+// (dist/cxbus-devtools-<browser>-<version>.zip).
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 
