@@ -166,8 +166,12 @@ function humanFile({ file, report }: { file: string; report: Report }, shown: (f
     else byInteraction.set(f.interaction, [f])
   }
   if (report.interactions.length === 0) lines.push('  no Callback or SendMessage interaction')
+  // "Callback #2, page 3" reads better than the id's random pageLoadId (the JSON keeps the id).
+  const pages = [...new Set(report.interactions.map((ia) => ia.pageLoadId))]
+  const name = (ia: Interaction) => `${ia.plugin} #${ia.index}${pages.length > 1 ? `, page ${pages.indexOf(ia.pageLoadId) + 1}` : ''}`
+  const width = Math.max(0, ...report.interactions.map((ia) => name(ia).length))
   for (const ia of report.interactions) {
-    lines.push(`  ${ia.id}  ${lifecycleLine(ia)}`)
+    lines.push(`  ${name(ia).padEnd(width)}  ${lifecycleLine(ia)}`)
     for (const f of byInteraction.get(ia.id) ?? []) lines.push(findingLine(f))
   }
   for (const f of byInteraction.get(null) ?? []) lines.push(findingLine(f))

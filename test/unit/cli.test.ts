@@ -34,7 +34,7 @@ describe('cxbus-devtools check', () => {
     const r = await run(['check', 'documented-submitted.session.json'])
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
-    expect(r.stdout).toContain('Callback#1@p1  opened +0 ms -> started +846 ms -> submitted +4.3 s -> completed +4.4 s -> closed +6.1 s')
+    expect(r.stdout).toContain('Callback #1  opened +0 ms -> started +846 ms -> submitted +4.3 s -> completed +4.4 s -> closed +6.1 s')
     expect(r.stdout).toMatch(/info {4}meta\/elapsed-definition +seq 9 /)
     expect(r.stdout).toContain('0 errors, 0 warnings, 1 info')
   })
