@@ -168,23 +168,28 @@ export function createBackground(deps: BackgroundDeps): Background {
             send(conn, stateMsg(s))
             pump(tabId)
             return
-          case 'clear':
-            s.clear()
+          case 'clear': {
+            // The new capture begins with a `cleared` marker per page load (see TabStore.clearByUser).
+            const added = s.clearByUser()
             findings.rebuild(s)
-            void save(tabId, [], true)
+            void save(tabId, added, true).then(() => pump(tabId))
             broadcast(tabId, { type: 'cleared' })
             broadcast(tabId, stateMsg(s))
             return
+          }
           case 'set-preserve-log':
             s.state.preserveLog = msg.value
             void save(tabId)
             broadcast(tabId, stateMsg(s))
             return
-          case 'set-recording':
-            s.state.recording = msg.value
-            void save(tabId)
+          case 'set-recording': {
+            // Resuming marks what was not recorded (a `paused` marker per page load).
+            const added = s.setRecording(msg.value)
+            if (added.length) findings.push(s, added)
+            void save(tabId, added).then(() => pump(tabId))
             broadcast(tabId, stateMsg(s))
             return
+          }
         }
       }),
     )

@@ -3,10 +3,16 @@
 // - de-duplicates what relays (re)send on (pageLoadId, per-load seq);
 // - gives each stored entry the tab's session-wide seq (0, 1, 2, ...; never reused, also not after a
 //   clear, so a panel that reconnects with `afterSeq` can never confuse old and new entries);
-// - applies the tab's switches: recording off = not stored; preserve log off = a new top-frame page
-//   load clears the store first (like Chrome's Network panel, the default), on = the page-load marker
-//   stays in the log and the panel marks the navigation with it;
-// - is bounded: past `maxEntries` the oldest go, counted in TabState.dropped and in a `dropped` marker.
+// - applies the tab's switches: recording off = not stored, but counted per page load, and when
+//   recording resumes a `dropped` marker { count, where: 'paused' } (with that pageLoadId) marks the
+//   gap, so the checker does not take the missing events for errors; preserve log off = a new
+//   top-frame page load clears the store first (like Chrome's Network panel, the default), on = the
+//   page-load marker stays in the log and the panel marks the navigation with it;
+// - Clear (the panel's button, clearByUser) forgets the entries and begins the new capture with a
+//   `dropped` marker { count, where: 'cleared' } per page load it had entries of: the capture then
+//   begins in the middle of those page loads, and the checker must not expect their `ready`;
+// - is bounded: past `maxEntries` the oldest go, counted in TabState.dropped and in a `dropped` marker
+//   (where: 'background'). TabState.dropped counts only these overflow losses, not paused or cleared.
 
 import { RingBuffer, SeqDedupe } from '../core/buffer.ts'
 import type { Json, SessionEntry, Severity } from '../core/model.ts'
@@ -26,6 +32,15 @@ export interface TabMeta {
   state: TabState
   nextSeq: number
   dedupe: [string, number][]
+  /** Entries not recorded (paused) per page load, not yet marked (absent in older saves). */
+  paused?: NotRecorded[]
+}
+
+/** Entries of one page load that are not in the store and not yet marked by a `dropped` marker. */
+export interface NotRecorded {
+  pageLoadId: string
+  count: number
+  frameUrl?: string
 }
 
 const emptyFindings = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0 })
@@ -37,6 +52,8 @@ export class TabStore {
   private dedupe: SeqDedupe
   /** pageLoadId of the current top-frame document; the bus marker of that page sets state.bus. */
   private topLoad: string | null = null
+  /** Per page load: entries not stored while recording was off, marked when recording resumes. */
+  private paused = new Map<string, NotRecorded>()
 
   constructor(tabId: number, readonly maxEntries = DEFAULT_MAX_ENTRIES, settings: { preserveLog?: boolean; recording?: boolean } = {}) {
     this.state = {
@@ -57,28 +74,103 @@ export class TabStore {
   ingest(pageLoadId: string, batch: readonly SessionEntry[]): IngestResult {
     const added: SessionEntry[] = []
     let cleared = false
+    // Recording was switched on without setRecording (a restore, a test): mark the gap first.
+    if (this.state.recording && this.paused.size > 0) this.markPaused(added)
     for (const e of batch) {
       if (!this.dedupe.accept(pageLoadId, e.seq)) continue
       if (e.kind === 'marker' && e.marker === 'page-load' && isTopLoad(e.data)) {
         this.topLoad = pageLoadId
         this.state.url = urlOf(e.data) ?? this.state.url
         this.state.bus = null
-        if (!this.state.preserveLog && this.entries.length > 0) {
-          this.clear()
-          added.length = 0
-          cleared = true
+        if (!this.state.preserveLog) {
+          // The previous documents are gone, and so are the gaps in their capture.
+          this.paused.clear()
+          if (this.entries.length > 0) {
+            this.clear()
+            added.length = 0
+            cleared = true
+          }
         }
       }
       if (e.kind === 'marker' && e.marker === 'bus' && (this.state.bus === null || pageLoadId === this.topLoad)) {
         this.state.bus = busOf(e.data)
       }
-      if (!this.state.recording) continue
+      if (!this.state.recording) {
+        this.notRecorded(e.pageLoadId ?? pageLoadId, e.frameUrl)
+        continue
+      }
       this.store({ ...e, seq: this.nextSeq++ }, added)
     }
+    this.settle(added)
+    return { added, cleared }
+  }
+
+  /**
+   * Record / Pause. Resuming stores a `dropped` marker (where: 'paused') for each page load that
+   * published entries while paused, before anything captured after it; returns what was stored.
+   */
+  setRecording(on: boolean): SessionEntry[] {
+    this.state.recording = on
+    const added: SessionEntry[] = []
+    if (on && this.paused.size > 0) {
+      this.markPaused(added)
+      this.settle(added)
+    }
+    return added
+  }
+
+  /**
+   * The panel's Clear: forgets the stored entries. The capture goes on in the middle of the page
+   * loads it had entries of (their `ready` and the start of an open interaction are gone), so it
+   * begins with one `dropped` marker per such page load, where: 'cleared', count: how many entries of
+   * that page load are no longer in the capture (entries cleared, entries not recorded while paused,
+   * and those earlier `dropped` markers of it had counted). Returns the markers stored.
+   */
+  clearByUser(): SessionEntry[] {
+    const gone = new Map<string, NotRecorded>()
+    for (const e of this.entries.toArray()) {
+      if (e.pageLoadId === undefined) continue
+      const n = e.kind === 'marker' && e.marker === 'dropped' ? countOf(e.data) : 1
+      const g = gone.get(e.pageLoadId)
+      if (g) g.count += n
+      else gone.set(e.pageLoadId, { pageLoadId: e.pageLoadId, count: n, ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) })
+    }
+    for (const p of this.paused.values()) {
+      const g = gone.get(p.pageLoadId)
+      if (g) g.count += p.count
+      else gone.set(p.pageLoadId, { ...p })
+    }
+    this.paused.clear()
+    this.clear()
+    const added: SessionEntry[] = []
+    for (const g of gone.values()) this.store(this.gapMarker(g, 'cleared'), added)
+    this.settle(added)
+    return added
+  }
+
+  private notRecorded(pageLoadId: string, frameUrl: string | undefined): void {
+    const p = this.paused.get(pageLoadId)
+    if (p) p.count++
+    else this.paused.set(pageLoadId, { pageLoadId, count: 1, ...(frameUrl !== undefined ? { frameUrl } : {}) })
+  }
+
+  private markPaused(added: SessionEntry[]): void {
+    for (const p of this.paused.values()) this.store(this.gapMarker(p, 'paused'), added)
+    this.paused.clear()
+  }
+
+  private gapMarker(g: NotRecorded, where: 'paused' | 'cleared'): SessionEntry {
+    return {
+      kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), pageLoadId: g.pageLoadId,
+      ...(g.frameUrl !== undefined ? { frameUrl: g.frameUrl } : {}), data: { count: g.count, where },
+    }
+  }
+
+  /** After storing: an overflow gets its marker; the count follows. */
+  private settle(added: SessionEntry[]): void {
     const dropped = this.entries.takeDropped()
     if (dropped > 0) this.noteDropped(dropped, added)
     this.state.count = this.entries.length
-    return { added, cleared }
   }
 
   private store(e: SessionEntry, added: SessionEntry[]): void {
@@ -116,7 +208,9 @@ export class TabStore {
   }
 
   meta(): TabMeta {
-    return { state: { ...this.state, findings: { ...this.state.findings } }, nextSeq: this.nextSeq, dedupe: this.dedupe.toJSON() }
+    const meta: TabMeta = { state: { ...this.state, findings: { ...this.state.findings } }, nextSeq: this.nextSeq, dedupe: this.dedupe.toJSON() }
+    if (this.paused.size > 0) meta.paused = [...this.paused.values()].map((p) => ({ ...p }))
+    return meta
   }
 
   static restore(meta: TabMeta, entries: readonly SessionEntry[], maxEntries = DEFAULT_MAX_ENTRIES): TabStore {
@@ -124,6 +218,11 @@ export class TabStore {
     Object.assign(s.state, meta.state)
     s.nextSeq = meta.nextSeq
     s.dedupe = SeqDedupe.from(meta.dedupe)
+    for (const p of Array.isArray(meta.paused) ? meta.paused : []) {
+      if (p && typeof p.pageLoadId === 'string' && Number.isInteger(p.count) && p.count > 0) {
+        s.paused.set(p.pageLoadId, { pageLoadId: p.pageLoadId, count: p.count, ...(typeof p.frameUrl === 'string' ? { frameUrl: p.frameUrl } : {}) })
+      }
+    }
     for (const e of entries) if (e.seq < s.nextSeq) s.entries.push(e)
     s.entries.takeDropped()
     s.state.count = s.entries.length
@@ -135,6 +234,11 @@ function field(data: Json, key: string): Json | undefined {
   return data !== null && typeof data === 'object' && !Array.isArray(data) ? data[key] : undefined
 }
 const isTopLoad = (data: Json): boolean => field(data, 'top') === true
+/** The `count` of a `dropped` marker (1 when unreadable: at least one entry is missing). */
+function countOf(data: Json): number {
+  const c = field(data, 'count')
+  return typeof c === 'number' && Number.isInteger(c) && c > 0 ? c : 1
+}
 function urlOf(data: Json): string | undefined {
   const u = field(data, 'url')
   return typeof u === 'string' ? u : undefined

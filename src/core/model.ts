@@ -40,7 +40,9 @@ export interface CommandEntry extends EntryBase {
  * Something the tool itself observed (our extension of SPEC.md §4, documented in the README):
  * - `page-load`: a new document started (navigation or reload); data `{ url }`
  * - `bus`: the hook found a bus; data `{ via: 'CXBus' | 'widgets' | 'cxwidget', widgetsVersion? }`
- * - `dropped`: a bounded buffer overflowed; data `{ count }` events were lost before this point
+ * - `dropped`: entries are missing before this point; data `{ count, where }`: `where` is 'hook',
+ *   'relay' or 'background' (that bounded buffer overflowed), 'paused' (not recorded while the
+ *   capture was paused) or 'cleared' (removed by Clear). The checker treats all alike (a gap).
  */
 export interface MarkerEntry extends EntryBase {
   kind: 'marker'

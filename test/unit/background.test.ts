@@ -6,7 +6,9 @@ import { createBackground, type BackgroundDeps, type PortLike } from '../../src/
 import { badgeText, badgeTitle } from '../../src/background/badge.ts'
 import type { StorageArea } from '../../src/background/persist.ts'
 import { TabStore } from '../../src/background/store.ts'
-import type { SessionEntry } from '../../src/core/model.ts'
+import { check } from '../../src/core/check.ts'
+import type { Session, SessionEntry } from '../../src/core/model.ts'
+import { loadFixture } from '../support/fixtures.ts'
 import { RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
 
 const EXT = 'ext-id'
@@ -134,10 +136,55 @@ describe('TabStore', () => {
 
   it('recording off stores nothing but still de-duplicates', () => {
     const s = new TabStore(1)
-    s.state.recording = false
+    s.setRecording(false)
     expect(s.ingest('p1', [ev(0, 'Callback.ready')]).added).toEqual([])
-    s.state.recording = true
-    expect(s.ingest('p1', [ev(0, 'Callback.ready'), ev(1, 'Callback.opened')]).added.map((e) => e.seq)).toEqual([0])
+    expect(s.setRecording(true).map((e) => e.seq)).toEqual([0]) // the paused marker
+    expect(s.ingest('p1', [ev(0, 'Callback.ready'), ev(1, 'Callback.opened')]).added.map((e) => e.seq)).toEqual([1])
+  })
+
+  it('paused: counts per page load what it does not store, and marks the gap when recording resumes', () => {
+    const s = new TabStore(1)
+    s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready')])
+    expect(s.setRecording(false)).toEqual([])
+    s.ingest('p1', [ev(2, 'Callback.opened'), ev(3, 'Callback.started')])
+    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame')])
+    expect(s.state.count).toBe(2)
+    const before = Date.now()
+    const added = s.setRecording(true)
+    expect(added).toEqual([
+      { kind: 'marker', marker: 'dropped', seq: 2, time: expect.any(Number), pageLoadId: 'p1', frameUrl: 'https://x.test/', data: { count: 2, where: 'paused' } },
+      { kind: 'marker', marker: 'dropped', seq: 3, time: expect.any(Number), pageLoadId: 'f1', frameUrl: 'https://x.test/frame', data: { count: 1, where: 'paused' } },
+    ])
+    expect(added[0]!.time).toBeGreaterThanOrEqual(before)
+    expect(s.state).toMatchObject({ recording: true, count: 4, dropped: 0 }) // dropped: buffer overflows only
+    expect(s.ingest('p1', [ev(4, 'Callback.cancelled')]).added.map((e) => e.seq)).toEqual([4]) // marked once
+    expect(s.setRecording(true)).toEqual([])
+  })
+
+  it('paused: the counts survive a worker restart; a new top-frame document without preserve log forgets them', () => {
+    const s = new TabStore(1)
+    s.ingest('p1', [pageLoad(0)])
+    s.setRecording(false)
+    s.ingest('p1', [ev(1, 'Callback.ready'), ev(2, 'Callback.opened')])
+    const restored = TabStore.restore(structuredClone(s.meta()), s.entries.toArray())
+    expect(restored.setRecording(true).map((e) => e.data)).toEqual([{ count: 2, where: 'paused' }])
+    s.ingest('p2', [pageLoad(0, 'p2'), ev(1, 'Callback.ready', {}, 'p2')])
+    expect(s.setRecording(true).map((e) => [e.pageLoadId, e.data])).toEqual([['p2', { count: 2, where: 'paused' }]])
+  })
+
+  it('clear by the user: the capture begins with a cleared marker per page load it had entries of', () => {
+    const s = new TabStore(1)
+    s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')])
+    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame')])
+    s.setRecording(false)
+    s.ingest('p1', [ev(3, 'Callback.started')])
+    const added = s.clearByUser()
+    expect(added.map((e) => [e.seq, e.pageLoadId, e.data])).toEqual([[4, 'p1', { count: 4, where: 'cleared' }], [5, 'f1', { count: 1, where: 'cleared' }]])
+    expect(s.entries.toArray()).toEqual(added)
+    expect(s.state).toMatchObject({ count: 2, dropped: 0 })
+    expect(s.setRecording(true)).toEqual([]) // the paused entries are counted in the cleared marker
+    // Clearing again keeps what is missing: the counts carry over.
+    expect(s.clearByUser().map((e) => e.data)).toEqual([{ count: 4, where: 'cleared' }, { count: 1, where: 'cleared' }])
   })
 
   it('is bounded and says how many it dropped', () => {
@@ -233,12 +280,61 @@ describe('background', () => {
     await t.settle()
     expect(p.sent.some((m) => (m as BackgroundToPanel).type === 'cleared')).toBe(true)
     const st = (await t.message({ type: 'get-tab-state', tabId: 1 })) as { count: number; preserveLog: boolean }
-    expect(st).toMatchObject({ count: 0, preserveLog: true })
+    expect(st).toMatchObject({ count: 1, preserveLog: true }) // the cleared marker
     p.emit({ type: 'set-recording', value: false })
     r.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(2, 'Callback.opened')] })
     await t.settle()
-    expect(((await t.message({ type: 'get-tab-state', tabId: 1 })) as { count: number }).count).toBe(0)
+    expect(((await t.message({ type: 'get-tab-state', tabId: 1 })) as { count: number }).count).toBe(1)
     expect(r.sent.at(-1)).toEqual({ type: 'ack', pageLoadId: 'p1', seq: 2 }) // acked anyway
+  })
+
+  // QA repro: demo page, open, type, Pause, type more, submit, Record, close.
+  it('pause and resume mid-interaction: a paused marker, no false error on the badge', async () => {
+    const fx = loadFixture('documented-submitted').events // 0 page-load .. 4 opened, 5 started, 6 submitted .. 9 completed, 10 closed
+    const t = setup()
+    const r = t.relay(1)
+    const p = t.panel(1)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(0, 6) })
+    await t.settle()
+    p.emit({ type: 'set-recording', value: false })
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(6, 10) })
+    await t.settle()
+    p.emit({ type: 'set-recording', value: true })
+    await t.settle()
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(10) })
+    await t.settle()
+    const st = (await t.message({ type: 'get-tab-state', tabId: 1 })) as { findings: Record<string, number>; dropped: number }
+    expect(st.findings).toMatchObject({ error: 0, warning: 0 }) // was meta/premature and order/no-terminal
+    expect(t.badges.at(-1)).toEqual({ tabId: 1, text: '' })
+    expect(st.dropped).toBe(0)
+    const got = t.panelEntries(p)
+    expect(got.map((e) => (e.kind === 'event' ? e.event : e.kind === 'marker' ? e.marker : e.command)).slice(5))
+      .toEqual(['Callback.started', 'dropped', 'Callback.closed'])
+    expect(got[6]).toMatchObject({ pageLoadId: 'p1', data: { count: 4, where: 'paused' } })
+  })
+
+  // QA repro: Clear after the page is ready, then a whole interaction.
+  it('clear after ready: the next interaction gives no order/before-ready', async () => {
+    const fx = loadFixture('documented-submitted').events
+    const t = setup()
+    const r = t.relay(1)
+    const p = t.panel(1)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(0, 4) }) // up to the open command
+    await t.settle()
+    p.emit({ type: 'clear' })
+    await t.settle()
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(4) })
+    await t.settle()
+    const st = (await t.message({ type: 'get-tab-state', tabId: 1 })) as { findings: Record<string, number>; count: number }
+    expect(st.findings).toMatchObject({ error: 0, warning: 0 }) // was order/before-ready
+    expect(st.count).toBe(8)
+    const afterClear = (p.sent as BackgroundToPanel[]).slice((p.sent as BackgroundToPanel[]).findIndex((m) => m.type === 'cleared'))
+    const entries = afterClear.flatMap((m) => (m.type === 'entries' ? m.entries : []))
+    expect(entries[0]).toMatchObject({ kind: 'marker', marker: 'dropped', pageLoadId: 'p1', data: { count: 4, where: 'cleared' } })
+    expect(entries.slice(1).map((e) => e.seq)).toEqual([5, 6, 7, 8, 9, 10, 11])
+    // The same from the stored entries (what an export and a restarted worker check).
+    const session = (await t.message({ type: 'export-session', tabId: 1 })) as Session
+    expect(check(session).findings.filter((f) => f.severity !== 'info')).toEqual([])
   })
 
   it('forgets a closed tab, in memory and in storage', async () => {

@@ -18,7 +18,7 @@ export const RULES: readonly RuleInfo[] = [
   // ---- order of events
   {
     id: 'order/before-ready', severity: 'warning', title: 'Event before ready',
-    explanation: "A lifecycle event arrived before the plugin's `ready` was seen in this page load (reported once per plugin and page load).",
+    explanation: "A lifecycle event arrived before the plugin's `ready` was seen in this page load (reported once per plugin and page load; not after a `dropped` marker of that page load, when the `ready` may have been lost).",
     fix: 'Open the plugin only after it is ready (subscribe to `Callback.ready`, or call commands from `_genesys.widgets.onReady`); or start the capture before the page loads.',
   },
   {
@@ -59,7 +59,7 @@ export const RULES: readonly RuleInfo[] = [
   },
   {
     id: 'meta/timestamp-unit', severity: 'error', title: 'Timestamp not in milliseconds',
-    explanation: 'A timestamp is not plausible epoch milliseconds: it looks like seconds, or lies more than a day from the capture time.',
+    explanation: 'A timestamp is not plausible epoch milliseconds: it looks like seconds, or lies more than a day from the capture time. Reported once per field and interaction, on the event where the bad value first appears.',
     fix: 'Timestamps are `Date.now()` values; look for code that divides them by 1000 or replaces them.',
   },
   {

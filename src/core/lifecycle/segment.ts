@@ -25,6 +25,8 @@ export interface InteractionState {
   stale: unknown[] | null
   /** Once-per-interaction findings already emitted (bits of ONCE). */
   once: number
+  /** Indices of the timestamp fields already reported by meta/timestamp-unit in this interaction. */
+  unitReported: number[] | null
   /** Ended by a new `opened` without `closed` (order/transition): not reported as unclosed. */
   superseded: boolean
   /**
@@ -41,6 +43,11 @@ export interface StreamState {
   pageLoadId: string | undefined
   cp: CompiledProfile
   readySeen: boolean
+  /**
+   * Entries of this page load were lost (a `dropped` marker) before this plugin's `ready` was seen:
+   * the `ready` may be among them, so order/before-ready is not reported.
+   */
+  readyUnknown: boolean
   beforeReadyReported: boolean
   current: InteractionState | null
   /** Metadata values the previous interaction of this stream ended with (by field index), for meta/stale. */
@@ -62,6 +69,12 @@ export class Segmenter {
   /** Interactions neither closed nor superseded (order/unclosed at the end of a capture). */
   readonly open = new Set<InteractionState>()
 
+  /**
+   * Page loads ('' for entries without pageLoadId) with a `dropped` marker since their last `page-load`
+   * marker: a stream created there later begins after lost entries (ready unknown, gap pending).
+   */
+  private readonly gapPages = new Set<string>()
+
   /** The stream of the previous call: consecutive events mostly share it. */
   private last: StreamState | null = null
 
@@ -72,7 +85,8 @@ export class Segmenter {
     if (!page) this.streams.set(pageLoadId ?? '', (page = new Map()))
     let s = page.get(cp.profile.plugin)
     if (!s) {
-      s = { plugin: cp.profile.plugin, pageLoadId, cp, readySeen: false, beforeReadyReported: false, current: null, previous: null, lastClosedSeq: null, count: 0, gapPending: false }
+      const gap = this.gapPages.size > 0 && this.gapPages.has(pageLoadId ?? '')
+      s = { plugin: cp.profile.plugin, pageLoadId, cp, readySeen: false, readyUnknown: gap, beforeReadyReported: false, current: null, previous: null, lastClosedSeq: null, count: 0, gapPending: gap }
       page.set(cp.profile.plugin, s)
     }
     return (this.last = s)
@@ -84,8 +98,10 @@ export class Segmenter {
    * open stays open and is reported as unclosed.
    */
   pageLoad(pageLoadId: string | undefined): void {
+    this.gapPages.delete(pageLoadId ?? '')
     for (const s of this.streams.get(pageLoadId ?? '')?.values() ?? []) {
       s.readySeen = false
+      s.readyUnknown = false
       s.beforeReadyReported = false
       s.current = null
       s.previous = null
@@ -96,15 +112,21 @@ export class Segmenter {
 
   /**
    * A `dropped` marker: entries of this pageLoadId (of every page load when the marker has none) were
-   * lost. The open interactions continue with a gap; a stream with none open expects one that began
-   * in the gap.
+   * lost (buffer overflow, capture paused, capture cleared). The open interactions continue with a
+   * gap; a stream with none open expects one that began in the gap; a plugin whose `ready` was not
+   * seen yet may have published it in the gap (ready unknown: no order/before-ready). Streams of
+   * this page load created later (their first entry comes after the marker) begin the same way.
    */
   dropped(pageLoadId: string | undefined): void {
+    // Without a pageLoadId the marker concerns every page load seen so far and, for captures
+    // without pageLoadIds, the entries that follow it ('').
+    this.gapPages.add(pageLoadId ?? '')
     const pages = pageLoadId === undefined ? [...this.streams.values()] : [this.streams.get(pageLoadId)]
     for (const page of pages) {
       for (const s of page?.values() ?? []) {
         if (s.current !== null) s.current.gap = true
         else s.gapPending = true
+        if (!s.readySeen) s.readyUnknown = true
       }
     }
   }
@@ -145,10 +167,10 @@ export class Segmenter {
       this.superseded = cur
       if (begunInGap) s.gapPending = true
     }
-    return this.begin(s, seq)
+    return this.begin(s, seq, step, data)
   }
 
-  private begin(s: StreamState, seq: number): InteractionState {
+  private begin(s: StreamState, seq: number, step: string, data: Record<string, unknown> | null): InteractionState {
     const index = ++s.count
     // Id stable while events are appended: plugin, index within its page load, and the pageLoadId
     // when the entry has one (ids never change when a second page load shows up later).
@@ -160,13 +182,22 @@ export class Segmenter {
       seen: new Map(),
       known: new Array<unknown>(s.cp.names.length).fill(undefined),
       knownSeq: new Array<number>(s.cp.names.length).fill(-1),
-      stale: null, once: 0, superseded: false, gap: s.gapPending, lastInfo: null,
+      stale: null, once: 0, superseded: false, gap: s.gapPending && !this.beginsAfterGap(s.cp, step, data), lastInfo: null, unitReported: null,
     }
     s.current = ia
     s.gapPending = false
     this.interactions.push(ia)
     this.open.add(ia)
     return ia
+  }
+
+  /**
+   * An interaction whose first event is `opened` (not auto-submitted: its early step may have been
+   * lost) began after the lost entries: none of its events is missing, so it is checked in full.
+   */
+  private beginsAfterGap(cp: CompiledProfile, step: string, data: Record<string, unknown> | null): boolean {
+    const p = cp.profile
+    return step === p.open && (p.earlyStart === undefined || data === null || data[p.earlyStart.flag] !== true)
   }
 
   /** After the rules ran: append the step to the interaction; `closed` ends it. */
@@ -214,6 +245,15 @@ export const ONCE = {
   errorsBeforeSubmit: 4,
   elapsedDefinition: 8,
 } as const
+
+/** Marks meta/timestamp-unit as reported for field index `f`; returns false if it already was. */
+export function firstUnitReport(ia: InteractionState, f: number): boolean {
+  const done = ia.unitReported
+  if (done === null) ia.unitReported = [f]
+  else if (done.includes(f)) return false
+  else done.push(f)
+  return true
+}
 
 /** Marks a once-per-interaction finding; returns false if it was already emitted. */
 export function firstTime(ia: InteractionState, bit: (typeof ONCE)[keyof typeof ONCE]): boolean {

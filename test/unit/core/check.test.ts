@@ -7,7 +7,7 @@ import type { Session, SessionEntry } from '../../../src/core/model.ts'
 import { generateSession } from '../../support/generate.ts'
 import { data, ev, fixtureNames, loadFixture, renumber } from '../../support/fixtures.ts'
 
-const notInfo = (s: Session) => check(s).findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule}@${f.seq.join(',')}`)
+const notInfo = (s: Session | SessionEntry[]) => check(s).findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule}@${f.seq.join(',')}`)
 
 describe('fixtures', () => {
   it('has the documented, shipped and faulty sets', () => {
@@ -211,6 +211,30 @@ describe('lost entries (dropped marker)', () => {
     const r = check(s)
     expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([])
     expect(r.interactions.map((i) => [i.id, i.closed])).toEqual([['Callback#1@p1', false], ['Callback#2@p1', true]])
+  })
+  const marker = (seq: number, time: number, where: string, count = 1, pageLoadId = 'p1'): SessionEntry =>
+    ({ seq, kind: 'marker', time, marker: 'dropped', pageLoadId, data: { count, where } })
+  it('a capture cleared (or paused) mid-page-load: no before-ready, no error for the interaction cut in two', () => {
+    // Clear after `started`: the capture restarts with a `cleared` marker, then submitted, completed, closed.
+    const s = loadFixture('documented-submitted')
+    const after = s.events.filter((e) => e.seq > 5)
+    const cut = [marker(0, ev(s, 6).time, 'cleared', 6), ...after]
+    expect(notInfo(renumber(after.map((e) => ({ ...e }))))).toContain('order/before-ready@0')
+    expect(notInfo(renumber(cut))).toEqual([])
+    // Paused from before `ready` to after `opened`: the page-load marker is there, ready is not.
+    const p = loadFixture('documented-submitted')
+    const paused = renumber([...p.events.filter((e) => e.seq < 2), marker(-1, ev(p, 5).time, 'paused', 3), ...p.events.filter((e) => e.seq >= 5)])
+    expect(notInfo(paused)).toEqual([])
+  })
+  it('after a cleared marker a whole new interaction is still checked in full, and a page-load marker restores the ready check', () => {
+    const s = loadFixture('documented-close-untouched') // 2 ready, 3 opened, 4 cancelled, 5 closed
+    data(s, 5).cancelled = false // closed without an outcome, as the page's own code would publish it
+    const noTerminal = [marker(0, ev(s, 3).time, 'cleared', 3), ...s.events.filter((e) => e.seq === 3 || e.seq === 5)]
+    expect(notInfo(renumber(noTerminal))).toEqual(['order/no-terminal@1,2'])
+    // A new document of the same pageLoadId key starts clean: its ready is expected again.
+    const again = loadFixture('documented-close-untouched')
+    const entries = renumber([marker(0, 1, 'cleared'), ...again.events.filter((e) => e.seq !== 2)])
+    expect(notInfo(entries)).toEqual(['order/before-ready@3'])
   })
   it('only the stream of the marker\'s page load is affected', () => {
     const s = loadFixture('documented-submitted')

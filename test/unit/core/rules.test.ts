@@ -162,6 +162,28 @@ describe('metadata rules', () => {
     expect(only(check(near), 'meta/timestamp-unit')).toEqual([])
   })
 
+  it('meta/timestamp-unit is reported once per field and interaction, where the bad value first appears', () => {
+    // The plugin carries every timestamp on every later event: `opened` in seconds is on 4, 5, 6, 9, 10.
+    const s = submitted()
+    const secs = (t: number) => Math.floor(t / 1000)
+    for (const seq of [4, 5, 6, 9, 10]) data(s, seq).opened = secs(data(s, 4).opened as number)
+    for (const seq of [5, 6, 9, 10]) data(s, seq).started = secs(data(s, 5).started as number)
+    const f = only(check(s), 'meta/timestamp-unit')
+    expect(f.map((x) => [x.seq, x.message.split(' ')[0]])).toEqual([[[4], 'opened'], [[5], 'started']])
+    // Each interaction reports its own: a second interaction with the same fault is reported again.
+    const two = loadFixture('shipped-two-in-a-row')
+    const opens = two.events.filter((e) => e.kind === 'event' && e.event === 'Callback.opened').map((e) => e.seq)
+    let current = 0
+    for (const e of two.events) {
+      if (e.kind !== 'event' || e.publisher !== 'Callback' || e.event === 'Callback.ready') continue
+      const d = e.data as Record<string, unknown>
+      if (opens.includes(e.seq)) current = d.opened as number
+      if (typeof d.opened === 'number' && d.opened === current) d.opened = secs(current)
+    }
+    const r = check(two)
+    expect(only(r, 'meta/timestamp-unit').map((x) => [x.seq, x.interaction])).toEqual(opens.map((seq, i) => [[seq], `Callback#${i + 1}@p1`]))
+  })
+
   it('meta/own-timestamp: started event with started false; near miss: started set', () => {
     const s = submitted()
     data(s, 5).started = false

@@ -5,7 +5,7 @@
 // index (see CompiledProfile); names appear only in messages.
 import type { StepContext } from '../context.ts'
 import { asJson } from '../context.ts'
-import { firstTime, ONCE } from '../segment.ts'
+import { firstTime, firstUnitReport, ONCE } from '../segment.ts'
 
 const DAY_MS = 86_400_000
 /** Below this an epoch "timestamp" cannot be milliseconds of this century (1e11 ms is 1973). */
@@ -47,15 +47,21 @@ export function checkShape(ctx: StepContext): void {
       continue
     }
     if (type === 'timestamp' && v !== false) {
+      // An unusable value is never used; it is reported once per field and interaction, on the
+      // event where it first appears (the plugin carries timestamps on every later event).
       const t = v as number
       if (t < MIN_EPOCH_MS) {
-        const secondsLike = Math.abs(t * 1000 - entry.time) <= DAY_MS
-        emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id,
-          `${field} = ${t} ${secondsLike ? 'looks like seconds' : 'is not epoch milliseconds'} (envelope time ${entry.time})`, entry.time, t)
+        if (firstUnitReport(ctx.ia, i)) {
+          const secondsLike = Math.abs(t * 1000 - entry.time) <= DAY_MS
+          emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id,
+            `${field} = ${t} ${secondsLike ? 'looks like seconds' : 'is not epoch milliseconds'} (envelope time ${entry.time})`, entry.time, t)
+        }
         continue
       }
       if (Math.abs(t - entry.time) > DAY_MS) {
-        emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id, `${field} = ${t} is more than a day from the envelope time ${entry.time}`, entry.time, t)
+        if (firstUnitReport(ctx.ia, i)) {
+          emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id, `${field} = ${t} is more than a day from the envelope time ${entry.time}`, entry.time, t)
+        }
         continue
       }
     }

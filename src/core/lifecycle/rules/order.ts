@@ -11,7 +11,8 @@ export function checkOrder(ctx: StepContext): void {
   const seq = ctx.entry.seq
   const id = ia.info.id
 
-  if (!stream.readySeen && !stream.beforeReadyReported) {
+  // After lost entries (readyUnknown) the ready may have been among them: not reported.
+  if (!stream.readySeen && !stream.readyUnknown && !stream.beforeReadyReported) {
     stream.beforeReadyReported = true
     emitter.emit('order/before-ready', [seq], id, `${p.plugin}.${step} before ${p.plugin}.${p.ready} was seen in this page load`, p.ready, step)
   }
