@@ -10,6 +10,8 @@ export interface PopupData {
   bus: { via: string; widgetsVersion?: string } | null
   recording: boolean
   events: number
+  /** Bus events and commands among them (not our markers): nothing to export while 0. */
+  busEntries?: number
   interactions: number
   findings: Record<Severity, number>
   dropped: number
@@ -56,7 +58,8 @@ export function Popup({ data, error, onExport }: PopupProps) {
           </dl>
           {data.dropped > 0 && <p class="warn">{data.dropped} events lost (buffer overflow).</p>}
           {!data.recording && <p class="warn">Recording is paused in the panel.</p>}
-          <button type="button" class="export" data-testid="popup-export" disabled={data.events === 0} onClick={onExport}>
+          <button type="button" class="export" data-testid="popup-export" disabled={data.events === 0 || data.busEntries === 0}
+            title={data.events === 0 || data.busEntries === 0 ? 'Nothing to export yet: no bus event or command captured' : undefined} onClick={onExport}>
             Export session
           </button>
           <p class="muted hint">Open DevTools → “Callback” for the timeline, the events and the findings.</p>

@@ -14,7 +14,7 @@ export interface PopupDeps {
 export async function loadPopupData(tabId: number, d: PopupDeps): Promise<{ data: PopupData; session: Session | null }> {
   const state = await d.request({ type: 'get-tab-state', tabId })
   if (!state) {
-    return { data: { known: false, bus: null, recording: true, events: 0, interactions: 0, findings: { error: 0, warning: 0, info: 0 }, dropped: 0 }, session: null }
+    return { data: { known: false, bus: null, recording: true, events: 0, busEntries: 0, interactions: 0, findings: { error: 0, warning: 0, info: 0 }, dropped: 0 }, session: null }
   }
   const session = state.count > 0 ? await d.request({ type: 'export-session', tabId }) : null
   const report = session ? d.check(session, await d.loadOptions()) : null
@@ -27,6 +27,7 @@ export async function loadPopupData(tabId: number, d: PopupDeps): Promise<{ data
       bus: state.bus,
       recording: state.recording,
       events: session ? session.events.length : state.count,
+      busEntries: session ? session.events.filter((e) => e.kind !== 'marker').length : 0,
       interactions: report ? report.interactions.length : 0,
       findings: report ? findings : state.findings,
       dropped: state.dropped,

@@ -5,6 +5,9 @@ import type { Severity } from '../../src/core/model.ts'
 import type { RuleInfo } from '../../src/core/rules.ts'
 import { EMPTY_FILTER, filterEntries, warmSearchText, type Filter } from './lib/filter.ts'
 import { currentView, type PanelStore } from './state/store.ts'
+import { interactionLabelOf } from './state/view.ts'
+import { isTopLoad } from './lib/entries.ts'
+import type { SessionEntry } from '../../src/core/model.ts'
 import type { PanelActions } from './state/actions.ts'
 import { useStoreState } from './state/useStore.ts'
 import { ConnectionBanner, DroppedBanner, EmptyState, ErrorBanner, ImportedBanner, StorageBanner } from './components/Banners/index.ts'
@@ -27,6 +30,15 @@ const idle = (fn: () => void): void => {
   else setTimeout(fn, 0)
 }
 
+/** URL of the latest top-level page-load marker. */
+function lastTopUrl(entries: readonly SessionEntry[]): string | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!
+    if (isTopLoad(e) && typeof (e.data as { url?: unknown } | null)?.url === 'string') return (e.data as { url: string }).url
+  }
+  return undefined
+}
+
 export function App({ store, actions, rules }: AppProps) {
   const state = useStoreState(store)
   const view = currentView(state)
@@ -43,7 +55,11 @@ export function App({ store, actions, rules }: AppProps) {
   const ruleMap = useMemo(() => new Map(rules.map((r) => [r.id, r])), [rules])
   const ruleInfo = (id: string): RuleInfo | undefined => ruleMap.get(id)
   // `view` changes identity on every batch; entries.length covers the live array growing in place.
-  const rows = useMemo(() => filterEntries(view.entries, view.findingsBySeq, filter), [view, view.entries.length, filter])
+  // The text filter also matches what the row shows beyond the entry: "Callback #5", "page 2".
+  const rows = useMemo(
+    () => filterEntries(view.entries, view.findingsBySeq, filter, (e) => interactionLabelOf(view, e.seq)),
+    [view, view.entries.length, filter],
+  )
 
   // Prepare the text search of an imported file in idle time (live entries are indexed on demand).
   // Starts once the import's check is done, so the two do not compete for the main thread.
@@ -66,7 +82,11 @@ export function App({ store, actions, rules }: AppProps) {
 
   const tabState = state.tabState
   const widgetsVersion = live ? (tabState?.bus?.widgetsVersion ?? view.widgetsVersion) : (state.imported?.source?.widgetsVersion ?? view.widgetsVersion)
-  const empty = view.entries.length === 0
+  // Until a bus event or command arrives there is nothing to inspect, only our markers (page loads,
+  // the bus found): say whether a bus was found and what is looked for, with those markers below.
+  const empty = !view.hasBusEntries
+  const bus = live ? (tabState?.bus ?? null) : (view.bus ?? null)
+  const pageUrl = !empty ? undefined : live ? tabState?.url || lastTopUrl(view.entries) : (state.imported?.source?.url as string | undefined) || lastTopUrl(view.entries)
 
   return (
     <div
@@ -90,6 +110,7 @@ export function App({ store, actions, rules }: AppProps) {
         preserveLog={tabState?.preserveLog ?? false}
         counts={view.counts}
         eventCount={view.entries.length}
+        canExport={view.hasBusEntries}
         widgetsVersion={widgetsVersion}
         onRecord={actions.setRecording}
         onClear={() => {
@@ -132,7 +153,13 @@ export function App({ store, actions, rules }: AppProps) {
       {live && tabState?.storageError && <StorageBanner message={tabState.storageError} />}
       {live && (state.connection === 'reconnecting' || state.connection === 'closed') && <ConnectionBanner status={state.connection} />}
       {empty ? (
-        <EmptyState bus={live ? (tabState?.bus ?? null) : null} recording={!live || (tabState?.recording ?? true)} onImport={pickFile} />
+        <EmptyState
+          bus={bus}
+          url={pageUrl}
+          markers={view.entries}
+          recording={!live || (tabState?.recording ?? true)}
+          onImport={pickFile}
+        />
       ) : (
         <main class="main">
           <Timeline view={view} checking={(state.imported?.progress ?? 1) < 1} selectedSeq={selected} onSelect={select} />
@@ -173,7 +200,7 @@ export function App({ store, actions, rules }: AppProps) {
           }}
         />
       )}
-      {dialog === 'rules' && <RulesDialog rules={rules} onClose={() => setDialog(null)} />}
+      {dialog === 'rules' && <RulesDialog rules={rules} severities={state.options.severities} onClose={() => setDialog(null)} />}
     </div>
   )
 }

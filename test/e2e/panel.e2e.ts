@@ -165,6 +165,78 @@ describe('panel on the demo page', () => {
     await page.close()
   })
 
+  it('on a page without widgets, says what was looked for on which URL, with the page load below', async () => {
+    const page = await env.b.context.newPage()
+    // A page of the demo's origin that loads no widgets at all.
+    await page.route('**/no-widgets.html*', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>No widgets</title><h1>A page without Genesys Widgets</h1>' }))
+    const url = new URL(`no-widgets.html?e2e=${++pageCount}`, env.demo.url).href
+    await page.goto(url)
+    const tabId = await env.b.tabIdOf(page)
+    const panel = await openPanel(tabId, { colorScheme: 'light', viewport: { width: 1280, height: 800 } })
+    await waitInPanel(panel, '[data-testid=empty-marker]')
+    expect(await panel.getByTestId('empty-title').textContent()).toBe(`No Genesys Widgets bus found yet on ${url}`)
+    expect(await panel.getByTestId('empty-state').textContent()).toContain('window.CXBus')
+    expect(await panel.getByTestId('empty-marker').first().textContent()).toContain(`Page load: ${url}`)
+    expect(await panel.getByTestId('export').isDisabled()).toBe(true)
+    await panel.screenshot({ path: join(SHOTS, 'panel-empty.png') })
+    await panel.close()
+    await page.close()
+  })
+
+  it('widgets in an iframe: the frame load is a lighter row without a page-load line; the lane is page 1', async () => {
+    const { page, tabId } = await openDemo('&iframe=1')
+    const panel = await openPanel(tabId, { colorScheme: 'light', viewport: { width: 1280, height: 800 } })
+    await scenario(page, 'complete')
+    await waitInPanel(panel, '[data-testid=event-row][data-event="Callback.closed"]')
+    expect(await panel.locator('[data-testid=frame-load-marker]').first().textContent()).toContain('Frame loaded: ')
+    expect(await panel.locator('[data-testid=page-load-marker]').count()).toBe(1)
+    expect(await panel.locator('[data-testid=timeline-pageload]').count()).toBe(1)
+    expect(await panel.locator('[data-testid=timeline-lane]').first().textContent()).toContain('page 1')
+    await panel.screenshot({ path: join(SHOTS, 'panel-iframe.png') })
+    await panel.close()
+    await page.close()
+  })
+
+  it('timestamps in seconds: no elapsed span is drawn from them', async () => {
+    const { page, tabId } = await openDemo('&seconds=1')
+    const panel = await openPanel(tabId, { colorScheme: 'light', viewport: { width: 1280, height: 800 } })
+    await scenario(page, 'complete')
+    await waitInPanel(panel, '[data-testid=event-row][data-event="Callback.closed"]')
+    await expect.poll(() => panel.locator('[data-testid=timeline-lane]').count()).toBe(1)
+    await expect.poll(async () => Number(await panel.locator('[data-testid=count-error]').getAttribute('data-count'))).toBeGreaterThan(0)
+    expect(await panel.locator('[data-testid=elapsed-shipped], [data-testid=elapsed-documented]').count()).toBe(0)
+    await panel.screenshot({ path: join(SHOTS, 'panel-seconds.png') })
+    await panel.close()
+    await page.close()
+  })
+
+  it('keeps the metadata table inside the pane and names the nested field that changed (fail-retry, 1280x800)', async () => {
+    const { page, tabId } = await openDemo('')
+    const panel = await openPanel(tabId, { colorScheme: 'light', viewport: { width: 1280, height: 800 } })
+    await scenario(page, 'fail-retry')
+    await waitInPanel(panel, '[data-testid=event-row][data-event="Callback.closed"]')
+    const submitted = panel.locator('[data-testid=event-row][data-event="Callback.submitted"]')
+    await expect.poll(() => submitted.count()).toBe(2)
+    await submitted.nth(1).click()
+    const table = panel.locator('[data-testid=metadata-table]')
+    await table.waitFor()
+    const form = table.locator('[data-testid=diff-row][data-key=form]')
+    expect(await form.getAttribute('data-status')).toBe('changed')
+    expect(await form.locator('[data-testid=nested-changes]').textContent()).toContain('form._customer_number: "+1 555 0100" → "+44 20 7946 0000"')
+    const box = await panel.evaluate(() => {
+      const pane = document.querySelector('.side-body')!
+      const t = document.querySelector('[data-testid=metadata-table]')!
+      const cells = [...t.querySelectorAll('tbody td:nth-of-type(1)')].map((c) => c.getBoundingClientRect().width)
+      return { pane: pane.getBoundingClientRect().right, table: t.getBoundingClientRect().right, scroll: pane.scrollWidth - pane.clientWidth, minValueWidth: Math.min(...cells) }
+    })
+    expect(box.table).toBeLessThanOrEqual(box.pane + 0.5) // nothing runs past the pane
+    expect(box.scroll).toBeLessThanOrEqual(0)
+    expect(box.minValueWidth).toBeGreaterThan(100) // the Value column is not squeezed to a few characters
+    await panel.screenshot({ path: join(SHOTS, 'panel-detail-fail-retry.png') })
+    await panel.close()
+    await page.close()
+  })
+
   it('saves screenshots of the panel in light and dark theme', async () => {
     // Every demo scenario, with one fault switched on (completed without submitted): a realistic
     // mix of clean interactions, info notes and errors for the README.

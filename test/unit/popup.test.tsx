@@ -5,7 +5,7 @@ import { check } from '../../src/core/check.ts'
 import type { TabState } from '../../src/core/protocol.ts'
 import { Popup } from '../../popup/Popup.tsx'
 import { loadPopupData } from '../../popup/load.ts'
-import { fixture } from './panel/helpers.ts'
+import { fixture, marker } from './panel/helpers.ts'
 
 afterEach(cleanup)
 
@@ -25,6 +25,16 @@ describe('loadPopupData', () => {
     expect(data.findings.error).toBe(report.findings.filter((f) => f.severity === 'error').length)
     expect(data.findings.error).toBeGreaterThan(0)
     expect(data.bus?.widgetsVersion).toBe('9.0.018.07')
+  })
+  it('counts the bus events and commands apart from the markers', async () => {
+    const session = { format: 'cxbus-devtools/session' as const, version: 1, events: [marker(0, 'page-load', { url: 'https://a.test/' })] }
+    const request = (async (req: { type: string }) => (req.type === 'get-tab-state' ? state({ count: 1, bus: null }) : session)) as never
+    const { data } = await loadPopupData(3, { request, check, loadOptions: async () => ({}) })
+    expect(data.events).toBe(1)
+    expect(data.busEntries).toBe(0)
+    const full = fixture('shipped-two-in-a-row')
+    const request2 = (async (req: { type: string }) => (req.type === 'get-tab-state' ? state({ count: full.events.length }) : full)) as never
+    expect((await loadPopupData(3, { request: request2, check, loadOptions: async () => ({}) })).data.busEntries).toBe(full.events.filter((e) => e.kind !== 'marker').length)
   })
   it('applies the stored severities', async () => {
     const session = fixture('faulty-completed-without-submit')
@@ -54,6 +64,11 @@ describe('Popup', () => {
     expect(screen.getByTestId('popup-warning').textContent).toBe('2')
     fireEvent.click(screen.getByTestId('popup-export'))
     expect(onExport).toHaveBeenCalled()
+  })
+  it('disables export when only markers were captured (no bus found)', () => {
+    render(<Popup data={{ ...data, bus: null, events: 1, busEntries: 0 }} onExport={() => {}} />)
+    expect(screen.getByTestId('popup-bus').textContent).toContain('No Genesys Widgets bus found')
+    expect((screen.getByTestId('popup-export') as HTMLButtonElement).disabled).toBe(true)
   })
   it('says when no bus was found and disables export without events', () => {
     render(<Popup data={{ ...data, bus: null, events: 0 }} onExport={() => {}} />)

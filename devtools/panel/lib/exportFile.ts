@@ -3,10 +3,15 @@
 import { SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry, type SessionSource } from '../../../src/core/model.ts'
 import { formatStamp } from './format.ts'
 
-export function buildSession(entries: readonly SessionEntry[], source: SessionSource): Session {
+/**
+ * The session file of `entries`. `source` fields that are undefined are left out; `extra` are the
+ * other top-level fields of an imported file, written back as they were (README: unknown fields
+ * anywhere survive a round trip); format, version, source and events are always ours.
+ */
+export function buildSession(entries: readonly SessionEntry[], source: SessionSource, extra: Readonly<Record<string, unknown>> = {}): Session {
   const clean: SessionSource = {}
-  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') clean[k] = v
-  return { format: SESSION_FORMAT, version: SESSION_VERSION, source: clean, events: [...entries] }
+  for (const [k, v] of Object.entries(source)) if (v !== undefined) clean[k] = v
+  return { ...extra, format: SESSION_FORMAT, version: SESSION_VERSION, source: clean, events: [...entries] }
 }
 
 /** cxbus-session-<host>-<yyyyMMdd-HHmmss>.json; the host is made file-name safe. */

@@ -60,6 +60,12 @@ export function worstSeverity(findings: readonly Finding[] | undefined): Severit
   return worst
 }
 
+/** Lower-cased text a row shows that is not in the entry: the rule ids of its findings, its interaction. */
+function shownText(e: SessionEntry, findingsBySeq: ReadonlyMap<number, readonly Finding[]>, rowText?: (entry: SessionEntry) => string): string {
+  const rules = findingsBySeq.get(e.seq)?.map((f) => f.rule).join(' ') ?? ''
+  return `${rules} ${rowText ? rowText(e) : ''}`.toLowerCase()
+}
+
 /**
  * Indexes (into `entries`) of the rows to show. Page-load and dropped markers stay visible under any
  * filter: they tell where a reload happened or data was lost, which matters most when filtering.
@@ -68,6 +74,8 @@ export function filterEntries(
   entries: readonly SessionEntry[],
   findingsBySeq: ReadonlyMap<number, readonly Finding[]>,
   filter: Filter,
+  /** What the row shows beyond the entry itself (its interaction label): the text matches it too. */
+  rowText?: (entry: SessionEntry) => string,
 ): number[] {
   const out: number[] = []
   if (!isFilterActive(filter)) {
@@ -88,7 +96,7 @@ export function filterEntries(
       const worst = worstSeverity(findingsBySeq.get(e.seq))
       if (worst === undefined || RANK[worst] > maxRank) continue
     }
-    if (needle !== '' && !searchTextOf(e).includes(needle)) continue
+    if (needle !== '' && !searchTextOf(e).includes(needle) && !shownText(e, findingsBySeq, rowText).includes(needle)) continue
     out.push(i)
   }
   return out

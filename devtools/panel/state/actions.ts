@@ -3,6 +3,7 @@
 // file becomes an error banner that names the position, never a blank panel), settings.
 import type { CheckOptions, Session } from '../../../src/core/model.ts'
 import type { PanelToBackground } from '../../../src/core/protocol.ts'
+import { MAX_SESSION_BYTES } from '../../../src/core/session.ts'
 import { buildSession, downloadText, exportFileName } from '../lib/exportFile.ts'
 import { currentView, type PanelStore } from './store.ts'
 
@@ -28,6 +29,8 @@ export interface PanelActions {
   saveSettings(options: CheckOptions): void
 }
 
+const formatMB = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`
+
 const mark = (name: string): void => {
   if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
 }
@@ -52,16 +55,24 @@ export function createActions(d: ActionDeps): PanelActions {
     exportSession() {
       const state = d.store.getState()
       const view = currentView(state)
+      // An imported file is written back with its source and other top-level fields as they were.
       const source = state.imported
         ? { ...state.imported.source }
-        : { url: state.tabState?.url, widgetsVersion: state.tabState?.bus?.widgetsVersion ?? view.widgetsVersion, userAgent: d.userAgent }
-      const text = d.serializeSession(buildSession(view.entries, source))
+        : { url: state.tabState?.url || undefined, widgetsVersion: state.tabState?.bus?.widgetsVersion || view.widgetsVersion || undefined, userAgent: d.userAgent || undefined }
+      const text = d.serializeSession(buildSession(view.entries, source, state.imported?.extra))
       downloadText(d.doc, exportFileName(typeof source.url === 'string' ? source.url : undefined, (d.now ?? (() => new Date()))()), text)
     },
     async importFile(file) {
       let session: Session
       // Marks show in the DevTools Performance panel and let the bench split the import time.
       mark('cxbus:import:start')
+      // Refuse a file over the limit before reading it: reading 120 MB takes seconds for nothing.
+      // UTF-8 bytes are at least the characters parseSession counts; only a mostly non-ASCII file could
+      // be refused here and accepted there, and session files are JSON of mostly ASCII.
+      if (file.size > MAX_SESSION_BYTES) {
+        d.store.showError(`Cannot import ${file.name}:`, `file too large: ${formatMB(file.size)}, the limit is ${formatMB(MAX_SESSION_BYTES)}`)
+        return
+      }
       try {
         const text = await readText(file)
         mark('cxbus:import:read')

@@ -28,6 +28,8 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'cl
 export interface ImportedSession {
   name: string
   source: SessionSource | undefined
+  /** The file's other top-level fields (not format, version, source, events): kept on export. */
+  extra: Record<string, unknown>
   view: SessionView
   /** Share of the entries checked so far (1 when done); the view has findings only when done. */
   progress: number
@@ -161,10 +163,10 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
   }
 
   /** Shows an imported session at once, then checks it slice by slice. */
-  const showImported = (name: string, source: SessionSource | undefined, events: readonly SessionEntry[]): void => {
+  const showImported = (name: string, source: SessionSource | undefined, extra: Record<string, unknown>, events: readonly SessionEntry[]): void => {
     const run = ++importRun
     const unchecked = viewOfSession(events, EMPTY_REPORT)
-    const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, view, progress })
+    const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, extra, view, progress })
     emit({ imported: imported(unchecked, events.length ? 0 : 1), error: null })
     const checker = engine.createChecker(state.options)
     let next = 0
@@ -217,7 +219,8 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       if (status !== state.connection) emit({ connection: status })
     },
     importSession(name, session) {
-      showImported(name, session.source, session.events)
+      const { format: _format, version: _version, source, events, ...extra } = session
+      showImported(name, source, extra, events)
     },
     backToLive() {
       importRun++
@@ -237,7 +240,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       for (const e of kept) append(e)
       emit({ live: liveView() })
       const imported = state.imported
-      if (imported) showImported(imported.name, imported.source, imported.view.entries)
+      if (imported) showImported(imported.name, imported.source, imported.extra, imported.view.entries)
     },
     flush,
   }

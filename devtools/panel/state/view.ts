@@ -2,7 +2,7 @@
 // the entries, the checker's report and the look-ups derived from it once per update, so rendering
 // never scans 100 000 entries to answer "which findings are on this event?".
 import type { Finding, Interaction, Report, SessionEntry, Severity } from '../../../src/core/model.ts'
-import { nameOf, pluginOf } from '../lib/entries.ts'
+import { interactionLabel, isFrameLoad, nameOf, pluginOf } from '../lib/entries.ts'
 
 export interface SessionView {
   /** Entries in capture order. Append-only in the live view (read `length` for what is current). */
@@ -19,6 +19,14 @@ export interface SessionView {
   names: readonly string[]
   /** Widgets version named by the capture's bus markers, if any. */
   widgetsVersion: string | undefined
+  /** The latest bus marker's finding (how the bus was found), if any. */
+  bus: { via: string; widgetsVersion?: string } | undefined
+  /** Page number (1-based, top-level loads in order) by pageLoadId; see lib/entries.ts pageNumbers. */
+  pages: ReadonlyMap<string, number>
+  /** Number of top-level page loads. */
+  pageCount: number
+  /** True once the session has a bus event or command (not only our markers). */
+  hasBusEntries: boolean
   /** Index into `entries` by seq. */
   indexOf(seq: number): number | undefined
   /** The same entries with another report (an import's check finished, or new settings). */
@@ -35,11 +43,21 @@ export class NameIndex {
   names: string[] = []
   /** From the latest `bus` marker that named it. */
   widgetsVersion: string | undefined
+  bus: { via: string; widgetsVersion?: string } | undefined
+  /** Same numbering as lib/entries.ts pageNumbers, built as entries arrive. */
+  readonly pages = new Map<string, number>()
+  pageCount = 0
 
   add(entry: SessionEntry): void {
     if (entry.kind === 'marker') {
-      const v = entry.marker === 'bus' && typeof entry.data === 'object' && entry.data !== null ? (entry.data as Record<string, unknown>).widgetsVersion : undefined
-      if (typeof v === 'string' && v) this.widgetsVersion = v
+      const data = typeof entry.data === 'object' && entry.data !== null && !Array.isArray(entry.data) ? (entry.data as Record<string, unknown>) : {}
+      if (entry.marker === 'bus') {
+        const v = data.widgetsVersion
+        if (typeof v === 'string' && v) this.widgetsVersion = v
+        this.bus = { via: String(data.via ?? '?'), ...(typeof v === 'string' && v ? { widgetsVersion: v } : {}) }
+      } else if (entry.marker === 'page-load' && entry.pageLoadId && !this.pages.has(entry.pageLoadId)) {
+        this.pages.set(entry.pageLoadId, isFrameLoad(entry) ? this.pageCount : ++this.pageCount)
+      }
       return
     }
     const plugin = pluginOf(entry)
@@ -87,6 +105,10 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
     plugins: names.plugins,
     names: names.names,
     widgetsVersion: names.widgetsVersion,
+    bus: names.bus,
+    pages: names.pages,
+    pageCount: names.pageCount,
+    hasBusEntries: names.names.length > 0,
     indexOf,
     withReport: (next) => makeView(entries, next, indexOf, names),
   }
@@ -123,4 +145,16 @@ export function viewOfSession(entries: readonly SessionEntry[], report: Report):
     return undefined
   }
   return makeView(entries, report, indexOf, names)
+}
+
+/**
+ * How the list names an entry's interaction: "Callback #1", with " · page 2" when the session has
+ * more than one page load (the timeline's lanes say the page too). '' outside any interaction.
+ */
+export function interactionLabelOf(view: SessionView, seq: number, short = false): string {
+  const id = view.report.events[seq]?.interaction
+  if (id == null) return ''
+  const i = view.interactionById.get(id)
+  if (!i) return id
+  return interactionLabel(i.plugin, i.index, (i.pageLoadId && view.pages.get(i.pageLoadId)) || 0, view.pageCount > 1, short)
 }

@@ -52,7 +52,7 @@ describe('live session', () => {
     act(() => store.receive({ type: 'state', state: tab({ dropped: 4 }) }))
     act(() => store.receive({ type: 'entries', entries: fixture('shipped-two-in-a-row').events.concat([marker(900, 'dropped', { count: 4 })]) }))
     expect(screen.getByTestId('page-load-marker').textContent).toContain('Page load')
-    expect(screen.getByTestId('dropped-marker').textContent).toContain('4 events dropped')
+    expect(screen.getByTestId('dropped-marker').textContent).toContain('4 events lost (capture buffer full)')
     expect(screen.getByTestId('dropped-banner').textContent).toContain('4 events were lost')
     expect(rows().length).toBeGreaterThan(5)
     expect(screen.getAllByTestId('timeline-lane')).toHaveLength(2)
@@ -240,5 +240,147 @@ describe('store binding', () => {
     }
     render(<Probe />)
     await waitFor(() => expect(screen.getByTestId('widgets-version').textContent).toBe('Widgets 9.9'))
+  })
+})
+
+describe('QA fixes', () => {
+  const load = (seq: number, id: string, url: string, top = true): SessionEntry => ({ ...marker(seq, 'page-load', { url, top }), pageLoadId: id })
+  const inPage = (e: SessionEntry, id: string): SessionEntry => ({ ...e, pageLoadId: id })
+
+  it('shows the empty state, with the URL and the markers, while only markers were captured', () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'state', state: tab({ url: 'https://shop.example.test/contact' }) }))
+    act(() => store.receive({ type: 'entries', entries: [load(0, 'p1', 'https://shop.example.test/contact'), load(1, 'f1', 'https://ads.example.test/frame', false)] }))
+    const empty = screen.getByTestId('empty-state')
+    expect(screen.getByTestId('empty-title').textContent).toBe('No Genesys Widgets bus found yet on https://shop.example.test/contact')
+    expect(empty.textContent).toContain('window._genesys.cxwidget.bus')
+    const markers = screen.getAllByTestId('empty-marker').map((m) => m.textContent)
+    expect(markers[0]).toContain('Page load: https://shop.example.test/contact')
+    expect(markers[1]).toContain('Frame loaded: https://ads.example.test/frame')
+    expect((screen.getByTestId('export') as HTMLButtonElement).disabled).toBe(true)
+    // once a bus event arrives, the list replaces it
+    act(() => store.receive({ type: 'entries', entries: [inPage(ev(2, 'Callback.ready'), 'p1')] }))
+    expect(screen.queryByTestId('empty-state')).toBeNull()
+    expect((screen.getByTestId('export') as HTMLButtonElement).disabled).toBe(false)
+  })
+
+  it('says the bus was found while only markers were captured', () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'state', state: tab({ bus: { via: 'CXBus' } }) }))
+    act(() => store.receive({ type: 'entries', entries: [load(0, 'p1', 'https://shop.example.test/'), marker(1, 'bus', { via: 'CXBus' })] }))
+    expect(screen.getByTestId('empty-state').textContent).toContain('Bus found, no Callback event yet')
+    expect(screen.getAllByTestId('empty-marker')).toHaveLength(2)
+  })
+
+  it('pluralises the finding counts', () => {
+    const { store } = mount()
+    act(() => store.importSession('bad.json', fixture('faulty-completed-without-submit')))
+    const label = (s: string) => screen.getByTestId(`count-${s}`).querySelector('.count-label')!.textContent!.trim()
+    const n = (s: string) => Number(screen.getByTestId(`count-${s}`).dataset.count)
+    for (const s of ['error', 'warning']) expect(label(s)).toBe(n(s) === 1 ? s : `${s}s`)
+    act(() => store.importSession('two.json', fixture('shipped-two-in-a-row')))
+    expect(n('error')).toBe(0)
+    expect(label('error')).toBe('errors')
+  })
+
+  it('names the page of an interaction when there are several page loads; a frame load is a lighter row without a line', () => {
+    const { store } = mount()
+    const opened = (seq: number, page: string, t: number) => inPage(ev(seq, 'Callback.opened', meta({ opened: t }), t), page)
+    const T = 1_764_000_000_000
+    act(() =>
+      store.receive({
+        type: 'entries',
+        entries: [load(0, 'p1', 'https://a.test/'), opened(1, 'p1', T + 100), load(2, 'f1', 'https://a.test/frame', false), load(3, 'p2', 'https://a.test/'), opened(4, 'p2', T + 500)],
+      }),
+    )
+    const inter = rows().map((r) => r.querySelector('.c-inter')!.textContent)
+    expect(inter).toEqual(['Callback #1 · page 1', 'Callback #1 · page 2'])
+    // the narrow layout shows it after the plugin instead of in its own column
+    expect(rows().map((r) => r.querySelector('.inter-short')!.textContent)).toEqual([' #1 · p1', ' #1 · p2'])
+    expect(screen.getAllByTestId('page-load-marker')).toHaveLength(2)
+    const frame = screen.getByTestId('frame-load-marker')
+    expect(frame.textContent).toContain('Frame loaded: https://a.test/frame')
+    expect(frame.classList.contains('marker-frame-load')).toBe(true)
+    expect(screen.getAllByTestId('timeline-pageload')).toHaveLength(2)
+    // the text filter matches the label shown
+    fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'callback #1 · page 2' } })
+    expect(rows().map((r) => r.dataset.seq)).toEqual(['4'])
+  })
+
+  it('filters on the rule ids shown in the row', () => {
+    const { store } = mount()
+    act(() => store.importSession('two.json', fixture('shipped-two-in-a-row')))
+    fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'meta/elapsed-definition' } })
+    expect(rows().length).toBeGreaterThan(0)
+    fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'Callback #2' } })
+    expect(rows().length).toBeGreaterThan(0)
+    expect(rows().every((r) => r.querySelector('.c-inter')!.textContent === 'Callback #2')).toBe(true)
+  })
+
+  it('shows the severities in effect in the Rules dialog, with the default when different', () => {
+    const { store } = mount()
+    act(() => store.setOptions({ severities: { 'meta/elapsed': 'warning', 'order/unclosed': 'off' } }))
+    fireEvent.click(screen.getByTestId('rules'))
+    const level = (id: string) => screen.getAllByTestId('rule-severity').find((e) => e.dataset.rule === id)!
+    const def = (id: string) => RULES.find((r) => r.id === id)!.severity
+    expect(level('meta/elapsed').dataset.level).toBe('warning')
+    expect(level('meta/elapsed').textContent).toBe(def('meta/elapsed') === 'warning' ? 'warning' : `warning (default ${def('meta/elapsed')})`)
+    expect(level('order/unclosed').textContent).toBe(`off (default ${def('order/unclosed')})`)
+    expect(level('order/transition').textContent).toBe(def('order/transition'))
+  })
+
+  it('refuses a negative tolerance with a message instead of dropping it', () => {
+    const { store } = mount()
+    fireEvent.click(screen.getByTestId('settings'))
+    const input = screen.getByTestId('settings-dialog').querySelector('input[name="clockToleranceMs"]')!
+    fireEvent.input(input, { target: { value: '-5' } })
+    expect(screen.getByTestId('error-clockToleranceMs').textContent).toContain('Must be 0 or more')
+    fireEvent.click(screen.getByTestId('settings-save'))
+    expect(screen.getByTestId('settings-dialog')).toBeTruthy() // still open
+    expect(screen.getByTestId('settings-invalid').textContent).toContain('Not saved')
+    expect(store.getState().options).toEqual({})
+    fireEvent.input(input, { target: { value: '800' } })
+    fireEvent.click(screen.getByTestId('settings-save'))
+    expect(screen.queryByTestId('settings-dialog')).toBeNull()
+    expect(store.getState().options).toEqual({ clockToleranceMs: 800 })
+  })
+
+  it('shows which nested field of an object changed in the metadata', () => {
+    const { store } = mount()
+    const T = 1_764_000_000_000
+    const form1 = { firstname: 'Ada', lastname: 'Lovelace', _customer_number: '+1 555 0100' }
+    const form2 = { ...form1, _customer_number: '+44 20 7946 0000' }
+    act(() =>
+      store.receive({
+        type: 'entries',
+        entries: [
+          ev(1, 'Callback.opened', meta({ opened: T }), T),
+          ev(2, 'Callback.started', meta({ opened: T, started: T + 100, form: form1 }), T + 100),
+          ev(3, 'Callback.submitted', meta({ opened: T, started: T + 100, form: form2, errors: ['x'] }), T + 200),
+        ],
+      }),
+    )
+    fireEvent.click(rows().find((r) => r.dataset.seq === '3')!)
+    const form = screen.getAllByTestId('diff-row').find((r) => r.dataset.key === 'form')!
+    expect(within(form).getByTestId('nested-changes').textContent).toBe('form._customer_number: "+1 555 0100" → "+44 20 7946 0000"')
+    const errors = screen.getAllByTestId('diff-row').find((r) => r.dataset.key === 'errors')!
+    expect(errors.querySelector('.change')!.textContent).toContain('was false')
+  })
+
+  it('describes paused and cleared markers without the lost-events banner', () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'state', state: tab({ dropped: 0 }) }))
+    act(() =>
+      store.receive({
+        type: 'entries',
+        entries: [marker(0, 'dropped', { count: 9, where: 'cleared' }), ev(1, 'Callback.ready'), marker(2, 'dropped', { count: 3, where: 'paused' }), marker(3, 'dropped', { count: 2, where: 'relay' })],
+      }),
+    )
+    const texts = screen.getAllByTestId('dropped-marker').map((r) => r.textContent)
+    expect(texts[0]).toContain('Cleared 9 events')
+    expect(texts[1]).toContain('3 events not recorded (paused)')
+    expect(texts[2]).toContain('2 events lost (capture buffer full)')
+    expect(screen.getAllByTestId('dropped-marker')[0]!.classList.contains('marker-dropped-cleared')).toBe(true)
+    expect(screen.queryByTestId('dropped-banner')).toBeNull()
   })
 })

@@ -1,11 +1,11 @@
 // Pure helpers of the panel: formatting, metadata diff, filters, windowing, binary search.
 import { describe, expect, it } from 'vitest'
 import { describeType, formatClock, formatDuration, formatRelative, formatStamp, formatValue } from '../../../devtools/panel/lib/format.ts'
-import { diffMetadata, jsonEqual } from '../../../devtools/panel/lib/diff.ts'
+import { diffMetadata, jsonEqual, nestedChanges } from '../../../devtools/panel/lib/diff.ts'
 import { EMPTY_FILTER, filterEntries, isFilterActive, worstSeverity } from '../../../devtools/panel/lib/filter.ts'
 import { moveSelection, scrollToReveal, visibleRows } from '../../../devtools/panel/lib/virtual.ts'
 import { indexIn, lowerBound } from '../../../devtools/panel/lib/search.ts'
-import { describeMarker, nameOf, pluginOf, shortName } from '../../../devtools/panel/lib/entries.ts'
+import { describeMarker, droppedKind, interactionLabel, isFrameLoad, nameOf, pageNumbers, pluginOf, shortName } from '../../../devtools/panel/lib/entries.ts'
 import type { Finding } from '../../../src/core/model.ts'
 import { ev, marker, meta } from './helpers.ts'
 
@@ -81,8 +81,62 @@ describe('entries', () => {
     expect(pluginOf(marker(0, 'page-load'))).toBe('')
     expect(nameOf(marker(0, 'dropped'))).toBe('dropped')
     expect(shortName('CallbackService.scheduleError')).toBe('scheduleError')
-    expect(describeMarker(marker(0, 'dropped', { count: 12 }))).toContain('12 events dropped')
+    expect(describeMarker(marker(0, 'dropped', { count: 12 }))).toBe('12 events lost (capture buffer full)')
     expect(describeMarker(marker(0, 'bus', { via: 'CXBus', widgetsVersion: '9.0.018.07' }))).toBe('Bus found via CXBus (widgets 9.0.018.07)')
+  })
+})
+
+describe('markers', () => {
+  it('says what a dropped marker means from where it was recorded', () => {
+    expect(describeMarker(marker(0, 'dropped', { count: 3, where: 'relay' }))).toBe('3 events lost (capture buffer full)')
+    expect(describeMarker(marker(0, 'dropped', { count: 1, where: 'background' }))).toBe('1 event lost (capture buffer full)')
+    expect(describeMarker(marker(0, 'dropped', { count: 5, where: 'paused' }))).toBe('5 events not recorded (paused)')
+    expect(describeMarker(marker(0, 'dropped', { count: 7, where: 'cleared' }))).toBe('Cleared 7 events')
+    expect(droppedKind(marker(0, 'dropped', { count: 5, where: 'paused' }))).toBe('paused')
+    expect(droppedKind(marker(0, 'dropped', { count: 5 }))).toBe('overflow')
+    expect(droppedKind(marker(0, 'page-load'))).toBeUndefined()
+  })
+  it('tells a sub-frame load from a page load', () => {
+    const frame = marker(0, 'page-load', { url: 'https://a.test/frame.html', top: false })
+    expect(isFrameLoad(frame)).toBe(true)
+    expect(describeMarker(frame)).toBe('Frame loaded: https://a.test/frame.html')
+    expect(isFrameLoad(marker(0, 'page-load', { url: 'https://a.test/', top: true }))).toBe(false)
+    expect(describeMarker(marker(0, 'page-load', { url: 'https://a.test/', top: true }))).toBe('Page load: https://a.test/')
+  })
+  it('numbers top-level page loads only; a frame gets the number of its page', () => {
+    const load = (seq: number, id: string, top: boolean) => ({ ...marker(seq, 'page-load', { url: 'u', top }), pageLoadId: id })
+    const pages = pageNumbers([load(0, 'p1', true), load(1, 'f1', false), load(2, 'p2', true), load(3, 'f2', false)])
+    expect(Object.fromEntries(pages)).toEqual({ p1: 1, f1: 1, p2: 2, f2: 2 })
+  })
+  it('labels an interaction with its page only when there are several', () => {
+    expect(interactionLabel('Callback', 1, 2, true)).toBe('Callback #1 · page 2')
+    expect(interactionLabel('Callback', 1, 1, false)).toBe('Callback #1')
+  })
+})
+
+describe('nestedChanges', () => {
+  it('names the nested field of an object that changed, with both values', () => {
+    const before = { firstname: 'Ada', _customer_number: '+1 555 0100', email: 'a@b.c' }
+    const after = { firstname: 'Ada', _customer_number: '+44 20 7946 0000', email: 'a@b.c' }
+    expect(nestedChanges('form', before, after)).toEqual({
+      changes: [{ path: 'form._customer_number', status: 'changed', before: '+1 555 0100', after: '+44 20 7946 0000' }],
+      more: 0,
+    })
+  })
+  it('walks arrays and nested objects, with added and removed leaves', () => {
+    const { changes } = nestedChanges('errors', [{ code: 1 }, 'x'], [{ code: 2 }, 'x', 'y'])
+    expect(changes).toEqual([
+      { path: 'errors[0].code', status: 'changed', before: 1, after: 2 },
+      { path: 'errors[2]', status: 'added', after: 'y' },
+    ])
+    expect(nestedChanges('form', { a: 1, 'b-c': 2 }, { a: 1 }).changes).toEqual([{ path: 'form["b-c"]', status: 'removed', before: 2 }])
+  })
+  it('has nothing nested for scalars or a change of kind, and caps a long list', () => {
+    expect(nestedChanges('errors', false, ['x']).changes).toEqual([])
+    expect(nestedChanges('opened', 1, 2).changes).toEqual([])
+    const many = nestedChanges('form', Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, i])), Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, -i - 1])), 20)
+    expect(many.changes).toHaveLength(20)
+    expect(many.more).toBe(10)
   })
 })
 
@@ -117,6 +171,13 @@ describe('filterEntries', () => {
   it('searches free text inside data, case-insensitively', () => {
     expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'zOË' })).toEqual([0, 5, 6])
     expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'nothing-like-this' })).toEqual([0, 6])
+  })
+  it('matches the rule ids and the interaction label the row shows', () => {
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'order/transition' })).toEqual([0, 5, 6])
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'META/elapsed' })).toEqual([0, 3, 6])
+    const label = (e: { seq: number }) => (e.seq === 4 ? 'SendMessage #5 · page 2' : '')
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'sendmessage #5' }, label)).toEqual([0, 4, 6])
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'page 2' }, label)).toEqual([0, 4, 6])
   })
   it('worstSeverity picks the most severe', () => {
     expect(worstSeverity(findings.get(5))).toBe('error')

@@ -111,6 +111,38 @@ describe('actions', () => {
     })
   })
 
+  it('exports an imported file with its unknown top-level and source fields', async () => {
+    const { actions, store } = setup()
+    const original = { ...fixture('shipped-two-in-a-row'), capturedBy: { tool: 'other', v: 3 }, notes: '', source: { url: 'https://a.test/', team: 'qa', empty: '' } }
+    await actions.importFile(new File([serializeSession(original)], 'in.session.json'))
+    expect(store.getState().imported).not.toBeNull()
+    const blobs: Blob[] = []
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (blobs.push(b as Blob), 'blob:x'))
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    actions.exportSession()
+    create.mockRestore()
+    click.mockRestore()
+    const out = JSON.parse(await blobs[0]!.text())
+    expect(out.capturedBy).toEqual({ tool: 'other', v: 3 })
+    expect(out.notes).toBe('')
+    expect(out.source).toEqual({ url: 'https://a.test/', team: 'qa', empty: '' })
+    expect(out.events).toEqual(JSON.parse(serializeSession(original)).events)
+    // settings re-check the import: the fields must survive that too
+    store.setOptions({ exactToleranceMs: 2 })
+    expect(store.getState().imported?.extra).toEqual({ capturedBy: { tool: 'other', v: 3 }, notes: '' })
+  })
+
+  it('refuses a file over the size limit before reading it', async () => {
+    const { actions, store } = setup()
+    const file = new File(['{}'], 'huge.json')
+    Object.defineProperty(file, 'size', { value: 120 * 1024 * 1024 })
+    const text = vi.spyOn(file, 'text')
+    await actions.importFile(file)
+    expect(text).not.toHaveBeenCalled()
+    expect(store.getState().error).toEqual({ title: 'Cannot import huge.json:', message: 'file too large: 120.0 MB, the limit is 100.0 MB' })
+    expect(store.getState().imported).toBeNull()
+  })
+
   it('applies settings at once and persists them', async () => {
     const { actions, store, area } = setup()
     actions.saveSettings({ severities: { 'meta/elapsed-definition': 'off' } })

@@ -2,11 +2,12 @@
 import { describe, expect, it } from 'vitest'
 import { check } from '../../../src/core/check.ts'
 import {
-  buildLanes, elapsedSpans, fitWindow, lanesInWindow, MIN_SPAN_MS, niceTicks, pageNumbers, panBy, timeToX, visibleLabels, xToTime, zoomAt,
+  buildLanes, elapsedSpans, fitWindow, plausibleSpan, lanesInWindow, MIN_SPAN_MS, niceTicks, pageNumbers, panBy, timeToX, visibleLabels, xToTime, zoomAt,
 } from '../../../devtools/panel/components/Timeline/layout.ts'
 import { labelX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
 import { viewOfSession } from '../../../devtools/panel/state/view.ts'
-import { fixture, meta } from './helpers.ts'
+import { ev, fixture, meta } from './helpers.ts'
+import type { SessionEntry } from '../../../src/core/model.ts'
 
 describe('elapsedSpans', () => {
   it('gives the documented and the shipped span of the real example of SPEC.md §3', () => {
@@ -89,5 +90,46 @@ describe('time window', () => {
     expect(labelX(10, 50, 100, 400)).toBe(54)
     expect(labelX(250, 390, 100, 400)).toBe(146)
     expect(labelX(20, 390, 100, 400)).toBe(20)
+  })
+})
+
+describe('elapsed spans from impossible timestamps', () => {
+  const T = 1_764_000_000_000
+  /** One interaction opened → closed 4 s later, the metadata timestamps given by `stamps`. */
+  const lanesOf = (stamps: (t: number) => Record<string, number | boolean>) => {
+    const times = [T, T + 1000, T + 2000, T + 3000, T + 4000]
+    const names = ['opened', 'started', 'submitted', 'completed', 'closed']
+    const events: SessionEntry[] = names.map((n, i) => ev(i, `Callback.${n}`, meta(stamps(times[i]!)), times[i]!))
+    const session = { format: 'cxbus-devtools/session' as const, version: 1, events }
+    const report = check(session)
+    const view = viewOfSession(events, report)
+    return buildLanes(report.interactions, (s) => view.entries[view.indexOf(s)!], view.findingsBySeq, new Map())
+  }
+  const sane = (t: number) => ({ opened: T, ...(t >= T + 1000 ? { started: T + 1000 } : {}), ...(t >= T + 3000 ? { completed: T + 3000 } : {}), ...(t >= T + 4000 ? { closed: T + 4000 } : {}) })
+
+  it('draws both spans when the timestamps are those of the interaction', () => {
+    const [lane] = lanesOf(sane)
+    expect(lane!.shipped?.value).toBe(4000)
+    expect(lane!.documented?.value).toBe(2000)
+  })
+  it('draws no span from timestamps in seconds', () => {
+    const s = (v: number) => Math.floor(v / 1000)
+    const [lane] = lanesOf((t) => Object.fromEntries(Object.entries(sane(t)).map(([k, v]) => [k, s(v as number)])))
+    expect(lane!.shipped).toBeNull()
+    expect(lane!.documented).toBeNull()
+  })
+  it('draws no span from hostile timestamps (far past, far future, backwards)', () => {
+    const [far] = lanesOf((t) => ({ ...sane(t), opened: 1, ...(t >= T + 4000 ? { closed: T + 4000 } : {}) }))
+    expect(far!.shipped).toBeNull() // "shipped elapsed 29926874 min" across the whole lane
+    expect(far!.documented?.value).toBe(2000)
+    const [backwards] = lanesOf((t) => ({ ...sane(t), ...(t >= T + 3000 ? { completed: T + 500 } : {}) }))
+    expect(backwards!.documented).toBeNull()
+  })
+  it('accepts ends a little outside the envelope times (page clock vs envelope time)', () => {
+    const env = { start: 1000, end: 5000 }
+    expect(plausibleSpan({ from: 0, to: 5200, value: 5200 }, env)).toBe(true)
+    expect(plausibleSpan({ from: 1000, to: 20_000, value: 19_000 }, env)).toBe(false)
+    expect(plausibleSpan({ from: 3000, to: 2000, value: -1000 }, env)).toBe(false)
+    expect(plausibleSpan(null, env)).toBe(false)
   })
 })

@@ -1,8 +1,17 @@
-// Panel. What the panel shows before there is anything to show: whether a bus was found, what the
-// hook looks for (SPEC.md §1), and what to do next.
+// Panel. What the panel shows while there is nothing to inspect yet (no bus event or command, at
+// most our own markers): whether a bus was found, what the hook looks for (SPEC.md §1), what to do
+// next, and the markers captured so far (page loads, frames, the bus found), so a user on a page
+// without widgets sees that the capture works and where it looked.
+import type { SessionEntry } from '../../../../src/core/model.ts'
+import { describeMarker, droppedKind, isFrameLoad } from '../../lib/entries.ts'
+import { formatClock } from '../../lib/format.ts'
 
 export interface EmptyStateProps {
   bus: { via: string; widgetsVersion?: string } | null
+  /** The inspected page (or the imported file's source): "no bus found yet on <url>". */
+  url?: string | undefined
+  /** The session's entries: only markers while the empty state shows. */
+  markers?: readonly SessionEntry[]
   recording: boolean
   onImport: () => void
 }
@@ -14,7 +23,11 @@ export const LOOKED_FOR = [
   'window._genesys.cxwidget.bus (Widgets 8.5)',
 ] as const
 
-export function EmptyState({ bus, recording, onImport }: EmptyStateProps) {
+/** Markers listed under the empty state: the latest ones (a page reloading in a loop adds many). */
+export const MAX_EMPTY_MARKERS = 30
+
+export function EmptyState({ bus, url, markers = [], recording, onImport }: EmptyStateProps) {
+  const shown = markers.slice(-MAX_EMPTY_MARKERS)
   return (
     <div class="empty" data-testid="empty-state">
       {bus ? (
@@ -22,13 +35,22 @@ export function EmptyState({ bus, recording, onImport }: EmptyStateProps) {
           <h2>Bus found, no Callback event yet</h2>
           <p>
             Found via <code>{bus.via}</code>
-            {bus.widgetsVersion ? ` (Widgets ${bus.widgetsVersion})` : ''}. Open the Callback window on the page to start an
-            interaction.
+            {bus.widgetsVersion ? ` (Widgets ${bus.widgetsVersion})` : ''}
+            {url ? (
+              <>
+                {' '}
+                on <span class="empty-url">{url}</span>
+              </>
+            ) : null}
+            . Open the Callback window on the page to start an interaction.
           </p>
         </>
       ) : (
         <>
-          <h2>No Genesys Widgets bus found yet</h2>
+          <h2 data-testid="empty-title">
+            No Genesys Widgets bus found yet{url ? ' on ' : ''}
+            {url ? <span class="empty-url">{url}</span> : null}
+          </h2>
           <p>Looked for:</p>
           <ul>
             {LOOKED_FOR.map((name) => (
@@ -48,6 +70,25 @@ export function EmptyState({ bus, recording, onImport }: EmptyStateProps) {
         </button>{' '}
         (you can also drop one on the panel).
       </p>
+      {shown.length > 0 && (
+        <section class="empty-markers" aria-label="Captured so far">
+          <h3>Captured so far{markers.length > shown.length ? ` (latest ${shown.length} of ${markers.length})` : ''}</h3>
+          <ul data-testid="empty-markers">
+            {shown.map((m) => {
+              const where = droppedKind(m)
+              return (
+                <li
+                  key={m.seq}
+                  class={`empty-marker marker-${m.kind === 'marker' ? m.marker : m.kind}${isFrameLoad(m) ? ' marker-frame-load' : ''}${where && where !== 'overflow' ? ` marker-dropped-${where}` : ''}`}
+                  data-testid="empty-marker"
+                >
+                  <span class="muted">{formatClock(m.time)}</span> {describeMarker(m)}
+                </li>
+              )
+            })}
+          </ul>
+        </section>
+      )}
     </div>
   )
 }

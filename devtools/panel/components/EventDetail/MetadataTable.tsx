@@ -1,7 +1,10 @@
 // Panel. An event's metadata as a table: field, value, type, and how it differs from the previous
 // event of the same interaction (added, changed with the value before, unchanged). Changed and
-// added rows are highlighted; timestamps also show their wall-clock time.
-import type { DiffRow } from '../../lib/diff.ts'
+// added rows are highlighted; timestamps also show their wall-clock time. An object or array that
+// changed lists the nested values that changed (`form._customer_number: "a" → "b"`), since its whole
+// JSON hides the one field that matters. Fixed column widths, long values wrap inside their cell.
+import { nestedChanges, type DiffRow, type NestedChange } from '../../lib/diff.ts'
+import type { Json } from '../../../../src/core/model.ts'
 import { describeType, formatClock, formatValue, TIMESTAMP_FIELDS } from '../../lib/format.ts'
 
 const STATUS_TEXT: Record<DiffRow['status'], string> = { added: 'added', removed: 'removed', changed: 'changed', unchanged: '' }
@@ -17,6 +20,12 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
             ? 'First event of its interaction: every field is new'
             : 'Data (not part of an interaction)'}
       </caption>
+      <colgroup>
+        <col class="col-field" />
+        <col class="col-value" />
+        <col class="col-type" />
+        <col class="col-change" />
+      </colgroup>
       <thead>
         <tr>
           <th scope="col">Field</th>
@@ -38,12 +47,36 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
               <td class="type">{describeType(r.key, value)}</td>
               <td class="change">
                 {STATUS_TEXT[r.status]}
-                {r.status === 'changed' ? <span class="mono"> was {formatValue(r.before, 60)}</span> : null}
+                {r.status === 'changed' ? <ChangeDetail row={r} /> : null}
               </td>
             </tr>
           )
         })}
       </tbody>
     </table>
+  )
+}
+
+/** One nested change as text: `form.a: "x" → "y"`, `errors[1]: added "z"`, `form.b: removed (was 1)`. */
+export function describeNestedChange(c: NestedChange): string {
+  if (c.status === 'added') return `${c.path}: added ${formatValue(c.after, 80)}`
+  if (c.status === 'removed') return `${c.path}: removed (was ${formatValue(c.before, 80)})`
+  return `${c.path}: ${formatValue(c.before, 80)} → ${formatValue(c.after, 80)}`
+}
+
+function ChangeDetail({ row }: { row: DiffRow }) {
+  const { changes, more } = nestedChanges(row.key, row.before as Json | undefined, row.after as Json | undefined)
+  if (changes.length === 0) return <span class="mono"> was {formatValue(row.before, 60)}</span>
+  return (
+    <ul class="nested-changes mono" data-testid="nested-changes">
+      {changes.map((c) => (
+        <li key={c.path} data-path={c.path} data-status={c.status} title={describeNestedChange(c)}>
+          <span class="path">{c.path}</span>
+          <span class="sep">: </span>
+          {describeNestedChange(c).slice(c.path.length + 2)}
+        </li>
+      ))}
+      {more > 0 && <li class="muted">… and {more} more</li>}
+    </ul>
   )
 }

@@ -3,7 +3,7 @@
 // down move the selection, Enter opens the detail. While scrolled to the bottom, new live entries
 // keep the list at the bottom (like the Console).
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
-import type { SessionView } from '../../state/view.ts'
+import { interactionLabelOf, type SessionView } from '../../state/view.ts'
 import { indexIn } from '../../lib/search.ts'
 import { moveSelection, scrollToReveal, visibleRows, type NavKey } from '../../lib/virtual.ts'
 import { Row, ROW_HEIGHT } from './Row.tsx'
@@ -89,14 +89,14 @@ export function EventList({ view, rows, selectedSeq, onSelect, onOpen }: EventLi
     const entry = view.entries[rows[pos]!]
     if (!entry) continue
     const interaction = view.report.events[entry.seq]?.interaction ?? null
-    const inter = interaction === null ? undefined : view.interactionById.get(interaction)
     visible.push(
       <Row
         key={entry.seq}
         entry={entry}
         top={pos * ROW_HEIGHT}
         selected={entry.seq === selectedSeq}
-        interaction={inter ? `${inter.plugin} #${inter.index}` : interaction}
+        interaction={interaction === null ? null : interactionLabelOf(view, entry.seq)}
+        interactionShort={interaction === null ? null : interactionLabelOf(view, entry.seq, true)}
         openedAt={interaction === null ? undefined : view.openedAt.get(interaction)}
         findings={view.findingsBySeq.get(entry.seq)}
         onClick={onSelect}
@@ -107,7 +107,7 @@ export function EventList({ view, rows, selectedSeq, onSelect, onOpen }: EventLi
 
   return (
     <div
-      class="list"
+      class={`list${view.pageCount > 1 ? ' multi-page' : ''}`}
       ref={viewport}
       tabIndex={0}
       role="grid"

@@ -1,7 +1,7 @@
 // Panel. One row of the event list: an event or command with its times, interaction and findings,
 // or a full-width marker (page load, bus found, events dropped).
 import type { Finding, SessionEntry } from '../../../../src/core/model.ts'
-import { describeMarker, nameOf, pluginOf, shortName } from '../../lib/entries.ts'
+import { describeMarker, droppedKind, isFrameLoad, nameOf, pluginOf, shortName } from '../../lib/entries.ts'
 import { worstSeverity } from '../../lib/filter.ts'
 import { formatClock, formatRelative } from '../../lib/format.ts'
 
@@ -12,6 +12,8 @@ export interface RowProps {
   top: number
   selected: boolean
   interaction: string | null
+  /** "#1 · p2": shown after the plugin when the list is too narrow for the Interaction column. */
+  interactionShort?: string | null
   openedAt: number | undefined
   findings: readonly Finding[] | undefined
   onClick(seq: number): void
@@ -20,7 +22,7 @@ export interface RowProps {
 
 const MARKER_TESTID: Record<string, string> = { 'page-load': 'page-load-marker', dropped: 'dropped-marker', bus: 'bus-marker' }
 
-export function Row({ entry, top, selected, interaction, openedAt, findings, onClick, onDoubleClick }: RowProps) {
+export function Row({ entry, top, selected, interaction, interactionShort, openedAt, findings, onClick, onDoubleClick }: RowProps) {
   const common = {
     id: `row-${entry.seq}`,
     role: 'row' as const,
@@ -31,8 +33,17 @@ export function Row({ entry, top, selected, interaction, openedAt, findings, onC
     'data-seq': entry.seq,
   }
   if (entry.kind === 'marker') {
+    // A sub-frame's load is a lighter row than a load of the page; paused/cleared are not losses.
+    const frame = isFrameLoad(entry)
+    const dropped = droppedKind(entry)
+    const variant = frame ? ' marker-frame-load' : dropped && dropped !== 'overflow' ? ` marker-dropped-${dropped}` : ''
     return (
-      <div {...common} class={`row marker marker-${entry.marker} ${selected ? 'selected' : ''}`} data-testid={MARKER_TESTID[entry.marker] ?? 'marker'}>
+      <div
+        {...common}
+        class={`row marker marker-${entry.marker}${variant} ${selected ? 'selected' : ''}`}
+        data-testid={frame ? 'frame-load-marker' : (MARKER_TESTID[entry.marker] ?? 'marker')}
+        data-where={dropped}
+      >
         <span class="c-marker" role="gridcell">
           {formatClock(entry.time)} · {describeMarker(entry)}
         </span>
@@ -52,13 +63,14 @@ export function Row({ entry, top, selected, interaction, openedAt, findings, onC
       <span class="c-rel" role="gridcell">
         {formatRelative(entry.time, openedAt)}
       </span>
-      <span class="c-plugin" role="gridcell">
+      <span class="c-plugin" role="gridcell" title={interaction ?? undefined}>
         {pluginOf(entry)}
+        {interactionShort ? <span class="inter-short"> {interactionShort}</span> : null}
       </span>
       <span class="c-event" role="gridcell" title={name}>
         {entry.kind === 'command' ? `▸ ${shortName(name)}()` : shortName(name)}
       </span>
-      <span class="c-inter" role="gridcell">
+      <span class="c-inter" role="gridcell" title={interaction ?? undefined}>
         {interaction ?? ''}
       </span>
       <span class="c-find" role="gridcell" data-testid={findings?.length ? 'row-findings' : undefined}>

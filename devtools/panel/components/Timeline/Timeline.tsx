@@ -5,9 +5,9 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { SessionView } from '../../state/view.ts'
 import { formatClock, formatDuration, formatRelative } from '../../lib/format.ts'
-import { nameOf } from '../../lib/entries.ts'
+import { isTopLoad, nameOf } from '../../lib/entries.ts'
 import { visibleRows } from '../../lib/virtual.ts'
-import { buildLanes, fitWindow, lanesInWindow, niceTicks, pageNumbers, panBy, timeToX, xToTime, zoomAt, type TimeWindow } from './layout.ts'
+import { buildLanes, fitWindow, lanesInWindow, niceTicks, panBy, timeToX, xToTime, zoomAt, type TimeWindow } from './layout.ts'
 import { Lane, LANE_HEIGHT } from './Lane.tsx'
 
 export interface TimelineProps {
@@ -47,13 +47,13 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
   const drag = useRef<{ x: number; window: TimeWindow } | null>(null)
 
   const { lanes, pageLoads } = useMemo(() => {
-    const pages = pageNumbers(view.entries)
     const entryBySeq = (seq: number) => {
       const i = view.indexOf(seq)
       return i === undefined ? undefined : view.entries[i]
     }
-    const loads = view.entries.filter((e) => e.kind === 'marker' && e.marker === 'page-load').map((e) => e.time)
-    return { lanes: buildLanes(view.report.interactions, entryBySeq, view.findingsBySeq, pages), pageLoads: loads }
+    // A sub-frame's load is not a reload of the page: no dashed line for it.
+    const loads = view.entries.filter(isTopLoad).map((e) => e.time)
+    return { lanes: buildLanes(view.report.interactions, entryBySeq, view.findingsBySeq, view.pages), pageLoads: loads }
   }, [view])
 
   const window = userWindow ?? fitWindow(lanes, pageLoads)

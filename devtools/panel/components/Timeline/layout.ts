@@ -2,7 +2,7 @@
 // the two elapsed spans of SPEC.md §3, the time window (zoom, pan, fit) and axis ticks. No DOM here:
 // every number the Timeline draws comes from these tested functions.
 import type { Finding, Interaction, Json, SessionEntry, Severity } from '../../../../src/core/model.ts'
-import { shortName } from '../../lib/entries.ts'
+import { pageNumbers, shortName } from '../../lib/entries.ts'
 import { worstSeverity } from '../../lib/filter.ts'
 import { isPlainObject } from '../../lib/diff.ts'
 
@@ -48,11 +48,22 @@ export interface Lane {
 
 const num = (v: Json | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 
-/** Page load numbers (1-based) in the order their page-load markers were captured. */
-export function pageNumbers(entries: readonly SessionEntry[]): Map<string, number> {
-  const pages = new Map<string, number>()
-  for (const e of entries) if (e.kind === 'marker' && e.marker === 'page-load' && e.pageLoadId && !pages.has(e.pageLoadId)) pages.set(e.pageLoadId, pages.size + 1)
-  return pages
+/** Page load numbers: see lib/entries.ts (re-exported for the timeline's callers). */
+export { pageNumbers }
+
+/**
+ * How far (ms) an elapsed span's ends may lie outside its interaction's envelope times and still be
+ * drawn: the page's own clock and the envelope time differ by a little (the checker's default clock
+ * tolerance is 5 s). Further out, the timestamps are not ms of this interaction (seconds, garbage):
+ * drawing them would put a bar across the whole lane or a label far from the bar.
+ */
+export const SPAN_TOLERANCE_MS = 5000
+
+/** Whether a span lies within the envelope time range [start, end] ± tolerance, ends in order. */
+export function plausibleSpan(span: ElapsedSpan | null, envelope: { start: number; end: number }, tolerance = SPAN_TOLERANCE_MS): boolean {
+  if (!span) return false
+  const inside = (t: number): boolean => t >= envelope.start - tolerance && t <= envelope.end + tolerance
+  return span.value >= 0 && span.to >= span.from && inside(span.from) && inside(span.to)
 }
 
 /** The two elapsed spans implied by the metadata of an interaction's last event. */
@@ -90,17 +101,22 @@ export function buildLanes(
       const times = marks.map((m) => m.time)
       const last = i.events[i.events.length - 1]!
       const page = (i.pageLoadId && pages.get(i.pageLoadId)) || 0
+      const start = Math.min(...times)
+      const end = Math.max(...times)
+      // Spans from impossible timestamps are left out: the findings on the events explain them.
+      const spans = elapsedSpans(entryBySeq(last.seq)?.data, last.time)
       return {
         id: i.id,
         plugin: i.plugin,
         index: i.index,
         page,
         label: `${i.plugin} #${i.index}${page ? ` · page ${page}` : ''}`,
-        start: Math.min(...times),
-        end: Math.max(...times),
+        start,
+        end,
         closed: i.closed,
         marks,
-        ...elapsedSpans(entryBySeq(last.seq)?.data, last.time),
+        documented: plausibleSpan(spans.documented, { start, end }) ? spans.documented : null,
+        shipped: plausibleSpan(spans.shipped, { start, end }) ? spans.shipped : null,
       }
     })
 }

@@ -9,6 +9,8 @@ export interface ToolbarProps {
   preserveLog: boolean
   counts: Record<Severity, number>
   eventCount: number
+  /** False while the session has no bus event or command (only markers): nothing worth exporting. */
+  canExport?: boolean
   widgetsVersion: string | undefined
   onRecord(value: boolean): void
   onClear(): void
@@ -18,6 +20,11 @@ export interface ToolbarProps {
   onSettings(): void
   onRules(): void
   onCounts(severity: Severity): void
+}
+
+/** "error" / "errors": the word after a count ("info" has no plural). */
+export function countLabel(severity: Severity, count: number): string {
+  return count === 1 || severity === 'info' ? severity : `${severity}s`
 }
 
 export function Toolbar(p: ToolbarProps) {
@@ -43,7 +50,8 @@ export function Toolbar(p: ToolbarProps) {
         Preserve log
       </label>
       <span class="tb-sep" />
-      <button type="button" class="tb-btn" data-testid="export" disabled={p.eventCount === 0} title="Download the session file" onClick={p.onExport}>
+      <button type="button" class="tb-btn" data-testid="export" disabled={p.eventCount === 0 || p.canExport === false}
+        title={p.eventCount === 0 || p.canExport === false ? 'Nothing to export yet: no bus event or command captured' : 'Download the session file'} onClick={p.onExport}>
         Export
       </button>
       <button type="button" class="tb-btn" data-testid="import" title="Open a session file (or drop one on the panel)" onClick={p.onImport}>
@@ -63,7 +71,7 @@ export function Toolbar(p: ToolbarProps) {
           >
             <span class={`dot dot-${s}`} aria-hidden="true" />
             {p.counts[s]}
-            <span class="count-label"> {s}</span>
+            <span class="count-label"> {countLabel(s, p.counts[s])}</span>
           </button>
         ))}
       </span>
