@@ -7,6 +7,7 @@ import { interactionLabelOf, type SessionView } from '../../state/view.ts'
 import { indexIn } from '../../lib/search.ts'
 import { moveSelection, scrollToReveal, visibleRows, type NavKey } from '../../lib/virtual.ts'
 import { Row, ROW_HEIGHT } from './Row.tsx'
+import { useElementSize } from '../shared/useElementSize.ts'
 
 export interface EventListProps {
   view: SessionView
@@ -19,25 +20,9 @@ export interface EventListProps {
 
 const NAV_KEYS = new Set<string>(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'])
 
-/** Viewport height, kept current with a ResizeObserver (panels are resized all the time). */
-function useHeight(ref: { current: HTMLElement | null }, fallback: number): number {
-  const [height, setHeight] = useState(fallback)
-  useLayoutEffect(() => {
-    const el = ref.current
-    if (!el) return
-    const measure = (): void => setHeight(el.clientHeight || fallback)
-    measure()
-    if (typeof ResizeObserver === 'undefined') return
-    const ro = new ResizeObserver(measure)
-    ro.observe(el)
-    return () => ro.disconnect()
-  }, [])
-  return height
-}
-
 export function EventList({ view, rows, selectedSeq, onSelect, onOpen }: EventListProps) {
   const viewport = useRef<HTMLDivElement>(null)
-  const height = useHeight(viewport, 400)
+  const { height } = useElementSize(viewport, { width: 800, height: 400 })
   const [scrollTop, setScrollTop] = useState(0)
   const stick = useRef(true)
   const bodyHeight = Math.max(0, height - ROW_HEIGHT) // minus the sticky header row

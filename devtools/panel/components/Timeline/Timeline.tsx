@@ -2,13 +2,14 @@
 // ⌘ + wheel, the buttons), pan (drag, Shift + wheel), hover names the event and its time, click
 // selects it. Until the user zooms or pans, the window follows the whole session so live events
 // appear as they happen; "Fit" returns to that mode. Lanes are windowed vertically like the list.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { SessionView } from '../../state/view.ts'
 import { formatClock, formatDuration, formatRelative } from '../../lib/format.ts'
 import { isTopLoad, nameOf } from '../../lib/entries.ts'
 import { visibleRows } from '../../lib/virtual.ts'
 import { buildLanes, fitWindow, lanesInWindow, niceTicks, panBy, timeToX, xToTime, zoomAt, type TimeWindow } from './layout.ts'
 import { Lane, LANE_HEIGHT } from './Lane.tsx'
+import { useElementSize } from '../shared/useElementSize.ts'
 
 export interface TimelineProps {
   view: SessionView
@@ -22,24 +23,9 @@ const LABEL_WIDTH = 130
 /** Controls row plus axis, in px (see panel.css). */
 const CHROME_HEIGHT = 46
 
-function useSize(ref: { current: HTMLElement | null }): { width: number; height: number } {
-  const [size, setSize] = useState({ width: 800, height: 200 })
-  useLayoutEffect(() => {
-    const el = ref.current
-    if (!el) return
-    const measure = (): void => setSize({ width: el.clientWidth || 800, height: el.clientHeight || 200 })
-    measure()
-    if (typeof ResizeObserver === 'undefined') return
-    const ro = new ResizeObserver(measure)
-    ro.observe(el)
-    return () => ro.disconnect()
-  }, [])
-  return size
-}
-
 export function Timeline({ view, checking = false, selectedSeq, onSelect }: TimelineProps) {
   const scroller = useRef<HTMLDivElement>(null)
-  const size = useSize(scroller)
+  const size = useElementSize(scroller, { width: 800, height: 200 })
   const width = Math.max(50, size.width - LABEL_WIDTH - 12)
   const [userWindow, setUserWindow] = useState<TimeWindow | null>(null)
   const [scrollTop, setScrollTop] = useState(0)
