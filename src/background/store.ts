@@ -12,7 +12,8 @@
 //   `dropped` marker { count, where: 'cleared' } per page load it had entries of: the capture then
 //   begins in the middle of those page loads, and the checker must not expect their `ready`;
 // - is bounded: past `maxEntries` the oldest go, counted in TabState.dropped and in a `dropped` marker
-//   (where: 'background'). TabState.dropped counts only these overflow losses, not paused or cleared.
+//   (where: 'background'). TabState.dropped counts every overflow loss (also the hook's and the
+//   relay's markers passing through), not entries paused or cleared.
 
 import { RingBuffer, SeqDedupe } from '../core/buffer.ts'
 import type { Json, SessionEntry, Severity } from '../core/model.ts'
@@ -99,6 +100,8 @@ export class TabStore {
         this.notRecorded(e.pageLoadId ?? pageLoadId, e.frameUrl)
         continue
       }
+      // The hook's and the relay's own overflows are losses too: the panel's banner counts them all.
+      if (e.kind === 'marker' && e.marker === 'dropped') this.state.dropped += countOf(e.data)
       this.store({ ...e, seq: this.nextSeq++ }, added)
     }
     this.settle(added)

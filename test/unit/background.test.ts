@@ -198,6 +198,19 @@ describe('TabStore', () => {
     expect(s.state.dropped).toBe(4)
     expect(r.added.every((e) => e.seq >= (stored[0] as SessionEntry).seq)).toBe(true)
   })
+
+  it('counts the relay\'s own overflow markers in TabState.dropped, not paused or cleared ones', () => {
+    const s = new TabStore(1, 100)
+    const relayLoss: SessionEntry = { kind: 'marker', marker: 'dropped', seq: 1, time: 1001, data: { count: 7, where: 'relay' }, pageLoadId: 'p1' }
+    s.ingest('p1', [ev(0, 'Callback.ready'), relayLoss, ev(2, 'Callback.opened')])
+    expect(s.state.dropped).toBe(7)
+    s.setRecording(false)
+    s.ingest('p1', [ev(3, 'Callback.started')])
+    s.setRecording(true)
+    s.clearByUser()
+    expect(s.entries.toArray().map((e) => e.kind === 'marker' && (e.data as { where: string }).where)).toEqual(['cleared'])
+    expect(s.state.dropped).toBe(0) // cleared: the losses went with the entries
+  })
 })
 
 describe('background', () => {
