@@ -1,7 +1,7 @@
 // Node. `npm run bench`: runs every benchmark module in bench/, prints its figures and writes them all
 // to bench/results.json. Each module exports `name`, `targets` (what the figures are judged against)
 // and `run()` returning named figures. Tests never assert timings; this is where they are measured.
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 
 export interface BenchModule {
@@ -14,7 +14,11 @@ export interface BenchModule {
 const modules: string[] = ['./check.bench.ts', './capture.bench.ts', './panel.bench.ts']
 const only = process.argv.slice(2)
 
+const resultsFile = new URL('./results.json', import.meta.url)
+// `npm run bench -- check` reruns one benchmark: keep the other figures of the last full run.
+const previous = only.length && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {}
 const results: Record<string, unknown> = {
+  ...previous,
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
 }
@@ -43,6 +47,6 @@ for (const file of modules) {
     failed = true
   }
 }
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n')
+writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n')
 console.log('\nwritten bench/results.json')
 process.exit(failed ? 1 : 0)
