@@ -20,6 +20,7 @@ import type { SessionEntry } from '../src/core/model.ts'
 import { QUIET_FLAGS, findChrome, launchWithExtension } from '../test/e2e/support/browser.ts'
 import { openCollector } from '../test/e2e/support/collector.ts'
 import { openDemo } from '../test/e2e/support/demo.ts'
+import { best, percentile } from './stats.ts'
 
 export const name = 'capture'
 export const targets: Record<string, string> = {
@@ -121,7 +122,6 @@ async function hookOverhead(): Promise<Record<string, number>> {
         t.without.push(await measure(without, EVENTS_PER_ROUND, mode))
         t.with.push(await measure(withHook, EVENTS_PER_ROUND, mode))
       }
-      const best = (x: number[]): number => Math.min(...x)
       out[`${mode}MsWithout`] = +best(t.without).toFixed(1)
       out[`${mode}MsWithHook`] = +best(t.with).toFixed(1)
       out[`${mode}Ratio`] = +(best(t.with) / best(t.without)).toFixed(3)
@@ -134,11 +134,6 @@ async function hookOverhead(): Promise<Record<string, number>> {
     rmSync(dir, { recursive: true, force: true })
     server.close()
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, z) => a - z)
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN
 }
 
 async function burst(n = 10_000): Promise<Record<string, number>> {

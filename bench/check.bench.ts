@@ -7,6 +7,7 @@ import { check, createChecker } from '../src/core/check.ts'
 import type { Session } from '../src/core/model.ts'
 import { serializeSession, validateSession } from '../src/core/session.ts'
 import { generateSession } from '../test/support/generate.ts'
+import { best, median } from './stats.ts'
 
 export const name = 'check'
 export const targets: Record<string, string> = {
@@ -18,11 +19,6 @@ export const targets: Record<string, string> = {
 const EVENTS = 100_000
 const RUNS = 9
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] as number
-}
-const best = (xs: number[]): number => Math.min(...xs)
 
 // gc() without requiring node --expose-gc: a clean heap before each timed sample, and retained memory.
 v8.setFlagsFromString('--expose-gc')

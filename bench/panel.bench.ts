@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core'
 import { serializeSession } from '../src/core/session.ts'
 import { generateSession } from '../test/support/generate.ts'
 import { launchWithExtension, type ExtensionBrowser } from '../test/e2e/support/browser.ts'
+import { median } from './stats.ts'
 
 export const name = 'panel'
 export const targets: Record<string, string> = {
@@ -56,11 +57,6 @@ function timeFilter(page: Page, testId: string, value: string): Promise<number> 
 }
 
 const RUNS = 3
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
 
 /** One import into a fresh panel page; every figure measured inside the page. */
 async function measure(browser: ExtensionBrowser, file: string): Promise<Record<string, number>> {
