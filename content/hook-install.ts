@@ -134,11 +134,23 @@ export function installHook(win: HookWindow): void {
     if (!port || out.length === 0) return
     const entries = out
     out = []
+    // Losses since the last batch (queue overflow before the relay was ready, a failed post) go
+    // first, as a marker of their own: never silent.
+    const lost = dropped
+    dropped = 0
+    try {
+      if (lost > 0) {
+        const first: HookToRelay = { type: 'entry', entry: marker('dropped', { count: lost, where: 'hook' }) }
+        apply(portPost as Fn, port, [first])
+      }
+    } catch {
+      dropped += lost
+    }
     try {
       const msg: HookToRelay = { type: 'entries', entries }
       apply(portPost as Fn, port, [msg])
     } catch {
-      dropped += entries.length // e.g. a DataCloneError we did not foresee: counted, reported
+      dropped += entries.length // e.g. a DataCloneError we did not foresee: counted, reported next time
     }
   }
 
@@ -157,6 +169,13 @@ export function installHook(win: HookWindow): void {
       if (queue.length - head >= HOOK_QUEUE_LIMIT) {
         queue[head++] = undefined as unknown as HookEntry // oldest out, counted, reported on connect
         dropped++
+        if (head >= HOOK_QUEUE_LIMIT) {
+          // Compact now and then, or a page that never gets a relay grows the array without bound.
+          const live: HookEntry[] = []
+          for (let i = head; i < queue.length; i++) live[live.length] = queue[i] as HookEntry
+          queue = live
+          head = 0
+        }
       }
       queue[queue.length] = entry
     } catch {
@@ -179,8 +198,6 @@ export function installHook(win: HookWindow): void {
             port = mine
             for (let i = 0; i < offered.length; i++) if (offered[i] !== mine) apply(portClose as Fn, offered[i], [])
             offered.length = 0
-            if (dropped > 0) send(marker('dropped', { count: dropped, where: 'hook' }))
-            dropped = 0
             const q = queue
             const from = head
             queue = []

@@ -2,7 +2,7 @@
 // dispatches like the real one (setTimeout per handler, subscribe false until the bus is ready).
 import { describe, expect, it } from 'vitest'
 import { installHook, type HookWindow } from '../../content/hook-install.ts'
-import { HOOK_SOURCE, isHookConnectMessage, isHookToRelay, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
+import { HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookConnectMessage, isHookToRelay, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
 
 type Fn = (...a: any[]) => any
 
@@ -149,6 +149,22 @@ describe('page hook', () => {
     await until(() => got.length >= 3, 'queued entries')
     expect(names(got)).toEqual(['marker:bus', 'Callback.ready', 'Callback.opened'])
   })
+
+  it('a queue overflow before the relay is ready arrives as one dropped marker before the rest', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    const n = HOOK_QUEUE_LIMIT * 2 + 5 // past the limit twice: the queue is compacted on the way
+    for (let i = 0; i < n; i++) publish('Callback.minimized', { i })
+    await new Promise((r) => setTimeout(r, 200))
+    accept()
+    await until(() => got.length >= HOOK_QUEUE_LIMIT + 1, `queued entries (got ${got.length})`, 10_000)
+    const lost = n + 1 - HOOK_QUEUE_LIMIT // the bus marker was queued first
+    expect(got[0]).toMatchObject({ kind: 'marker', marker: 'dropped', data: { count: lost, where: 'hook' } })
+    expect(got).toHaveLength(HOOK_QUEUE_LIMIT + 1)
+    expect((got[got.length - 1] as { data: { i: number } }).data.i).toBe(n - 1) // the newest kept, in order
+  }, 20_000)
 
   it('answers a relay hello with a new port, and never switches port once one is ready', async () => {
     const { win, got, connects, accept, listeners } = fakeWindow()
