@@ -179,6 +179,8 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   }
 
   function connect(): void {
+    // A pending reconnect (e.g. when pageshow connects first) must not open a second port.
+    if (reconnectTimer !== null) clearTimeout(reconnectTimer)
     reconnectTimer = null
     if (stopped) return
     let p: RelayRuntimePort
@@ -191,7 +193,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     port = p
     sentUpTo = -1
     p.onMessage.addListener((msg: unknown) => {
-      if (!isBackgroundToRelay(msg) || msg.pageLoadId !== pageLoadId) return
+      if (port !== p || !isBackgroundToRelay(msg) || msg.pageLoadId !== pageLoadId) return
       backoff = BACKOFF_MIN // the worker is alive and storing
       buffer.shiftWhile((e) => e.seq <= msg.seq)
     })

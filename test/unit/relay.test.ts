@@ -294,6 +294,15 @@ describe('relay: nothing lost', () => {
     expect(seqs(runtime.port.entries())).toEqual([2, 3, 4])
   })
 
+  it('a page restored from the back/forward cache reconnects once, not again when the pending retry fires', () => {
+    const { runtime, win } = setup()
+    runtime.port.drop() // the page went into the cache: its port is gone, a retry is scheduled
+    win.dispatch('pageshow', { persisted: true }) // restored before the retry fired
+    expect(runtime.ports).toHaveLength(2)
+    vi.advanceTimersByTime(BACKOFF_MIN * 4)
+    expect(runtime.ports).toHaveLength(2) // the old retry was cancelled: one live port
+  })
+
   it('keeps retrying while the background cannot be reached', () => {
     const runtime = new FakeRuntime()
     runtime.connectError = new Error('Could not establish connection. Receiving end does not exist.')
