@@ -175,10 +175,17 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       // At least CHECK_SLICE entries, then more while the slice stays under sliceMs.
       const started = performance.now()
       let end = Math.min(events.length, next + CHECK_SLICE)
-      for (;;) {
-        for (; next < end; next++) checker.push(events[next]!)
-        if (next >= events.length || performance.now() - started >= sliceMs) break
-        end = Math.min(events.length, next + 1000)
+      try {
+        for (;;) {
+          for (; next < end; next++) checker.push(events[next]!)
+          if (next >= events.length || performance.now() - started >= sliceMs) break
+          end = Math.min(events.length, next + 1000)
+        }
+      } catch (err) {
+        // A checker failure (a bug of ours) must still leave a readable panel: the events stay
+        // listed unchecked, and the banner says why there are no findings.
+        emit({ imported: imported(unchecked, 1), error: { title: `Cannot check ${name}:`, message: err instanceof Error ? err.message : String(err) } })
+        return
       }
       if (next < events.length) {
         emit({ imported: imported(unchecked, next / events.length) })

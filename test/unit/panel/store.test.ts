@@ -136,6 +136,21 @@ describe('panel store', () => {
     expect(s.imported!.view.report).toEqual(check(big))
   })
 
+  it('a checker failure while an import is checked in slices leaves the events listed and says why', () => {
+    const slices: (() => void)[] = []
+    const failing: Engine = {
+      createChecker: () => ({ ...createChecker(), push: () => { throw new Error('boom') } }),
+    }
+    const store = createPanelStore({ engine: failing, defer: (fn) => slices.push(fn), sliceMs: 0 })
+    const big = fixture('shipped-two-in-a-row')
+    store.importSession('bad.json', big)
+    expect(() => slices.shift()!()).not.toThrow() // the slice runs in a timer: nothing may escape
+    const s = store.getState()
+    expect(s.error).toEqual({ title: 'Cannot check bad.json:', message: 'boom' })
+    expect(s.imported!.progress).toBe(1)
+    expect(currentView(s).entries).toHaveLength(big.events.length)
+  })
+
   it('looks entries up by seq, also in a file whose seqs are out of order', () => {
     const { store } = setup()
     const s = fixture('shipped-two-in-a-row')
