@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { check } from '../src/core/check.ts'
 import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
-import type { CheckOptions, Finding, Interaction, Report, Severity } from '../src/core/model.ts'
+import type { CheckOptions, Finding, Interaction, Report, SessionEntry, Severity } from '../src/core/model.ts'
+import { interactionLabel, numberPages } from '../src/core/pages.ts'
 import { SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, parseSession } from '../src/core/session.ts'
 
@@ -44,7 +45,12 @@ async function defaultReadFile(path: string): Promise<string> {
 }
 
 /** A checked file, or one that could not be read or is not a valid session. */
-type FileResult = { file: string; report: Report } | { file: string; error: string }
+type FileResult = Checked | { file: string; error: string }
+interface Checked {
+  file: string
+  report: Report
+  events: readonly SessionEntry[]
+}
 
 const reasonOf = (err: unknown): string => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message)
 
@@ -102,7 +108,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const results: FileResult[] = []
   for (const file of args.positionals) {
     try {
-      results.push({ file, report: check(parseSession(await readFile(file)), options) })
+      const session = parseSession(await readFile(file))
+      results.push({ file, report: check(session, options), events: session.events })
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
       io.stderr(`cxbus-devtools: ${file}: ${reasonOf(err)}\n`)
@@ -156,7 +163,7 @@ export function lifecycleLine(ia: Interaction): string {
   return steps.join(' -> ') + (ia.closed ? '' : ' -> (not closed)')
 }
 
-function humanFile({ file, report }: { file: string; report: Report }, shown: (f: Finding) => boolean): string {
+function humanFile({ file, report, events }: Checked, shown: (f: Finding) => boolean): string {
   const lines: string[] = [file]
   const findings = report.findings.filter(shown)
   const byInteraction = new Map<string | null, Finding[]>()
@@ -166,9 +173,10 @@ function humanFile({ file, report }: { file: string; report: Report }, shown: (f
     else byInteraction.set(f.interaction, [f])
   }
   if (report.interactions.length === 0) lines.push('  no Callback or SendMessage interaction')
-  // "Callback #2, page 3" reads better than the id's random pageLoadId (the JSON keeps the id).
-  const pages = [...new Set(report.interactions.map((ia) => ia.pageLoadId))]
-  const name = (ia: Interaction) => `${ia.plugin} #${ia.index}${pages.length > 1 ? `, page ${pages.indexOf(ia.pageLoadId) + 1}` : ''}`
+  // "Callback #2 · page 3" reads better than the id's random pageLoadId (the JSON keeps the id);
+  // numbered like the panel does, so a QA report and the panel name the same interaction alike.
+  const pages = numberPages(events)
+  const name = (ia: Interaction) => interactionLabel(ia.plugin, ia.index, (ia.pageLoadId && pages.pages.get(ia.pageLoadId)) || 0, pages.count > 1)
   const width = Math.max(0, ...report.interactions.map((ia) => name(ia).length))
   for (const ia of report.interactions) {
     lines.push(`  ${name(ia).padEnd(width)}  ${lifecycleLine(ia)}`)

@@ -2,7 +2,8 @@
 // the entries, the checker's report and the look-ups derived from it once per update, so rendering
 // never scans 100 000 entries to answer "which findings are on this event?".
 import type { Finding, Interaction, Report, SessionEntry, Severity } from '../../../src/core/model.ts'
-import { interactionLabel, isFrameLoad, nameOf, pluginOf } from '../lib/entries.ts'
+import { PageNumbering } from '../../../src/core/pages.ts'
+import { interactionLabel, nameOf, pluginOf } from '../lib/entries.ts'
 
 export interface SessionView {
   /** Entries in capture order. Append-only in the live view (read `length` for what is current). */
@@ -44,9 +45,12 @@ export class NameIndex {
   /** From the latest `bus` marker that named it. */
   widgetsVersion: string | undefined
   bus: { via: string; widgetsVersion?: string } | undefined
-  /** Same numbering as lib/entries.ts pageNumbers, built as entries arrive. */
-  readonly pages = new Map<string, number>()
-  pageCount = 0
+  /** Page numbers, built as entries arrive (src/core/pages.ts: the CLI numbers pages the same way). */
+  private readonly numbering = new PageNumbering()
+  readonly pages = this.numbering.pages
+  get pageCount(): number {
+    return this.numbering.count
+  }
 
   add(entry: SessionEntry): void {
     if (entry.kind === 'marker') {
@@ -55,9 +59,7 @@ export class NameIndex {
         const v = data.widgetsVersion
         if (typeof v === 'string' && v) this.widgetsVersion = v
         this.bus = { via: String(data.via ?? '?'), ...(typeof v === 'string' && v ? { widgetsVersion: v } : {}) }
-      } else if (entry.marker === 'page-load' && entry.pageLoadId && !this.pages.has(entry.pageLoadId)) {
-        this.pages.set(entry.pageLoadId, isFrameLoad(entry) ? this.pageCount : ++this.pageCount)
-      }
+      } else this.numbering.add(entry)
       return
     }
     const plugin = pluginOf(entry)
