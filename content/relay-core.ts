@@ -13,7 +13,7 @@
 //   4. stops quietly once the extension context is invalidated (extension reloaded or removed).
 
 import { RingBuffer } from '../src/core/buffer.ts'
-import type { SessionEntry } from '../src/core/model.ts'
+import { droppedCount, type SessionEntry } from '../src/core/model.ts'
 import {
   PROTOCOL_VERSION,
   RELAY_BATCH_LIMIT,
@@ -93,13 +93,6 @@ export interface Relay {
   readonly stopped: boolean
 }
 
-const isDroppedMarker = (e: SessionEntry): boolean => e.kind === 'marker' && e.marker === 'dropped'
-const droppedCount = (e: SessionEntry): number => {
-  const d = e.data
-  const n = d !== null && typeof d === 'object' && !Array.isArray(d) ? d.count : undefined
-  return typeof n === 'number' ? n : 0
-}
-
 function randomId(): string {
   const bytes = new Uint8Array(12)
   crypto.getRandomValues(bytes)
@@ -132,8 +125,11 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     // A `dropped` marker no background can have seen carries its count into the next marker, so
     // the counts add up to the entries lost; one that was posted may already be stored, so it
     // counts as the one lost seq it is (counting its count again could double the number).
-    lost += isDroppedMarker(evicted) && evicted.seq > postedUpTo ? droppedCount(evicted) : 1
+    lost += lostBy(evicted)
   }
+
+  /** What an evicted entry takes with it: itself, or the count of a marker no background saw yet. */
+  const lostBy = (e: SessionEntry): number => (e.seq > postedUpTo ? droppedCount(e) || 1 : 1)
 
   function add(entry: HookEntry, frameUrl = win.location.href): void {
     push({ ...entry, seq: nextSeq++, pageLoadId, frameUrl } as SessionEntry)
@@ -142,7 +138,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
       // a slot too: when that evicts one more, it is counted in this marker, not left for a later one.
       if (buffer.length === buffer.capacity) {
         const oldest = buffer.shift() as SessionEntry
-        lost += isDroppedMarker(oldest) && oldest.seq > postedUpTo ? droppedCount(oldest) : 1
+        lost += lostBy(oldest)
       }
       const count = lost
       lost = 0

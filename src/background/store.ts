@@ -16,7 +16,7 @@
 //   relay's markers passing through), not entries paused or cleared.
 
 import { RingBuffer, SeqDedupe } from '../core/buffer.ts'
-import type { Json, SessionEntry, Severity } from '../core/model.ts'
+import { droppedCount, type Json, type SessionEntry, type Severity } from '../core/model.ts'
 import type { TabState } from '../core/protocol.ts'
 
 export const DEFAULT_MAX_ENTRIES = 100_000
@@ -101,7 +101,7 @@ export class TabStore {
         continue
       }
       // The hook's and the relay's own overflows are losses too: the panel's banner counts them all.
-      if (e.kind === 'marker' && e.marker === 'dropped') this.state.dropped += countOf(e.data)
+      this.state.dropped += droppedCount(e)
       this.store({ ...e, seq: this.nextSeq++ }, added)
     }
     this.settle(added)
@@ -133,7 +133,7 @@ export class TabStore {
     const gone = new Map<string, NotRecorded>()
     for (const e of this.entries.toArray()) {
       if (e.pageLoadId === undefined) continue
-      const n = e.kind === 'marker' && e.marker === 'dropped' ? countOf(e.data) : 1
+      const n = droppedCount(e) || 1
       const g = gone.get(e.pageLoadId)
       if (g) g.count += n
       else gone.set(e.pageLoadId, { pageLoadId: e.pageLoadId, count: n, ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) })
@@ -237,11 +237,6 @@ function field(data: Json, key: string): Json | undefined {
   return data !== null && typeof data === 'object' && !Array.isArray(data) ? data[key] : undefined
 }
 const isTopLoad = (data: Json): boolean => field(data, 'top') === true
-/** The `count` of a `dropped` marker (1 when unreadable: at least one entry is missing). */
-function countOf(data: Json): number {
-  const c = field(data, 'count')
-  return typeof c === 'number' && Number.isInteger(c) && c > 0 ? c : 1
-}
 function urlOf(data: Json): string | undefined {
   const u = field(data, 'url')
   return typeof u === 'string' ? u : undefined

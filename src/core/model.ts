@@ -52,6 +52,14 @@ export interface MarkerEntry extends EntryBase {
 
 export type SessionEntry = BusEventEntry | CommandEntry | MarkerEntry
 
+/** How many entries a `dropped` marker says are missing (at least 1 if its count is unreadable); 0 for other entries. */
+export function droppedCount(e: SessionEntry): number {
+  if (e.kind !== 'marker' || e.marker !== 'dropped') return 0
+  const d = e.data
+  const n = d !== null && typeof d === 'object' && !Array.isArray(d) ? d.count : undefined
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 1
+}
+
 export const SESSION_FORMAT = 'cxbus-devtools/session'
 export const SESSION_VERSION = 1
 
