@@ -11,7 +11,7 @@ import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
 import type { CheckOptions, Finding, Interaction, Report, SessionEntry, Severity } from '../src/core/model.ts'
 import { interactionLabel, numberPages } from '../src/core/pages.ts'
 import { SEVERITIES } from '../src/core/model.ts'
-import { MAX_SESSION_BYTES, parseSession } from '../src/core/session.ts'
+import { MAX_SESSION_BYTES, parseSession, tooLargeMessage } from '../src/core/session.ts'
 
 export interface CliIO {
   stdout(text: string): void
@@ -39,7 +39,7 @@ async function defaultReadFile(path: string): Promise<string> {
   const info = await stat(path)
   if (!info.isFile()) throw new Error('not a file')
   if (info.size > MAX_SESSION_BYTES) {
-    throw new Error(`file too large: ${(info.size / 2 ** 20).toFixed(1)} MB, the limit is ${MAX_SESSION_BYTES / 2 ** 20} MB`)
+    throw new Error(tooLargeMessage(info.size))
   }
   return fsReadFile(path, 'utf8')
 }

@@ -25,7 +25,7 @@ export class SessionError extends Error {
 export function parseSession(text: string): Session {
   if (typeof text !== 'string') throw new SessionError('', 'expected the text of a session file')
   if (text.length > MAX_SESSION_BYTES) {
-    throw new SessionError('', `file too large: ${formatMB(text.length)}, the limit is ${formatMB(MAX_SESSION_BYTES)}`)
+    throw new SessionError('', tooLargeMessage(text.length))
   }
   // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
@@ -147,6 +147,8 @@ function describe(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s
 }
 
-function formatMB(n: number): string {
-  return `${(n / 1024 / 1024).toFixed(1)} MB`
+/** The one message for a file over MAX_SESSION_BYTES (the CLI and the panel check sizes before reading). */
+export function tooLargeMessage(size: number): string {
+  const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`
+  return `file too large: ${mb(size)}, the limit is ${mb(MAX_SESSION_BYTES)}`
 }

@@ -3,7 +3,7 @@
 // file becomes an error banner that names the position, never a blank panel), settings.
 import type { CheckOptions, Session } from '../../../src/core/model.ts'
 import type { PanelToBackground } from '../../../src/core/protocol.ts'
-import { MAX_SESSION_BYTES } from '../../../src/core/session.ts'
+import { MAX_SESSION_BYTES, tooLargeMessage } from '../../../src/core/session.ts'
 import { buildSession, downloadText, exportFileName } from '../lib/exportFile.ts'
 import { currentView, type PanelStore } from './store.ts'
 
@@ -29,7 +29,6 @@ export interface PanelActions {
   saveSettings(options: CheckOptions): void
 }
 
-const formatMB = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`
 
 const mark = (name: string): void => {
   if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
@@ -70,7 +69,7 @@ export function createActions(d: ActionDeps): PanelActions {
       // UTF-8 bytes are at least the characters parseSession counts; only a mostly non-ASCII file could
       // be refused here and accepted there, and session files are JSON of mostly ASCII.
       if (file.size > MAX_SESSION_BYTES) {
-        d.store.showError(`Cannot import ${file.name}:`, `file too large: ${formatMB(file.size)}, the limit is ${formatMB(MAX_SESSION_BYTES)}`)
+        d.store.showError(`Cannot import ${file.name}:`, tooLargeMessage(file.size))
         return
       }
       try {
