@@ -21,6 +21,7 @@ import {
   type Request,
   type ResponseMap,
 } from '../core/protocol.ts'
+import { normalizeOptions } from '../core/lifecycle/options.ts'
 import { Findings, type ActionApi } from './badge.ts'
 import { Persister, type StorageArea } from './persist.ts'
 import { DEFAULT_MAX_ENTRIES, TabStore } from './store.ts'
@@ -91,7 +92,7 @@ export function createBackground(deps: BackgroundDeps): Background {
   const ready = (async () => {
     const restored = await persist.restore(maxEntries)
     for (const [id, s] of restored) stores.set(id, s)
-    findings.setOptions(toOptions(await deps.readSettings().catch(() => undefined)), stores.values())
+    findings.setOptions(normalizeOptions(await deps.readSettings().catch(() => undefined)), stores.values())
   })().catch((err) => log('start failed', err))
 
   /** Every handler runs after the restore, in arrival order (they all chain on one promise). */
@@ -280,7 +281,7 @@ export function createBackground(deps: BackgroundDeps): Background {
 
   deps.onSettingsChanged((value) =>
     whenReady(() => {
-      findings.setOptions(toOptions(value), stores.values())
+      findings.setOptions(normalizeOptions(value), stores.values())
       for (const s of stores.values()) broadcast(s.state.tabId, stateMsg(s))
     }),
   )
@@ -289,20 +290,3 @@ export function createBackground(deps: BackgroundDeps): Background {
 }
 
 /** Settings come from storage written by our panel; still, take only the fields of CheckOptions. */
-function toOptions(value: unknown): CheckOptions {
-  if (!value || typeof value !== 'object') return {}
-  const v = value as Record<string, unknown>
-  const out: CheckOptions = {}
-  if (v.severities && typeof v.severities === 'object') {
-    const sev: Record<string, 'error' | 'warning' | 'info' | 'off'> = {}
-    for (const [k, s] of Object.entries(v.severities as Record<string, unknown>)) {
-      if (s === 'error' || s === 'warning' || s === 'info' || s === 'off') sev[k] = s
-    }
-    out.severities = sev
-  }
-  for (const k of ['dispatchToleranceMs', 'exactToleranceMs', 'clockToleranceMs'] as const) {
-    const n = v[k]
-    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out[k] = n
-  }
-  return out
-}

@@ -3,11 +3,11 @@
 // so the browser can wake a stopped worker for them; createBackground does that before any await.
 
 import browser, { type Runtime } from 'webextension-polyfill'
+import { SETTINGS_KEY } from '../core/lifecycle/options.ts'
 import { createBackground, type PortLike } from './app.ts'
 import { openIdbArea } from './idb.ts'
 import type { StorageArea } from './persist.ts'
 
-const SETTINGS_KEY = 'settings'
 
 // Where tab stores survive worker restarts: IndexedDB (see idb.ts for why not storage.session).
 const session = browser.storage.session as unknown as StorageArea

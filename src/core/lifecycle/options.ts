@@ -40,7 +40,7 @@ export class OptionsError extends Error {
 }
 
 const LEVELS = ['error', 'warning', 'info', 'off']
-const TOLERANCE_KEYS = Object.keys(DEFAULT_TOLERANCES)
+const TOLERANCE_KEYS = Object.keys(DEFAULT_TOLERANCES) as (keyof typeof DEFAULT_TOLERANCES)[]
 
 /** Checks untrusted options; throws OptionsError naming the field. Unknown keys and rule ids are errors (typos). */
 export function validateCheckOptions(value: unknown): CheckOptions {
@@ -58,12 +58,35 @@ export function validateCheckOptions(value: unknown): CheckOptions {
         sev[id] = level as Severity | 'off'
       }
       out.severities = sev
-    } else if (TOLERANCE_KEYS.includes(key)) {
+    } else if ((TOLERANCE_KEYS as readonly string[]).includes(key)) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new OptionsError(key, `expected a non-negative number of ms, got ${JSON.stringify(v)}`)
       out[key as keyof typeof DEFAULT_TOLERANCES] = v
     } else {
       throw new OptionsError(key, `unknown option (known: severities, ${TOLERANCE_KEYS.join(', ')})`)
     }
+  }
+  return out
+}
+
+/** Where the panel stores the user's CheckOptions (storage.local); the background reads the same key. */
+export const SETTINGS_KEY = 'settings'
+
+/**
+ * Stored settings as the checker takes them, leniently: storage can hold an older shape, so what
+ * does not fit is left out (defaults apply) instead of refused, unlike validateCheckOptions.
+ */
+export function normalizeOptions(raw: unknown): CheckOptions {
+  const out: CheckOptions = {}
+  if (typeof raw !== 'object' || raw === null) return out
+  const r = raw as Record<string, unknown>
+  if (typeof r.severities === 'object' && r.severities !== null) {
+    const sev: Record<string, Severity | 'off'> = {}
+    for (const [rule, level] of Object.entries(r.severities)) if (typeof level === 'string' && LEVELS.includes(level)) sev[rule] = level as Severity | 'off'
+    if (Object.keys(sev).length) out.severities = sev
+  }
+  for (const key of TOLERANCE_KEYS) {
+    const v = r[key]
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v
   }
   return out
 }
