@@ -120,7 +120,6 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   /** Appends, counting what a full buffer evicts. */
   function push(entry: SessionEntry): void {
     const evicted = buffer.push(entry)
-    buffer.takeDropped() // counted here instead, per evicted entry
     if (!evicted) return
     // A `dropped` marker no background can have seen carries its count into the next marker, so
     // the counts add up to the entries lost; one that was posted may already be stored, so it

@@ -51,6 +51,8 @@ export class TabStore {
   readonly entries: RingBuffer<SessionEntry>
   nextSeq = 0
   private dedupe: SeqDedupe
+  /** Entries the bounded store evicted since the last settle(): the next `dropped` marker counts them. */
+  private evicted = 0
   /** pageLoadId of the current top-frame document; the bus marker of that page sets state.bus. */
   private topLoad: string | null = null
   /** Per page load: entries not stored while recording was off, marked when recording resumes. */
@@ -171,13 +173,14 @@ export class TabStore {
 
   /** After storing: an overflow gets its marker; the count follows. */
   private settle(added: SessionEntry[]): void {
-    const dropped = this.entries.takeDropped()
+    const dropped = this.evicted
+    this.evicted = 0
     if (dropped > 0) this.noteDropped(dropped, added)
     this.state.count = this.entries.length
   }
 
   private store(e: SessionEntry, added: SessionEntry[]): void {
-    this.entries.push(e)
+    if (this.entries.push(e) !== undefined) this.evicted++
     added.push(e)
   }
 
@@ -188,7 +191,7 @@ export class TabStore {
     this.state.dropped += total
     const marker: SessionEntry = { kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), data: { count: total, where: 'background' } }
     this.store(marker, added)
-    this.entries.takeDropped()
+    this.evicted = 0 // the marker's own eviction is in `total`
     // Entries that were evicted in this same batch must not reach panels as "added".
     const oldest = this.entries.peek()?.seq ?? 0
     let i = 0
@@ -198,7 +201,7 @@ export class TabStore {
 
   clear(): void {
     this.entries.clear()
-    this.entries.takeDropped()
+    this.evicted = 0
     this.state.count = 0
     this.state.dropped = 0
   }
@@ -227,7 +230,6 @@ export class TabStore {
       }
     }
     for (const e of entries) if (e.seq < s.nextSeq) s.entries.push(e)
-    s.entries.takeDropped()
     s.state.count = s.entries.length
     return s
   }

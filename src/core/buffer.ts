@@ -1,6 +1,6 @@
 // Runs everywhere (relay, background, tests). Pure helpers for "nothing lost, nothing silent":
-// - RingBuffer: bounded FIFO that evicts the oldest item when full and counts what it evicted, so the
-//   owner can record an explicit `dropped` marker instead of losing data silently;
+// - RingBuffer: bounded FIFO that evicts the oldest item when full and returns it from push(), so
+//   the owner can count it and record an explicit `dropped` marker instead of losing data silently;
 // - SeqDedupe: remembers, per page load, the highest per-load seq already accepted, so entries that
 //   a relay resends after a reconnect (it cannot know whether the last batch arrived) are dropped.
 // No browser API here; unit-tested in test/unit/buffer.test.ts.
@@ -9,8 +9,6 @@ export class RingBuffer<T> {
   private items: (T | undefined)[]
   private head = 0
   private size = 0
-  /** Items evicted since creation (or since the last takeDropped()). */
-  dropped = 0
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`)
@@ -21,14 +19,13 @@ export class RingBuffer<T> {
     return this.size
   }
 
-  /** Appends; when full the oldest item is evicted, counted in `dropped` and returned. */
+  /** Appends; when full the oldest item is evicted and returned (the owner counts it). */
   push(item: T): T | undefined {
     let evicted: T | undefined
     if (this.size === this.capacity) {
       evicted = this.items[this.head]
       this.items[this.head] = item
       this.head = (this.head + 1) % this.capacity
-      this.dropped++
     } else {
       this.items[(this.head + this.size) % this.capacity] = item
       this.size++
@@ -62,13 +59,6 @@ export class RingBuffer<T> {
       this.shift()
       n++
     }
-    return n
-  }
-
-  /** Returns the dropped count and resets it (the caller records it as one marker). */
-  takeDropped(): number {
-    const n = this.dropped
-    this.dropped = 0
     return n
   }
 

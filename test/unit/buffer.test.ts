@@ -4,13 +4,12 @@ import { describe, expect, it } from 'vitest'
 import { RingBuffer, SeqDedupe } from '../../src/core/buffer.ts'
 
 describe('RingBuffer', () => {
-  it('keeps order and evicts the oldest when full, counting each eviction', () => {
+  it('keeps order and evicts the oldest when full, returning each evicted item', () => {
     const b = new RingBuffer<number>(3)
-    for (let i = 0; i < 5; i++) b.push(i)
+    const evicted = Array.from({ length: 5 }, (_, i) => b.push(i)).filter((x) => x !== undefined)
     expect(b.toArray()).toEqual([2, 3, 4])
     expect(b.length).toBe(3)
-    expect(b.takeDropped()).toBe(2)
-    expect(b.takeDropped()).toBe(0)
+    expect(evicted).toEqual([0, 1]) // two evictions, the oldest first
     expect(b.push(5)).toBe(2) // returns the evicted item
   })
 
