@@ -143,6 +143,10 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
       lost = 0
       push({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count, where: 'relay' }, seq: nextSeq++, pageLoadId, frameUrl })
     }
+  }
+
+  /** After adding (once per hook message, not per entry): send now when a batch is full, else soon. */
+  function entriesAdded(): void {
     scheduleFlush(buffer.length - buffer.lowerBound((e) => e.seq > sentUpTo) >= RELAY_BATCH_LIMIT)
   }
 
@@ -263,6 +267,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
       const frameUrl = win.location.href // once per batch: the page's thread pays for every read
       if (msg.type === 'entry') add(msg.entry, frameUrl)
       else for (const entry of msg.entries) add(entry, frameUrl)
+      entriesAdded()
     }
     const ready: RelayToHook = { type: 'ready' }
     hookPort.postMessage(ready)
@@ -283,6 +288,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   }, true)
 
   add({ kind: 'marker', marker: 'page-load', time: Date.now(), data: { url: win.location.href, top } })
+  entriesAdded()
   connect()
 
   return {
