@@ -18,6 +18,7 @@ import type { Json } from '../src/core/model.ts'
 
 type Fn = (...args: unknown[]) => unknown
 type Bag = Record<string, unknown>
+type EventEntry = { kind: 'event'; time: number; publisher: string; event: string; data: Json }
 
 // ---------------------------------------------------------------------------------------------
 // Built-ins, captured at document_start: a page that later replaces them cannot break us.
@@ -27,6 +28,8 @@ const { apply, ownKeys } = Reflect
 const isArray = Array.isArray
 const now = Date.now
 const setTimer = globalThis.setTimeout
+const idleCallback: Fn | undefined = typeof requestIdleCallback === 'function' ? (requestIdleCallback as Fn) : undefined
+const arraySlice = Array.prototype.slice
 const queueTask: (cb: () => void) => void = typeof queueMicrotask === 'function' ? queueMicrotask : (cb) => void Promise.resolve().then(cb)
 const MC = typeof MessageChannel === 'function' ? MessageChannel : undefined
 // Port methods read from a real port's prototype (not the MessagePort global, which a page could
@@ -51,6 +54,7 @@ const weakMapGet = WeakMap.prototype.get
 const weakMapSet = WeakMap.prototype.set
 const stringIndexOf = String.prototype.indexOf
 const stringSlice = String.prototype.slice
+const createObject = Object.create
 const mathFloor = Math.floor
 const mathRandom = Math.random
 
@@ -77,17 +81,25 @@ const KNOWN_COMMANDS: Record<string, string[]> = {
 const SCAN_MS = 250
 const SCAN_FOR_MS = 30_000
 const SLOW_MS = 5_000
+/** Longest an idle page waits for its batch to go to the relay. */
+const IDLE_DEADLINE_MS = 100
 /** Subscribe retries while a 9.0.018.07 bus answers false (its CXBus plugin does not exist yet). */
 const RETRY_DELAYS = [0, 10, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000]
 
 /** Symbol-ish, non-enumerable install flag: skip if a hook already runs in this window. */
 const INSTALLED = '__cxbusDevtoolsHook__'
+/** Our own plugin's name starts with this (never tapped, hidden from the registry scan). */
+const OWN_PLUGIN = 'cxbusDevtools'
+/** Longest event name the protocol carries (protocol.ts isName). */
+const MAX_NAME = 200
 
 
 interface BusState {
   bus: Bag
   via: Via
   subscribed: Set<string>
+  /** What subscribe() returned per subscribed name (an id for unsubscribe), null-prototype. */
+  ids: Record<string, unknown>
   /** Names whose subscribe returned false; retried on RETRY_DELAYS. */
   pending: Set<string>
   retry: number
@@ -122,10 +134,10 @@ export function installHook(win: HookWindow): void {
   let head = 0
   let dropped = 0
 
-  // Entries for the relay are batched: a Genesys bus runs every handler in its own timer, so one
-  // post per event would add a second task per event on the page's thread (the relay's message
-  // event). The batch goes out in one timer queued behind the handlers already waiting, or at once
-  // when it is large, or when the page is hidden (navigation).
+  // Entries for the relay are batched and sent when the page is idle: posting (a structured clone)
+  // and the relay's work on receipt (its isolated world shares the page's thread) then come after
+  // the page's own handlers instead of between them. An idle callback with a deadline, so a busy
+  // page still gets its batch out within IDLE_DEADLINE_MS; pagehide (navigation) flushes at once.
   let out: HookEntry[] = []
   let outScheduled = false
 
@@ -146,23 +158,31 @@ export function installHook(win: HookWindow): void {
     } catch {
       dropped += lost
     }
-    try {
-      const msg: HookToRelay = { type: 'entries', entries }
-      apply(portPost as Fn, port, [msg])
-    } catch {
-      dropped += entries.length // e.g. a DataCloneError we did not foresee: counted, reported next time
+    for (let i = 0; i < entries.length; i += HOOK_BATCH_LIMIT) {
+      const batch = i === 0 && entries.length <= HOOK_BATCH_LIMIT ? entries : (apply(arraySlice, entries, [i, i + HOOK_BATCH_LIMIT]) as HookEntry[])
+      try {
+        const msg: HookToRelay = { type: 'entries', entries: batch }
+        apply(portPost as Fn, port, [msg])
+      } catch {
+        dropped += batch.length // e.g. a DataCloneError we did not foresee: counted, reported next time
+      }
     }
+  }
+
+  function scheduleFlush(): void {
+    if (outScheduled) return
+    outScheduled = true
+    if (idleCallback) apply(idleCallback, win, [flushOut, { timeout: IDLE_DEADLINE_MS }])
+    else setTimer(flushOut, 0)
   }
 
   function send(entry: HookEntry): void {
     try {
       if (port) {
         out[out.length] = entry
-        if (out.length >= HOOK_BATCH_LIMIT) flushOut()
-        else if (!outScheduled) {
-          outScheduled = true
-          setTimer(flushOut, 0)
-        }
+        // A page publishing in a tight loop never goes idle: past a full queue, send right away.
+        if (out.length >= HOOK_QUEUE_LIMIT) flushOut()
+        else scheduleFlush()
         return
       }
       // No relay yet (the two content scripts start in either order): keep a bounded queue.
@@ -281,11 +301,12 @@ export function installHook(win: HookWindow): void {
       if (!isBag(bus) || apply(weakHas, seenBuses, [bus])) return
       if (!method(bus, 'subscribe')) return
       apply(weakAdd, seenBuses, [bus])
+      tapRegister(bus)
       if (primary) {
         if (!primary.plugin) wrapCommand(bus)
         return
       }
-      primary = { bus, via, subscribed: new SetCtor(), pending: new SetCtor(), retry: 0, plugin: null, hooked: new SetCtor(), versionSent: false }
+      primary = { bus, via, subscribed: new SetCtor(), ids: createObject(null) as Record<string, unknown>, pending: new SetCtor(), retry: 0, plugin: null, hooked: new SetCtor(), versionSent: false }
       const version = readVersion()
       primary.versionSent = version !== undefined
       send(marker('bus', version !== undefined ? { via, widgetsVersion: version } : { via }))
@@ -303,6 +324,10 @@ export function installHook(win: HookWindow): void {
 
   function subscribe(st: BusState, name: string): void {
     if (apply(setHas, st.subscribed, [name])) return
+    if (tapped[pluginOf(name)]) {
+      apply(setDelete, st.pending, [name]) // captured at publish time: no subscription needed
+      return
+    }
     const sub = method(st.bus, 'subscribe')
     let ok: unknown = false
     try {
@@ -315,6 +340,8 @@ export function installHook(win: HookWindow): void {
     else {
       apply(setAdd, st.subscribed, [name])
       apply(setDelete, st.pending, [name])
+      st.ids[name] = ok
+      attached[name] = true
     }
   }
 
@@ -344,13 +371,14 @@ export function installHook(win: HookWindow): void {
   function eventHandler(name: string): Fn {
     return function cxbusDevtoolsHandler(envelope: unknown): void {
       try {
+        if (capturedAtPublish(name, envelope)) return
         // Copy at receipt: the page mutates `errors` and `form` after publishing (SPEC.md §2).
         const env = snapshot(envelope)
         const e = (isBag(env) && !isArray(env) ? env : {}) as Record<string, Json>
         const time = typeof e.time === 'number' ? e.time : now()
-        const event = typeof e.event === 'string' && e.event ? e.event : name
+        const event = typeof e.event === 'string' && e.event ? safeName(e.event) : name
         const dot = apply(stringIndexOf, name, ['.']) as number
-        const publisher = typeof e.publisher === 'string' ? e.publisher : (apply(stringSlice, name, [0, dot]) as string)
+        const publisher = typeof e.publisher === 'string' ? safeName(e.publisher) : (apply(stringSlice, name, [0, dot]) as string)
         const data: Json = 'data' in e && e.data !== undefined ? (e.data as Json) : {}
         send({ kind: 'event', time, publisher, event, data })
         // A plugin just became ready: its commands can be observed and its events listed from now.
@@ -362,6 +390,130 @@ export function installHook(win: HookWindow): void {
   }
 
   const isReadyName = (n: string): boolean => n.length > 6 && apply(stringSlice, n, [-6]) === '.ready'
+  const pluginOf = (n: string): string => apply(stringSlice, n, [0, apply(stringIndexOf, n, ['.']) as number]) as string
+  /** The relay refuses a batch with an over-long name: cut it here instead. */
+  const safeName = (n: string): string => (n.length > MAX_NAME ? (apply(stringSlice, n, [0, MAX_NAME]) as string) : n)
+
+  // --- capture at publish time ------------------------------------------------------------------
+  // A subscriber costs the page one more timer per event (the bus runs every handler in its own
+  // setTimeout), about as much as a page handler itself. So for every plugin that registers through
+  // a bus face we know (registerPlugin on CXBus, the QuickBus, the legacy bus), the hook wraps the
+  // publish() of the interface it gets back, records the event right there (same this, arguments,
+  // return value and exceptions), and drops its subscriptions to that plugin's events. Plugins
+  // registered any other way (before us, through a private path) stay covered by the subscriptions.
+  /** Plugin names whose publish() we wrap. */
+  const tapped = createObject(null) as Record<string, true>
+  /** Event names we ever held a subscription for (its handler may still be called). */
+  const attached = createObject(null) as Record<string, true>
+  /** Publishes captured but not yet seen by our handler (if still subscribed): by data object... */
+  const awaitingData = new WeakMapCtor<object, number>()
+  /** ...and, for publishes without an object, by event name. */
+  const awaitingByName = createObject(null) as Record<string, number>
+  const tappedRegister = new WeakSetCtor<object>()
+  const tappedIfaces = new WeakSetCtor<object>()
+
+  /** Wraps bus.registerPlugin: interfaces it returns get their publish() tapped. */
+  function tapRegister(bus: Bag): void {
+    if (apply(weakHas, tappedRegister, [bus])) return
+    apply(weakAdd, tappedRegister, [bus])
+    const original = method(bus, 'registerPlugin')
+    if (!original) return
+    replaceMethod(bus, 'registerPlugin', original, function (this: unknown, ...args: unknown[]): unknown {
+      const iface = apply(original, this, args)
+      try {
+        const name = args[0]
+        if (typeof name === 'string' && name && isBag(iface) && apply(stringIndexOf, name, [OWN_PLUGIN]) !== 0) tapPublish(safeName(name), iface)
+      } catch {
+        // never into the page
+      }
+      return iface
+    })
+  }
+
+  function tapPublish(plugin: string, iface: Bag): void {
+    if (apply(weakHas, tappedIfaces, [iface])) return
+    apply(weakAdd, tappedIfaces, [iface])
+    const original = method(iface, 'publish')
+    if (!original) return
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      let entry: EventEntry | null = null
+      try {
+        entry = publishedEntry(plugin, args)
+      } catch {
+        // never into the page
+      }
+      const result = apply(original, this, args) // a throw reaches the caller as before, unrecorded
+      if (entry) {
+        try {
+          send(entry)
+          if (isReadyName(entry.event)) setTimer(checkRegistry, 0) // its commands can be observed now
+        } catch {
+          // never into the page
+        }
+      }
+      return result
+    }
+    if (!replaceMethod(iface, 'publish', original, wrapped)) return // frozen: subscriptions cover it
+    tapped[plugin] = true
+    if (primary) dropTappedSubscriptions(primary)
+  }
+
+  /** The entry for publish(event, data) on a tapped interface, copied now (before any handler runs). */
+  function publishedEntry(plugin: string, args: unknown[]): EventEntry | null {
+    const short = args[0]
+    if (typeof short !== 'string' || !short) return null
+    const event = safeName(apply(stringIndexOf, short, [`${plugin}.`]) === 0 ? short : `${plugin}.${short}`)
+    const raw = args.length < 2 ? undefined : args[1]
+    if (attached[event]) {
+      // Our handler may still get this one from the bus (unsubscribe failed or is not supported).
+      if (isBag(raw)) apply(weakMapSet, awaitingData, [raw, ((apply(weakMapGet, awaitingData, [raw]) as number | undefined) ?? 0) + 1])
+      else awaitingByName[event] = (awaitingByName[event] ?? 0) + 1
+    }
+    return { kind: 'event', time: now(), publisher: plugin, event, data: raw === undefined ? {} : snapshot(raw) }
+  }
+
+  /** True when our handler got an event already recorded at publish time (or a ready republished). */
+  function capturedAtPublish(name: string, envelope: unknown): boolean {
+    if (!tapped[pluginOf(name)]) return false
+    const data = own(envelope, 'data')
+    if (isBag(data)) {
+      const n = apply(weakMapGet, awaitingData, [data]) as number | undefined
+      if (n) {
+        apply(weakMapSet, awaitingData, [data, n - 1])
+        return true
+      }
+    }
+    const k = awaitingByName[name]
+    if (k) {
+      awaitingByName[name] = k - 1
+      return true
+    }
+    // A ready event is republished to late subscribers; the publish itself was recorded.
+    return isReadyName(name)
+  }
+
+  /** Unsubscribes our handlers from events of tapped plugins, where the bus lets us. */
+  function dropTappedSubscriptions(st: BusState): void {
+    const owner = st.plugin && method(st.plugin, 'unsubscribe') ? st.plugin : method(st.bus, 'unsubscribe') ? st.bus : null
+    const unsubscribe = owner ? method(owner, 'unsubscribe') : null
+    const names: string[] = []
+    st.subscribed.forEach((n) => {
+      if (tapped[pluginOf(n)]) names[names.length] = n
+    })
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i] as string
+      const id = st.ids[n]
+      // Only by the id subscribe() gave us: never by event name, which would remove page handlers.
+      if (!unsubscribe || (typeof id !== 'string' && typeof id !== 'number')) continue
+      try {
+        if (apply(unsubscribe, owner, [id]) === false) continue
+      } catch {
+        continue
+      }
+      apply(setDelete, st.subscribed, [n])
+      delete st.ids[n]
+    }
+  }
 
   /**
    * A plugin interface of our own gives registry() (absent on 9.0.018.07's CXBus) and before():
@@ -373,13 +525,14 @@ export function installHook(win: HookWindow): void {
     const reg = method(st.bus, 'registerPlugin')
     if (!reg) return
     try {
-      const name = `cxbusDevtools${mathFloor((apply(mathRandom, Math, []) as number) * 1e9)}`
+      const name = `${OWN_PLUGIN}${mathFloor((apply(mathRandom, Math, []) as number) * 1e9)}`
       const iface = apply(reg, st.bus, [name])
       if (!isBag(iface)) return // false: the bus is not ready yet (retried) or the name is taken
       st.plugin = iface
     } catch {
       return
     }
+    dropTappedSubscriptions(st)
     checkRegistry()
   }
 
@@ -419,21 +572,31 @@ export function installHook(win: HookWindow): void {
     const original = method(bus, 'command')
     if (!original) return
     apply(weakAdd, wrappedCommands, [bus])
-    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    // A frozen bus keeps its command(): commands are not recorded, events still are.
+    replaceMethod(bus, 'command', original, function (this: unknown, ...args: unknown[]): unknown {
       try {
         if (typeof args[0] === 'string') recordCommand(args[0], args[1])
       } catch {
         // never into the page
       }
       return apply(original, this, args)
-    }
+    })
+  }
+
+  /**
+   * Puts `wrapped` where `obj[key]` was (an own property, or one inherited from a class), with the
+   * original's name and length and the same enumerability; false if the object does not allow it.
+   */
+  function replaceMethod(obj: Bag, key: string, original: Fn, wrapped: Fn): boolean {
     try {
       defineProperty(wrapped, 'name', { value: original.name })
       defineProperty(wrapped, 'length', { value: original.length })
-      const d = getOwnPropertyDescriptor(bus, 'command')
-      defineProperty(bus, 'command', { value: wrapped, writable: true, configurable: true, enumerable: d ? !!d.enumerable : false })
+      const d = getOwnPropertyDescriptor(obj, key)
+      if (d && !d.configurable) return false
+      defineProperty(obj, key, { value: wrapped, writable: true, configurable: true, enumerable: d ? !!d.enumerable : false })
+      return true
     } catch {
-      // frozen bus: commands are not recorded, events still are
+      return false
     }
   }
 
@@ -453,7 +616,7 @@ export function installHook(win: HookWindow): void {
       const plugins = ownKeys(reg)
       for (let p = 0; p < plugins.length && p < 500; p++) {
         const pluginName = plugins[p]
-        if (typeof pluginName !== 'string' || apply(stringIndexOf, pluginName, ['cxbusDevtools']) === 0) continue
+        if (typeof pluginName !== 'string' || apply(stringIndexOf, pluginName, [OWN_PLUGIN]) === 0) continue
         const info = own(reg, pluginName)
         eachName(own(info, 'events'), pluginName, (n) => subscribe(st, n))
         eachName(own(info, 'commands'), pluginName, (n) => hookCommand(st, n))

@@ -63,6 +63,8 @@
     var definedOrder = [];
     /** @type {Object<string, Function>} plugins loaded on first use */
     var lazy = Object.create(null);
+    /** @type {Object<string, any>} interfaces handed out by handle.registerPlugin, by plugin name */
+    var ifaces = Object.create(null);
     var subCounter = 0;
     var pending = 0; // handler timers not yet run
     /** @type {Function[]} */
@@ -386,8 +388,18 @@
       config: cfg,
       core: core,
       state: state,
-      registerPlugin: registerPlugin,
-      publishAs: publish,
+      /** widgets plugins register through the public bus object (`CXBus.registerPlugin`), so do ours */
+      registerPlugin: function (/** @type {string} */ name) {
+        var iface = core.registerPlugin(name);
+        if (iface) ifaces[name] = iface;
+        return iface;
+      },
+      /** publish as a plugin: through its own interface when it has one, as the plugin itself would */
+      publishAs: function (/** @type {string} */ publisher, /** @type {string} */ shortName, /** @type {any} */ data) {
+        var iface = ifaces[publisher];
+        if (!iface) return arguments.length < 3 ? publish(publisher, shortName) : publish(publisher, shortName, data);
+        return arguments.length < 3 ? iface.publish(shortName) : iface.publish(shortName, data);
+      },
       command: command,
       registry: registry,
       makeDeferred: makeDeferred,

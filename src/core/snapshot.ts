@@ -28,6 +28,8 @@ const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: Obj
 const objectToString = ObjectProto.toString
 const { apply } = Reflect
 const objectKeys = Object.keys
+/** One empty argument list for apply() on the hot path (no array per call). */
+const NO_ARGS: never[] = []
 const getOwnPropertySymbols = Object.getOwnPropertySymbols
 const propertyIsEnumerable = ObjectProto.propertyIsEnumerable
 const isArray = Array.isArray
@@ -43,10 +45,6 @@ const regexpExec = RegExp.prototype.exec
 const stringReplace = String.prototype.replace
 const stringTrim = String.prototype.trim
 const mathMin = Math.min
-const WeakSetCtor = WeakSet
-const weakSetHas = WeakSet.prototype.has
-const weakSetAdd = WeakSet.prototype.add
-const weakSetDelete = WeakSet.prototype.delete
 
 export interface SnapshotLimits {
   /** Nesting depth below the root that is copied; deeper objects become "[Object]" / "[Array(n)]". */
@@ -83,21 +81,41 @@ interface State {
   limits: SnapshotLimits
   nodes: number
   chars: number
-  /** Objects on the current path (cycle detection); removed on the way back up. */
-  path: WeakSet<object>
+  /**
+   * Objects on the current path (cycle detection), path[0..depth): at most maxDepth long, so a short
+   * scan is cheaper than WeakSet updates on this hot path.
+   */
+  path: (object | null)[]
 }
 
 /** A bounded, JSON-safe copy of `value`. Never throws. */
-export function snapshot(value: unknown, limits: Partial<SnapshotLimits> = {}): Json {
-  const state: State = { limits: { ...DEFAULT_LIMITS, ...limits }, nodes: 0, chars: 0, path: new WeakSetCtor() }
+export function snapshot(value: unknown, limits?: Partial<SnapshotLimits>): Json {
+  // A page getter may publish again while we copy (a nested snapshot): that one gets its own path.
+  const path = idlePath ?? pathArray()
+  idlePath = null
+  const state: State = { limits: limits ? { ...DEFAULT_LIMITS, ...limits } : DEFAULT_LIMITS, nodes: 0, chars: 0, path }
   try {
     const out = copy(value, 0, state)
     return out === undefined ? null : out
   } catch (err) {
     // Nothing below is meant to throw (each page access has its own try); this is the last line.
     return thrown('Unreadable', err)
+  } finally {
+    for (let i = 0; i < path.length && path[i] !== null; i++) path[i] = null // hold no page object
+    idlePath = path
   }
 }
+
+/**
+ * Path arrays are made with own slots (defineProperty), so writing path[i] never reaches an index
+ * setter a page planted on Array.prototype; one is reused from snapshot to snapshot.
+ */
+function pathArray(): (object | null)[] {
+  const path: (object | null)[] = []
+  for (let i = 0; i <= DEFAULT_LIMITS.maxDepth; i++) put(path, i, null)
+  return path
+}
+let idlePath: (object | null)[] | null = pathArray()
 
 /** Copy one value; `undefined` means "leave out" (object keys) or null (array slots). */
 function copy(value: unknown, depth: number, s: State): Json | undefined {
@@ -155,14 +173,15 @@ function copyObject(obj: object, depth: number, s: State): Json {
   let tag: string
   try {
     // Built-in toString: reads Symbol.toStringTag at most once, never calls page toString/toJSON.
-    tag = apply(objectToString, obj, []) as string
+    tag = apply(objectToString, obj, NO_ARGS) as string
   } catch (err) {
     return thrown('Unreadable', err)
   }
   const special = describeSpecial(obj, tag)
   if (special !== null) return special
 
-  if (apply(weakSetHas, s.path, [obj])) return CIRCULAR
+  const path = s.path
+  for (let i = 0; i < depth; i++) if (path[i] === obj) return CIRCULAR
   let array: boolean
   try {
     array = isArray(obj) // throws on a revoked Proxy
@@ -171,12 +190,9 @@ function copyObject(obj: object, depth: number, s: State): Json {
   }
   if (depth >= s.limits.maxDepth) return array ? '[Array]' : '[Object]'
 
-  apply(weakSetAdd, s.path, [obj])
-  try {
-    return array ? copyArray(obj as unknown[], depth, s) : copyPlain(obj, depth, s, tag)
-  } finally {
-    apply(weakSetDelete, s.path, [obj])
-  }
+  if (depth < path.length) path[depth] = obj // entries past the current depth are stale, never scanned
+  else defineProperty(path, depth, { value: obj, enumerable: true, writable: true, configurable: true })
+  return array ? copyArray(obj as unknown[], depth, s) : copyPlain(obj, depth, s, tag)
 }
 
 /** Placeholders for objects that must not be walked key by key; null for ordinary objects. */
