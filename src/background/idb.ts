@@ -22,7 +22,8 @@ const req = <T>(r: IDBRequest<T>): Promise<T> =>
 const done = (tx: IDBTransaction): Promise<void> =>
   new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve()
-    tx.onerror = () => reject(tx.error)
+    // A failed request: tx.error is only set at the abort that follows, so take the request's.
+    tx.onerror = (e) => reject((e.target as IDBRequest | null)?.error ?? tx.error)
     tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'))
   })
 
@@ -62,17 +63,24 @@ export async function openIdbArea(idb: IDBFactory | undefined, session: SessionM
       }
       return out
     },
-    async set(items) {
+    set: (items) => area.write({ set: items }),
+    remove: (keys) => area.write({ remove: Array.isArray(keys) ? keys : [keys] }),
+    async write({ set = {}, remove = [] }) {
+      // One readwrite transaction: IndexedDB commits all of its requests or none of them.
       const tx = db.transaction(STORE, 'readwrite')
+      const finished = done(tx)
       const store = tx.objectStore(STORE)
-      for (const [k, v] of Object.entries(items)) store.put(v, k)
-      await done(tx)
-    },
-    async remove(keys) {
-      const tx = db.transaction(STORE, 'readwrite')
-      const store = tx.objectStore(STORE)
-      for (const k of Array.isArray(keys) ? keys : [keys]) store.delete(k)
-      await done(tx)
+      try {
+        for (const k of remove) store.delete(k)
+        for (const [k, v] of Object.entries(set)) store.put(v, k)
+      } catch (err) {
+        // put() throws at once on a value it cannot clone (DataCloneError). Left alone, the
+        // transaction would still commit the requests queued before it: abort to undo them.
+        tx.abort()
+        await finished.catch(() => {})
+        throw err
+      }
+      await finished
     },
   }
   const marker = await session.get(BOOT_KEY).catch(() => ({}) as Record<string, unknown>)

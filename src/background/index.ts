@@ -6,16 +6,18 @@ import browser, { type Runtime } from 'webextension-polyfill'
 import { SETTINGS_KEY } from '../core/lifecycle/options.ts'
 import { createBackground, type PortLike } from './app.ts'
 import { openIdbArea } from './idb.ts'
-import type { StorageArea } from './persist.ts'
+import { sequentialWrite, type StorageArea } from './persist.ts'
 
 
 // Where tab stores survive worker restarts: IndexedDB (see idb.ts for why not storage.session).
-const session = browser.storage.session as unknown as StorageArea
+// storage.session (the fallback) has no write(): sequentialWrite adds it.
+const session = sequentialWrite(browser.storage.session as unknown as Omit<StorageArea, 'write'>)
 const opened = openIdbArea(globalThis.indexedDB, session, session)
 const storage: StorageArea = {
   get: async (keys) => (await opened).get(keys),
   set: async (items) => (await opened).set(items),
   remove: async (keys) => (await opened).remove(keys),
+  write: async (change) => (await opened).write(change),
 }
 
 createBackground({

@@ -16,10 +16,38 @@
 import type { SessionEntry } from '../core/model.ts'
 import { TabStore, type TabMeta } from './store.ts'
 
+/** One write: `remove` is applied first, then `set` (a key in both ends up set). */
+export interface StorageWrite {
+  set?: Record<string, unknown>
+  remove?: string[]
+}
+
 export interface StorageArea {
   get(keys: null | string | string[]): Promise<Record<string, unknown>>
   set(items: Record<string, unknown>): Promise<void>
   remove(keys: string | string[]): Promise<void>
+  /**
+   * Removes and sets in one go: all of it is stored or none of it (IndexedDB: one transaction), so
+   * a failed persist never leaves chunks removed while the meta that replaces them is missing.
+   */
+  write(change: StorageWrite): Promise<void>
+}
+
+/**
+ * For an area without transactions (storage.session as the fallback of idb.ts): remove, then set.
+ * Not atomic; a failure in between leaves only removals done, which the retry repeats (idempotent)
+ * and restore() tolerates (a meta whose chunks are gone just restores fewer entries).
+ */
+export function sequentialWrite(area: Omit<StorageArea, 'write'>): StorageArea {
+  return {
+    get: (keys) => area.get(keys),
+    set: (items) => area.set(items),
+    remove: (keys) => area.remove(keys),
+    async write({ set = {}, remove = [] }) {
+      if (remove.length) await area.remove(remove)
+      if (Object.keys(set).length) await area.set(set)
+    },
+  }
 }
 
 interface ChunkRef {
@@ -206,11 +234,12 @@ export class Persister {
     }
     this.dirty.clear()
     try {
-      if (removals.length) await this.area.remove(removals)
-      if (Object.keys(items).length) await this.area.set(items)
+      // One write, not remove() then set(): on IndexedDB a failure then leaves the previous state whole.
+      if (removals.length || Object.keys(items).length) await this.area.write({ set: items, remove: removals })
     } catch (err) {
       // Quota, or storage gone. Not stored means not acked: put everything back in the queues and
-      // try again later. (A retry repeats removals that may have happened: removing is idempotent.)
+      // try again later. (On the non-atomic fallback a retry repeats removals that may have
+      // happened: removing is idempotent.)
       this.errors++
       this.log('persist failed, will retry', err)
       if (this.retryMs === this.retryMin) this.onHealth(err)

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { createBackground, type BackgroundDeps, type PortLike } from '../../src/background/app.ts'
 import { badgeText, badgeTitle } from '../../src/background/badge.ts'
-import type { StorageArea } from '../../src/background/persist.ts'
+import { sequentialWrite, type StorageArea, type StorageWrite } from '../../src/background/persist.ts'
 import { TabStore } from '../../src/background/store.ts'
 import { check } from '../../src/core/check.ts'
 import type { Session, SessionEntry } from '../../src/core/model.ts'
@@ -47,6 +47,12 @@ class FakePort implements PortLike {
 
 function memoryArea(): StorageArea & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>()
+  // All or nothing, like the IndexedDB transaction: clone every value before changing anything.
+  const write: StorageArea['write'] = async ({ set = {}, remove = [] }) => {
+    const cloned = Object.entries(set).map(([k, v]) => [k, structuredClone(v)] as const)
+    for (const k of remove) data.delete(k)
+    for (const [k, v] of cloned) data.set(k, v)
+  }
   return {
     data,
     async get(keys) {
@@ -55,12 +61,9 @@ function memoryArea(): StorageArea & { data: Map<string, unknown> } {
       for (const k of list) if (data.has(k)) out[k] = structuredClone(data.get(k))
       return out
     },
-    async set(items) {
-      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v))
-    },
-    async remove(keys) {
-      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k)
-    },
+    set: (items) => write({ set: items }),
+    remove: (keys) => write({ remove: Array.isArray(keys) ? keys : [keys] }),
+    write,
   }
 }
 
@@ -358,6 +361,41 @@ describe('background', () => {
     await t.settle()
     expect(t.bg.stores.has(9)).toBe(false)
     expect([...t.area.data.keys()].filter((k) => k.includes(':9'))).toEqual([])
+  })
+
+  it('persists a clear and what follows in one write(): removals and new values together', async () => {
+    const mem = memoryArea()
+    const calls: [string, StorageWrite | unknown][] = []
+    const area: StorageArea & { data: Map<string, unknown> } = {
+      data: mem.data,
+      get: (keys) => mem.get(keys),
+      set: (items) => (calls.push(['set', items]), mem.set(items)),
+      remove: (keys) => (calls.push(['remove', keys]), mem.remove(keys)),
+      write: (change) => (calls.push(['write', change]), mem.write(change)),
+    }
+    const t = setup(area)
+    const r = t.relay(1)
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready')] })
+    await t.settle()
+    const p = t.panel(1)
+    await t.settle()
+    calls.length = 0
+    p.emit({ type: 'clear' })
+    await t.settle()
+    expect(calls.map(([m]) => m)).toEqual(['write'])
+    const change = calls[0]?.[1] as StorageWrite
+    expect(change.remove).toEqual(['cx:c:1:0']) // the chunk of the cleared entries...
+    expect(Object.keys(change.set ?? {}).sort()).toEqual(['cx:c:1:1', 'cx:m:1']) // ...and the cleared marker with its meta
+    expect([...mem.data.keys()].sort()).toEqual(['cx:c:1:1', 'cx:m:1'])
+  })
+
+  it('sequentialWrite gives an area without transactions (the storage.session fallback) write(): remove, then set', async () => {
+    const mem = memoryArea()
+    await mem.set({ a: 1, b: 2, c: 3 })
+    const { write: _, ...basic } = mem
+    const area = sequentialWrite(basic)
+    await area.write({ remove: ['a', 'b'], set: { b: 20, d: 4 } })
+    expect(Object.fromEntries(mem.data)).toEqual({ b: 20, c: 3, d: 4 })
   })
 
   it('exports a session with source and events', async () => {

@@ -29,18 +29,21 @@ async function freshWorkerModules() {
 /** storage.session (also the fallback area): in memory, structured-cloned like the real one. */
 function memoryArea(): StorageArea & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>()
+  // All or nothing, like the IndexedDB transaction: clone every value before changing anything.
+  const write: StorageArea['write'] = async ({ set = {}, remove = [] }) => {
+    const cloned = Object.entries(set).map(([k, v]) => [k, structuredClone(v)] as const)
+    for (const k of remove) data.delete(k)
+    for (const [k, v] of cloned) data.set(k, v)
+  }
   return {
     data,
     async get(keys) {
       const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys]
       return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]))
     },
-    async set(items) {
-      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v))
-    },
-    async remove(keys) {
-      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k)
-    },
+    set: (items) => write({ set: items }),
+    remove: (keys) => write({ remove: Array.isArray(keys) ? keys : [keys] }),
+    write,
   }
 }
 
@@ -57,6 +60,7 @@ function breakable(area: StorageArea) {
     get: (keys) => area.get(keys),
     set: async (items) => (await guard(), area.set(items)),
     remove: async (keys) => (await guard(), area.remove(keys)),
+    write: async (change) => (await guard(), area.write(change)),
   }
   return { area: wrapped, ctl }
 }
@@ -143,6 +147,39 @@ describe('IndexedDB area (idb.ts)', () => {
     expect(await a2.get(null)).toEqual({ 'cx:m:1': { n: 1 }, 'cx:c:1:0': [{ seq: 0 }] })
     expect(fallback.data.size).toBe(0) // IndexedDB worked: storage.session holds only the marker
     expect([...session.data.keys()]).toEqual(['cx:boot'])
+  })
+
+  it('write() removes and sets in one go: a restarted worker sees both', async () => {
+    const factory = new IDBFactory()
+    const session = memoryArea()
+    const area = await (await freshWorkerModules()).openIdbArea(factory, session, memoryArea())
+    await area.set({ 'cx:m:1': { v: 1 }, 'cx:c:1:0': [{ seq: 0 }], 'cx:c:1:1': [{ seq: 1 }] })
+    await area.write({ remove: ['cx:c:1:0', 'cx:m:1'], set: { 'cx:m:1': { v: 2 }, 'cx:c:1:2': [{ seq: 2 }] } })
+    const expected = { 'cx:m:1': { v: 2 }, 'cx:c:1:1': [{ seq: 1 }], 'cx:c:1:2': [{ seq: 2 }] } // a key in both: set wins
+    expect(await area.get(null)).toEqual(expected)
+    const again = await (await freshWorkerModules()).openIdbArea(factory, session, memoryArea())
+    expect(await again.get(null)).toEqual(expected)
+  })
+
+  it('a write() that fails stores nothing of it: the removals are undone with the values', async () => {
+    const factory = new IDBFactory()
+    const session = memoryArea()
+    const area = await (await freshWorkerModules()).openIdbArea(factory, session, memoryArea())
+    const before = { 'cx:m:1': { v: 1 }, 'cx:c:1:0': [{ seq: 0 }], 'cx:c:1:1': [{ seq: 1 }] }
+    await area.set(before)
+    // The deletes and a good put are queued before the value that cannot be cloned.
+    const failed = area.write({
+      remove: ['cx:c:1:0', 'cx:c:1:1'],
+      set: { 'cx:m:1': { v: 2 }, 'cx:c:1:2': [{ seq: 2, data: { fn: () => {} } }] },
+    })
+    await expect(failed).rejects.toMatchObject({ name: 'DataCloneError' })
+    await io()
+    expect(await area.get(null)).toEqual(before)
+    const again = await (await freshWorkerModules()).openIdbArea(factory, session, memoryArea())
+    expect(await again.get(null)).toEqual(before) // nothing of it was committed either
+    // The area still works after the aborted transaction.
+    await area.write({ remove: ['cx:c:1:0'], set: { 'cx:m:1': { v: 3 } } })
+    expect(await again.get(null)).toEqual({ 'cx:m:1': { v: 3 }, 'cx:c:1:1': [{ seq: 1 }] })
   })
 
   it('keeps each tab\'s entries across a worker restart, and forgets a closed tab on disk', async () => {
@@ -268,6 +305,44 @@ describe('saving failures (persist.ts + app.ts)', () => {
     expect(Object.keys(await area.get(null)).filter((k) => k.startsWith('cx:c:5:'))).toHaveLength(1)
     expect(w.bg.stores.get(5)?.state.dropped).toBe(0)
     expect(panel.storageError()).toBeUndefined() // saving works again: the banner goes
+  })
+
+  it('a persist that fails leaves the stored tab as it was (not its old chunks removed), and its retry writes both', async () => {
+    const mods = await freshWorkerModules()
+    const area = await mods.openIdbArea(new IDBFactory(), memoryArea(), memoryArea())
+    const store = new mods.TabStore(1)
+    const persister = new mods.Persister(area, (id) => (id === 1 ? store : undefined))
+    await persister.save(1, store.ingest('p1', [pageLoad(), ev(1, 'Callback.ready')]).added)
+    const before = await area.get(null)
+    expect(Object.keys(before).sort()).toEqual(['cx:c:1:0', 'cx:m:1'])
+
+    // A clear (its write removes chunk 0) and a new entry that IndexedDB cannot store (a function).
+    store.clear()
+    const bad = ev(2, 'Callback.opened')
+    bad.data = { seq: 2, fn: () => {} } as unknown as SessionEntry['data']
+    let saved = false
+    void persister.save(1, store.ingest('p1', [bad]).added, true).then(() => (saved = true))
+    await io()
+    expect(persister.errors).toBe(1)
+    expect(saved).toBe(false) // not stored, so not acked
+    expect(persister.persistedSeq(1)).toBe(1)
+    expect(await area.get(null)).toEqual(before) // chunk 0 is still there, and the meta naming it
+
+    await vi.advanceTimersByTimeAsync(1_000)
+    await io()
+    expect(persister.errors).toBe(2) // retried after the backoff, still failing
+    expect(await area.get(null)).toEqual(before)
+
+    delete (bad.data as { fn?: unknown }).fn // now it can be stored (the queued entry shares this object)
+    await vi.advanceTimersByTimeAsync(2_000)
+    await io()
+    expect(saved).toBe(true)
+    expect(persister.persistedSeq(1)).toBe(2)
+    const after = Object.keys(await area.get(null))
+    expect(after).not.toContain('cx:c:1:0') // the removal and the new values, together
+    expect(after.filter((k) => k.startsWith('cx:c:1:'))).toHaveLength(1)
+    const restored = await new mods.Persister(area, () => undefined).restore()
+    expect(restored.get(1)?.entries.toArray().map((e) => [e.seq, label(e)])).toEqual([[2, 'Callback.opened']])
   })
 
   it('a worker restarted before a failed save was retried loses nothing: the relay resends it', async () => {
