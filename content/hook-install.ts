@@ -369,7 +369,7 @@ export function installHook(win: HookWindow): void {
 
   /** Handlers by event name, so one name never gets two handlers and the event name is known. */
   function eventHandler(name: string): Fn {
-    return function cxbusDevtoolsHandler(envelope: unknown): void {
+    const handler = function cxbusDevtoolsHandler(envelope: unknown): void {
       try {
         if (capturedAtPublish(name, envelope)) return
         // Copy at receipt: the page mutates `errors` and `form` after publishing (SPEC.md §2).
@@ -387,6 +387,14 @@ export function installHook(win: HookWindow): void {
         // never into the page
       }
     }
+    // Named after us in the built (minified) hook too: a page developer looking at the bus's
+    // subscribers, or at a stack trace, can tell whose handler this is.
+    try {
+      defineProperty(handler, 'name', { value: 'cxbusDevtoolsHandler' })
+    } catch {
+      // keeps whatever name it has
+    }
+    return handler
   }
 
   const isReadyName = (n: string): boolean => n.length > 6 && apply(stringSlice, n, [-6]) === '.ready'

@@ -388,6 +388,12 @@
       config: cfg,
       core: core,
       state: state,
+      /** @param {string} event */
+      subscriberNames: function (event) {
+        var list = subs[event] || [], out = /** @type {string[]} */ ([]);
+        for (var i = 0; i < list.length; i++) append(out, /** @type {Sub} */ (list[i]).fn.name || '(anonymous)');
+        return out;
+      },
       /** widgets plugins register through the public bus object (`CXBus.registerPlugin`), so do ours */
       registerPlugin: function (/** @type {string} */ name) {
         var iface = core.registerPlugin(name);

@@ -360,6 +360,9 @@
       await settle();
     },
     hostile: async function () { await whenReady(); await hostile(); },
+    /** names of the functions subscribed to an event on the bus (a debugging extension's handler shows up here) */
+    /** @param {string} event */
+    subscribers: function (event) { return simHandle().subscriberNames(String(event)); },
   };
   /** @type {any} */
   var burstPlugin = null;

@@ -88,6 +88,11 @@ describe('capture', () => {
       expect(markers(got.entries, 'bus')[0]?.data).toMatchObject({ via })
       expect(markers(got.entries, 'bus').some((m) => (m.data as { widgetsVersion?: string }).widgetsVersion === version)).toBe(true)
       await expectSameAsPage(tab, got.entries)
+      // 9.x: Callback registers through CXBus, the hook records at publish time and holds no
+      // subscription to it (no extra bus timer per event); 8.5: the bus shows up only at onReady,
+      // after the plugins registered, so the hook subscribes.
+      const handlers = await tab.call<string[]>('subscribers', 'Callback.opened')
+      expect(handlers.filter((n) => n === 'cxbusDevtoolsHandler')).toHaveLength(via === 'CXBus' ? 0 : 1)
       await c.close()
       await tab.page.close()
     }

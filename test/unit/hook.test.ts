@@ -6,20 +6,27 @@ import { HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookConnectMessage, isHookToRelay, isR
 
 type Fn = (...a: any[]) => any
 
-function fakeBus(opts: { readyAfterMs?: number } = {}) {
+function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: boolean } = {}) {
   const subs = new Map<string, Fn[]>()
+  const ids = new Map<string, { event: string; fn: Fn }>()
   const befores = new Map<string, Fn[]>()
   const plugins = new Map<string, { events: string[]; commands: string[] }>()
+  const readyCache = new Map<string, unknown>()
   let ready = opts.readyAfterMs === undefined
+  let nextId = 0
   if (!ready) setTimeout(() => (ready = true), opts.readyAfterMs)
+  // Like CXBus: every handler in its own timer, the same data object for all of them.
   const publish = (event: string, data: unknown) => {
+    if (event.endsWith('.ready')) readyCache.set(event, data)
     for (const fn of subs.get(event) ?? []) setTimeout(() => fn({ time: Date.now(), publisher: event.split('.')[0], event, data }), 0)
+    return true
   }
   const registry = () => Object.fromEntries([...plugins].map(([k, v]) => [k, { events: [...v.events], commands: [...v.commands] }]))
-  const registerPlugin = (name: string) => {
+  /** What the bus does inside; `bus.registerPlugin` is the public face a hook can wrap. */
+  const registerPluginInside = (name: string) => {
     if (plugins.has(name)) return false
     plugins.set(name, { events: [], commands: [] })
-    return {
+    const iface = {
       before: (cmd: string, fn: Fn) => {
         if (!plugins.has(cmd.split('.')[0] as string)) return false
         befores.set(cmd, [...(befores.get(cmd) ?? []), fn])
@@ -27,13 +34,33 @@ function fakeBus(opts: { readyAfterMs?: number } = {}) {
       },
       registry,
       subscribe: (e: string, fn: Fn) => bus.subscribe(e, fn),
+      publish(this: unknown, event: string, data?: unknown) {
+        lastPublishThis = this
+        if (event === 'explode') throw new Error('publish failed')
+        return publish(`${name}.${event}`, arguments.length < 2 ? {} : data) && `published:${event}`
+      },
+      ...(opts.unsubscribe === false ? {} : {
+        unsubscribe: (id: string) => {
+          const s = ids.get(id)
+          if (!s) return false
+          ids.delete(id)
+          subs.set(s.event, (subs.get(s.event) ?? []).filter((f) => f !== s.fn))
+          return true
+        },
+      }),
     }
+    return opts.frozen ? Object.freeze(iface) : iface
   }
+  let lastPublishThis: unknown
   const bus = {
     subscribe(event: string, fn: Fn) {
       if (!ready) return false
       subs.set(event, [...(subs.get(event) ?? []), fn])
-      return `sub${subs.size}`
+      const id = `sub${++nextId}`
+      ids.set(id, { event, fn })
+      // a late subscriber to a ready event gets it once (SPEC.md §1)
+      if (readyCache.has(event)) setTimeout(() => fn({ time: Date.now(), publisher: event.split('.')[0], event, data: readyCache.get(event) }), 0)
+      return id
     },
     command(name: string, options: unknown) {
       let o = options
@@ -44,12 +71,14 @@ function fakeBus(opts: { readyAfterMs?: number } = {}) {
       }
       return { deferred: name, options: o }
     },
-    registerPlugin,
+    registerPlugin: registerPluginInside,
     version: '9.0.018.07',
   }
   const define = (name: string, events: string[], commands: string[] = []) =>
     plugins.set(name, { events: events.map((e) => `${name}.${e}`), commands: commands.map((c) => `${name}.${c}`) })
-  return { bus, publish, define, subs }
+  /** Our handlers on an event (the hook names them cxbusDevtoolsHandler). */
+  const ours = (event: string) => (subs.get(event) ?? []).filter((f) => f.name === 'cxbusDevtoolsHandler').length
+  return { bus, publish, define, subs, ours, registerPluginInside, lastThis: () => lastPublishThis }
 }
 
 /** A fake window whose postMessage hands the transferred port to a fake relay. */
@@ -299,6 +328,91 @@ describe('page hook', () => {
     installHook(win)
     expect(connects).toHaveLength(1)
     expect(Object.keys(win).filter((k) => !['postMessage', 'addEventListener'].includes(k))).toEqual([])
+  })
+})
+
+describe('page hook: capture at publish time', () => {
+  /** A hooked window with the bus on window.CXBus, its subscriptions in place and a relay ready. */
+  async function hooked(opts: Parameters<typeof fakeBus>[0] = {}) {
+    const w = fakeWindow()
+    installHook(w.win)
+    w.accept()
+    const b = fakeBus(opts)
+    w.win.CXBus = b.bus
+    await until(() => b.ours('Callback.opened') === 1, 'hook subscribed')
+    return { ...w, ...b }
+  }
+  const events = (got: HookEntry[], name: string) => got.filter((e) => e.kind === 'event' && e.event === name) as { event: string; publisher: string; data: unknown }[]
+
+  it('records at publish time a plugin registered through CXBus, and leaves the page nothing to notice', async () => {
+    const { win, got, ours, lastThis } = await hooked()
+    const seen: unknown[] = []
+    win.CXBus.subscribe('Callback.opened', (e: { data: unknown }) => seen.push(e.data))
+    const cb = win.CXBus.registerPlugin('Callback')
+    expect(win.CXBus.registerPlugin.name).toBe('registerPluginInside') // same name and length as the bus's own
+    expect(cb.publish.length).toBe(2)
+    // our subscriptions to Callback events are gone: no extra bus timer per event any more
+    for (const e of ['ready', 'opened', 'closed', 'minimized']) expect(ours(`Callback.${e}`)).toBe(0)
+    expect(ours('WebChat.opened')).toBe(1) // other plugins keep theirs
+    const meta = { opened: 5, errors: [] as string[], form: { firstname: 'Ada' } }
+    expect(cb.publish('opened', meta)).toBe('published:opened') // the bus's own return value
+    expect(lastThis()).toBe(cb) // and its own `this`
+    // the widget mutates its metadata right after publishing: the record is what was published
+    meta.errors.push('late')
+    meta.form.firstname = 'Grace'
+    await until(() => seen.length === 1 && events(got, 'Callback.opened').length === 1, 'page handler and record')
+    expect(seen[0]).toBe(meta) // the page handler got the very object
+    expect(events(got, 'Callback.opened')[0]).toMatchObject({ publisher: 'Callback', data: { opened: 5, errors: [], form: { firstname: 'Ada' } } })
+    cb.publish('Callback.closed') // a full name and no data
+    await until(() => events(got, 'Callback.closed').length === 1, 'closed')
+    expect(events(got, 'Callback.closed')[0]?.data).toEqual({})
+  })
+
+  it('a publish that throws reaches the caller unchanged and is not recorded', async () => {
+    const { win, got } = await hooked()
+    const cb = win.CXBus.registerPlugin('Callback')
+    expect(() => cb.publish('explode', {})).toThrow('publish failed')
+    cb.publish('opened', {})
+    await until(() => events(got, 'Callback.opened').length === 1, 'next event')
+    expect(events(got, 'Callback.explode')).toEqual([])
+  })
+
+  it('records each event once when the bus cannot unsubscribe (object data, no data, ready republished)', async () => {
+    const { win, got, ours } = await hooked({ unsubscribe: false })
+    const cb = win.CXBus.registerPlugin('Callback')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(ours('Callback.opened')).toBe(1) // still subscribed: the dedupe must hold
+    cb.publish('ready')
+    cb.publish('opened', { opened: 1 })
+    cb.publish('opened', { opened: 2 })
+    cb.publish('minimized')
+    await new Promise((r) => setTimeout(r, 100))
+    // a late subscriber (ours, on a new name of the same plugin is not made; the page's is) gets ready again
+    win.CXBus.subscribe('Callback.ready', () => {})
+    await new Promise((r) => setTimeout(r, 100))
+    expect(events(got, 'Callback.ready')).toHaveLength(1)
+    expect(events(got, 'Callback.opened').map((e) => (e.data as { opened: number }).opened)).toEqual([1, 2])
+    expect(events(got, 'Callback.minimized')).toHaveLength(1)
+  })
+
+  it('a plugin registered where the hook cannot see it is still recorded, through the subscription', async () => {
+    const { got, ours, registerPluginInside } = await hooked()
+    const hidden = registerPluginInside('Callback') as { publish(e: string, d?: unknown): unknown }
+    hidden.publish('opened', { opened: 7 })
+    await until(() => events(got, 'Callback.opened').length === 1, 'subscribed capture')
+    expect(ours('Callback.opened')).toBe(1)
+    expect(events(got, 'Callback.opened')[0]?.data).toEqual({ opened: 7 })
+  })
+
+  it('a frozen plugin interface is left alone and recorded through the subscription', async () => {
+    const { win, got, ours } = await hooked({ frozen: true })
+    const cb = win.CXBus.registerPlugin('Callback')
+    expect(Object.isFrozen(cb)).toBe(true)
+    cb.publish('opened', { opened: 3 })
+    await until(() => events(got, 'Callback.opened').length === 1, 'subscribed capture')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(events(got, 'Callback.opened')).toHaveLength(1)
+    expect(ours('Callback.opened')).toBe(1)
   })
 })
 
