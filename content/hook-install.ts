@@ -430,7 +430,7 @@ export function installHook(win: HookWindow): void {
       const iface = apply(original, this, args)
       try {
         const name = args[0]
-        if (typeof name === 'string' && name && isBag(iface) && apply(stringIndexOf, name, [OWN_PLUGIN]) !== 0) tapPublish(safeName(name), iface)
+        if (typeof name === 'string' && name && isBag(iface) && apply(stringIndexOf, name, [OWN_PLUGIN]) !== 0) tapPlugin(safeName(name), iface)
       } catch {
         // never into the page
       }
@@ -438,9 +438,31 @@ export function installHook(win: HookWindow): void {
     })
   }
 
-  function tapPublish(plugin: string, iface: Bag): void {
+  /**
+   * A plugin interface we saw being made: its publish() records events, its registerCommand()
+   * observes each command as soon as it exists, so the very command that loads a plugin lazily
+   * (CallbackService.schedule on the first submit) is recorded too.
+   */
+  function tapPlugin(plugin: string, iface: Bag): void {
     if (apply(weakHas, tappedIfaces, [iface])) return
     apply(weakAdd, tappedIfaces, [iface])
+    const registerCommand = method(iface, 'registerCommand')
+    if (registerCommand) {
+      replaceMethod(iface, 'registerCommand', registerCommand, function (this: unknown, ...args: unknown[]): unknown {
+        const result = apply(registerCommand, this, args)
+        try {
+          const cmd = args[0]
+          if (primary && typeof cmd === 'string' && cmd) hookCommand(primary, safeName(apply(stringIndexOf, cmd, ['.']) === -1 ? `${plugin}.${cmd}` : cmd))
+        } catch {
+          // never into the page
+        }
+        return result
+      })
+    }
+    tapPublish(plugin, iface)
+  }
+
+  function tapPublish(plugin: string, iface: Bag): void {
     const original = method(iface, 'publish')
     if (!original) return
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {

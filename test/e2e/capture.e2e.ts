@@ -41,6 +41,8 @@ describe('capture', () => {
       'Callback.ready', 'Callback.opened', 'Callback.started', 'Callback.submitted', 'Callback.completed', 'Callback.closed',
     ].filter((n) => events(entries).some((e) => e.event === n)))
     expect(entries.some((e) => e.kind === 'command' && e.command === 'Callback.open')).toBe(true)
+    // the submit's command loads CallbackService lazily and is still recorded (registerCommand tap)
+    expect(entries.filter((e) => e.kind === 'command' && e.command === 'CallbackService.schedule')).toHaveLength(1)
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => entries[0]!.seq + i)) // session seq, no gaps
     expect(new Set(entries.map((e) => e.pageLoadId)).size).toBe(1)
     expect(entries.every((e) => e.frameUrl?.startsWith(env.demo.url))).toBe(true)

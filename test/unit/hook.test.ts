@@ -39,6 +39,10 @@ function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: 
         if (event === 'explode') throw new Error('publish failed')
         return publish(`${name}.${event}`, arguments.length < 2 ? {} : data) && `published:${event}`
       },
+      registerCommand: (cmd: string, _fn: Fn) => {
+        plugins.get(name)?.commands.push(`${name}.${cmd}`)
+        return true
+      },
       ...(opts.unsubscribe === false ? {} : {
         unsubscribe: (id: string) => {
           const s = ids.get(id)
@@ -402,6 +406,16 @@ describe('page hook: capture at publish time', () => {
     await until(() => events(got, 'Callback.opened').length === 1, 'subscribed capture')
     expect(ours('Callback.opened')).toBe(1)
     expect(events(got, 'Callback.opened')[0]?.data).toEqual({ opened: 7 })
+  })
+
+  it('records the first command to a plugin that registers it just now (a lazy load)', async () => {
+    const { win, got } = await hooked()
+    // the bus loads the plugin on its first command, then runs that command at once
+    const svc = win.CXBus.registerPlugin('CallbackService')
+    svc.registerCommand('schedule', () => {})
+    const opts = { phonenumber: '+44' }
+    expect(win.CXBus.command('CallbackService.schedule', opts)).toEqual({ deferred: 'CallbackService.schedule', options: opts })
+    await until(() => names(got).includes('cmd:CallbackService.schedule'), 'command entry')
   })
 
   it('a frozen plugin interface is left alone and recorded through the subscription', async () => {
