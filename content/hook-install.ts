@@ -22,7 +22,7 @@ type EventEntry = { kind: 'event'; time: number; publisher: string; event: strin
 
 // ---------------------------------------------------------------------------------------------
 // Built-ins, captured at document_start: a page that later replaces them cannot break us.
-const { defineProperty, getOwnPropertyDescriptor, prototype: ObjectProto } = Object
+const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
 const hasOwn = ObjectProto.hasOwnProperty
 const { apply, ownKeys } = Reflect
 const isArray = Array.isArray
@@ -100,6 +100,8 @@ interface BusState {
   subscribed: Set<string>
   /** What subscribe() returned per subscribed name (an id for unsubscribe), null-prototype. */
   ids: Record<string, unknown>
+  /** The plugin each subscribed name belongs to (plugin names may contain dots), null-prototype. */
+  owner: Record<string, string>
   /** Names whose subscribe returned false; retried on RETRY_DELAYS. */
   pending: Set<string>
   retry: number
@@ -171,9 +173,13 @@ export function installHook(win: HookWindow): void {
 
   function scheduleFlush(): void {
     if (outScheduled) return
+    try {
+      if (idleCallback) apply(idleCallback, win, [flushOut, { timeout: IDLE_DEADLINE_MS }])
+      else setTimer(flushOut, 0)
+    } catch {
+      setTimer(flushOut, 0)
+    }
     outScheduled = true
-    if (idleCallback) apply(idleCallback, win, [flushOut, { timeout: IDLE_DEADLINE_MS }])
-    else setTimer(flushOut, 0)
   }
 
   function send(entry: HookEntry): void {
@@ -306,13 +312,13 @@ export function installHook(win: HookWindow): void {
         if (!primary.plugin) wrapCommand(bus)
         return
       }
-      primary = { bus, via, subscribed: new SetCtor(), ids: createObject(null) as Record<string, unknown>, pending: new SetCtor(), retry: 0, plugin: null, hooked: new SetCtor(), versionSent: false }
+      primary = { bus, via, subscribed: new SetCtor(), ids: createObject(null) as Record<string, unknown>, owner: createObject(null) as Record<string, string>, pending: new SetCtor(), retry: 0, plugin: null, hooked: new SetCtor(), versionSent: false }
       const version = readVersion()
       primary.versionSent = version !== undefined
       send(marker('bus', version !== undefined ? { via, widgetsVersion: version } : { via }))
       for (const plugin of ownKeys(KNOWN_EVENTS) as string[]) {
         const names = KNOWN_EVENTS[plugin] as string[]
-        for (let i = 0; i < names.length; i++) subscribe(primary, `${plugin}.${names[i]}`)
+        for (let i = 0; i < names.length; i++) subscribe(primary, `${plugin}.${names[i]}`, plugin)
       }
       attachPlugin(primary)
       if (!primary.plugin) wrapCommand(bus)
@@ -322,16 +328,17 @@ export function installHook(win: HookWindow): void {
     }
   }
 
-  function subscribe(st: BusState, name: string): void {
+  function subscribe(st: BusState, name: string, plugin: string): void {
     if (apply(setHas, st.subscribed, [name])) return
-    if (tapped[pluginOf(name)]) {
+    st.owner[name] = plugin
+    if (tapped[plugin]) {
       apply(setDelete, st.pending, [name]) // captured at publish time: no subscription needed
       return
     }
     const sub = method(st.bus, 'subscribe')
     let ok: unknown = false
     try {
-      ok = sub ? apply(sub, st.bus, [name, eventHandler(name)]) : false
+      ok = sub ? apply(sub, st.bus, [name, eventHandler(plugin, name)]) : false
     } catch {
       ok = false
     }
@@ -356,7 +363,7 @@ export function installHook(win: HookWindow): void {
         st.pending.forEach((n) => {
           names[names.length] = n
         })
-        for (let i = 0; i < names.length; i++) subscribe(st, names[i] as string)
+        for (let i = 0; i < names.length; i++) subscribe(st, names[i] as string, st.owner[names[i] as string] ?? pluginOf(names[i] as string))
         if (!st.plugin) attachPlugin(st)
         if (st.pending.size > 0 || !st.plugin) flushPending(st)
       } catch {
@@ -368,17 +375,16 @@ export function installHook(win: HookWindow): void {
   }
 
   /** Handlers by event name, so one name never gets two handlers and the event name is known. */
-  function eventHandler(name: string): Fn {
+  function eventHandler(plugin: string, name: string): Fn {
     const handler = function cxbusDevtoolsHandler(envelope: unknown): void {
       try {
-        if (capturedAtPublish(name, envelope)) return
+        if (capturedAtPublish(plugin, name, envelope)) return
         // Copy at receipt: the page mutates `errors` and `form` after publishing (SPEC.md §2).
         const env = snapshot(envelope)
         const e = (isBag(env) && !isArray(env) ? env : {}) as Record<string, Json>
         const time = typeof e.time === 'number' ? e.time : now()
         const event = typeof e.event === 'string' && e.event ? safeName(e.event) : name
-        const dot = apply(stringIndexOf, name, ['.']) as number
-        const publisher = typeof e.publisher === 'string' ? safeName(e.publisher) : (apply(stringSlice, name, [0, dot]) as string)
+        const publisher = typeof e.publisher === 'string' ? safeName(e.publisher) : plugin
         const data: Json = 'data' in e && e.data !== undefined ? (e.data as Json) : {}
         send({ kind: 'event', time, publisher, event, data })
         // A plugin just became ready: its commands can be observed and its events listed from now.
@@ -462,49 +468,71 @@ export function installHook(win: HookWindow): void {
     tapPublish(plugin, iface)
   }
 
+  /** Copying an event runs the page's getters; one that publishes again is not copied in turn... */
+  let copying = 0
+  /** ...and is recorded after the event being copied, in the order the bus saw them. */
+  let nested: EventEntry[] = []
+
   function tapPublish(plugin: string, iface: Bag): void {
     const original = method(iface, 'publish')
     if (!original) return
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-      let entry: EventEntry | null = null
+      // The bus first (a throw reaches the caller as before, unrecorded), then the copy: the bus
+      // dispatches in timers, so no handler has run yet, and whatever a getter publishes while we
+      // copy comes after this event, as it would for any subscriber.
+      const result = apply(original, this, args)
       try {
-        entry = publishedEntry(plugin, args)
+        const entry = publishedEntry(plugin, args)
+        if (entry && copying > 0) nested[nested.length] = entry
+        else if (entry) {
+          const after = nested
+          nested = []
+          sendEvent(entry)
+          for (let i = 0; i < after.length; i++) sendEvent(after[i] as EventEntry)
+        }
       } catch {
         // never into the page
       }
-      const result = apply(original, this, args) // a throw reaches the caller as before, unrecorded
-      if (entry) {
-        try {
-          send(entry)
-          if (isReadyName(entry.event)) setTimer(checkRegistry, 0) // its commands can be observed now
-        } catch {
-          // never into the page
-        }
-      }
       return result
     }
-    if (!replaceMethod(iface, 'publish', original, wrapped)) return // frozen: subscriptions cover it
+    if (!replaceMethod(iface, 'publish', original, wrapped)) return // frozen or an accessor: subscriptions cover it
     tapped[plugin] = true
     if (primary) dropTappedSubscriptions(primary)
+  }
+
+  function sendEvent(entry: EventEntry): void {
+    send(entry)
+    if (isReadyName(entry.event)) setTimer(checkRegistry, 0) // its commands can be observed now
   }
 
   /** The entry for publish(event, data) on a tapped interface, copied now (before any handler runs). */
   function publishedEntry(plugin: string, args: unknown[]): EventEntry | null {
     const short = args[0]
     if (typeof short !== 'string' || !short) return null
-    const event = safeName(apply(stringIndexOf, short, [`${plugin}.`]) === 0 ? short : `${plugin}.${short}`)
+    const event = safeName(`${plugin}.${short}`) // the bus prefixes the publisher's name
     const raw = args.length < 2 ? undefined : args[1]
     if (attached[event]) {
       // Our handler may still get this one from the bus (unsubscribe failed or is not supported).
       if (isBag(raw)) apply(weakMapSet, awaitingData, [raw, ((apply(weakMapGet, awaitingData, [raw]) as number | undefined) ?? 0) + 1])
       else awaitingByName[event] = (awaitingByName[event] ?? 0) + 1
     }
-    return { kind: 'event', time: now(), publisher: plugin, event, data: raw === undefined ? {} : snapshot(raw) }
+    let data: Json
+    if (raw === undefined) data = {}
+    else if (copying > 0) data = '[Not copied: published by a page getter while the hook copied another event]'
+    else {
+      copying++
+      try {
+        data = snapshot(raw)
+      } finally {
+        copying--
+      }
+    }
+    return { kind: 'event', time: now(), publisher: plugin, event, data }
   }
 
   /** True when our handler got an event already recorded at publish time (or a ready republished). */
-  function capturedAtPublish(name: string, envelope: unknown): boolean {
-    if (!tapped[pluginOf(name)]) return false
+  function capturedAtPublish(plugin: string, name: string, envelope: unknown): boolean {
+    if (!tapped[plugin]) return false
     const data = own(envelope, 'data')
     if (isBag(data)) {
       const n = apply(weakMapGet, awaitingData, [data]) as number | undefined
@@ -528,13 +556,13 @@ export function installHook(win: HookWindow): void {
     const unsubscribe = owner ? method(owner, 'unsubscribe') : null
     const names: string[] = []
     st.subscribed.forEach((n) => {
-      if (tapped[pluginOf(n)]) names[names.length] = n
+      if (tapped[st.owner[n] ?? pluginOf(n)]) names[names.length] = n
     })
     for (let i = 0; i < names.length; i++) {
       const n = names[i] as string
       const id = st.ids[n]
       // Only by the id subscribe() gave us: never by event name, which would remove page handlers.
-      if (!unsubscribe || (typeof id !== 'string' && typeof id !== 'number')) continue
+      if (!unsubscribe || (typeof id !== 'string' && typeof id !== 'number') || (typeof id === 'string' && (id === n || apply(stringIndexOf, id, ['.']) !== -1))) continue
       try {
         if (apply(unsubscribe, owner, [id]) === false) continue
       } catch {
@@ -591,6 +619,10 @@ export function installHook(win: HookWindow): void {
   }
 
   function recordCommand(name: string, options: unknown): void {
+    // The relay refuses a whole batch for one malformed entry (protocol.ts): names are never empty
+    // or over-long. (Events get theirs from safeName and the subscribed name.)
+    if (!name) return
+    name = safeName(name)
     send({ kind: 'command', time: now(), command: name, data: options === undefined ? {} : snapshot(options) })
     // Commands load plugins lazily (CallbackService on the first submit): look for new ones soon.
     setTimer(checkRegistry, 50)
@@ -605,7 +637,8 @@ export function installHook(win: HookWindow): void {
     // A frozen bus keeps its command(): commands are not recorded, events still are.
     replaceMethod(bus, 'command', original, function (this: unknown, ...args: unknown[]): unknown {
       try {
-        if (typeof args[0] === 'string') recordCommand(args[0], args[1])
+        // once our plugin exists, before() records commands: not twice
+        if (typeof args[0] === 'string' && !primary?.plugin) recordCommand(args[0], args[1])
       } catch {
         // never into the page
       }
@@ -615,16 +648,23 @@ export function installHook(win: HookWindow): void {
 
   /**
    * Puts `wrapped` where `obj[key]` was (an own property, or one inherited from a class), with the
-   * original's name and length and the same enumerability; false if the object does not allow it.
+   * original's name and length and the same enumerability; false where that would change what the
+   * page sees: an accessor (its getter and setter must keep running), a non-configurable property,
+   * a frozen object, or a Proxy that does not really store it.
    */
   function replaceMethod(obj: Bag, key: string, original: Fn, wrapped: Fn): boolean {
     try {
+      let d: PropertyDescriptor | undefined
+      let isOwn = true
+      for (let o: object | null = obj, i = 0; o && i < 32 && !d; o = getPrototypeOf(o), i++) {
+        d = getOwnPropertyDescriptor(o, key)
+        if (!d) isOwn = false
+      }
+      if (!d || !('value' in d) || d.value !== original || (isOwn && !d.configurable)) return false
       defineProperty(wrapped, 'name', { value: original.name })
       defineProperty(wrapped, 'length', { value: original.length })
-      const d = getOwnPropertyDescriptor(obj, key)
-      if (d && !d.configurable) return false
-      defineProperty(obj, key, { value: wrapped, writable: true, configurable: true, enumerable: d ? !!d.enumerable : false })
-      return true
+      defineProperty(obj, key, { value: wrapped, writable: true, configurable: true, enumerable: !!d.enumerable })
+      return getOwnPropertyDescriptor(obj, key)?.value === wrapped
     } catch {
       return false
     }
@@ -648,7 +688,7 @@ export function installHook(win: HookWindow): void {
         const pluginName = plugins[p]
         if (typeof pluginName !== 'string' || apply(stringIndexOf, pluginName, [OWN_PLUGIN]) === 0) continue
         const info = own(reg, pluginName)
-        eachName(own(info, 'events'), pluginName, (n) => subscribe(st, n))
+        eachName(own(info, 'events'), pluginName, (n) => subscribe(st, n, pluginName))
         eachName(own(info, 'commands'), pluginName, (n) => hookCommand(st, n))
       }
       if (st.pending.size > 0) flushPending(st)

@@ -367,7 +367,7 @@ describe('page hook: capture at publish time', () => {
     await until(() => seen.length === 1 && events(got, 'Callback.opened').length === 1, 'page handler and record')
     expect(seen[0]).toBe(meta) // the page handler got the very object
     expect(events(got, 'Callback.opened')[0]).toMatchObject({ publisher: 'Callback', data: { opened: 5, errors: [], form: { firstname: 'Ada' } } })
-    cb.publish('Callback.closed') // a full name and no data
+    cb.publish('closed') // no data: the bus hands out {}
     await until(() => events(got, 'Callback.closed').length === 1, 'closed')
     expect(events(got, 'Callback.closed')[0]?.data).toEqual({})
   })
@@ -416,6 +416,39 @@ describe('page hook: capture at publish time', () => {
     const opts = { phonenumber: '+44' }
     expect(win.CXBus.command('CallbackService.schedule', opts)).toEqual({ deferred: 'CallbackService.schedule', options: opts })
     await until(() => names(got).includes('cmd:CallbackService.schedule'), 'command entry')
+  })
+
+  it('a page getter that publishes while the hook copies: page order kept, no recursion', async () => {
+    const { win, got } = await hooked()
+    const seen: string[] = []
+    for (const e of ['opened', 'changed']) win.CXBus.subscribe(`Callback.${e}`, () => seen.push(e))
+    const cb = win.CXBus.registerPlugin('Callback')
+    let reads = 0
+    const meta = { opened: 1, get live() { reads++; cb.publish('changed', meta); return 'x' } }
+    cb.publish('opened', meta) // the page itself never reads `live`
+    await until(() => seen.length === 2 && events(got, 'Callback.changed').length === 1, 'both')
+    expect(seen).toEqual(['opened', 'changed']) // as a subscriber would have caused it, not before
+    expect(reads).toBe(1) // the nested publish is not copied in turn
+    expect((names(got) as string[]).filter((n) => n.startsWith('Callback.'))).toEqual(['Callback.opened', 'Callback.changed'])
+    expect(events(got, 'Callback.changed')[0]?.data).toMatch(/^\[Not copied/)
+  })
+
+  it('leaves an accessor-defined registerPlugin alone (its getter keeps deciding) and still records', async () => {
+    const w = fakeWindow()
+    installHook(w.win)
+    w.accept()
+    const b = fakeBus()
+    let ready = false
+    const real = b.bus.registerPlugin
+    Object.defineProperty(b.bus, 'registerPlugin', { configurable: true, enumerable: true, get: () => (ready ? real : () => false) })
+    w.win.CXBus = b.bus
+    await until(() => b.ours('Callback.opened') === 1, 'hook subscribed')
+    ready = true
+    const cb = w.win.CXBus.registerPlugin('Callback')
+    expect(cb).toBeTruthy() // the page's getter still runs
+    expect(Object.getOwnPropertyDescriptor(b.bus, 'registerPlugin')?.get).toBeTypeOf('function')
+    cb.publish('opened', { opened: 1 })
+    await until(() => events(w.got, 'Callback.opened').length === 1, 'subscribed capture')
   })
 
   it('a frozen plugin interface is left alone and recorded through the subscription', async () => {
