@@ -80,6 +80,26 @@ describe('capture', () => {
     await tab.page.close()
   })
 
+  it('an event published right before the page navigates away is not lost (pagehide handover)', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('whenReady')
+    const c = await openCollector(env.b, tab.tabId)
+    await c.send({ type: 'set-preserve-log', value: true })
+    await c.waitFor((x) => x.states.at(-1)?.preserveLog === true, 'preserve log on')
+    // publish and leave in the same task: the hook's batch is still waiting for an idle moment
+    await tab.page.evaluate(() => {
+      const sim = (window as unknown as { __cxbusSim: { publishAs(p: string, e: string, d: unknown): void } }).__cxbusSim
+      for (let i = 0; i < 3; i++) sim.publishAs('Callback', 'minimized', { last: i })
+      // to another site (localhost vs 127.0.0.1): a new renderer process takes over
+      location.href = location.href.replace('127.0.0.1', 'localhost')
+    })
+    const got = await c.waitFor((x) => markers(x.entries, 'page-load').length >= 2, 'second page load')
+    const last = events(got.entries).filter((e) => e.event === 'Callback.minimized' && (e.data as { last?: number }).last !== undefined)
+    expect(last.map((e) => (e.data as { last: number }).last)).toEqual([0, 1, 2])
+    await c.close()
+    await tab.page.close()
+  })
+
   it('late load (widgets 2 s after load) and the legacy 8.5 bus', async () => {
     const late = await openDemo(env.b, env.demo.url, 'speed=fast&late=1')
     const legacy = await openDemo(env.b, env.demo.url, 'speed=fast&legacy=1')
