@@ -468,6 +468,8 @@ export function installHook(win: HookWindow): void {
     tapPublish(plugin, iface)
   }
 
+  let fullNamesKept = 0
+  const MAX_CACHED_NAMES = 2_000
   /** Copying an event runs the page's getters; one that publishes again is not copied in turn... */
   let copying = 0
   /** ...and is recorded after the event being copied, in the order the bus saw them. */
@@ -476,18 +478,21 @@ export function installHook(win: HookWindow): void {
   function tapPublish(plugin: string, iface: Bag): void {
     const original = method(iface, 'publish')
     if (!original) return
+    // Full names by short name, made once: this runs on every publish of the page.
+    const fullNames = createObject(null) as Record<string, string>
+    const ready = safeName(`${plugin}.ready`)
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       // The bus first (a throw reaches the caller as before, unrecorded), then the copy: the bus
       // dispatches in timers, so no handler has run yet, and whatever a getter publishes while we
       // copy comes after this event, as it would for any subscriber.
       const result = apply(original, this, args)
       try {
-        const entry = publishedEntry(plugin, args)
+        const entry = publishedEntry(plugin, fullNames, args)
         if (entry && copying > 0) nested[nested.length] = entry
         else if (entry) {
           const after = nested
           nested = []
-          sendEvent(entry)
+          sendEvent(entry, entry.event === ready)
           for (let i = 0; i < after.length; i++) sendEvent(after[i] as EventEntry)
         }
       } catch {
@@ -500,16 +505,21 @@ export function installHook(win: HookWindow): void {
     if (primary) dropTappedSubscriptions(primary)
   }
 
-  function sendEvent(entry: EventEntry): void {
+  function sendEvent(entry: EventEntry, ready = isReadyName(entry.event)): void {
     send(entry)
-    if (isReadyName(entry.event)) setTimer(checkRegistry, 0) // its commands can be observed now
+    if (ready) setTimer(checkRegistry, 0) // its commands can be observed now
   }
 
   /** The entry for publish(event, data) on a tapped interface, copied now (before any handler runs). */
-  function publishedEntry(plugin: string, args: unknown[]): EventEntry | null {
+  function publishedEntry(plugin: string, fullNames: Record<string, string>, args: unknown[]): EventEntry | null {
     const short = args[0]
     if (typeof short !== 'string' || !short) return null
-    const event = safeName(`${plugin}.${short}`) // the bus prefixes the publisher's name
+    // the bus prefixes the publisher's name
+    let event = fullNames[short]
+    if (event === undefined) {
+      event = safeName(`${plugin}.${short}`)
+      if (fullNamesKept++ < MAX_CACHED_NAMES) fullNames[short] = event // a page inventing names forever is not cached
+    }
     const raw = args.length < 2 ? undefined : args[1]
     if (attached[event]) {
       // Our handler may still get this one from the bus (unsubscribe failed or is not supported).
