@@ -22,7 +22,8 @@ import {
   RELAY_SOURCE,
   isBackgroundToRelay,
   isHookConnectMessage,
-  isHookToRelay,
+  hookMessageEntries,
+  isHookEntry,
   type HookEntry,
   type RelayHelloMessage,
   type RelayToBackground,
@@ -262,11 +263,16 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     hookPort = offered
     hookPort.onmessage = (e) => {
       if (stopped) return
-      const msg = e.data
-      if (!isHookToRelay(msg)) return
+      const entries = hookMessageEntries(e.data)
+      if (!entries) return
       const frameUrl = win.location.href // once per batch: the page's thread pays for every read
-      if (msg.type === 'entry') add(msg.entry, frameUrl)
-      else for (const entry of msg.entries) add(entry, frameUrl)
+      let invalid = 0
+      for (const entry of entries) {
+        if (isHookEntry(entry)) add(entry, frameUrl)
+        else invalid++
+      }
+      // Malformed entries (a hook bug; the page cannot reach this port) are counted, never silent.
+      if (invalid > 0) add({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count: invalid, where: 'relay' } }, frameUrl)
       entriesAdded()
     }
     const ready: RelayToHook = { type: 'ready' }

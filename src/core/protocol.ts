@@ -177,6 +177,16 @@ export function isHookEntry(e: unknown): e is HookEntry {
   }
 }
 
+/**
+ * The entries of a hook message whose envelope is well-formed (each entry still to be checked with
+ * isHookEntry, so one bad entry costs itself, counted, not the whole batch); null otherwise.
+ */
+export function hookMessageEntries(data: unknown): unknown[] | null {
+  if (!isObject(data)) return null
+  if (data.type === 'entry') return [data.entry]
+  return data.type === 'entries' && Array.isArray(data.entries) && data.entries.length <= HOOK_BATCH_LIMIT ? data.entries : null
+}
+
 export function isHookToRelay(data: unknown): data is HookToRelay {
   if (!isObject(data)) return false
   if (data.type === 'entry') return isHookEntry(data.entry)

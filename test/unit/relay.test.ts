@@ -169,25 +169,34 @@ describe('relay: the page side', () => {
     expect(names(runtime.port.entries())).toEqual(['marker:page-load'])
   })
 
-  it('validates every hook message: a bad one is dropped whole and uses no seq', () => {
+  it('validates every hook message: a malformed envelope is ignored, a malformed entry is counted', () => {
     const { runtime, hook } = setup()
-    const bad: unknown[] = [
+    const badEnvelopes: unknown[] = [
       null,
       'Callback.opened',
-      { type: 'entry', entry: { ...ev('Callback.opened'), time: '1000' } },
-      { type: 'entry', entry: { kind: 'marker', marker: 'not-a-marker', time: 1, data: {} } },
-      { type: 'entry', entry: { kind: 'event', event: 'x'.repeat(201), publisher: 'x', time: 1, data: {} } },
-      { type: 'entry', entry: { kind: 'event', event: 'Callback.opened', publisher: 'Callback', time: 1 } }, // no data
-      { type: 'entries', entries: [ev('Callback.opened'), { kind: 'bogus', time: 1, data: {} }] },
       { type: 'entries', entries: Array.from({ length: HOOK_BATCH_LIMIT + 1 }, () => ev('Callback.minimized')) },
+      { type: 'entries', entries: 'not a list' },
       { type: 'other', entries: [ev('Callback.opened')] },
     ]
-    for (const m of bad) hook.send(m)
-    hook.send({ type: 'entries', entries: [ev('Callback.opened'), ev('Callback.started')] })
+    for (const m of badEnvelopes) hook.send(m)
+    const badEntries: unknown[] = [
+      { ...ev('Callback.opened'), time: '1000' },
+      { kind: 'marker', marker: 'not-a-marker', time: 1, data: {} },
+      { kind: 'event', event: 'x'.repeat(201), publisher: 'x', time: 1, data: {} },
+      { kind: 'event', event: 'Callback.opened', publisher: 'Callback', time: 1 }, // no data
+      { kind: 'bogus', time: 1, data: {} },
+    ]
+    // one bad entry costs itself, not its batch: the good ones around it arrive, the rest is counted
+    hook.send({ type: 'entries', entries: [ev('Callback.opened'), ...badEntries, ev('Callback.started')] })
+    hook.send({ type: 'entry', entry: badEntries[0] })
     vi.advanceTimersByTime(BATCH_MS)
     const sent = runtime.port.entries()
-    expect(names(sent)).toEqual(['marker:page-load', 'Callback.opened', 'Callback.started'])
-    expect(seqs(sent)).toEqual([0, 1, 2])
+    expect(names(sent)).toEqual(['marker:page-load', 'Callback.opened', 'Callback.started', 'marker:dropped', 'marker:dropped'])
+    expect(sent.filter((e) => e.kind === 'marker' && e.marker === 'dropped').map((e) => e.data)).toEqual([
+      { count: badEntries.length, where: 'relay' },
+      { count: 1, where: 'relay' },
+    ])
+    expect(seqs(sent)).toEqual([0, 1, 2, 3, 4])
   })
 
   it('asks the hook again after HELLO_AFTER_MS only if no connect came', () => {
