@@ -485,9 +485,10 @@ export function installHook(win: HookWindow): void {
       // The bus first (a throw reaches the caller as before, unrecorded), then the copy: the bus
       // dispatches in timers, so no handler has run yet, and whatever a getter publishes while we
       // copy comes after this event, as it would for any subscriber.
+      const time = now() // the moment the bus stamps its envelopes with
       const result = apply(original, this, args)
       try {
-        const entry = publishedEntry(plugin, fullNames, args)
+        const entry = publishedEntry(plugin, fullNames, args, time)
         if (entry && copying > 0) nested[nested.length] = entry
         else if (entry) {
           const after = nested
@@ -511,7 +512,7 @@ export function installHook(win: HookWindow): void {
   }
 
   /** The entry for publish(event, data) on a tapped interface, copied now (before any handler runs). */
-  function publishedEntry(plugin: string, fullNames: Record<string, string>, args: unknown[]): EventEntry | null {
+  function publishedEntry(plugin: string, fullNames: Record<string, string>, args: unknown[], time: number): EventEntry | null {
     const short = args[0]
     if (typeof short !== 'string' || !short) return null
     // the bus prefixes the publisher's name
@@ -537,7 +538,7 @@ export function installHook(win: HookWindow): void {
         copying--
       }
     }
-    return { kind: 'event', time: now(), publisher: plugin, event, data }
+    return { kind: 'event', time, publisher: plugin, event, data }
   }
 
   /** True when our handler got an event already recorded at publish time (or a ready republished). */
