@@ -764,6 +764,9 @@ export function installHook(win: HookWindow): void {
     let prevGet: (() => unknown) | undefined
     const read = (): unknown => {
       try {
+        // The page may have replaced our accessor with Object.defineProperty: read what is there.
+        const current = getOwnPropertyDescriptor(win, key)
+        if (current && 'value' in current) return current.value
         if (prevGet) return apply(prevGet, win, [])
         return value
       } catch {

@@ -255,6 +255,18 @@ describe('page hook', () => {
     expect(got[0]).toMatchObject({ marker: 'bus', data: { via: 'widgets' } })
   })
 
+  it('finds a bus the page defines with Object.defineProperty over the hook\'s trap', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, publish } = fakeBus()
+    Object.defineProperty(win, 'CXBus', { value: bus, configurable: true, writable: true })
+    await until(() => got.some((e) => e.kind === 'marker'), 'found by the scan', 2000)
+    publish('Callback.opened', {})
+    await until(() => names(got).includes('Callback.opened'), 'event')
+    expect(got[0]).toMatchObject({ marker: 'bus', data: { via: 'CXBus' } })
+  })
+
   it('keeps an accessor someone else defined on window.CXBus working', async () => {
     const { win, got, accept } = fakeWindow()
     let stored: unknown
