@@ -458,7 +458,7 @@ export function installHook(win: HookWindow): void {
         const result = apply(registerCommand, this, args)
         try {
           const cmd = args[0]
-          if (primary && typeof cmd === 'string' && cmd) hookCommand(primary, safeName(apply(stringIndexOf, cmd, ['.']) === -1 ? `${plugin}.${cmd}` : cmd))
+          if (primary && typeof cmd === 'string' && cmd) hookCommand(primary, safeName(apply(stringIndexOf, cmd, ['.']) === -1 ? `${plugin}.${cmd}` : cmd), true)
         } catch {
           // never into the page
         }
@@ -475,44 +475,69 @@ export function installHook(win: HookWindow): void {
   /** ...and is recorded after the event being copied, in the order the bus saw them. */
   let nested: EventEntry[] = []
 
+  /** The interface methods that publish an event under the plugin's name (Genesys' Bus API). */
+  const PUBLISHERS = ['publish', 'republish', 'publishDirect']
+
+  /**
+   * Wraps every publishing method the interface has; the plugin counts as tapped (its subscriptions
+   * are dropped) only if all of them could be wrapped. Otherwise the wrappers pass through without
+   * recording and the subscriptions keep covering the plugin, so nothing is recorded twice.
+   */
   function tapPublish(plugin: string, iface: Bag): void {
-    const original = method(iface, 'publish')
-    if (!original) return
     // Full names by short name, made once: this runs on every publish of the page.
     const fullNames = createObject(null) as Record<string, string>
     const ready = safeName(`${plugin}.ready`)
-    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-      // The bus first (a throw reaches the caller as before, unrecorded), then the copy: the bus
-      // dispatches in timers, so no handler has run yet, and whatever a getter publishes while we
-      // copy comes after this event, as it would for any subscriber.
-      const time = now() // the moment the bus stamps its envelopes with
-      const result = apply(original, this, args)
-      try {
-        const entry = publishedEntry(plugin, fullNames, args, time)
-        if (entry && copying > 0) nested[nested.length] = entry
-        else if (entry) {
-          const after = nested
-          nested = []
-          sendEvent(entry, entry.event === ready)
-          for (let i = 0; i < after.length; i++) sendEvent(after[i] as EventEntry)
+    let all = true
+    let any = false
+    for (let i = 0; i < PUBLISHERS.length; i++) {
+      const key = PUBLISHERS[i] as string
+      const original = method(iface, key)
+      if (!original) continue
+      const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+        if (!tapped[plugin]) return apply(original, this, args)
+        // Count before the bus runs (a bus may run handlers at once: ours must find the count), copy
+        // after: the bus dispatches in timers by default, so no handler has changed the data yet,
+        // and whatever a page getter publishes while we copy comes after this event.
+        const time = now() // the moment the bus stamps its envelopes with
+        let expected: Expected | null = null
+        try {
+          expected = expectOwnHandler(plugin, fullNames, args)
+        } catch {
+          // never into the page
         }
-      } catch {
-        // never into the page
+        let result: unknown
+        try {
+          result = apply(original, this, args)
+        } catch (err) {
+          unexpect(expected) // not published: nothing for our handler to drop
+          throw err // reaches the caller as before, unrecorded
+        }
+        try {
+          const entry = expected && publishedEntry(plugin, expected.event, args, time)
+          if (entry && copying > 0) nested[nested.length] = entry
+          else if (entry) {
+            const after = nested
+            nested = []
+            sendEvent(entry, entry.event === ready)
+            for (let n = 0; n < after.length; n++) sendEvent(after[n] as EventEntry)
+          }
+        } catch {
+          // never into the page
+        }
+        return result
       }
-      return result
+      any = true
+      if (!replaceMethod(iface, key, original, wrapped)) all = false // frozen or an accessor
     }
-    if (!replaceMethod(iface, 'publish', original, wrapped)) return // frozen or an accessor: subscriptions cover it
+    if (!any || !all) return // subscriptions cover this plugin
     tapped[plugin] = true
     if (primary) dropTappedSubscriptions(primary)
   }
 
-  function sendEvent(entry: EventEntry, ready = isReadyName(entry.event)): void {
-    send(entry)
-    if (ready) setTimer(checkRegistry, 0) // its commands can be observed now
-  }
+  /** What our own handler (if still subscribed) will be handed for a publish: to drop it then. */
+  type Expected = { event: string; data: object | null }
 
-  /** The entry for publish(event, data) on a tapped interface, copied now (before any handler runs). */
-  function publishedEntry(plugin: string, fullNames: Record<string, string>, args: unknown[], time: number): EventEntry | null {
+  function expectOwnHandler(plugin: string, fullNames: Record<string, string>, args: unknown[]): Expected | null {
     const short = args[0]
     if (typeof short !== 'string' || !short) return null
     // the bus prefixes the publisher's name
@@ -522,11 +547,34 @@ export function installHook(win: HookWindow): void {
       if (fullNamesKept++ < MAX_CACHED_NAMES) fullNames[short] = event // a page inventing names forever is not cached
     }
     const raw = args.length < 2 ? undefined : args[1]
+    const data = isBag(raw) ? raw : null
     if (attached[event]) {
       // Our handler may still get this one from the bus (unsubscribe failed or is not supported).
-      if (isBag(raw)) apply(weakMapSet, awaitingData, [raw, ((apply(weakMapGet, awaitingData, [raw]) as number | undefined) ?? 0) + 1])
+      if (data) apply(weakMapSet, awaitingData, [data, ((apply(weakMapGet, awaitingData, [data]) as number | undefined) ?? 0) + 1])
       else awaitingByName[event] = (awaitingByName[event] ?? 0) + 1
     }
+    return { event, data }
+  }
+
+  function unexpect(expected: Expected | null): void {
+    if (!expected || !attached[expected.event]) return
+    if (expected.data) {
+      const n = apply(weakMapGet, awaitingData, [expected.data]) as number | undefined
+      if (n) apply(weakMapSet, awaitingData, [expected.data, n - 1])
+    } else {
+      const k = awaitingByName[expected.event]
+      if (k) awaitingByName[expected.event] = k - 1
+    }
+  }
+
+  function sendEvent(entry: EventEntry, ready = isReadyName(entry.event)): void {
+    send(entry)
+    if (ready) setTimer(checkRegistry, 0) // its commands can be observed now
+  }
+
+  /** The entry for a publish on a tapped interface, copied now (before any handler runs). */
+  function publishedEntry(plugin: string, event: string, args: unknown[], time: number): EventEntry {
+    const raw = args.length < 2 ? undefined : args[1]
     let data: Json
     if (raw === undefined) data = {}
     else if (copying > 0) data = '[Not copied: published by a page getter while the hook copied another event]'
@@ -557,8 +605,7 @@ export function installHook(win: HookWindow): void {
       awaitingByName[name] = k - 1
       return true
     }
-    // A ready event is republished to late subscribers; the publish itself was recorded.
-    return isReadyName(name)
+    return false // published some way we do not wrap: record it
   }
 
   /** Unsubscribes our handlers from events of tapped plugins, where the bus lets us. */
@@ -605,23 +652,33 @@ export function installHook(win: HookWindow): void {
     checkRegistry()
   }
 
-  function hookCommand(st: BusState, name: string): void {
+  /** The newest before() callback per command name: only it records (a name may be hooked twice). */
+  const latestBefore = createObject(null) as Record<string, object>
+
+  /**
+   * `again`: hook even if a before() for this name seemed to take already. A bus whose before()
+   * answers without `false` while the command's plugin does not exist yet may have dropped it;
+   * registerCommand tells us for sure that it exists now.
+   */
+  function hookCommand(st: BusState, name: string, again = false): void {
     const plugin = st.plugin
-    if (!plugin || apply(setHas, st.hooked, [name])) return
+    if (!plugin || (!again && apply(setHas, st.hooked, [name]))) return
     const before = method(plugin, 'before')
     if (!before) return
+    const token = {}
     try {
       const ok = apply(before, plugin, [
         name,
         function cxbusDevtoolsBefore(options: unknown): unknown {
           try {
-            recordCommand(name, options)
+            if (latestBefore[name] === token) recordCommand(name, options)
           } catch {
             // never into the page
           }
           return options // unchanged: returning false would cancel the command
         },
       ])
+      if (ok !== false) latestBefore[name] = token
       // false: that plugin is not registered yet; the next registry check tries again.
       if (ok !== false) apply(setAdd, st.hooked, [name])
     } catch {

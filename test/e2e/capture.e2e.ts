@@ -80,7 +80,7 @@ describe('capture', () => {
     await tab.page.close()
   })
 
-  it('an event published right before the page navigates away is not lost (pagehide handover)', async () => {
+  it('events published in the same task as a navigation to another site still arrive', async () => {
     const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
     const c = await openCollector(env.b, tab.tabId)

@@ -1,12 +1,24 @@
 // Unit tests of the page hook (content/hook-install.ts) on fake windows with a small bus that
 // dispatches like the real one (setTimeout per handler, subscribe false until the bus is ready).
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { installHook, type HookWindow } from '../../content/hook-install.ts'
+
+// The hook sends its batches from requestIdleCallback (captured when it loads, as in a page). Node
+// has none: this one runs callbacks on a timer, or holds them while a test says the page is busy.
+const idle = vi.hoisted(() => {
+  const state = { hold: false, held: [] as (() => void)[] }
+  ;(globalThis as { requestIdleCallback?: unknown }).requestIdleCallback = (cb: () => void) => {
+    if (state.hold) state.held.push(cb)
+    else setTimeout(cb, 0)
+    return 1
+  }
+  return state
+})
 import { HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookConnectMessage, isHookToRelay, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
 
 type Fn = (...a: any[]) => any
 
-function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: boolean } = {}) {
+function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: boolean; sync?: boolean; beforeUndefined?: boolean } = {}) {
   const subs = new Map<string, Fn[]>()
   const ids = new Map<string, { event: string; fn: Fn }>()
   const befores = new Map<string, Fn[]>()
@@ -18,7 +30,11 @@ function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: 
   // Like CXBus: every handler in its own timer, the same data object for all of them.
   const publish = (event: string, data: unknown) => {
     if (event.endsWith('.ready')) readyCache.set(event, data)
-    for (const fn of subs.get(event) ?? []) setTimeout(() => fn({ time: Date.now(), publisher: event.split('.')[0], event, data }), 0)
+    for (const fn of subs.get(event) ?? []) {
+      const run = () => fn({ time: Date.now(), publisher: event.split('.')[0], event, data })
+      if (opts.sync) run() // "dispatch is asynchronous by default" (SPEC.md §1): some buses may not be
+      else setTimeout(run, 0)
+    }
     return true
   }
   const registry = () => Object.fromEntries([...plugins].map(([k, v]) => [k, { events: [...v.events], commands: [...v.commands] }]))
@@ -28,7 +44,8 @@ function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: 
     plugins.set(name, { events: [], commands: [] })
     const iface = {
       before: (cmd: string, fn: Fn) => {
-        if (!plugins.has(cmd.split('.')[0] as string)) return false
+        // beforeUndefined: a bus that drops the hook of a missing plugin without saying so
+        if (!plugins.has(cmd.split('.')[0] as string)) return opts.beforeUndefined ? undefined : false
         befores.set(cmd, [...(befores.get(cmd) ?? []), fn])
         return true
       },
@@ -38,6 +55,10 @@ function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: 
         lastPublishThis = this
         if (event === 'explode') throw new Error('publish failed')
         return publish(`${name}.${event}`, arguments.length < 2 ? {} : data) && `published:${event}`
+      },
+      // Genesys plugin interfaces publish through these too (Bus API overview)
+      republish(event: string, data?: unknown) {
+        return publish(`${name}.${event}`, arguments.length < 2 ? {} : data)
       },
       registerCommand: (cmd: string, _fn: Fn) => {
         plugins.get(name)?.commands.push(`${name}.${cmd}`)
@@ -338,6 +359,26 @@ describe('page hook', () => {
     expect((got.find((e) => e.kind === 'event')?.data as string)).toMatch(/^\[Unreadable/)
   })
 
+  it('on pagehide, sends what waits for an idle moment at once', async () => {
+    const { win, got, accept, listeners } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    await until(() => got.some((e) => e.kind === 'marker'), 'bus marker')
+    idle.hold = true // a busy page: no idle moment comes before it goes away
+    try {
+      publish('Callback.closed', { closed: 1 })
+      await new Promise((r) => setTimeout(r, 50))
+      expect(names(got)).not.toContain('Callback.closed') // waiting for idle
+      for (const l of listeners) if (l.type === 'pagehide') l.fn({ persisted: false })
+      await until(() => names(got).includes('Callback.closed'), 'sent on pagehide')
+    } finally {
+      idle.hold = false
+      idle.held.splice(0).forEach((cb) => cb())
+    }
+  })
+
   it('installs once per window and adds no enumerable global', () => {
     const { win, connects } = fakeWindow()
     installHook(win)
@@ -393,22 +434,50 @@ describe('page hook: capture at publish time', () => {
     expect(events(got, 'Callback.explode')).toEqual([])
   })
 
-  it('records each event once when the bus cannot unsubscribe (object data, no data, ready republished)', async () => {
-    const { win, got, ours } = await hooked({ unsubscribe: false })
-    const cb = win.CXBus.registerPlugin('Callback')
+  for (const sync of [false, true]) {
+    it(`records each event once when the bus cannot unsubscribe (object data, no data${sync ? ', handlers run inside publish' : ''})`, async () => {
+      const { win, got, ours } = await hooked({ unsubscribe: false, sync })
+      const cb = win.CXBus.registerPlugin('Callback')
+      await new Promise((r) => setTimeout(r, 50))
+      expect(ours('Callback.opened')).toBe(1) // still subscribed: the dedupe must hold
+      cb.publish('ready')
+      cb.publish('opened', { opened: 1 })
+      cb.publish('opened', { opened: 2 })
+      cb.publish('minimized')
+      await new Promise((r) => setTimeout(r, 100))
+      expect(events(got, 'Callback.ready')).toHaveLength(1)
+      expect(events(got, 'Callback.opened').map((e) => (e.data as { opened: number }).opened)).toEqual([1, 2])
+      expect(events(got, 'Callback.minimized')).toHaveLength(1)
+      // nothing left over to hide a later event published some other way
+      cb.publish('closed', { closed: 1 })
+      await new Promise((r) => setTimeout(r, 50))
+      expect(events(got, 'Callback.closed')).toHaveLength(1)
+    })
+  }
+
+  for (const unsubscribe of [true, false]) {
+    it(`records what a plugin announces through republish() (${unsubscribe ? 'unsubscribed' : 'still subscribed'})`, async () => {
+      const { win, got } = await hooked({ unsubscribe })
+      const cb = win.CXBus.registerPlugin('Callback')
+      await new Promise((r) => setTimeout(r, 50))
+      cb.republish('ready')
+      cb.publish('opened', { opened: 1 })
+      await until(() => events(got, 'Callback.opened').length === 1, 'opened')
+      await new Promise((r) => setTimeout(r, 50))
+      expect(names(got).filter((n) => (n as string).startsWith('Callback.'))).toEqual(['Callback.ready', 'Callback.opened'])
+    })
+  }
+
+  it('records the lazy-load command also where before() does not say it refused a missing plugin', async () => {
+    const { win, got } = await hooked({ beforeUndefined: true })
+    await new Promise((r) => setTimeout(r, 300)) // registry checks "hooked" CallbackService.schedule already
+    const svc = win.CXBus.registerPlugin('CallbackService')
+    svc.registerCommand('schedule', () => {})
+    win.CXBus.command('CallbackService.schedule', { phonenumber: '+44' })
+    await until(() => names(got).includes('cmd:CallbackService.schedule'), 'command entry')
+    win.CXBus.command('CallbackService.schedule', { phonenumber: '+45' })
     await new Promise((r) => setTimeout(r, 50))
-    expect(ours('Callback.opened')).toBe(1) // still subscribed: the dedupe must hold
-    cb.publish('ready')
-    cb.publish('opened', { opened: 1 })
-    cb.publish('opened', { opened: 2 })
-    cb.publish('minimized')
-    await new Promise((r) => setTimeout(r, 100))
-    // a late subscriber (ours, on a new name of the same plugin is not made; the page's is) gets ready again
-    win.CXBus.subscribe('Callback.ready', () => {})
-    await new Promise((r) => setTimeout(r, 100))
-    expect(events(got, 'Callback.ready')).toHaveLength(1)
-    expect(events(got, 'Callback.opened').map((e) => (e.data as { opened: number }).opened)).toEqual([1, 2])
-    expect(events(got, 'Callback.minimized')).toHaveLength(1)
+    expect(names(got).filter((n) => n === 'cmd:CallbackService.schedule')).toHaveLength(2) // once each
   })
 
   it('a plugin registered where the hook cannot see it is still recorded, through the subscription', async () => {
