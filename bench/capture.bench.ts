@@ -109,6 +109,9 @@ async function servePage(html: string): Promise<{ url: string; server: Server }>
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }
 }
 
+/** The same page where content scripts never run (the extension's manifest matches no data: URL). */
+const dataUrl = (html: string): string => `data:text/html;base64,${Buffer.from(html).toString('base64')}`
+
 type Mode = 'trivial' | 'analytics'
 type Measure = { measure(n: number, mode: Mode): Promise<number> }
 const MODES: Mode[] = ['analytics', 'trivial']
@@ -131,7 +134,7 @@ async function hookOverhead(register: Register): Promise<Record<string, number>>
     const withHook = await b.context.newPage()
     const without = await b.context.newPage()
     await withHook.goto(url)
-    await without.goto(`data:text/html;base64,${Buffer.from(html).toString('base64')}`)
+    await without.goto(dataUrl(html))
     if (!(await hooked(withHook)) || (await hooked(without))) throw new Error('bench: the hook must run in the http tab only')
     await withHook.waitForTimeout(300) // the hook's subscriptions are in place (its first scan)
     const out: Record<string, number> = {}
@@ -171,7 +174,7 @@ async function mainThreadCost(): Promise<Record<string, number>> {
     const per: Record<'with' | 'without', number[]> = { with: [], without: [] }
     for (const side of ['with', 'without'] as const) {
       const page = await b.context.newPage()
-      await page.goto(side === 'with' ? url : `data:text/html;base64,${Buffer.from(html).toString('base64')}`)
+      await page.goto(side === 'with' ? url : dataUrl(html))
       await page.waitForTimeout(300)
       const cdp = await b.context.newCDPSession(page)
       await cdp.send('Performance.enable')

@@ -407,6 +407,8 @@ export function installHook(win: HookWindow): void {
   const pluginOf = (n: string): string => apply(stringSlice, n, [0, apply(stringIndexOf, n, ['.']) as number]) as string
   /** The relay refuses a batch with an over-long name: cut it here instead. */
   const safeName = (n: string): string => (n.length > MAX_NAME ? (apply(stringSlice, n, [0, MAX_NAME]) as string) : n)
+  /** Registry and registerCommand take names either full ("Callback.open") or short ("open"). */
+  const qualified = (plugin: string, n: string): string => (apply(stringIndexOf, n, ['.']) === -1 ? `${plugin}.${n}` : n)
 
   // --- capture at publish time ------------------------------------------------------------------
   // A subscriber costs the page one more timer per event (the bus runs every handler in its own
@@ -430,17 +432,27 @@ export function installHook(win: HookWindow): void {
   function tapRegister(bus: Bag): void {
     if (apply(weakHas, tappedRegister, [bus])) return
     apply(weakAdd, tappedRegister, [bus])
-    const original = method(bus, 'registerPlugin')
+    wrapAfter(bus, 'registerPlugin', (args, iface) => {
+      const name = args[0]
+      if (typeof name === 'string' && name && isBag(iface) && apply(stringIndexOf, name, [OWN_PLUGIN]) !== 0) tapPlugin(safeName(name), iface)
+    })
+  }
+
+  /**
+   * Replaces obj[key] (where replaceMethod allows) by a wrapper that calls it exactly as before and
+   * then tells `after` the arguments and the result; `after` never reaches the page.
+   */
+  function wrapAfter(obj: Bag, key: string, after: (args: unknown[], result: unknown) => void): void {
+    const original = method(obj, key)
     if (!original) return
-    replaceMethod(bus, 'registerPlugin', original, function (this: unknown, ...args: unknown[]): unknown {
-      const iface = apply(original, this, args)
+    replaceMethod(obj, key, original, function (this: unknown, ...args: unknown[]): unknown {
+      const result = apply(original, this, args)
       try {
-        const name = args[0]
-        if (typeof name === 'string' && name && isBag(iface) && apply(stringIndexOf, name, [OWN_PLUGIN]) !== 0) tapPlugin(safeName(name), iface)
+        after(args, result)
       } catch {
         // never into the page
       }
-      return iface
+      return result
     })
   }
 
@@ -452,19 +464,10 @@ export function installHook(win: HookWindow): void {
   function tapPlugin(plugin: string, iface: Bag): void {
     if (apply(weakHas, tappedIfaces, [iface])) return
     apply(weakAdd, tappedIfaces, [iface])
-    const registerCommand = method(iface, 'registerCommand')
-    if (registerCommand) {
-      replaceMethod(iface, 'registerCommand', registerCommand, function (this: unknown, ...args: unknown[]): unknown {
-        const result = apply(registerCommand, this, args)
-        try {
-          const cmd = args[0]
-          if (primary && typeof cmd === 'string' && cmd) hookCommand(primary, safeName(apply(stringIndexOf, cmd, ['.']) === -1 ? `${plugin}.${cmd}` : cmd), true)
-        } catch {
-          // never into the page
-        }
-        return result
-      })
-    }
+    wrapAfter(iface, 'registerCommand', (args) => {
+      const cmd = args[0]
+      if (primary && typeof cmd === 'string' && cmd) hookCommand(primary, safeName(qualified(plugin, cmd)), true)
+    })
     tapPublish(plugin, iface)
   }
 
@@ -558,13 +561,22 @@ export function installHook(win: HookWindow): void {
 
   function unexpect(expected: Expected | null): void {
     if (!expected || !attached[expected.event]) return
-    if (expected.data) {
-      const n = apply(weakMapGet, awaitingData, [expected.data]) as number | undefined
-      if (n) apply(weakMapSet, awaitingData, [expected.data, n - 1])
-    } else {
-      const k = awaitingByName[expected.event]
-      if (k) awaitingByName[expected.event] = k - 1
-    }
+    if (expected.data) takeAwaited(expected.data)
+    else takeAwaitedName(expected.event)
+  }
+
+  /** One publish fewer awaited for this data object / event name; false if none was. */
+  function takeAwaited(data: object): boolean {
+    const n = apply(weakMapGet, awaitingData, [data]) as number | undefined
+    if (!n) return false
+    apply(weakMapSet, awaitingData, [data, n - 1])
+    return true
+  }
+  function takeAwaitedName(event: string): boolean {
+    const k = awaitingByName[event]
+    if (!k) return false
+    awaitingByName[event] = k - 1
+    return true
   }
 
   function sendEvent(entry: EventEntry, ready = isReadyName(entry.event)): void {
@@ -593,19 +605,9 @@ export function installHook(win: HookWindow): void {
   function capturedAtPublish(plugin: string, name: string, envelope: unknown): boolean {
     if (!tapped[plugin]) return false
     const data = own(envelope, 'data')
-    if (isBag(data)) {
-      const n = apply(weakMapGet, awaitingData, [data]) as number | undefined
-      if (n) {
-        apply(weakMapSet, awaitingData, [data, n - 1])
-        return true
-      }
-    }
-    const k = awaitingByName[name]
-    if (k) {
-      awaitingByName[name] = k - 1
-      return true
-    }
-    return false // published some way we do not wrap: record it
+    // by the object first; a publish without data reaches handlers with an object the bus made
+    if (isBag(data) && takeAwaited(data)) return true
+    return takeAwaitedName(name) // false: published some way we do not wrap, so record it
   }
 
   /** Unsubscribes our handlers from events of tapped plugins, where the bus lets us. */
@@ -772,13 +774,13 @@ export function installHook(win: HookWindow): void {
     }
   }
 
-  /** Registry lists names either full ("Callback.open") or short ("open"). */
+  /** Registry names, every one a plugin's event or command, full or short. */
   function eachName(list: unknown, plugin: string, fn: (name: string) => void): void {
     if (!isArray(list)) return
     for (let i = 0; i < list.length && i < 500; i++) {
       const n = list[i]
       if (typeof n !== 'string' || !n || n.length > 200) continue
-      fn(apply(stringIndexOf, n, ['.']) === -1 ? `${plugin}.${n}` : n)
+      fn(qualified(plugin, n))
     }
   }
 

@@ -187,10 +187,10 @@ export function hookMessageEntries(data: unknown): unknown[] | null {
   return data.type === 'entries' && Array.isArray(data.entries) && data.entries.length <= HOOK_BATCH_LIMIT ? data.entries : null
 }
 
+/** A hook message every entry of which is well-formed. */
 export function isHookToRelay(data: unknown): data is HookToRelay {
-  if (!isObject(data)) return false
-  if (data.type === 'entry') return isHookEntry(data.entry)
-  return data.type === 'entries' && Array.isArray(data.entries) && data.entries.length <= HOOK_BATCH_LIMIT && data.entries.every(isHookEntry)
+  const entries = hookMessageEntries(data)
+  return entries !== null && entries.every(isHookEntry)
 }
 
 /** A page-load id as relays make them (random, short); also keeps storage keys sane. */

@@ -191,7 +191,7 @@ function copyObject(obj: object, depth: number, s: State): Json {
   if (depth >= s.limits.maxDepth) return array ? '[Array]' : '[Object]'
 
   if (depth < path.length) path[depth] = obj // entries past the current depth are stale, never scanned
-  else defineProperty(path, depth, { value: obj, enumerable: true, writable: true, configurable: true })
+  else put(path, depth, obj)
   return array ? copyArray(obj as unknown[], depth, s) : copyPlain(obj, depth, s, tag)
 }
 
@@ -358,7 +358,7 @@ function set(out: JsonObject, key: string, value: Json): void {
 }
 
 /** Own data property, whatever setters the page defined on Object.prototype / Array.prototype. */
-function put(target: object, key: string | number, value: Json): void {
+function put(target: object, key: string | number, value: unknown): void {
   defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 

@@ -9,6 +9,7 @@ import { TabStore } from '../../src/background/store.ts'
 import { check } from '../../src/core/check.ts'
 import type { Session, SessionEntry } from '../../src/core/model.ts'
 import { loadFixture } from '../support/fixtures.ts'
+import { memoryArea } from '../support/memory-area.ts'
 import { RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
 
 const EXT = 'ext-id'
@@ -42,28 +43,6 @@ class FakePort implements PortLike {
   close(): void {
     this.disconnected = true
     for (const f of this.discFns) f()
-  }
-}
-
-function memoryArea(): StorageArea & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>()
-  // All or nothing, like the IndexedDB transaction: clone every value before changing anything.
-  const write: StorageArea['write'] = async ({ set = {}, remove = [] }) => {
-    const cloned = Object.entries(set).map(([k, v]) => [k, structuredClone(v)] as const)
-    for (const k of remove) data.delete(k)
-    for (const [k, v] of cloned) data.set(k, v)
-  }
-  return {
-    data,
-    async get(keys) {
-      const out: Record<string, unknown> = {}
-      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys]
-      for (const k of list) if (data.has(k)) out[k] = structuredClone(data.get(k))
-      return out
-    },
-    set: (items) => write({ set: items }),
-    remove: (keys) => write({ remove: Array.isArray(keys) ? keys : [keys] }),
-    write,
   }
 }
 

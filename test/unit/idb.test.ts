@@ -9,6 +9,7 @@ import type { PortLike } from '../../src/background/app.ts'
 import type { StorageArea } from '../../src/background/persist.ts'
 import type { SessionEntry } from '../../src/core/model.ts'
 import { RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
+import { memoryArea } from '../support/memory-area.ts'
 
 const EXT = 'ext-id'
 const ORIGIN = 'chrome-extension://ext-id/'
@@ -24,27 +25,6 @@ async function freshWorkerModules() {
     import('../../src/background/app.ts'),
   ])
   return { ...idb, ...persist, ...store, ...app }
-}
-
-/** storage.session (also the fallback area): in memory, structured-cloned like the real one. */
-function memoryArea(): StorageArea & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>()
-  // All or nothing, like the IndexedDB transaction: clone every value before changing anything.
-  const write: StorageArea['write'] = async ({ set = {}, remove = [] }) => {
-    const cloned = Object.entries(set).map(([k, v]) => [k, structuredClone(v)] as const)
-    for (const k of remove) data.delete(k)
-    for (const [k, v] of cloned) data.set(k, v)
-  }
-  return {
-    data,
-    async get(keys) {
-      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys]
-      return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]))
-    },
-    set: (items) => write({ set: items }),
-    remove: (keys) => write({ remove: Array.isArray(keys) ? keys : [keys] }),
-    write,
-  }
 }
 
 /** An area whose writes fail with QuotaExceededError while `broken` (reads keep working). */
