@@ -48,6 +48,17 @@ export interface PluginProfile {
   formOn: readonly string[]
   formField: string
   errorsField: string
+  /**
+   * Events of this plugin that are not lifecycle steps but belong to the open interaction's story
+   * (SPEC.md §2: minimized/unminimized carry no metadata and are not in registry()).
+   */
+  minimize?: { minimized: string; restored: string }
+  /**
+   * Plugins that do this plugin's service work (CallbackService for Callback): shown with it in the
+   * panel's focus, and their failure events (short names) are failed submissions of the interaction
+   * that was open when they came (SPEC.md §2: a failed submit publishes only scheduleError).
+   */
+  services?: readonly { plugin: string; failures: readonly string[] }[]
 }
 
 const CALLBACK_LIKE = {
@@ -95,11 +106,15 @@ const CALLBACK_LIKE = {
   formOn: ['submitted', 'completed'],
   formField: 'form',
   errorsField: 'errors',
+  minimize: { minimized: 'minimized', restored: 'unminimized' },
 } as const satisfies Omit<PluginProfile, 'plugin'>
 
-export const CALLBACK: PluginProfile = { plugin: 'Callback', ...CALLBACK_LIKE }
-/** SendMessage has the same events and metadata as Callback (SPEC.md §3). */
-export const SEND_MESSAGE: PluginProfile = { plugin: 'SendMessage', ...CALLBACK_LIKE }
+export const CALLBACK: PluginProfile = { plugin: 'Callback', ...CALLBACK_LIKE, services: [{ plugin: 'CallbackService', failures: ['scheduleError'] }] }
+/**
+ * SendMessage has the same events and metadata as Callback (SPEC.md §3). Its service's failure
+ * events have not been seen on a real page yet: none are attributed (README, "Interaction stories").
+ */
+export const SEND_MESSAGE: PluginProfile = { plugin: 'SendMessage', ...CALLBACK_LIKE, services: [{ plugin: 'SendMessageService', failures: [] }] }
 
 export const PROFILES: readonly PluginProfile[] = [CALLBACK, SEND_MESSAGE]
 

@@ -36,22 +36,10 @@ export function checkElapsed(ctx: StepContext): ElapsedDefinition {
   // An unusable input (bad shape, unit or stale) was already reported: do not guess.
   if (started === undefined || from === undefined || end === undefined) return 'not-applicable'
 
-  const docApplies = typeof started === 'number' && typeof outcome === 'number'
-  const documented = docApplies ? (outcome as number) - (started as number) : 0
-  const docOk = docApplies ? Math.abs(e - documented) <= opts.exactToleranceMs : e === 0
-
-  let shipped: number
-  let tol: number
-  if (typeof from !== 'number') {
-    shipped = entry.time
-    tol = opts.dispatchToleranceMs
-  } else if (typeof end === 'number') {
-    shipped = end - from
-    tol = opts.exactToleranceMs
-  } else {
-    shipped = entry.time - from
-    tol = opts.dispatchToleranceMs
-  }
+  const x = expectedElapsed(started, outcome, from, end, entry.time)
+  const { documented, shipped } = x
+  const docOk = x.documentedApplies ? Math.abs(e - documented) <= opts.exactToleranceMs : e === 0
+  const tol = x.shippedFrom === 'closed' ? opts.exactToleranceMs : opts.dispatchToleranceMs
   const shippedOk = Math.abs(e - shipped) <= tol
 
   if (docOk && shippedOk) return 'both'
@@ -65,7 +53,7 @@ export function checkElapsed(ctx: StepContext): ElapsedDefinition {
     return 'absolute'
   }
   if (shippedOk) {
-    if (docApplies && firstTime(ctx.ia, ONCE.elapsedDefinition)) {
+    if (x.documentedApplies && firstTime(ctx.ia, ONCE.elapsedDefinition)) {
       ctx.emitter.emit('meta/elapsed-definition', seq, id,
         `${def.field} = ${e} follows the shipped definition (${ctx.cp.formula.shipped} = ${shipped}), not the documented one (${ctx.cp.formula.documented} = ${documented})`, expected, e)
     }
@@ -74,4 +62,27 @@ export function checkElapsed(ctx: StepContext): ElapsedDefinition {
   ctx.emitter.emit('meta/elapsed', seq, id,
     `${def.field} = ${e} matches neither definition (documented ${documented}, shipped ${shipped})`, expected, e)
   return 'neither'
+}
+
+/** The values the two definitions of SPEC.md §3 give for one event, as the checker compares them. */
+export interface ElapsedExpectation {
+  /** (completed or cancelled) - started once both are set; before that 0, the initial value. */
+  documented: number
+  documentedApplies: boolean
+  /** (closed or publish time) - opened; the publish time itself while opened is still false. */
+  shipped: number
+  /** 'closed': closed - opened (exact); 'publish': publish time - opened; 'absolute': opened was false. */
+  shippedFrom: 'closed' | 'publish' | 'absolute'
+}
+
+/**
+ * One formula for the checker, the panel's note and the interaction stories, so they never show
+ * different "documented" values for the same event. Inputs are metadata values (a number when set).
+ */
+export function expectedElapsed(started: unknown, outcome: unknown, opened: unknown, closed: unknown, publishTime: number): ElapsedExpectation {
+  const documentedApplies = typeof started === 'number' && typeof outcome === 'number'
+  const documented = documentedApplies ? (outcome as number) - (started as number) : 0
+  if (typeof opened !== 'number') return { documented, documentedApplies, shipped: publishTime, shippedFrom: 'absolute' }
+  if (typeof closed === 'number') return { documented, documentedApplies, shipped: closed - opened, shippedFrom: 'closed' }
+  return { documented, documentedApplies, shipped: publishTime - opened, shippedFrom: 'publish' }
 }

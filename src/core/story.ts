@@ -1,0 +1,330 @@
+// Runs everywhere (panel, popup, CLI, report). One story per interaction, computed once from the
+// entries and the checker's report: what happened and how it ended, told the same way everywhere.
+// - outcome: completed, cancelled, no-outcome (closed, or ended by a new `opened`, without either)
+//   or open (still open when the capture ends, or when its page was left);
+// - submissions, each failure of the plugin's service attributed to the interaction that was open
+//   in the same page load when it came (9.x publishes only CallbackService.scheduleError for a
+//   failed submit), with the HTTP status and the service's code and message; retries (submissions
+//   after a failure); minimize and restore (no metadata, so not lifecycle steps for the checker);
+// - the flags, both elapsed values (SPEC.md §3), the page and page load, and a sentence for people.
+// One pass over the entries; the lifecycle events' interaction comes from Report.events.
+import type { Interaction, Json, JsonObject, Report, SessionEntry, SessionSource } from './model.ts'
+import { expectedElapsed } from './lifecycle/rules/elapsed.ts'
+import { PROFILES, type PluginProfile } from './lifecycle/profiles.ts'
+import { interactionLabel, isFrameLoad, numberPages } from './pages.ts'
+
+export type Outcome = 'completed' | 'cancelled' | 'no-outcome' | 'open'
+
+/** A failed request of the plugin's service, as the service published it (a jqXHR-like object). */
+export interface ServiceFailure {
+  seq: number
+  time: number
+  /** Full event name, e.g. "CallbackService.scheduleError". */
+  event: string
+  /** HTTP status (0: the network failed), null when the payload has none. */
+  status: number | null
+  statusText: string | null
+  /** The service's own error code (`responseJSON.code`, e.g. 7030), null when it gave none. */
+  code: number | string | null
+  /** The service's message (`responseJSON.message`), null when it gave none. */
+  message: string | null
+}
+
+export type StoryStepKind = 'step' | 'failure' | 'minimized' | 'restored'
+
+/** One thing that happened in an interaction, in capture order. */
+export interface StoryStep {
+  seq: number
+  time: number
+  kind: StoryStepKind
+  /** Short name as a lifecycle line shows it: "submitted", "scheduleError 500", "minimized". */
+  label: string
+}
+
+/** The `summary` of an interaction in `cxbus-devtools check --json` (documented in the README). */
+export interface InteractionSummary {
+  outcome: Outcome
+  submits: number
+  failures: { seq: number; status: number | null; code: number | string | null; message: string | null }[]
+  /** Submissions that came after a failed one. */
+  retries: number
+  /** How often the window was minimized (restores: InteractionStory.restored). */
+  minimized: number
+  autoSubmitted: boolean
+  prefilled: boolean
+  proactive: boolean
+  /** The interaction's elapsed by each definition of SPEC.md §3, from its last event's metadata; null where it does not apply. */
+  elapsed: { documented: number | null; shipped: number | null }
+  /** The page the interaction happened in: 1-based number of its top-level page load, URL with its query, page load id. */
+  page: { number: number; url: string | null; pageLoadId: string | null }
+}
+
+export interface InteractionStory {
+  id: string
+  plugin: string
+  index: number
+  /** "Callback #2", with " · page 3" when the capture has several page loads (as the panel and CLI name it). */
+  label: string
+  summary: InteractionSummary
+  restored: number
+  failures: ServiceFailure[]
+  /** Lifecycle steps, failures, minimize and restore, in capture order. */
+  steps: StoryStep[]
+  /** Minimized periods: from minimize to restore (null while still minimized). */
+  minimizedSpans: { from: number; to: number | null }[]
+  /** Envelope times of the first and last lifecycle step. */
+  start: number
+  end: number
+  /** Ended by the next `opened` without `closed` (closed lost or never published). */
+  superseded: boolean
+  /** Still open when a new page loaded (reload or navigation). */
+  pageLeft: boolean
+  /** "Completed after 1 failed submission (HTTP 500 Internal Server Error), 1 retry, 6.2 s". */
+  sentence: string
+}
+
+export interface StoryOptions {
+  profiles?: readonly PluginProfile[]
+  /** The session's source (its url is the page of entries without a page-load marker). */
+  source?: SessionSource
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)
+const num = (v: Json | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+const short = (name: string): string => name.slice(name.indexOf('.') + 1)
+
+/** Reads a jqXHR-like failure payload; anything else gives nulls, never an exception. */
+export function readFailure(entry: SessionEntry & { kind: 'event' }): ServiceFailure {
+  const d = isObject(entry.data) ? entry.data : {}
+  const body = isObject(d.responseJSON) ? d.responseJSON : {}
+  const code = body.code
+  return {
+    seq: entry.seq,
+    time: entry.time,
+    event: entry.event,
+    status: typeof d.status === 'number' && Number.isInteger(d.status) ? d.status : null,
+    statusText: typeof d.statusText === 'string' && d.statusText !== '' ? d.statusText : null,
+    code: typeof code === 'number' || (typeof code === 'string' && code !== '') ? code : null,
+    message: typeof body.message === 'string' && body.message !== '' ? body.message : null,
+  }
+}
+
+/** "HTTP 500 Internal Server Error", "HTTP 400 code 7030", "network error" (status 0); `brief` leaves out the status text. */
+export function describeFailure(f: ServiceFailure, brief = false): string {
+  if (f.status === 0) return 'network error'
+  const http = f.status === null ? 'failed request' : `HTTP ${f.status}${!brief && f.statusText ? ` ${f.statusText}` : ''}`
+  return f.code === null ? http : `${http} code ${f.code}`
+}
+
+/** Lifecycle-line label of a failure: "scheduleError 500", "scheduleError 0". */
+const failureLabel = (f: ServiceFailure): string => `${short(f.event)}${f.status === null ? '' : ` ${f.status}`}`
+
+/** `850 ms`, `6.2 s`, `2.5 min`: the precision a person reads a lifecycle with. */
+export function formatSpan(ms: number): string {
+  const abs = Math.abs(ms)
+  if (abs < 1000) return `${Math.round(ms)} ms`
+  if (abs < 120_000) return `${(ms / 1000).toFixed(1)} s`
+  return `${(ms / 60_000).toFixed(1)} min`
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/** The sentence for people, from the story's facts. */
+export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
+  const { summary: m, failures } = s
+  const distinct = [...new Set(failures.map((f) => describeFailure(f, failures.length > 1)))]
+  const failed = failures.length ? ` after ${plural(failures.length, 'failed submission')} (${distinct.join(', ')})` : ''
+  const started = s.steps.some((x) => x.kind === 'step' && x.label === 'started')
+  let head: string
+  switch (m.outcome) {
+    case 'completed':
+      head = `Completed${failed}`
+      break
+    case 'cancelled':
+      head = `Cancelled${failed || (m.submits ? ' after submitting' : started ? ' after typing' : ' without typing')}`
+      break
+    case 'no-outcome':
+      head = s.superseded ? `Ended without closed or an outcome (a new one opened)${failed}` : `Closed without completed or cancelled${failed}`
+      break
+    default:
+      head = s.pageLeft ? `Left open by a page load${failed}` : `Open at the end of the capture${failed}`
+  }
+  const parts = [head]
+  if (m.retries) parts.push(plural(m.retries, 'retry', 'retries'))
+  if (m.autoSubmitted) parts.push('auto-submitted')
+  else if (m.prefilled) parts.push('prefilled')
+  if (m.proactive) parts.push('proactive')
+  if (m.minimized) parts.push(`minimized ${m.minimized}×${s.restored < m.minimized ? ` (restored ${s.restored}×)` : ''}`)
+  parts.push(formatSpan(s.end - s.start))
+  return parts.join(', ')
+}
+
+/** What the pass keeps per interaction until the story is made. */
+interface Draft {
+  ia: Interaction
+  steps: StoryStep[]
+  failures: ServiceFailure[]
+  submits: number
+  retries: number
+  minimized: number
+  restored: number
+  spans: { from: number; to: number | null }[]
+  lastData: Json | undefined
+  lastTime: number
+  superseded: boolean
+  pageLeft: boolean
+  /** URL of the frame of the first step (a page without page-load markers still names its page). */
+  frameUrl: string | undefined
+}
+
+/**
+ * Stories of every interaction of `report`, in its order. `entries` are the session's entries in
+ * capture order (the ones the report was made from).
+ */
+export function buildStories(entries: readonly SessionEntry[], report: Report, options: StoryOptions = {}): InteractionStory[] {
+  const profiles = new Map((options.profiles ?? PROFILES).map((p) => [p.plugin, p]))
+  /** Service plugin -> the plugins it serves and the failure events (short names). */
+  const services = new Map<string, { served: string; failures: ReadonlySet<string> }[]>()
+  for (const p of profiles.values()) {
+    for (const s of p.services ?? []) {
+      const list = services.get(s.plugin) ?? []
+      list.push({ served: p.plugin, failures: new Set(s.failures) })
+      services.set(s.plugin, list)
+    }
+  }
+  const drafts = new Map<string, Draft>()
+  for (const ia of report.interactions) {
+    drafts.set(ia.id, { ia, steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, superseded: false, pageLeft: false, frameUrl: undefined })
+  }
+  /** The interaction open in each stream ("pageLoadId\0plugin"): where minimize and failures go. */
+  const current = new Map<string, Draft>()
+  const key = (pageLoadId: string | undefined, plugin: string): string => `${pageLoadId ?? ''}\u0000${plugin}`
+  const urls = new Map<string, string>()
+  const numbering = numberPages([])
+  let firstUrl: string | undefined
+
+  for (const e of entries) {
+    if (e.kind === 'marker') {
+      if (e.marker !== 'page-load') continue
+      numbering.add(e)
+      const url = isObject(e.data) && typeof e.data.url === 'string' ? e.data.url : undefined
+      if (url !== undefined && e.pageLoadId) urls.set(e.pageLoadId, url)
+      if (url !== undefined && firstUrl === undefined && !isFrameLoad(e)) firstUrl = url
+      // A new top-level document: what its predecessor left open was left with the page.
+      if (!isFrameLoad(e)) for (const d of current.values()) d.pageLeft = true
+      continue
+    }
+    if (e.kind !== 'event') continue
+    const profile = profiles.get(e.publisher)
+    if (profile) {
+      const name = short(e.event)
+      const k = key(e.pageLoadId, e.publisher)
+      const id = report.events[e.seq]?.interaction
+      const d = id != null ? drafts.get(id) : undefined
+      if (d) {
+        const prev = current.get(k)
+        if (prev && prev !== d) prev.superseded = true
+        d.pageLeft = false
+        if (d.steps.length === 0) d.frameUrl = e.frameUrl
+        d.steps.push({ seq: e.seq, time: e.time, kind: 'step', label: name })
+        d.lastData = e.data
+        d.lastTime = e.time
+        if (name === profile.submit) {
+          d.submits++
+          if (d.failures.length) d.retries++
+        }
+        if (name === profile.close) current.delete(k)
+        else current.set(k, d)
+        continue
+      }
+      const open = current.get(k)
+      const m = profile.minimize
+      if (!open || !m) continue
+      if (name === m.minimized) {
+        open.minimized++
+        open.spans.push({ from: e.time, to: null })
+        open.steps.push({ seq: e.seq, time: e.time, kind: 'minimized', label: name })
+      } else if (name === m.restored) {
+        open.restored++
+        const span = open.spans[open.spans.length - 1]
+        if (span && span.to === null) span.to = e.time
+        open.steps.push({ seq: e.seq, time: e.time, kind: 'restored', label: name })
+      }
+      continue
+    }
+    for (const s of services.get(e.publisher) ?? []) {
+      if (!s.failures.has(short(e.event))) continue
+      const open = current.get(key(e.pageLoadId, s.served))
+      if (!open) continue
+      const f = readFailure(e)
+      open.failures.push(f)
+      open.steps.push({ seq: e.seq, time: e.time, kind: 'failure', label: failureLabel(f) })
+      break
+    }
+  }
+
+  const multiPage = numbering.count > 1
+  return report.interactions.map((ia) => {
+    const d = drafts.get(ia.id)!
+    const data = isObject(d.lastData) ? d.lastData : {}
+    const profile = profiles.get(ia.plugin)
+    const seen = new Set(ia.events.map((x) => short(x.event)))
+    const outcome: Outcome = seen.has('completed') && (!seen.has('cancelled') || firstOf(ia, 'completed') < firstOf(ia, 'cancelled'))
+      ? 'completed'
+      : seen.has('cancelled')
+        ? 'cancelled'
+        : ia.closed || d.superseded
+          ? 'no-outcome'
+          : 'open'
+    const el = profile?.elapsed
+    let documented: number | null = null
+    let shipped: number | null = null
+    if (el) {
+      const outcomeTime = el.documented.to.map((t) => num(data[t])).find((v) => v !== null) ?? false
+      const x = expectedElapsed(num(data[el.documented.from]) ?? false, outcomeTime, num(data[el.shipped.from]) ?? false, num(data[el.shipped.end]) ?? false, d.lastTime)
+      documented = x.documentedApplies ? x.documented : null
+      shipped = x.shippedFrom === 'absolute' ? null : x.shipped
+    }
+    const pageNumber = (ia.pageLoadId && numbering.pages.get(ia.pageLoadId)) || 0
+    const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof options.source?.url === 'string' ? options.source.url : null) || null
+    const times = ia.events.map((x) => x.time)
+    const summary: InteractionSummary = {
+      outcome,
+      submits: d.submits,
+      failures: d.failures.map((f) => ({ seq: f.seq, status: f.status, code: f.code, message: f.message })),
+      retries: d.retries,
+      minimized: d.minimized,
+      autoSubmitted: data.autoSubmitted === true,
+      prefilled: data.prefilled === true,
+      proactive: data.proactive === true,
+      elapsed: { documented, shipped },
+      page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null },
+    }
+    const story: Omit<InteractionStory, 'sentence'> = {
+      id: ia.id,
+      plugin: ia.plugin,
+      index: ia.index,
+      label: interactionLabel(ia.plugin, ia.index, pageNumber, multiPage),
+      summary,
+      restored: d.restored,
+      failures: d.failures,
+      steps: d.steps,
+      minimizedSpans: d.spans,
+      start: times.length ? Math.min(...times) : 0,
+      end: times.length ? Math.max(...times) : 0,
+      superseded: d.superseded && !ia.closed,
+      pageLeft: d.pageLeft && !ia.closed && !d.superseded,
+    }
+    return { ...story, sentence: storySentence(story) }
+  })
+}
+
+const firstOf = (ia: Interaction, step: string): number => ia.events.findIndex((x) => short(x.event) === step)
+
+/** `opened +0 ms -> started +829 ms -> submitted +4.2 s -> scheduleError 500 +4.4 s -> ...`, relative to the first step. */
+export function lifecycleSteps(story: InteractionStory): string[] {
+  const t0 = story.steps[0]?.time ?? 0
+  const steps = story.steps.map((s) => `${s.label} +${formatSpan(s.time - t0)}`)
+  if (story.summary.outcome === 'open' || story.superseded) steps.push(story.pageLeft ? '(page left)' : '(not closed)')
+  return steps
+}

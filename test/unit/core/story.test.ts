@@ -1,0 +1,151 @@
+// @vitest-environment node
+// Node (vitest). Interaction stories (src/core/story.ts): outcome, failures attributed with status,
+// code and message, retries, minimize/restore, flags, elapsed, page, the sentence; on the shipped
+// 9.x fixtures and on edited ones.
+import { describe, expect, it } from 'vitest'
+import { check } from '../../../src/core/check.ts'
+import type { Session, SessionEntry } from '../../../src/core/model.ts'
+import { buildStories, describeFailure, lifecycleSteps, readFailure } from '../../../src/core/story.ts'
+import { data, ev, loadFixture, renumber } from '../../support/fixtures.ts'
+
+const storiesOf = (s: Session) => buildStories(s.events, check(s), { source: s.source })
+
+/** A scheduleError like 9.0.018.07 publishes it (jqXHR-like). */
+function scheduleError(after: SessionEntry, status: number, statusText: string, body?: object): SessionEntry {
+  return {
+    seq: after.seq, kind: 'event', time: after.time + 300, publisher: 'CallbackService', event: 'CallbackService.scheduleError', pageLoadId: after.pageLoadId,
+    data: { readyState: status === 0 ? 0 : 4, status, statusText, responseText: body ? JSON.stringify(body) : '', ...(body ? { responseJSON: body as never } : {}) },
+  }
+}
+
+describe('interaction stories on the shipped 9.x behaviours', () => {
+  it('failed submission then a successful retry', () => {
+    const [st] = storiesOf(loadFixture('shipped-failed-retry'))
+    expect(st!.summary).toMatchObject({
+      outcome: 'completed', submits: 2, retries: 1, minimized: 0,
+      failures: [{ seq: 7, status: 400, code: 7030, message: 'Callback parameter _customer_number is not a valid phone number' }],
+      page: { number: 1, url: 'https://shop.example.test/contact', pageLoadId: 'p1' },
+    })
+    expect(st!.sentence).toBe('Completed after 1 failed submission (HTTP 400 Bad Request code 7030), 1 retry, 12.4 s')
+    expect(lifecycleSteps(st!).join(' -> ')).toBe(
+      'opened +0 ms -> started +801 ms -> submitted +5.3 s -> scheduleError 400 +5.7 s -> submitted +10.3 s -> completed +10.8 s -> closed +12.4 s',
+    )
+  })
+
+  it('failed submissions then cancel: not a user who changed their mind', () => {
+    const s = loadFixture('shipped-failed-cancel')
+    // A second submit that fails the same way (the user tried again, then gave up).
+    const firstError = s.events.findIndex((e) => e.kind === 'event' && e.event === 'CallbackService.scheduleError')
+    const submit = structuredClone(s.events.find((e) => e.kind === 'event' && e.event === 'Callback.submitted')!)
+    const error = structuredClone(s.events[firstError]!)
+    submit.time = error.time + 2000
+    error.time = submit.time + 200
+    s.events.splice(firstError + 1, 0, submit, error)
+    renumber(s.events)
+    const [st] = storiesOf(s)
+    expect(st!.summary.outcome).toBe('cancelled')
+    expect(st!.summary.submits).toBe(2)
+    expect(st!.summary.retries).toBe(1)
+    expect(st!.summary.failures.map((f) => [f.status, f.code, f.message])).toEqual([[500, null, 'Internal Server Error'], [500, null, 'Internal Server Error']])
+    expect(st!.sentence).toMatch(/^Cancelled after 2 failed submissions \(HTTP 500\), 1 retry, /)
+  })
+
+  it('auto-submit: flags and elapsed from the last event, documented and shipped', () => {
+    const [st] = storiesOf(loadFixture('shipped-auto-submit'))
+    expect(st!.summary).toMatchObject({ outcome: 'completed', submits: 1, autoSubmitted: true, prefilled: true, proactive: false, elapsed: { documented: 583, shipped: 2170 } })
+    expect(st!.sentence).toBe('Completed, auto-submitted, 2.2 s')
+    expect(st!.steps[0]!.label).toBe('submitted')
+  })
+
+  it('two in a row with minimize and restore in the second', () => {
+    const stories = storiesOf(loadFixture('shipped-two-in-a-row'))
+    expect(stories.map((s) => [s.label, s.summary.outcome, s.summary.minimized, s.restored])).toEqual([
+      ['Callback #1', 'cancelled', 0, 0],
+      ['Callback #2', 'completed', 1, 1],
+    ])
+    expect(stories[1]!.minimizedSpans).toHaveLength(1)
+    expect(stories[1]!.minimizedSpans[0]!.to).toBeGreaterThan(stories[1]!.minimizedSpans[0]!.from)
+    expect(lifecycleSteps(stories[1]!)).toContain('minimized +1.4 s')
+    expect(stories[1]!.sentence).toBe('Completed, minimized 1×, 12.9 s')
+    expect(stories[0]!.sentence).toBe('Cancelled without typing, 3.1 s')
+  })
+
+  it('documented scenarios read as such', () => {
+    expect(storiesOf(loadFixture('documented-typed-cancel'))[0]!.sentence).toBe('Cancelled after typing, 9.0 s')
+    const [done] = storiesOf(loadFixture('documented-submitted'))
+    expect(done!.sentence).toBe('Completed, 6.1 s')
+    expect(done!.summary.elapsed).toEqual({ documented: 3584, shipped: 6066 })
+  })
+})
+
+describe('interaction stories: edges', () => {
+  it('closed without an outcome, and open at the end of the capture', () => {
+    const s = loadFixture('documented-typed-cancel')
+    const noOutcome = { ...s, events: s.events.filter((e) => !(e.kind === 'event' && e.event === 'Callback.cancelled')) }
+    expect(storiesOf(noOutcome)[0]!.summary.outcome).toBe('no-outcome')
+    expect(storiesOf(noOutcome)[0]!.sentence).toMatch(/^Closed without completed or cancelled/)
+    const open = { ...s, events: s.events.filter((e) => !(e.kind === 'event' && /cancelled|closed/.test(e.event))) }
+    const [st] = storiesOf(open)
+    expect(st!.summary.outcome).toBe('open')
+    expect(st!.sentence).toMatch(/^Open at the end of the capture/)
+    expect(lifecycleSteps(st!).at(-1)).toBe('(not closed)')
+  })
+
+  it('an interaction left open by a reload says so; the next page numbers its interactions anew', () => {
+    const s = loadFixture('documented-typed-cancel')
+    const cut = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.cancelled')
+    const tail = s.events.slice(0, cut).map((e) => ({ ...structuredClone(e), pageLoadId: 'p2', time: e.time + 60_000 }))
+    s.events = [...s.events.slice(0, cut), ...tail]
+    renumber(s.events)
+    const stories = storiesOf(s)
+    expect(stories.map((x) => [x.label, x.summary.outcome, x.pageLeft])).toEqual([
+      ['Callback #1 · page 1', 'open', true],
+      ['Callback #1 · page 2', 'open', false],
+    ])
+    expect(stories[0]!.sentence).toMatch(/^Left open by a page load/)
+    expect(stories[1]!.summary.page.number).toBe(2)
+  })
+
+  it('a new opened without closed ends the previous one without outcome', () => {
+    const s = loadFixture('shipped-two-in-a-row')
+    s.events = s.events.filter((e) => !(e.kind === 'event' && (e.event === 'Callback.closed' || e.event === 'Callback.cancelled') && e.seq < 7))
+    const stories = storiesOf(renumber(s.events) && s)
+    expect(stories[0]!.summary.outcome).toBe('no-outcome')
+    expect(stories[0]!.superseded).toBe(true)
+    expect(stories[0]!.sentence).toMatch(/a new one opened/)
+  })
+
+  it('a service failure while no interaction is open is attributed to none; one of another page load neither', () => {
+    const s = loadFixture('documented-submitted')
+    const closed = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.closed')
+    s.events.push(scheduleError(s.events[closed]!, 500, 'Internal Server Error', { message: 'x' }))
+    const submitted = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.submitted')
+    s.events.splice(submitted + 1, 0, { ...scheduleError(s.events[submitted]!, 500, 'Internal Server Error'), pageLoadId: 'other' })
+    renumber(s.events)
+    const [st] = storiesOf(s)
+    expect(st!.summary.failures).toEqual([])
+    expect(st!.summary.outcome).toBe('completed')
+  })
+
+  it('hostile or odd failure payloads give nulls, never an exception', () => {
+    const base = { seq: 1, time: 5, kind: 'event' as const, publisher: 'CallbackService', event: 'CallbackService.scheduleError' }
+    expect(readFailure({ ...base, data: 'oops' })).toMatchObject({ status: null, code: null, message: null, statusText: null })
+    expect(readFailure({ ...base, data: { status: '500', responseJSON: [1] } })).toMatchObject({ status: null, code: null, message: null })
+    expect(readFailure({ ...base, data: { status: 0, statusText: 'error', readyState: 0 } })).toMatchObject({ status: 0, statusText: 'error' })
+    expect(describeFailure(readFailure({ ...base, data: { status: 0, statusText: 'error' } }))).toBe('network error')
+    expect(describeFailure(readFailure({ ...base, data: { status: 429, statusText: 'Too Many Requests' } }))).toBe('HTTP 429 Too Many Requests')
+    expect(describeFailure(readFailure({ ...base, data: { status: 429, statusText: 'Too Many Requests' } }), true)).toBe('HTTP 429')
+    expect(describeFailure(readFailure({ ...base, data: {} }))).toBe('failed request')
+  })
+
+  it('the summary is plain JSON (the --json output) and the elapsed agrees with the checker', () => {
+    const s = loadFixture('documented-submitted')
+    const [st] = storiesOf(s)
+    expect(JSON.parse(JSON.stringify(st!.summary))).toEqual(st!.summary)
+    // completed 5189 − started 1605 in the SPEC's example: the documented value the checker names too.
+    const f = check(s).findings.find((x) => x.rule === 'meta/elapsed-definition')!
+    expect((f.expected as { documented: number }).documented).toBe(st!.summary.elapsed.documented)
+    expect(data(s, 10).elapsed).toBe(st!.summary.elapsed.shipped)
+    expect(ev(s, 10).event).toBe('Callback.closed')
+  })
+})
