@@ -8,8 +8,8 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { check } from '../src/core/check.ts'
 import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
-import type { CheckOptions, Finding, Interaction, Report, SessionEntry, Severity } from '../src/core/model.ts'
-import { interactionLabel, numberPages } from '../src/core/pages.ts'
+import type { CheckOptions, Finding, Report, Severity } from '../src/core/model.ts'
+import { buildStories, formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, parseSession, tooLargeMessage } from '../src/core/session.ts'
 
@@ -18,7 +18,12 @@ export interface CliIO {
   stderr(text: string): void
   /** Reads a file as UTF-8; defaults to the file system with a size check before reading. */
   readFile?(path: string): Promise<string>
+  /** Width of the terminal; human output wraps to it (default 120). */
+  columns?: number
 }
+
+/** Human output fits a 120-column terminal unless the terminal says it is narrower or wider. */
+export const DEFAULT_COLUMNS = 120
 
 export const EXIT_OK = 0
 export const EXIT_FINDINGS = 1
@@ -49,7 +54,7 @@ type FileResult = Checked | { file: string; error: string }
 interface Checked {
   file: string
   report: Report
-  events: readonly SessionEntry[]
+  stories: InteractionStory[]
 }
 
 const reasonOf = (err: unknown): string => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message)
@@ -109,7 +114,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   for (const file of args.positionals) {
     try {
       const session = parseSession(await readFile(file))
-      results.push({ file, report: check(session, options), events: session.events })
+      const report = check(session, options)
+      results.push({ file, report, stories: buildStories(session.events, report, { source: session.source }) })
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
       io.stderr(`cxbus-devtools: ${file}: ${reasonOf(err)}\n`)
@@ -119,7 +125,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const rank = SEVERITIES.indexOf(minSeverity)
   const shown = (f: Finding): boolean => SEVERITIES.indexOf(f.severity) <= rank
   if (args.values.json) io.stdout(JSON.stringify({ files: results.map((r) => ('error' in r ? r : jsonFile(r, shown))) }, null, 2) + '\n')
-  else for (const r of results) if (!('error' in r)) io.stdout(humanFile(r, shown))
+  else for (const r of results) if (!('error' in r)) io.stdout(humanFile(r, shown, io.columns ?? DEFAULT_COLUMNS))
 
   // An unreadable or invalid file wins over findings: the check is incomplete, whatever it found.
   if (results.some((r) => 'error' in r)) return EXIT_INVALID
@@ -137,13 +143,14 @@ export async function runAsProcess(argv: readonly string[]): Promise<void> {
   const write = (stream: NodeJS.WriteStream) => (s: string) => {
     if (!stream.destroyed && stream.writable) stream.write(s)
   }
-  process.exitCode = await main(argv, { stdout: write(process.stdout), stderr: write(process.stderr) })
+  const columns = process.stdout.isTTY && process.stdout.columns > 40 ? process.stdout.columns : undefined
+  process.exitCode = await main(argv, { stdout: write(process.stdout), stderr: write(process.stderr), ...(columns ? { columns } : {}) })
 }
 
-function jsonFile({ file, report }: { file: string; report: Report }, shown: (f: Finding) => boolean) {
+function jsonFile({ file, report, stories }: Checked, shown: (f: Finding) => boolean) {
   return {
     file,
-    interactions: report.interactions,
+    interactions: report.interactions.map((ia, i) => ({ ...ia, label: stories[i]!.label, sentence: stories[i]!.sentence, summary: stories[i]!.summary })),
     findings: report.findings.filter(shown).map((f) => ({
       rule: f.rule, severity: f.severity, seq: f.seq, interaction: f.interaction, message: f.message,
       expected: f.expected ?? null, actual: f.actual ?? null,
@@ -151,19 +158,36 @@ function jsonFile({ file, report }: { file: string; report: Report }, shown: (f:
   }
 }
 
-/** `1.2 s` / `845 ms`: the precision a human reads a lifecycle with. */
-export function formatDuration(ms: number): string {
-  return Math.abs(ms) < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
+/** `1.2 s` / `845 ms`: the precision a human reads a lifecycle with (src/core/story.ts). */
+export const formatDuration = formatSpan
+
+/**
+ * Words of `text` on lines of at most `width` columns: the first line starts after `first` columns
+ * already used, the next ones with `indent` spaces. A word longer than a line is cut, so no line
+ * is ever wider than the terminal.
+ */
+export function wrap(parts: readonly string[], width: number, first: number, indent: number, sep = ' '): string[] {
+  const lines: string[] = []
+  let line = ''
+  let room = width - first
+  for (const part of parts) {
+    const piece = line === '' ? part : `${sep}${part}`
+    if (line !== '' && line.length + piece.length > room) {
+      lines.push(line)
+      line = part.trimStart()
+      room = width - indent
+    } else line += piece
+    while (line.length > room) {
+      lines.push(line.slice(0, room))
+      line = line.slice(room)
+      room = width - indent
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line)
+  return lines.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l))
 }
 
-/** `opened +0 ms -> started +2.1 s -> ...`, times relative to the interaction's first event. */
-export function lifecycleLine(ia: Interaction): string {
-  const t0 = ia.events[0]?.time ?? 0
-  const steps = ia.events.map((e) => `${e.event.slice(e.event.indexOf('.') + 1)} +${formatDuration(e.time - t0)}`)
-  return steps.join(' -> ') + (ia.closed ? '' : ' -> (not closed)')
-}
-
-function humanFile({ file, report, events }: Checked, shown: (f: Finding) => boolean): string {
+function humanFile({ file, report, stories }: Checked, shown: (f: Finding) => boolean, width: number): string {
   const lines: string[] = [file]
   const findings = report.findings.filter(shown)
   const byInteraction = new Map<string | null, Finding[]>()
@@ -175,23 +199,42 @@ function humanFile({ file, report, events }: Checked, shown: (f: Finding) => boo
   if (report.interactions.length === 0) lines.push('  no Callback or SendMessage interaction')
   // "Callback #2 · page 3" reads better than the id's random pageLoadId (the JSON keeps the id);
   // numbered like the panel does, so a QA report and the panel name the same interaction alike.
-  const pages = numberPages(events)
-  const name = (ia: Interaction) => interactionLabel(ia.plugin, ia.index, (ia.pageLoadId && pages.pages.get(ia.pageLoadId)) || 0, pages.count > 1)
-  const width = Math.max(0, ...report.interactions.map((ia) => name(ia).length))
-  for (const ia of report.interactions) {
-    lines.push(`  ${name(ia).padEnd(width)}  ${lifecycleLine(ia)}`)
-    for (const f of byInteraction.get(ia.id) ?? []) lines.push(findingLine(f))
+  const labelWidth = Math.max(0, ...stories.map((st) => st.label.length))
+  const indent = 2 + labelWidth + 2
+  for (const st of stories) {
+    const head = `  ${st.label.padEnd(labelWidth)}  `
+    const steps = lifecycleSteps(st).map((x, i) => (i === 0 ? x : `-> ${x}`))
+    lines.push(head + wrap(steps, width, head.length, indent).join('\n'))
+    lines.push(' '.repeat(indent) + wrap(st.sentence.split(' '), width, indent, indent).join('\n'))
+    for (const f of byInteraction.get(st.id) ?? []) lines.push(...findingLines(f, width))
   }
-  for (const f of byInteraction.get(null) ?? []) lines.push(findingLine(f))
+  for (const f of byInteraction.get(null) ?? []) lines.push(...findingLines(f, width))
   const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`
-  lines.push(`  ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('info'), 'info')}`, '')
+  lines.push(`  ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`, '')
   return lines.join('\n') + '\n'
 }
 
-function findingLine(f: Finding): string {
-  const detail = f.expected !== undefined || f.actual !== undefined ? `  (expected ${JSON.stringify(f.expected ?? null)}, actual ${JSON.stringify(f.actual ?? null)})` : ''
-  return `    ${f.severity.padEnd(7)} ${f.rule.padEnd(26)} seq ${f.seq.join(',')}  ${f.message}${detail}`
+/** Shown values are cut: a finding about a huge payload must not print megabytes. */
+const MAX_VALUE_CHARS = 200
+
+function shortJson(value: unknown): string {
+  let text: string
+  try {
+    text = JSON.stringify(value ?? null) ?? 'null'
+  } catch {
+    text = '[unprintable]'
+  }
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text
+}
+
+/** `    error   rule/id   seq 4,5  message`, then `(expected …, actual …)`, wrapped under the message. */
+function findingLines(f: Finding, width: number): string[] {
+  const head = `    ${f.severity.padEnd(7)} ${f.rule.padEnd(24)} seq ${f.seq.join(',')}  `
+  const indent = 12
+  const words = f.message.split(' ')
+  if (f.expected !== undefined || f.actual !== undefined) words.push(`(expected ${shortJson(f.expected)}, actual ${shortJson(f.actual)})`)
+  return (head + wrap(words, width, head.length, indent).join('\n')).split('\n')
 }
 
 // Run when executed directly (tsx cli/main.ts, node dist/cli/main.js); not when imported by bin/ or tests.

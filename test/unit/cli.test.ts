@@ -106,6 +106,48 @@ describe('cxbus-devtools check', () => {
     expect(r.stderr).toMatch(reason)
   })
 
+  it.each([
+    ['shipped-failed-retry', { outcome: 'completed', submits: 2, retries: 1, minimized: 0, failures: [{ seq: 7, status: 400, code: 7030, message: 'Callback parameter _customer_number is not a valid phone number' }] }],
+    ['shipped-failed-cancel', { outcome: 'cancelled', submits: 1, retries: 0, failures: [{ seq: 7, status: 500, code: null, message: 'Internal Server Error' }] }],
+    ['shipped-auto-submit', { outcome: 'completed', submits: 1, autoSubmitted: true, prefilled: true, proactive: false, elapsed: { documented: 583, shipped: 2170 } }],
+    ['documented-close-untouched', { outcome: 'cancelled', submits: 0, failures: [], elapsed: { documented: null, shipped: 3111 } }],
+  ])('--json: the summary of %s', async (name, summary) => {
+    const out = JSON.parse((await run(['check', '--json', `${name}.session.json`])).stdout)
+    const ia = out.files[0].interactions[0]
+    expect(ia.summary).toMatchObject(summary)
+    expect(ia.summary.page).toEqual({ number: 1, url: 'https://shop.example.test/contact', pageLoadId: 'p1' })
+    expect(Object.keys(ia.summary)).toEqual(['outcome', 'submits', 'failures', 'retries', 'minimized', 'autoSubmitted', 'prefilled', 'proactive', 'elapsed', 'page'])
+    expect(typeof ia.sentence).toBe('string')
+  })
+
+  it('--json: two in a row, the second minimized and restored', async () => {
+    const out = JSON.parse((await run(['check', '--json', 'shipped-two-in-a-row.session.json'])).stdout)
+    expect(out.files[0].interactions.map((i: { label: string; summary: { outcome: string; minimized: number } }) => [i.label, i.summary.outcome, i.summary.minimized])).toEqual([
+      ['Callback #1', 'cancelled', 0],
+      ['Callback #2', 'completed', 1],
+    ])
+  })
+
+  it('human output: failures and minimize in the lifecycle line, the sentence, every line within 120 columns', async () => {
+    const r = await run(['check', 'shipped-failed-retry.session.json', 'shipped-two-in-a-row.session.json', 'faulty-seconds-no-terminal.session.json'])
+    expect(r.stdout).toContain('-> scheduleError 400 +5.7 s -> submitted +10.3 s')
+    expect(r.stdout).toContain('Completed after 1 failed submission (HTTP 400 Bad Request code 7030), 1 retry, 12.4 s')
+    expect(r.stdout).toContain('opened +0 ms -> minimized +1.4 s -> unminimized +4.7 s -> started +5.9 s')
+    expect(r.stdout).toContain('Completed, minimized 1×, 12.9 s')
+    const lines = r.stdout.split('\n')
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120)
+    // The explanation of a long finding goes on indented lines, not one 250-character line.
+    expect(lines.some((l) => /^ {12}\S/.test(l))).toBe(true)
+    const narrow = await main(['check', 'shipped-failed-retry.session.json'], {
+      stdout: (x) => void lines.splice(0, lines.length, ...x.split('\n')),
+      stderr: () => {},
+      readFile: async () => fixtureText('shipped-failed-retry'),
+      columns: 60,
+    })
+    expect(narrow).toBe(0)
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60)
+  })
+
   it('formats durations for humans', () => {
     expect([formatDuration(0), formatDuration(845), formatDuration(2100), formatDuration(61234)]).toEqual(['0 ms', '845 ms', '2.1 s', '61.2 s'])
   })

@@ -14,7 +14,7 @@ const storiesOf = (s: Session) => buildStories(s.events, check(s), { source: s.s
 function scheduleError(after: SessionEntry, status: number, statusText: string, body?: object): SessionEntry {
   return {
     seq: after.seq, kind: 'event', time: after.time + 300, publisher: 'CallbackService', event: 'CallbackService.scheduleError', pageLoadId: after.pageLoadId,
-    data: { readyState: status === 0 ? 0 : 4, status, statusText, responseText: body ? JSON.stringify(body) : '', ...(body ? { responseJSON: body as never } : {}) },
+    data: { readyState: status === 0 ? 0 : 4, status, statusText, responseText: body ? JSON.stringify(body) : '', ...(body ? { responseJSON: body } : {}) } as never,
   }
 }
 
