@@ -14,6 +14,7 @@ import { ConnectionBanner, DroppedBanner, EmptyState, ErrorBanner, ImportedBanne
 import { EventDetail } from './components/EventDetail/index.ts'
 import { EventList, FilterBar } from './components/EventList/index.ts'
 import { FindingsPane } from './components/Findings/index.ts'
+import { InteractionsPane } from './components/Interactions/index.ts'
 import { Timeline } from './components/Timeline/index.ts'
 import { RulesDialog, SettingsDialog, Toolbar } from './components/Toolbar/index.ts'
 
@@ -23,7 +24,7 @@ export interface AppProps {
   rules: readonly RuleInfo[]
 }
 
-type SideTab = 'detail' | 'findings'
+type SideTab = 'interactions' | 'detail' | 'findings'
 
 const idle = (fn: () => void): void => {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 500 })
@@ -45,7 +46,8 @@ export function App({ store, actions, rules }: AppProps) {
   const live = state.imported === null
   const [filter, setFilter] = useState<Filter>(EMPTY_FILTER)
   const [selected, setSelected] = useState<number | null>(null)
-  const [tab, setTab] = useState<SideTab>('detail')
+  const [tab, setTab] = useState<SideTab>('interactions')
+  const [timelineHeight, setTimelineHeight] = useState<number | null>(null)
   const [focusSeverity, setFocusSeverity] = useState<Severity | null>(null)
   const [dialog, setDialog] = useState<'settings' | 'rules' | null>(null)
   const [dragging, setDragging] = useState(false)
@@ -74,6 +76,7 @@ export function App({ store, actions, rules }: AppProps) {
     select(seq)
     detailRef.current?.focus()
   }
+  const currentInteraction = selected === null ? null : view.interactionOf(selected)
   const pickFile = (): void => fileInput.current?.click()
   const importFiles = (files: FileList | null | undefined): void => {
     const file = files?.[0]
@@ -162,14 +165,25 @@ export function App({ store, actions, rules }: AppProps) {
         />
       ) : (
         <main class="main">
-          <Timeline view={view} checking={(state.imported?.progress ?? 1) < 1} selectedSeq={selected} onSelect={select} />
+          <Timeline
+            view={view}
+            checking={(state.imported?.progress ?? 1) < 1}
+            selectedSeq={selected}
+            currentInteraction={currentInteraction}
+            height={timelineHeight}
+            onSelect={select}
+          />
+          <SplitHandle onResize={setTimelineHeight} />
           <div class="split">
             <section class="list-col" aria-label="Events">
-              <FilterBar filter={filter} plugins={view.plugins} names={view.names} shown={rows.length} total={view.entries.length} onChange={setFilter} />
-              <EventList view={view} rows={rows} selectedSeq={selected} onSelect={select} onOpen={open} />
+              <FilterBar filter={filter} plugins={view.plugins} patterns={view.patterns} shown={rows.length} total={view.entries.length} others={view.otherCount} onChange={setFilter} />
+              <EventList view={view} rows={rows} selectedSeq={selected} currentInteraction={currentInteraction} onSelect={select} onOpen={open} />
             </section>
             <section class="side" aria-label="Details">
               <div class="tabs" role="tablist">
+                <button type="button" role="tab" aria-selected={tab === 'interactions'} data-testid="tab-interactions" onClick={() => setTab('interactions')}>
+                  Interactions ({view.report.interactions.length})
+                </button>
                 <button type="button" role="tab" aria-selected={tab === 'detail'} data-testid="tab-detail" onClick={() => setTab('detail')}>
                   Detail
                 </button>
@@ -178,10 +192,23 @@ export function App({ store, actions, rules }: AppProps) {
                 </button>
               </div>
               <div class="side-body" ref={detailRef} tabIndex={-1}>
-                {tab === 'detail' ? (
+                {tab === 'interactions' ? (
+                  <InteractionsPane
+                    stories={view.stories}
+                    findingsBySeq={view.findingsBySeq}
+                    current={currentInteraction}
+                    onSelectInteraction={(st) => st.steps[0] && setSelected(st.steps[0].seq)}
+                  />
+                ) : tab === 'detail' ? (
                   <EventDetail view={view} seq={selected} ruleInfo={ruleInfo} onSelect={select} />
                 ) : (
-                  <FindingsPane findings={view.report.findings} ruleInfo={ruleInfo} onSelect={select} focus={focusSeverity} />
+                  <FindingsPane
+                    findings={view.report.findings}
+                    ruleInfo={ruleInfo}
+                    interactionLabel={(id) => view.storyById(id)?.label ?? id}
+                    onSelect={select}
+                    focus={focusSeverity}
+                  />
                 )}
               </div>
             </section>
@@ -202,5 +229,47 @@ export function App({ store, actions, rules }: AppProps) {
       )}
       {dialog === 'rules' && <RulesDialog rules={rules} severities={state.options.severities} onClose={() => setDialog(null)} />}
     </div>
+  )
+}
+
+/**
+ * The handle between the timeline and the list: drag it to give the timeline more or less room
+ * (double-click: back to automatic). Keyboard: arrow up/down by 20 px.
+ */
+function SplitHandle({ onResize }: { onResize(height: number | null): void }) {
+  const drag = useRef<{ y: number; height: number } | null>(null)
+  const timelineOf = (el: HTMLElement): HTMLElement | null => el.previousElementSibling as HTMLElement | null
+  const resizeBy = (el: HTMLElement, dy: number, from?: number): void => {
+    const main = el.parentElement
+    const current = from ?? timelineOf(el)?.getBoundingClientRect().height ?? 200
+    const max = Math.max(120, (main?.getBoundingClientRect().height ?? 600) - 120)
+    onResize(Math.round(Math.max(80, Math.min(max, current + dy))))
+  }
+  return (
+    <div
+      class="split-handle"
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Resize the timeline"
+      tabIndex={0}
+      data-testid="split-handle"
+      title="Drag to resize the timeline; double-click to size it automatically"
+      onPointerDown={(e) => {
+        const t = timelineOf(e.currentTarget)
+        drag.current = { y: e.clientY, height: t?.getBoundingClientRect().height ?? 200 }
+        e.currentTarget.setPointerCapture?.(e.pointerId)
+      }}
+      onPointerMove={(e) => {
+        const d = drag.current
+        if (d) resizeBy(e.currentTarget, e.clientY - d.y, d.height)
+      }}
+      onPointerUp={() => (drag.current = null)}
+      onDblClick={() => onResize(null)}
+      onKeyDown={(e) => {
+        if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return
+        e.preventDefault()
+        resizeBy(e.currentTarget, e.key === 'ArrowUp' ? -20 : 20)
+      }}
+    />
   )
 }

@@ -9,7 +9,7 @@
 // - the flags, both elapsed values (SPEC.md §3), the page and page load, and a sentence for people.
 // One pass over the entries; the lifecycle events' interaction comes from Report.events.
 import type { Interaction, Json, JsonObject, Report, SessionEntry, SessionSource } from './model.ts'
-import { expectedElapsed } from './lifecycle/rules/elapsed.ts'
+import { expectedElapsed, type ElapsedExpectation } from './lifecycle/rules/elapsed.ts'
 import { PROFILES, type PluginProfile } from './lifecycle/profiles.ts'
 import { interactionLabel, isFrameLoad, numberPages } from './pages.ts'
 
@@ -276,15 +276,9 @@ export function buildStories(entries: readonly SessionEntry[], report: Report, o
         : ia.closed || d.superseded
           ? 'no-outcome'
           : 'open'
-    const el = profile?.elapsed
-    let documented: number | null = null
-    let shipped: number | null = null
-    if (el) {
-      const outcomeTime = el.documented.to.map((t) => num(data[t])).find((v) => v !== null) ?? false
-      const x = expectedElapsed(num(data[el.documented.from]) ?? false, outcomeTime, num(data[el.shipped.from]) ?? false, num(data[el.shipped.end]) ?? false, d.lastTime)
-      documented = x.documentedApplies ? x.documented : null
-      shipped = x.shippedFrom === 'absolute' ? null : x.shipped
-    }
+    const x = profile ? elapsedOf(profile, data, d.lastTime) : null
+    const documented = x?.documentedApplies ? x.documented : null
+    const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
     const pageNumber = (ia.pageLoadId && numbering.pages.get(ia.pageLoadId)) || 0
     const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof options.source?.url === 'string' ? options.source.url : null) || null
     const times = ia.events.map((x) => x.time)
@@ -317,6 +311,19 @@ export function buildStories(entries: readonly SessionEntry[], report: Report, o
     }
     return { ...story, sentence: storySentence(story) }
   })
+}
+
+/**
+ * Both elapsed values (SPEC.md §3) for one event's metadata and publish time, by the profile's field
+ * names: what the checker compares (src/core/lifecycle/rules/elapsed.ts), for the panel's note and
+ * the stories. Null when the profile has no elapsed.
+ */
+export function elapsedOf(profile: PluginProfile, data: Json | undefined, publishTime: number): ElapsedExpectation | null {
+  const el = profile.elapsed
+  if (!el) return null
+  const d = isObject(data) ? data : {}
+  const outcome = el.documented.to.map((t) => num(d[t])).find((v) => v !== null) ?? false
+  return expectedElapsed(num(d[el.documented.from]) ?? false, outcome, num(d[el.shipped.from]) ?? false, num(d[el.shipped.end]) ?? false, publishTime)
 }
 
 const firstOf = (ia: Interaction, step: string): number => ia.events.findIndex((x) => short(x.event) === step)

@@ -4,11 +4,7 @@ import { isFrameLoad } from '../../../src/core/pages.ts'
 export { interactionLabel, isFrameLoad, pageNumbers } from '../../../src/core/pages.ts'
 
 /** Plugin of an entry: the publisher of an event, the prefix of a command, '' for our markers. */
-export function pluginOf(entry: SessionEntry): string {
-  if (entry.kind === 'event') return entry.publisher || prefix(entry.event)
-  if (entry.kind === 'command') return prefix(entry.command)
-  return ''
-}
+export { entryPlugin as pluginOf } from '../../../src/core/focus.ts'
 
 /** The full bus name ("Callback.opened", "Callback.open"), or the marker kind ("page-load"). */
 export function nameOf(entry: SessionEntry): string {
@@ -21,11 +17,6 @@ export function nameOf(entry: SessionEntry): string {
 export function shortName(name: string): string {
   const dot = name.indexOf('.')
   return dot < 0 ? name : name.slice(dot + 1)
-}
-
-function prefix(name: string): string {
-  const dot = name.indexOf('.')
-  return dot < 0 ? name : name.slice(0, dot)
 }
 
 const dataOf = (entry: SessionEntry): Record<string, unknown> =>

@@ -2,19 +2,25 @@
 // also matched inside each entry's data. Must stay well under 200 ms on 100 000 entries, so the
 // lower-cased search text of an entry is computed once and cached by identity (entries never change).
 import type { Finding, SessionEntry, Severity } from '../../../src/core/model.ts'
+import { inFocus, matchesPattern } from '../../../src/core/focus.ts'
 import { nameOf, pluginOf } from './entries.ts'
 
 export interface Filter {
   /** '' = every plugin. */
   plugin: string
-  /** Full event or command name; '' = every one. */
+  /** Event or command name, or a name pattern (`Watchman.uptime:*`, src/core/focus.ts); '' = every one. */
   event: string
   /** Show only entries with a finding of this severity or worse; '' = all entries. */
   severity: Severity | ''
   text: string
+  /**
+   * Show the bus entries of plugins outside the focus (housekeeping such as Watchman): off by
+   * default. Choosing such a plugin or event in the filter shows them too.
+   */
+  others: boolean
 }
 
-export const EMPTY_FILTER: Filter = { plugin: '', event: '', severity: '', text: '' }
+export const EMPTY_FILTER: Filter = { plugin: '', event: '', severity: '', text: '', others: false }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 }
 
@@ -78,8 +84,9 @@ export function filterEntries(
   rowText?: (entry: SessionEntry) => string,
 ): number[] {
   const out: number[] = []
+  const all = filter.others || filter.plugin !== '' || filter.event !== ''
   if (!isFilterActive(filter)) {
-    for (let i = 0; i < entries.length; i++) out.push(i)
+    for (let i = 0; i < entries.length; i++) if (all || inFocus(entries[i]!)) out.push(i)
     return out
   }
   const needle = filter.text.trim().toLowerCase()
@@ -90,8 +97,9 @@ export function filterEntries(
       if (e.marker !== 'bus') out.push(i)
       continue
     }
+    if (!all && !inFocus(e)) continue
     if (filter.plugin !== '' && pluginOf(e) !== filter.plugin) continue
-    if (filter.event !== '' && nameOf(e) !== filter.event) continue
+    if (filter.event !== '' && !matchesPattern(nameOf(e), filter.event)) continue
     if (maxRank >= 0) {
       const worst = worstSeverity(findingsBySeq.get(e.seq))
       if (worst === undefined || RANK[worst] > maxRank) continue

@@ -3,6 +3,8 @@
 // never scans 100 000 entries to answer "which findings are on this event?".
 import type { Finding, Interaction, Report, SessionEntry, Severity } from '../../../src/core/model.ts'
 import { PageNumbering } from '../../../src/core/pages.ts'
+import { inFocus, namePattern } from '../../../src/core/focus.ts'
+import { buildStories, type InteractionStory } from '../../../src/core/story.ts'
 import { interactionLabel, nameOf, pluginOf } from '../lib/entries.ts'
 
 export interface SessionView {
@@ -15,9 +17,18 @@ export interface SessionView {
   /** Time of each interaction's `opened` (or of its first event): the zero of relative times. */
   openedAt: ReadonlyMap<string, number>
   counts: Record<Severity, number>
-  /** Plugins and full event/command names seen, sorted: the filter choices. */
+  /** Plugins and full event/command names seen, sorted. */
   plugins: readonly string[]
   names: readonly string[]
+  /** The event filter's choices: names grouped by pattern (`Watchman.uptime:*`), sorted. */
+  patterns: readonly string[]
+  /** Bus entries of plugins outside the focus (housekeeping): hidden until the user shows them. */
+  otherCount: number
+  /** One story per interaction (computed on first use, then kept for this view). */
+  readonly stories: readonly InteractionStory[]
+  storyById(id: string): InteractionStory | undefined
+  /** The interaction an entry belongs to: a lifecycle event's, or the one a failure or minimize was attributed to. */
+  interactionOf(seq: number): string | null
   /** Widgets version named by the capture's bus markers, if any. */
   widgetsVersion: string | undefined
   /** The latest bus marker's finding (how the bus was found), if any. */
@@ -42,6 +53,9 @@ export class NameIndex {
   private readonly nameSet = new Set<string>()
   plugins: string[] = []
   names: string[] = []
+  private readonly patternSet = new Set<string>()
+  patterns: string[] = []
+  otherCount = 0
   /** From the latest `bus` marker that named it. */
   widgetsVersion: string | undefined
   bus: { via: string; widgetsVersion?: string } | undefined
@@ -68,9 +82,15 @@ export class NameIndex {
       this.pluginSet.add(plugin)
       this.plugins = [...this.pluginSet].sort()
     }
+    if (!inFocus(entry)) this.otherCount++
     if (!this.nameSet.has(name)) {
       this.nameSet.add(name)
       this.names = [...this.nameSet].sort()
+      const pattern = namePattern(name)
+      if (!this.patternSet.has(pattern)) {
+        this.patternSet.add(pattern)
+        this.patterns = [...this.patternSet].sort()
+      }
     }
   }
 }
@@ -97,15 +117,37 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
     const opened = i.events.find((e) => e.event.endsWith('.opened')) ?? i.events[0]
     if (opened) openedAt.set(i.id, opened.time)
   }
+  let stories: InteractionStory[] | undefined
+  let byId: Map<string, InteractionStory> | undefined
+  let attributed: Map<number, string> | undefined
+  const allStories = (): InteractionStory[] => (stories ??= buildStories(entries, report))
   return {
     entries,
     report,
+    get stories() {
+      return allStories()
+    },
+    storyById(id) {
+      byId ??= new Map(allStories().map((st) => [st.id, st]))
+      return byId.get(id)
+    },
+    interactionOf(seq) {
+      const id = report.events[seq]?.interaction
+      if (id != null) return id
+      if (!attributed) {
+        attributed = new Map()
+        for (const st of allStories()) for (const step of st.steps) if (step.kind !== 'step') attributed.set(step.seq, st.id)
+      }
+      return attributed.get(seq) ?? null
+    },
     findingsBySeq,
     interactionById,
     openedAt,
     counts,
     plugins: names.plugins,
     names: names.names,
+    patterns: names.patterns,
+    otherCount: names.otherCount,
     widgetsVersion: names.widgetsVersion,
     bus: names.bus,
     pages: names.pages,
@@ -154,7 +196,7 @@ export function viewOfSession(entries: readonly SessionEntry[], report: Report):
  * more than one page load (the timeline's lanes say the page too). '' outside any interaction.
  */
 export function interactionLabelOf(view: SessionView, seq: number, short = false): string {
-  const id = view.report.events[seq]?.interaction
+  const id = view.interactionOf(seq)
   if (id == null) return ''
   const i = view.interactionById.get(id)
   if (!i) return id

@@ -384,3 +384,110 @@ describe('QA fixes', () => {
     expect(screen.queryByTestId('dropped-banner')).toBeNull()
   })
 })
+
+describe('real pages: focus, stories, grouped findings', () => {
+  /** shipped-two-in-a-row plus Watchman/WindowManager housekeeping between its entries, as 9.0.018.07 publishes it. */
+  function noisy(): SessionEntry[] {
+    const base = fixture('shipped-failed-retry').events
+    const out: SessionEntry[] = []
+    let seq = 0
+    base.forEach((e, i) => {
+      out.push({ ...e, seq: seq++ })
+      out.push({ ...ev(0, `Watchman.uptime:${i + 1}`, { uptime: i + 1 }, e.time + 1), seq: seq++, pageLoadId: e.pageLoadId })
+      out.push({ ...ev(0, 'Watchman.tick', {}, e.time + 2), seq: seq++, pageLoadId: e.pageLoadId })
+      if (i === 3) out.push({ ...ev(0, 'WindowManager.added.Callback#4f1c9a', {}, e.time + 3), seq: seq++, pageLoadId: e.pageLoadId })
+    })
+    return out
+  }
+
+  it('shows the checked plugins, their services and markers; other bus entries behind one switch', () => {
+    const { store } = mount()
+    const entries = noisy()
+    act(() => store.receive({ type: 'entries', entries }))
+    const others = entries.filter((e) => e.kind === 'event' && !e.publisher.startsWith('Callback')).length
+    expect(rows().every((r) => /^Callback/.test(r.dataset.event!))).toBe(true)
+    expect(rows().some((r) => r.dataset.event === 'CallbackService.scheduleError')).toBe(true)
+    const toggle = screen.getByTestId('filter-others')
+    expect(toggle.textContent).toBe(`+${others} other bus entries: show`)
+    fireEvent.click(toggle)
+    expect(rows().some((r) => r.dataset.event === 'Watchman.tick')).toBe(true)
+    expect(screen.getByTestId('filter-others').getAttribute('aria-pressed')).toBe('true')
+  })
+
+  it('groups event names by pattern in the event filter, and filters by a pattern', () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'entries', entries: noisy() }))
+    const options = [...(screen.getByTestId('filter-event') as HTMLSelectElement).options].map((o) => o.value)
+    expect(options).toContain('Watchman.uptime:*')
+    expect(options).toContain('WindowManager.added.*')
+    expect(options.filter((o) => o.startsWith('Watchman.uptime'))).toEqual(['Watchman.uptime:*'])
+    fireEvent.change(screen.getByTestId('filter-event'), { target: { value: 'Watchman.uptime:*' } })
+    expect(rows().length).toBeGreaterThan(5)
+    expect(rows().every((r) => r.dataset.event!.startsWith('Watchman.uptime:'))).toBe(true)
+  })
+
+  it('lists the stories in the Interactions tab; a click selects the lane and the rows of the interaction', () => {
+    const { store, container } = mount()
+    act(() => store.importSession('two.json', fixture('shipped-two-in-a-row')))
+    const table = screen.getByTestId('interactions-table')
+    const stories = within(table).getAllByTestId('interaction-row')
+    expect(stories.map((r) => within(r).getByTestId('interaction-sentence').textContent)).toEqual([
+      'Cancelled without typing, 3.1 s',
+      'Completed, minimized 1×, 12.9 s',
+    ])
+    fireEvent.click(stories[1]!)
+    expect(container.querySelector('.lane.current')?.getAttribute('data-lane')).toBe(stories[1]!.dataset.interaction)
+    const current = container.querySelectorAll('.row.current, .row.selected')
+    expect(current.length).toBe(7) // opened, minimized, unminimized, started, submitted, completed, closed
+    expect(screen.getByTestId('tab-interactions').getAttribute('aria-selected')).toBe('true')
+  })
+
+  it('draws the verdict on each lane, failures as red marks and minimize as a span', () => {
+    const { store } = mount()
+    act(() => store.importSession('retry.json', fixture('shipped-failed-retry')))
+    const lane = screen.getByTestId('timeline-lane')
+    expect(within(lane).getByTestId('lane-verdict').textContent).toBe('completed · 1 failed')
+    const failure = within(lane).getAllByTestId('timeline-mark').filter((m) => m.dataset.kind === 'failure')
+    expect(failure.map((m) => m.dataset.event)).toEqual(['scheduleError 400'])
+    cleanup()
+    const again = mount()
+    act(() => again.store.importSession('two.json', fixture('shipped-two-in-a-row')))
+    expect(screen.getAllByTestId('minimized-span')).toHaveLength(1)
+  })
+
+  it('groups the same note on several interactions into one row with a link per interaction', () => {
+    const { store } = mount()
+    // documented-submitted twice in a row: the same meta/elapsed-definition note on both.
+    const one = fixture('documented-submitted')
+    const shift = (v: unknown): unknown => (typeof v === 'number' && v > 1e12 ? v + 20_000 : v)
+    const again = one.events
+      .filter((e) => e.kind === 'event' && /opened|started|submitted|completed|closed|scheduled/.test(e.event))
+      .map((e, i) => ({ ...e, seq: 100 + i, time: e.time + 20_000, data: Object.fromEntries(Object.entries(e.data as object).map(([k, v]) => [k, shift(v)])) as never }))
+    act(() => store.importSession('twice.json', { ...one, events: [...one.events, ...again] }))
+    fireEvent.click(screen.getByTestId('tab-findings'))
+    const group = screen.getAllByTestId('finding-group').find((g) => g.dataset.rule === 'meta/elapsed-definition')!
+    const items = within(group).getAllByTestId('finding-item')
+    expect(items).toHaveLength(1)
+    expect(items[0]!.dataset.count).toBe('2')
+    const links = within(items[0]!).getAllByTestId('finding-link').map((l) => l.textContent)
+    expect(links).toEqual([expect.stringMatching(/^Callback #1 #\d+$/), expect.stringMatching(/^Callback #2 #\d+$/)])
+  })
+
+  it('the elapsed note names the documented value the finding names (0 before an outcome)', () => {
+    const { store } = mount()
+    const wrong = [ev(0, 'Callback.ready'), ev(1, 'Callback.opened', meta({ opened: 1764000000100, elapsed: 0 })), ev(2, 'Callback.started', meta({ opened: 1764000000100, started: 1764000000200, elapsed: 5000 }))]
+    act(() => store.importSession('wrong.json', { format: 'cxbus-devtools/session', version: 1, events: wrong }))
+    fireEvent.click(rows().find((r) => r.dataset.event === 'Callback.started')!)
+    const finding = screen.getAllByTestId('detail-finding').find((c) => c.dataset.rule === 'meta/elapsed')!
+    expect(finding.textContent).toContain('documented 0')
+    expect(screen.getByTestId('elapsed-values').textContent).toContain('Documented value 0')
+    expect(screen.getByTestId('elapsed-values').textContent).not.toContain('n/a')
+  })
+
+  it('offers each severity filter once', () => {
+    const { store } = mount()
+    act(() => store.importSession('two.json', fixture('shipped-two-in-a-row')))
+    const labels = [...(screen.getByTestId('filter-severity') as HTMLSelectElement).options].map((o) => o.textContent)
+    expect(labels).toEqual(['All entries', 'With an error', 'With a warning or error', 'With any finding'])
+  })
+})

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { check } from '../../../src/core/check.ts'
 import {
-  buildLanes, elapsedSpans, fitWindow, plausibleSpan, lanesInWindow, MIN_SPAN_MS, niceTicks, pageNumbers, panBy, timeToX, visibleLabels, xToTime, zoomAt,
+  buildLanes, COMPACT_LANE_HEIGHT, elapsedSpans, fitWindow, LANE_HEIGHT, laneLayout, lanesInView, plausibleSpan, lanesInWindow, MIN_SPAN_MS, niceTicks, panBy, timeToX, visibleLabels, xToTime, zoomAt,
 } from '../../../devtools/panel/components/Timeline/layout.ts'
 import { labelX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
 import { viewOfSession } from '../../../devtools/panel/state/view.ts'
@@ -31,13 +31,41 @@ describe('buildLanes', () => {
   const session = fixture('shipped-two-in-a-row')
   const report = check(session)
   const view = viewOfSession(session.events, report)
-  const lanes = buildLanes(report.interactions, (s) => view.entries[view.indexOf(s)!], view.findingsBySeq, pageNumbers(session.events))
+  const lanes = buildLanes(view.stories, (s) => view.entries[view.indexOf(s)!], view.findingsBySeq)
 
   it('makes one lane per interaction with its page load and its marks in order', () => {
     expect(lanes).toHaveLength(report.interactions.length)
     expect(lanes[0]!.label).toBe('Callback #1 · page 1')
     expect(lanes[1]!.marks.map((m) => m.name)).toEqual(['opened', 'started', 'submitted', 'completed', 'closed'])
     for (const l of lanes) expect(l.start).toBeLessThanOrEqual(l.end)
+  })
+  it('labels each lane with its verdict and draws minimize as a span, not a mark', () => {
+    expect(lanes.map((l) => [l.verdict, l.outcome, l.closed])).toEqual([
+      ['cancelled', 'cancelled', true],
+      ['completed · min', 'completed', true],
+    ])
+    expect(lanes[1]!.minimized).toHaveLength(1)
+    expect(lanes[1]!.marks.some((m) => m.name.startsWith('minimized'))).toBe(false)
+    expect(lanes[1]!.sentence).toBe('Completed, minimized 1×, 12.9 s')
+  })
+  it('puts failed service requests on the lane as failure marks', () => {
+    const s = fixture('shipped-failed-retry')
+    const v = viewOfSession(s.events, check(s))
+    const [lane] = buildLanes(v.stories, (q) => v.entries[v.indexOf(q)!], v.findingsBySeq)
+    expect(lane!.marks.filter((m) => m.kind === 'failure').map((m) => [m.seq, m.name])).toEqual([[7, 'scheduleError 400']])
+    expect(lane!.verdict).toBe('completed · 1 failed')
+  })
+  it('lays out full lanes while they fit, else finished ones compact except the selected one', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => ({ ...lanes[0]!, id: `L${i}`, closed: i !== 9 }))
+    const roomy = laneLayout(ten, 10 * LANE_HEIGHT, null)
+    expect(new Set(roomy.heights)).toEqual(new Set([LANE_HEIGHT]))
+    const tight = laneLayout(ten, 300, 'L3')
+    expect(tight.heights.filter((h) => h === LANE_HEIGHT)).toHaveLength(2) // L3 (selected) and L9 (open)
+    expect(tight.total).toBe(8 * COMPACT_LANE_HEIGHT + 2 * LANE_HEIGHT)
+    expect(tight.tops[4]).toBe(3 * COMPACT_LANE_HEIGHT + LANE_HEIGHT)
+    const win = lanesInView(tight.tops, tight.heights, 100, 100, 0)
+    expect(win.start).toBe(3) // L3 spans 96-156
+    expect(tight.tops[win.end - 1]!).toBeLessThan(200)
   })
   it('colours marks with the worst finding on their event', () => {
     const withFindings = lanes.flatMap((l) => l.marks).filter((m) => m.severity)
@@ -103,7 +131,7 @@ describe('elapsed spans from impossible timestamps', () => {
     const session = { format: 'cxbus-devtools/session' as const, version: 1, events }
     const report = check(session)
     const view = viewOfSession(events, report)
-    return buildLanes(report.interactions, (s) => view.entries[view.indexOf(s)!], view.findingsBySeq, new Map())
+    return buildLanes(view.stories, (s) => view.entries[view.indexOf(s)!], view.findingsBySeq)
   }
   const sane = (t: number) => ({ opened: T, ...(t >= T + 1000 ? { started: T + 1000 } : {}), ...(t >= T + 3000 ? { completed: T + 3000 } : {}), ...(t >= T + 4000 ? { closed: T + 4000 } : {}) })
 

@@ -66,7 +66,7 @@ export function EventDetail({ view, seq, ruleInfo, onSelect }: EventDetailProps)
           {entry.frameUrl ? ` · frame ${entry.frameUrl}` : ''}
         </p>
       </header>
-      {entry.kind === 'event' && <ElapsedNote definition={info?.elapsed} data={entry.data} time={entry.time} />}
+      {entry.kind === 'event' && <ElapsedNote definition={info?.elapsed} data={entry.data} time={entry.time} plugin={entry.publisher} />}
       {findings.length > 0 && (
         <section aria-label="Findings on this event">
           <h3>Findings</h3>

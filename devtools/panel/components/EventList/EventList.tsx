@@ -14,13 +14,15 @@ export interface EventListProps {
   /** Indexes into view.entries of the rows to show, ascending. */
   rows: readonly number[]
   selectedSeq: number | null
+  /** The selected interaction: its rows are highlighted. */
+  currentInteraction?: string | null
   onSelect(seq: number): void
   onOpen(seq: number): void
 }
 
 const NAV_KEYS = new Set<string>(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'])
 
-export function EventList({ view, rows, selectedSeq, onSelect, onOpen }: EventListProps) {
+export function EventList({ view, rows, selectedSeq, currentInteraction = null, onSelect, onOpen }: EventListProps) {
   const viewport = useRef<HTMLDivElement>(null)
   const { height } = useElementSize(viewport, { width: 800, height: 400 })
   const [scrollTop, setScrollTop] = useState(0)
@@ -73,13 +75,14 @@ export function EventList({ view, rows, selectedSeq, onSelect, onOpen }: EventLi
   for (let pos = win.start; pos < win.end; pos++) {
     const entry = view.entries[rows[pos]!]
     if (!entry) continue
-    const interaction = view.report.events[entry.seq]?.interaction ?? null
+    const interaction = view.interactionOf(entry.seq)
     visible.push(
       <Row
         key={entry.seq}
         entry={entry}
         top={pos * ROW_HEIGHT}
         selected={entry.seq === selectedSeq}
+        current={interaction !== null && interaction === currentInteraction}
         interaction={interaction === null ? null : interactionLabelOf(view, entry.seq)}
         interactionShort={interaction === null ? null : interactionLabelOf(view, entry.seq, true)}
         openedAt={interaction === null ? undefined : view.openedAt.get(interaction)}

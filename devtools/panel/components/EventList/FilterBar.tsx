@@ -1,18 +1,23 @@
-// Panel. The event list's filters: plugin, event, minimum severity and free text (searched in data
-// too). The text box applies on input; the list filter is fast enough not to need a debounce.
+// Panel. The event list's filters: plugin, event (names grouped by pattern), minimum severity, free
+// text (searched in data too), and the one visible switch that shows the bus entries of plugins
+// outside the focus (housekeeping). The text box applies on input; the list filter is fast enough
+// not to need a debounce.
 import type { Filter } from '../../lib/filter.ts'
 import { isFilterActive, EMPTY_FILTER } from '../../lib/filter.ts'
 
 export interface FilterBarProps {
   filter: Filter
   plugins: readonly string[]
-  names: readonly string[]
+  /** Event names grouped by pattern (src/core/focus.ts namePattern). */
+  patterns: readonly string[]
   shown: number
   total: number
+  /** Bus entries outside the focus, hidden while filter.others is off. */
+  others: number
   onChange(filter: Filter): void
 }
 
-export function FilterBar({ filter, plugins, names, shown, total, onChange }: FilterBarProps) {
+export function FilterBar({ filter, plugins, patterns, shown, total, others, onChange }: FilterBarProps) {
   const set = (patch: Partial<Filter>): void => onChange({ ...filter, ...patch })
   return (
     <div class="filters" role="search">
@@ -35,7 +40,7 @@ export function FilterBar({ filter, plugins, names, shown, total, onChange }: Fi
       </select>
       <select aria-label="Event" data-testid="filter-event" value={filter.event} onChange={(e) => set({ event: e.currentTarget.value })}>
         <option value="">All events</option>
-        {names.map((n) => (
+        {patterns.map((n) => (
           <option key={n} value={n}>
             {n}
           </option>
@@ -47,16 +52,28 @@ export function FilterBar({ filter, plugins, names, shown, total, onChange }: Fi
         value={filter.severity}
         onChange={(e) => set({ severity: e.currentTarget.value as Filter['severity'] })}
       >
-        <option value="">Any finding</option>
-        <option value="error">Errors</option>
-        <option value="warning">Warnings and worse</option>
+        <option value="">All entries</option>
+        <option value="error">With an error</option>
+        <option value="warning">With a warning or error</option>
         <option value="info">With any finding</option>
       </select>
+      {others > 0 && (
+        <button
+          type="button"
+          class={`tb-btn others ${filter.others ? 'on' : ''}`}
+          data-testid="filter-others"
+          aria-pressed={filter.others}
+          title={filter.others ? 'Hide the bus entries of other plugins (housekeeping such as Watchman, WindowManager, App)' : 'Show the bus entries of other plugins (housekeeping such as Watchman, WindowManager, App)'}
+          onClick={() => set({ others: !filter.others })}
+        >
+          {filter.others ? `hide ${others} other bus entries` : `+${others} other bus entries: show`}
+        </button>
+      )}
       <span class="filter-count" data-testid="filter-count">
-        {isFilterActive(filter) ? `${shown} of ${total}` : `${total} entries`}
+        {shown === total ? `${total} entries` : `${shown} of ${total}`}
       </span>
       {isFilterActive(filter) && (
-        <button type="button" class="link" onClick={() => onChange(EMPTY_FILTER)}>
+        <button type="button" class="link" onClick={() => onChange({ ...EMPTY_FILTER, others: filter.others })}>
           reset
         </button>
       )}

@@ -11,6 +11,8 @@ export interface RowProps {
   entry: SessionEntry
   top: number
   selected: boolean
+  /** Part of the selected interaction. */
+  current?: boolean
   interaction: string | null
   /** "#1 · p2": shown after the plugin when the list is too narrow for the Interaction column. */
   interactionShort?: string | null
@@ -22,7 +24,7 @@ export interface RowProps {
 
 const MARKER_TESTID: Record<string, string> = { 'page-load': 'page-load-marker', dropped: 'dropped-marker', bus: 'bus-marker' }
 
-export function Row({ entry, top, selected, interaction, interactionShort, openedAt, findings, onClick, onDoubleClick }: RowProps) {
+export function Row({ entry, top, selected, current = false, interaction, interactionShort, openedAt, findings, onClick, onDoubleClick }: RowProps) {
   const common = {
     id: `row-${entry.seq}`,
     role: 'row' as const,
@@ -53,7 +55,7 @@ export function Row({ entry, top, selected, interaction, interactionShort, opene
   const worst = worstSeverity(findings)
   const name = nameOf(entry)
   return (
-    <div {...common} class={`row ${entry.kind} ${selected ? 'selected' : ''} ${worst ? `has-${worst}` : ''}`} data-testid="event-row" data-event={name}>
+    <div {...common} class={`row ${entry.kind} ${selected ? 'selected' : ''} ${current ? 'current' : ''} ${worst ? `has-${worst}` : ''}`} data-testid="event-row" data-event={name}>
       <span class="c-seq" role="gridcell">
         {entry.seq}
       </span>

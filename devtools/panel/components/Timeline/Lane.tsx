@@ -1,10 +1,10 @@
-// Panel. One interaction's lane: the opened→closed bar, a mark per event (red/amber when a finding
-// is about it), phase labels where they fit, and the shipped and documented elapsed spans.
+// Panel. One interaction's lane: the label with its verdict, the opened→closed bar, a mark per event
+// (red/amber when a finding is about it), failed service requests as red square marks, minimized
+// periods as a band, and, in a full lane, phase labels where they fit and the shipped and documented
+// elapsed spans. A compact lane (a finished interaction when many are shown) keeps the bar and marks.
 import type { Lane as LaneData, TimeWindow, ElapsedSpan } from './layout.ts'
-import { timeToX, visibleLabels } from './layout.ts'
+import { COMPACT_LANE_HEIGHT, timeToX, visibleLabels } from './layout.ts'
 import { formatDuration } from '../../lib/format.ts'
-
-export const LANE_HEIGHT = 60
 const LABEL_GAP = 58
 /** Approximate width of one character of the 10 px elapsed labels. */
 const LABEL_CHAR_PX = 5.6
@@ -21,6 +21,9 @@ export interface LaneProps {
   window: TimeWindow
   width: number
   top: number
+  height: number
+  /** The interaction selected in the list, the timeline or the Interactions tab. */
+  current: boolean
   selectedSeq: number | null
   onHover(seq: number | null, x: number, y: number): void
   onSelect(seq: number): void
@@ -47,23 +50,43 @@ function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'document
   )
 }
 
-export function Lane({ lane, window, width, top, selectedSeq, onHover, onSelect }: LaneProps) {
+export function Lane({ lane, window, width, top, height, current, selectedSeq, onHover, onSelect }: LaneProps) {
+  const compact = height <= COMPACT_LANE_HEIGHT
   const xs = lane.marks.map((m) => timeToX(m.time, window, width))
-  const labels = visibleLabels(xs, LABEL_GAP)
+  const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP)
   const opened = lane.marks.find((m) => m.name === 'opened')
   const closed = lane.marks.find((m) => m.name === 'closed')
   const barFrom = clampX(timeToX(opened?.time ?? lane.start, window, width), width)
   const barTo = clampX(timeToX(closed?.time ?? lane.end, window, width), width)
   return (
-    <div class="lane" data-testid="timeline-lane" data-lane={lane.id} style={{ top: `${top}px`, height: `${LANE_HEIGHT}px` }}>
-      <div class="lane-label" title={lane.id}>
+    <div
+      class={`lane ${compact ? 'compact' : ''} ${current ? 'current' : ''}`}
+      data-testid="timeline-lane"
+      data-lane={lane.id}
+      data-outcome={lane.outcome}
+      style={{ top: `${top}px`, height: `${height}px` }}
+    >
+      <div class="lane-label" title={`${lane.label}: ${lane.sentence}`}>
         {lane.plugin} #{lane.index}
-        <div class="muted lane-sub">
-          {lane.page ? `page ${lane.page}` : ''}
-          {lane.closed ? '' : `${lane.page ? ' · ' : ''}open`}
+        {lane.page ? <span class="muted lane-page"> · p{lane.page}</span> : null}
+        <div class={`lane-verdict verdict-${lane.outcome} ${lane.severity === 'error' ? 'sev-text-error' : ''}`} data-testid="lane-verdict" data-severity={lane.severity}>
+          {lane.verdict}
         </div>
       </div>
       <div class="lane-track">
+        {lane.minimized.map((span, i) => {
+          const x0 = clampX(timeToX(span.from, window, width), width)
+          const x1 = clampX(timeToX(span.to ?? lane.end, window, width), width)
+          return (
+            <div
+              key={i}
+              class="minimized-span"
+              data-testid="minimized-span"
+              style={{ left: `${x0}px`, width: `${Math.max(2, x1 - x0)}px` }}
+              title={`Minimized${span.to === null ? ' (not restored)' : ` for ${formatDuration(span.to - span.from)}`}`}
+            />
+          )
+        })}
         <div class={`lane-bar ${lane.closed ? '' : 'open'}`} style={{ left: `${barFrom}px`, width: `${Math.max(2, barTo - barFrom)}px` }} />
         {lane.marks.map((m, i) => {
           const x = xs[i]!
@@ -72,11 +95,12 @@ export function Lane({ lane, window, width, top, selectedSeq, onHover, onSelect 
             <div key={m.seq}>
               <button
                 type="button"
-                class={`mark mark-${m.name} ${m.severity ? `mark-${m.severity}` : ''} ${m.seq === selectedSeq ? 'selected' : ''}`}
+                class={`mark mark-${m.kind === 'failure' ? 'failure' : m.name} ${m.severity ? `mark-${m.severity}` : ''} ${m.seq === selectedSeq ? 'selected' : ''}`}
                 style={{ left: `${x - 5}px` }}
                 data-testid="timeline-mark"
                 data-seq={m.seq}
                 data-event={m.name}
+                data-kind={m.kind}
                 data-severity={m.severity}
                 aria-label={`${m.name} #${m.seq}${m.severity ? ` (${m.severity})` : ''}`}
                 onMouseEnter={(e) => onHover(m.seq, e.clientX, e.clientY)}
@@ -85,15 +109,15 @@ export function Lane({ lane, window, width, top, selectedSeq, onHover, onSelect 
                 onClick={() => onSelect(m.seq)}
               />
               {labels[i] && (
-                <span class="phase" style={{ left: `${x}px` }}>
+                <span class={`phase ${m.kind === 'failure' ? 'phase-failure' : ''}`} style={{ left: `${x}px` }}>
                   {m.name}
                 </span>
               )}
             </div>
           )
         })}
-        {lane.shipped && <ElapsedBar kind="shipped" span={lane.shipped} window={window} width={width} />}
-        {lane.documented && <ElapsedBar kind="documented" span={lane.documented} window={window} width={width} />}
+        {!compact && lane.shipped && <ElapsedBar kind="shipped" span={lane.shipped} window={window} width={width} />}
+        {!compact && lane.documented && <ElapsedBar kind="documented" span={lane.documented} window={window} width={width} />}
       </div>
     </div>
   )

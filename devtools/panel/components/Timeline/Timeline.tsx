@@ -3,27 +3,37 @@
 // selects it. Until the user zooms or pans, the window follows the whole session so live events
 // appear as they happen; "Fit" returns to that mode. Lanes are windowed vertically like the list.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import type { SessionEntry } from '../../../../src/core/model.ts'
 import type { SessionView } from '../../state/view.ts'
 import { formatClock, formatDuration, formatRelative } from '../../lib/format.ts'
 import { isTopLoad, nameOf } from '../../lib/entries.ts'
-import { visibleRows } from '../../lib/virtual.ts'
-import { buildLanes, fitWindow, lanesInWindow, niceTicks, panBy, timeToX, xToTime, zoomAt, type TimeWindow } from './layout.ts'
-import { Lane, LANE_HEIGHT } from './Lane.tsx'
+import { buildLanes, fitWindow, laneLayout, lanesInView, lanesInWindow, niceTicks, panBy, timeToX, xToTime, zoomAt, LANE_HEIGHT, type TimeWindow } from './layout.ts'
+import { Lane } from './Lane.tsx'
 import { useElementSize } from '../shared/useElementSize.ts'
+import { describeFailure, readFailure } from '../../../../src/core/story.ts'
 
 export interface TimelineProps {
   view: SessionView
   /** True while an imported file is still being checked (its lanes come with the report). */
   checking?: boolean
   selectedSeq: number | null
+  /** The interaction selected (its lane is highlighted and never compact). */
+  currentInteraction: string | null
+  /** Height set by the user with the split handle (px), or null: as tall as the lanes, up to a third of the panel. */
+  height: number | null
   onSelect(seq: number): void
 }
 
 const LABEL_WIDTH = 130
 /** Controls row plus axis, in px (see panel.css). */
-const CHROME_HEIGHT = 46
+export const CHROME_HEIGHT = 46
 
-export function Timeline({ view, checking = false, selectedSeq, onSelect }: TimelineProps) {
+/** The timeline's height when the user has not set one: its lanes, up to a third of the panel (as the CSS did). */
+export function autoMaxHeight(panelHeight: number): number {
+  return Math.max(120, Math.min(340, Math.round(panelHeight * 0.34)))
+}
+
+export function Timeline({ view, checking = false, selectedSeq, currentInteraction, height, onSelect }: TimelineProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const size = useElementSize(scroller, { width: 800, height: 200 })
   const width = Math.max(50, size.width - LABEL_WIDTH - 12)
@@ -39,12 +49,14 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
     }
     // A sub-frame's load is not a reload of the page: no dashed line for it.
     const loads = view.entries.filter(isTopLoad).map((e) => e.time)
-    return { lanes: buildLanes(view.report.interactions, entryBySeq, view.findingsBySeq, view.pages), pageLoads: loads }
+    return { lanes: buildLanes(view.stories, entryBySeq, view.findingsBySeq), pageLoads: loads }
   }, [view])
 
   const window = userWindow ?? fitWindow(lanes, pageLoads)
   const shown = useMemo(() => lanesInWindow(lanes, window), [lanes, window.t0, window.t1])
-  const rows = visibleRows(scrollTop, size.height, LANE_HEIGHT, shown.length, 3)
+  const outer = height ?? autoMaxHeight(globalThis.innerHeight || 800)
+  const layout = laneLayout(shown, outer - CHROME_HEIGHT, currentInteraction)
+  const rows = lanesInView(layout.tops, layout.heights, scrollTop, size.height)
   const { ticks } = niceTicks(window, Math.max(2, Math.floor(width / 110)))
   const tickBase = view.entries[0]?.time ?? window.t0 // ticks count from the start of the capture
 
@@ -62,8 +74,8 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
     const pos = shown.findIndex((l) => l.id === id)
     const el = scroller.current
     if (pos < 0 || !el) return
-    const top = pos * LANE_HEIGHT
-    if (top < el.scrollTop || top + LANE_HEIGHT > el.scrollTop + el.clientHeight) {
+    const top = layout.tops[pos]!
+    if (top < el.scrollTop || top + (layout.heights[pos] ?? LANE_HEIGHT) > el.scrollTop + el.clientHeight) {
       el.scrollTop = top
       setScrollTop(el.scrollTop)
     }
@@ -88,8 +100,8 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
   const hoveredFindings = hovered ? (view.findingsBySeq.get(hovered.seq) ?? []) : []
 
   return (
-    // As tall as its lanes, up to the CSS max-height: one interaction does not take a third of the screen.
-    <div class="timeline" data-testid="timeline" style={{ height: `${CHROME_HEIGHT + Math.max(1, shown.length) * LANE_HEIGHT}px` }}>
+    // As tall as its lanes up to a third of the panel, or as the user sized it with the split handle.
+    <div class="timeline" data-testid="timeline" style={{ height: `${height ?? Math.min(outer, CHROME_HEIGHT + Math.max(LANE_HEIGHT, layout.total))}px` }}>
       <div class="tl-controls">
         <button type="button" class="tb-btn" data-testid="zoom-out" title="Zoom out" onClick={() => zoom(0.5)}>
           −
@@ -129,7 +141,7 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
         }}
         onPointerUp={() => (drag.current = null)}
       >
-        <div class="tl-body" style={{ height: `${Math.max(shown.length * LANE_HEIGHT, 1)}px` }}>
+        <div class="tl-body" style={{ height: `${Math.max(layout.total, 1)}px` }}>
           {pageLoads.map((t, i) => {
             const x = timeToX(t, window, width)
             return x < 0 || x > width ? null : (
@@ -142,7 +154,9 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
               lane={lane}
               window={window}
               width={width}
-              top={(rows.start + i) * LANE_HEIGHT}
+              top={layout.tops[rows.start + i]!}
+              height={layout.heights[rows.start + i]!}
+              current={lane.id === currentInteraction}
               selectedSeq={selectedSeq}
               onSelect={onSelect}
               onHover={(seq, x, y) => setHover(seq === null ? null : { seq, x, y })}
@@ -158,6 +172,7 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
           <strong>
             #{hovered.seq} {nameOf(hovered)}
           </strong>
+          {hovered.kind === 'event' && hoveredFailure(hovered)}
           <br />
           {formatClock(hovered.time)}
           {hoveredInteraction ? ` · ${formatRelative(hovered.time, view.openedAt.get(hoveredInteraction))} from opened` : ''}
@@ -168,6 +183,18 @@ export function Timeline({ view, checking = false, selectedSeq, onSelect }: Time
           ))}
         </div>
       )}
+    </div>
+  )
+}
+
+/** The failure a service event reports, for the tooltip of its red mark ("HTTP 500 Internal Server Error"). */
+function hoveredFailure(entry: SessionEntry & { kind: 'event' }) {
+  if (!entry.event.endsWith('Error')) return null
+  const f = readFailure(entry)
+  return (
+    <div class="sev-text-error">
+      {describeFailure(f)}
+      {f.message ? `: ${f.message}` : ''}
     </div>
   )
 }

@@ -1,8 +1,9 @@
 // Panel (pure). Layout maths of the lifecycle timeline: lanes built from the checker's interactions,
 // the two elapsed spans of SPEC.md §3, the time window (zoom, pan, fit) and axis ticks. No DOM here:
 // every number the Timeline draws comes from these tested functions.
-import type { Finding, Interaction, Json, SessionEntry, Severity } from '../../../../src/core/model.ts'
-import { pageNumbers, shortName } from '../../lib/entries.ts'
+import type { Finding, Json, SessionEntry, Severity } from '../../../../src/core/model.ts'
+import type { InteractionStory, Outcome, StoryStepKind } from '../../../../src/core/story.ts'
+import { pageNumbers } from '../../lib/entries.ts'
 import { worstSeverity } from '../../lib/filter.ts'
 import { isPlainObject } from '../../lib/diff.ts'
 
@@ -13,9 +14,11 @@ export interface TimeWindow {
 
 export interface LaneMark {
   seq: number
-  /** Short event name ("opened"): also the phase label. */
+  /** Short event name ("opened", "scheduleError 500"): also the phase label. */
   name: string
   time: number
+  /** A lifecycle step, or a failed request of the plugin's service (a red mark on the lane). */
+  kind: Extract<StoryStepKind, 'step' | 'failure'>
   severity?: Severity
 }
 
@@ -39,7 +42,16 @@ export interface Lane {
   start: number
   end: number
   closed: boolean
+  outcome: Outcome
+  /** Short verdict for the lane label: "completed · 1 failed". */
+  verdict: string
+  /** The story's sentence (the label's tooltip). */
+  sentence: string
+  /** Worst finding on the interaction's events. */
+  severity?: Severity
   marks: LaneMark[]
+  /** Minimized periods (to: null while still minimized: drawn to the lane's end). */
+  minimized: { from: number; to: number | null }[]
   /** started → completed/cancelled (the documented `elapsed`). */
   documented: ElapsedSpan | null
   /** opened → closed, or to the last publish time while open (the shipped 9.x `elapsed`). */
@@ -81,44 +93,95 @@ export function elapsedSpans(data: Json | undefined, lastTime: number): { docume
   }
 }
 
+const OUTCOME_TEXT: Record<Outcome, string> = { completed: 'completed', cancelled: 'cancelled', 'no-outcome': 'no outcome', open: 'open' }
+
+/** "completed · 1 failed · auto": the verdict a lane label has room for. */
+export function shortVerdict(story: InteractionStory): string {
+  const m = story.summary
+  const parts = [story.pageLeft ? 'left open' : OUTCOME_TEXT[m.outcome]]
+  if (m.failures.length) parts.push(`${m.failures.length} failed`)
+  if (m.autoSubmitted) parts.push('auto')
+  if (m.minimized) parts.push('min')
+  return parts.join(' · ')
+}
+
 /**
- * One lane per interaction, in the checker's order (by first event). `entryBySeq` resolves an
- * interaction's events to their data; `findingsBySeq` colours the marks.
+ * One lane per interaction story, in the checker's order (by first event). `entryBySeq` resolves
+ * an interaction's last lifecycle event to its data (the elapsed spans); `findingsBySeq` colours
+ * the marks.
  */
 export function buildLanes(
-  interactions: readonly Interaction[],
+  stories: readonly InteractionStory[],
   entryBySeq: (seq: number) => SessionEntry | undefined,
   findingsBySeq: ReadonlyMap<number, readonly Finding[]>,
-  pages: ReadonlyMap<string, number>,
 ): Lane[] {
-  return interactions
-    .filter((i) => i.events.length > 0)
-    .map((i) => {
-      const marks: LaneMark[] = i.events.map((ev) => {
-        const severity = worstSeverity(findingsBySeq.get(ev.seq))
-        return { seq: ev.seq, name: shortName(ev.event), time: ev.time, ...(severity ? { severity } : {}) }
-      })
-      const times = marks.map((m) => m.time)
-      const last = i.events[i.events.length - 1]!
-      const page = (i.pageLoadId && pages.get(i.pageLoadId)) || 0
+  return stories
+    .filter((st) => st.steps.length > 0)
+    .map((st) => {
+      const marks: LaneMark[] = []
+      let last: LaneMark | undefined
+      for (const step of st.steps) {
+        if (step.kind !== 'step' && step.kind !== 'failure') continue
+        const severity = worstSeverity(findingsBySeq.get(step.seq))
+        const mark: LaneMark = { seq: step.seq, name: step.label, time: step.time, kind: step.kind, ...(severity ? { severity } : {}) }
+        marks.push(mark)
+        if (step.kind === 'step') last = mark
+      }
+      const times = st.steps.map((m) => m.time)
       const start = Math.min(...times)
       const end = Math.max(...times)
       // Spans from impossible timestamps are left out: the findings on the events explain them.
-      const spans = elapsedSpans(entryBySeq(last.seq)?.data, last.time)
+      const spans = last ? elapsedSpans(entryBySeq(last.seq)?.data, last.time) : { documented: null, shipped: null }
+      const severity = worstSeverity(marks.flatMap((m) => findingsBySeq.get(m.seq) ?? []))
       return {
-        id: i.id,
-        plugin: i.plugin,
-        index: i.index,
-        page,
-        label: `${i.plugin} #${i.index}${page ? ` · page ${page}` : ''}`,
+        id: st.id,
+        plugin: st.plugin,
+        index: st.index,
+        page: st.summary.page.number,
+        label: `${st.plugin} #${st.index}${st.summary.page.number ? ` · page ${st.summary.page.number}` : ''}`,
         start,
         end,
-        closed: i.closed,
+        closed: st.summary.outcome !== 'open',
+        outcome: st.summary.outcome,
+        verdict: shortVerdict(st),
+        sentence: st.sentence,
+        ...(severity ? { severity } : {}),
         marks,
+        minimized: st.minimizedSpans,
         documented: plausibleSpan(spans.documented, { start, end }) ? spans.documented : null,
         shipped: plausibleSpan(spans.shipped, { start, end }) ? spans.shipped : null,
       }
     })
+}
+
+/** Height of a lane with its phase labels and elapsed spans, and of a finished one drawn compact. */
+export const LANE_HEIGHT = 60
+export const COMPACT_LANE_HEIGHT = 32
+
+/**
+ * Lane heights and tops. All lanes are full while they fit in `available` px; otherwise finished
+ * lanes are compact, except `expanded` (the selected interaction), so ten interactions stay
+ * readable in a short timeline.
+ */
+export function laneLayout(lanes: readonly Lane[], available: number, expanded: string | null): { tops: number[]; heights: number[]; total: number } {
+  const full = lanes.length * LANE_HEIGHT <= available
+  const heights = lanes.map((l) => (full || !l.closed || l.id === expanded ? LANE_HEIGHT : COMPACT_LANE_HEIGHT))
+  const tops: number[] = []
+  let y = 0
+  for (const h of heights) {
+    tops.push(y)
+    y += h
+  }
+  return { tops, heights, total: y }
+}
+
+/** Indices [start, end) of the lanes that intersect [scrollTop, scrollTop + height), plus `overscan` on each side. */
+export function lanesInView(tops: readonly number[], heights: readonly number[], scrollTop: number, height: number, overscan = 3): { start: number; end: number } {
+  let start = 0
+  while (start < tops.length && tops[start]! + heights[start]! <= scrollTop) start++
+  let end = start
+  while (end < tops.length && tops[end]! < scrollTop + height) end++
+  return { start: Math.max(0, start - overscan), end: Math.min(tops.length, end + overscan) }
 }
 
 export const MIN_SPAN_MS = 10

@@ -47,7 +47,8 @@ export function Toolbar(p: ToolbarProps) {
       </button>
       <label class="tb-check" title="Keep the events across navigations and reloads">
         <input type="checkbox" data-testid="preserve-log" checked={p.preserveLog} disabled={!p.live} onChange={(e) => p.onPreserveLog(e.currentTarget.checked)} />
-        Preserve log
+        <span class="tb-long">Preserve log</span>
+        <span class="tb-short">Preserve</span>
       </label>
       <span class="tb-sep" />
       <button type="button" class="tb-btn" data-testid="export" disabled={p.eventCount === 0 || p.canExport === false}
@@ -77,15 +78,18 @@ export function Toolbar(p: ToolbarProps) {
       </span>
       <span class="tb-fill" />
       {p.widgetsVersion && (
-        <span class="tb-version" data-testid="widgets-version" title="Genesys Widgets version">
-          Widgets {p.widgetsVersion}
+        <span class="tb-version" data-testid="widgets-version" title={`Genesys Widgets ${p.widgetsVersion}`}>
+          <span class="tb-long">Widgets </span>
+          {p.widgetsVersion}
         </span>
       )}
-      <button type="button" class="tb-btn" data-testid="settings" onClick={p.onSettings}>
-        Settings
+      <button type="button" class="tb-btn" data-testid="settings" onClick={p.onSettings} title="Settings: rule severities and tolerances" aria-label="Settings">
+        <span class="tb-long">Settings</span>
+        <span class="tb-short" aria-hidden="true">⚙</span>
       </button>
-      <button type="button" class="tb-btn" data-testid="rules" onClick={p.onRules} title="What each rule checks and how to fix it">
-        Rules
+      <button type="button" class="tb-btn" data-testid="rules" onClick={p.onRules} title="What each rule checks and how to fix it" aria-label="Rules">
+        <span class="tb-long">Rules</span>
+        <span class="tb-short" aria-hidden="true">?</span>
       </button>
     </div>
   )

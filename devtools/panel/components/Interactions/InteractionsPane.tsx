@@ -1,0 +1,81 @@
+// Panel. The Interactions tab: one row per interaction story (src/core/story.ts), what happened and
+// whether it was right: verdict sentence, submissions, failed requests with their status, duration,
+// and the worst finding. Clicking a row selects the interaction: its lane and its events light up.
+import type { Finding } from '../../../../src/core/model.ts'
+import type { InteractionStory } from '../../../../src/core/story.ts'
+import { describeFailure, formatSpan } from '../../../../src/core/story.ts'
+import { worstSeverity } from '../../lib/filter.ts'
+
+export interface InteractionsPaneProps {
+  stories: readonly InteractionStory[]
+  findingsBySeq: ReadonlyMap<number, readonly Finding[]>
+  current: string | null
+  onSelectInteraction(story: InteractionStory): void
+}
+
+export function InteractionsPane({ stories, findingsBySeq, current, onSelectInteraction }: InteractionsPaneProps) {
+  if (stories.length === 0) {
+    return (
+      <div class="findings-empty muted" data-testid="interactions-empty">
+        No interaction yet: open the Callback widget on the page.
+      </div>
+    )
+  }
+  return (
+    <table class="stories" data-testid="interactions-table">
+      <thead>
+        <tr>
+          <th class="col-name">Interaction</th>
+          <th>Story</th>
+          <th class="col-num" title="Submissions">Sub.</th>
+          <th class="col-num">Time</th>
+        </tr>
+      </thead>
+      <tbody>
+        {stories.map((st) => {
+          const findings = st.steps.flatMap((s) => findingsBySeq.get(s.seq) ?? [])
+          const worst = worstSeverity(findings)
+          return (
+            <tr
+              key={st.id}
+              class={`story verdict-row-${st.summary.outcome} ${st.id === current ? 'selected' : ''}`}
+              data-testid="interaction-row"
+              data-interaction={st.id}
+              data-outcome={st.summary.outcome}
+              aria-selected={st.id === current}
+              tabIndex={0}
+              onClick={() => onSelectInteraction(st)}
+              onKeyDown={(e) => e.key === 'Enter' && onSelectInteraction(st)}
+            >
+              <th scope="row" class="col-name">
+                {st.label}
+              </th>
+              <td>
+                <span class={`verdict verdict-${st.summary.outcome}`} data-testid="interaction-sentence">
+                  {st.sentence}
+                </span>
+                {st.failures.length > 0 && (
+                  <ul class="story-failures">
+                    {st.failures.map((f) => (
+                      <li key={f.seq} class="sev-text-error">
+                        #{f.seq} {describeFailure(f)}
+                        {f.message ? `: ${f.message}` : ''}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {worst && (
+                  <div class={`sev-text-${worst} story-findings`}>
+                    {findings.length} finding{findings.length === 1 ? '' : 's'}, worst: {worst}
+                  </div>
+                )}
+              </td>
+              <td class="col-num">{st.summary.submits}</td>
+              <td class="col-num">{formatSpan(st.end - st.start)}</td>
+            </tr>
+          )
+        })}
+      </tbody>
+    </table>
+  )
+}

@@ -1,0 +1,2 @@
+// Panel. The Interactions tab.
+export { InteractionsPane, type InteractionsPaneProps } from './InteractionsPane.tsx'
