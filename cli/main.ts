@@ -10,7 +10,7 @@ import { check } from '../src/core/check.ts'
 import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
 import type { CheckOptions, Finding, Report, Severity } from '../src/core/model.ts'
 import { buildStories, formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
-import { SEVERITIES } from '../src/core/model.ts'
+import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, parseSession, tooLargeMessage } from '../src/core/session.ts'
 
 export interface CliIO {
@@ -210,8 +210,7 @@ function humanFile({ file, report, stories }: Checked, shown: (f: Finding) => bo
   }
   for (const f of byInteraction.get(null) ?? []) lines.push(...findingLines(f, width))
   const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`
-  lines.push(`  ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`, '')
+  lines.push(`  ${SEVERITIES.map((s) => `${count(s)} ${countLabel(s, count(s))}`).join(', ')}`, '')
   return lines.join('\n') + '\n'
 }
 

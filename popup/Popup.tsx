@@ -2,6 +2,7 @@
 // version, counts of events, interactions and findings by severity, and an export button.
 import { Fragment } from 'preact'
 import { SEVERITIES, type Severity } from '../src/core/model.ts'
+import type { Outcome } from '../src/core/story.ts'
 
 export interface PopupData {
   /** False when the background has no record of this tab (a chrome:// page, or nothing loaded yet). */
@@ -13,6 +14,8 @@ export interface PopupData {
   /** Bus events and commands among them (not our markers): nothing to export while 0. */
   busEntries?: number
   interactions: number
+  /** One line per interaction: its label and story sentence (src/core/story.ts). */
+  stories: { id: string; label: string; outcome: Outcome; sentence: string }[]
   findings: Record<Severity, number>
   dropped: number
 }
@@ -56,6 +59,16 @@ export function Popup({ data, error, onExport }: PopupProps) {
               </Fragment>
             ))}
           </dl>
+          {data.stories.length > 0 && (
+            <ul class="stories" data-testid="popup-stories">
+              {/* The latest first: the one the tester just played. Ten at most; the panel has all. */}
+              {data.stories.slice(-10).reverse().map((st) => (
+                <li key={st.id} data-testid="popup-story" data-outcome={st.outcome}>
+                  <strong>{st.label}</strong> <span class={`verdict verdict-${st.outcome}`}>{st.sentence}</span>
+                </li>
+              ))}
+            </ul>
+          )}
           {data.dropped > 0 && <p class="warn">{data.dropped} events lost (buffer overflow).</p>}
           {!data.recording && <p class="warn">Recording is paused in the panel.</p>}
           <button type="button" class="export" data-testid="popup-export" disabled={data.events === 0 || data.busEntries === 0}

@@ -8,9 +8,9 @@ import { check } from '../src/core/check.ts'
 import { serializeSession } from '../src/core/session.ts'
 import type { Session } from '../src/core/model.ts'
 import type { Request } from '../src/core/protocol.ts'
-import { loadSettings } from '../devtools/panel/state/settings.ts'
-import { applyTheme } from '../devtools/panel/state/theme.ts'
-import { downloadText, exportFileName } from '../devtools/panel/lib/exportFile.ts'
+import { loadSettings } from '../src/ui/settings.ts'
+import { applyTheme } from '../src/ui/theme.ts'
+import { downloadText, exportFileName } from '../src/ui/exportFile.ts'
 import { Popup, type PopupData } from './Popup.tsx'
 import { loadPopupData } from './load.ts'
 import './popup.css'
@@ -23,10 +23,8 @@ function PopupApp() {
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     ;(async () => {
-      // No "tabs" permission needed: the active tab's id is always readable.
-      const [tab] = await browser.tabs.query({ active: true, currentWindow: true })
-      if (tab?.id === undefined) throw new Error('No active tab.')
-      const result = await loadPopupData(tab.id, {
+      const tabId = await popupTabId(window.location.search)
+      const result = await loadPopupData(tabId, {
         request: (req: Request) => browser.runtime.sendMessage(req) as never,
         check,
         loadOptions: () => loadSettings(browser.storage.local),
@@ -41,6 +39,18 @@ function PopupApp() {
     downloadText(document, exportFileName(data?.url ?? s.source?.url, new Date()), serializeSession(s))
   }
   return <Popup data={data} error={error} onExport={onExport} />
+}
+
+/**
+ * The tab the popup is about: `?tabId=ID` (as the panel takes it: tests and the popup opened as a
+ * page), else the active tab (no "tabs" permission needed: its id is always readable).
+ */
+async function popupTabId(search: string): Promise<number> {
+  const param = Number(new URLSearchParams(search).get('tabId'))
+  if (Number.isInteger(param) && param > 0) return param
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true })
+  if (tab?.id === undefined) throw new Error('No active tab.')
+  return tab.id
 }
 
 render(<PopupApp />, document.getElementById('app')!)

@@ -11,8 +11,8 @@ import { App } from './App.tsx'
 import { createPanelStore } from './state/store.ts'
 import { connectPanel, type PortLike } from './state/connection.ts'
 import { createActions } from './state/actions.ts'
-import { loadSettings, normalizeOptions, saveSettings, SETTINGS_KEY } from './state/settings.ts'
-import { applyTheme } from './state/theme.ts'
+import { loadSettings, normalizeOptions, saveSettings, SETTINGS_KEY } from '../../src/ui/settings.ts'
+import { applyTheme } from '../../src/ui/theme.ts'
 import './panel.css'
 
 const chromeDevtools = (globalThis as { chrome?: { devtools?: { panels?: { themeName?: string } } } }).chrome?.devtools

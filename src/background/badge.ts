@@ -4,6 +4,7 @@
 
 import { createChecker, type IncrementalChecker } from '../core/check.ts'
 import type { CheckOptions, SessionEntry, Severity } from '../core/model.ts'
+import { countLabel, SEVERITIES } from '../core/model.ts'
 import type { TabStore } from './store.ts'
 
 export interface ActionApi {
@@ -21,11 +22,7 @@ export function badgeText(counts: Record<Severity, number>): string {
 }
 
 export function badgeTitle(counts: Record<Severity, number>, busFound: boolean): string {
-  const parts: string[] = []
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
-  if (counts.error) parts.push(plural(counts.error, 'error'))
-  if (counts.warning) parts.push(plural(counts.warning, 'warning'))
-  if (counts.info) parts.push(plural(counts.info, 'note'))
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${countLabel(s, counts[s])}`)
   if (parts.length) return `${NAME}: ${parts.join(', ')} on this page`
   return busFound ? `${NAME}: no problems found on this page` : NAME
 }

@@ -85,6 +85,11 @@ export interface Session {
 export type Severity = 'error' | 'warning' | 'info'
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info']
 
+/** "error" / "errors": the word after a count of findings ("info" has no plural), the same in the panel, the badge and the CLI. */
+export function countLabel(severity: Severity, count: number): string {
+  return count === 1 || severity === 'info' ? severity : `${severity}s`
+}
+
 /** One problem (or note) the checker found. Rule ids are those of RULES.md and never change. */
 export interface Finding {
   rule: string

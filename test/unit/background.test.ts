@@ -405,6 +405,8 @@ describe('background', () => {
     expect(badgeText({ error: 5000, warning: 0, info: 0 })).toBe('999+')
     expect(badgeTitle({ error: 2, warning: 1, info: 0 }, true)).toBe('cxbus-devtools: 2 errors, 1 warning on this page')
     expect(badgeTitle({ error: 0, warning: 0, info: 0 }, true)).toBe('cxbus-devtools: no problems found on this page')
+    // "info" as the panel and the popup say it, not "notes"
+    expect(badgeTitle({ error: 1, warning: 0, info: 3 }, true)).toBe('cxbus-devtools: 1 error, 3 info on this page')
     expect(badgeTitle({ error: 0, warning: 0, info: 0 }, false)).toBe('cxbus-devtools')
   })
 })

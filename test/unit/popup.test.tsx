@@ -43,6 +43,14 @@ describe('loadPopupData', () => {
     const { data } = await loadPopupData(3, { request, check, loadOptions: async () => ({ severities }) })
     expect(data.findings).toEqual({ error: 0, warning: 0, info: 0 })
   })
+  it('tells each interaction\'s story, as the panel and the CLI do', async () => {
+    const session = fixture('shipped-failed-retry')
+    const request = (async (req: { type: string }) => (req.type === 'get-tab-state' ? state({ count: session.events.length }) : session)) as never
+    const { data } = await loadPopupData(3, { request, check, loadOptions: async () => ({}) })
+    expect(data.stories).toEqual([{ id: 'Callback#1@p1', label: 'Callback #1', outcome: 'completed', sentence: 'Completed after 1 failed submission (HTTP 400 Bad Request code 7030), 1 retry, 12.4 s' }])
+    render(<Popup data={data} onExport={() => {}} />)
+    expect(screen.getByTestId('popup-story').textContent).toBe('Callback #1 Completed after 1 failed submission (HTTP 400 Bad Request code 7030), 1 retry, 12.4 s')
+  })
   it('says nothing was captured when the background does not know the tab, without asking for a session', async () => {
     const request = vi.fn(async () => null) as never
     const { data, session } = await loadPopupData(3, { request, check, loadOptions: async () => ({}) })
@@ -53,7 +61,7 @@ describe('loadPopupData', () => {
 })
 
 describe('Popup', () => {
-  const data = { known: true, bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, recording: true, events: 12, interactions: 2, findings: { error: 1, warning: 2, info: 3 }, dropped: 0 }
+  const data = { known: true, bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, recording: true, events: 12, interactions: 2, stories: [], findings: { error: 1, warning: 2, info: 3 }, dropped: 0 }
   it('shows the bus, the version and the counts, and exports', () => {
     const onExport = vi.fn()
     render(<Popup data={data} onExport={onExport} />)

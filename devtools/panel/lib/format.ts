@@ -27,11 +27,6 @@ export function formatRelative(ms: number, reference: number | undefined): strin
   return d < 0 ? formatDuration(d) : `+${formatDuration(d)}`
 }
 
-/** yyyyMMdd-HHmmss of a date, local time: used in export file names. */
-export function formatStamp(date: Date): string {
-  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`
-}
-
 /** A JSON value on one line, shortened: table cells must not grow with a huge payload. */
 export function formatValue(value: Json | undefined, max = 120): string {
   if (value === undefined) return '—'

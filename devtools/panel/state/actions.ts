@@ -4,7 +4,7 @@
 import type { CheckOptions, Session } from '../../../src/core/model.ts'
 import type { PanelToBackground } from '../../../src/core/protocol.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../../../src/core/session.ts'
-import { buildSession, downloadText, exportFileName } from '../lib/exportFile.ts'
+import { buildSession, downloadText, exportFileName } from '../../../src/ui/exportFile.ts'
 import { currentView, type PanelStore } from './store.ts'
 
 export interface ActionDeps {

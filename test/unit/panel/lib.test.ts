@@ -1,6 +1,7 @@
 // Pure helpers of the panel: formatting, metadata diff, filters, windowing, binary search.
 import { describe, expect, it } from 'vitest'
-import { describeType, formatClock, formatDuration, formatRelative, formatStamp, formatValue } from '../../../devtools/panel/lib/format.ts'
+import { describeType, formatClock, formatDuration, formatRelative, formatValue } from '../../../devtools/panel/lib/format.ts'
+import { formatStamp } from '../../../src/ui/exportFile.ts'
 import { diffMetadata, jsonEqual, nestedChanges } from '../../../devtools/panel/lib/diff.ts'
 import { EMPTY_FILTER, filterEntries, isFilterActive, worstSeverity } from '../../../devtools/panel/lib/filter.ts'
 import { moveSelection, scrollToReveal, visibleRows } from '../../../devtools/panel/lib/virtual.ts'

@@ -5,8 +5,8 @@ import { createChecker } from '../../../src/core/check.ts'
 import { parseSession, serializeSession } from '../../../src/core/session.ts'
 import { createPanelStore } from '../../../devtools/panel/state/store.ts'
 import { createActions } from '../../../devtools/panel/state/actions.ts'
-import { loadSettings, normalizeOptions, saveSettings, type StorageAreaLike } from '../../../devtools/panel/state/settings.ts'
-import { buildSession, exportFileName } from '../../../devtools/panel/lib/exportFile.ts'
+import { loadSettings, normalizeOptions, saveSettings, type StorageAreaLike } from '../../../src/ui/settings.ts'
+import { buildSession, exportFileName } from '../../../src/ui/exportFile.ts'
 import { fixture } from './helpers.ts'
 
 function memoryArea(initial: Record<string, unknown> = {}): StorageAreaLike & { data: Record<string, unknown> } {

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import type { CheckOptions, Severity } from '../../../../src/core/model.ts'
 import type { RuleInfo } from '../../../../src/core/rules.ts'
-import { DEFAULT_TOLERANCES, TOLERANCE_KEYS, type ToleranceKey } from '../../state/settings.ts'
+import { DEFAULT_TOLERANCES, TOLERANCE_KEYS, type ToleranceKey } from '../../../../src/ui/settings.ts'
 import { Dialog } from './Dialog.tsx'
 
 const TOLERANCE_LABELS: Record<ToleranceKey, string> = {

@@ -1,7 +1,7 @@
 // Panel. The toolbar: record/pause, clear, preserve log, export, import, settings, rules, and the
 // finding counts (clicking a count opens the findings pane). Props only: main.tsx wires the actions.
 import type { Severity } from '../../../../src/core/model.ts'
-import { SEVERITIES } from '../../../../src/core/model.ts'
+import { countLabel, SEVERITIES } from '../../../../src/core/model.ts'
 
 export interface ToolbarProps {
   live: boolean
@@ -22,10 +22,7 @@ export interface ToolbarProps {
   onCounts(severity: Severity): void
 }
 
-/** "error" / "errors": the word after a count ("info" has no plural). */
-export function countLabel(severity: Severity, count: number): string {
-  return count === 1 || severity === 'info' ? severity : `${severity}s`
-}
+export { countLabel }
 
 export function Toolbar(p: ToolbarProps) {
   return (

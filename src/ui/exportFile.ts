@@ -1,7 +1,13 @@
-// Panel and popup. Export of a session file (SPEC.md §4) as a download. A Blob and an <a download>
+// Panel and popup (shared UI code, no component). Export of a session file (SPEC.md §4) as a download. A Blob and an <a download>
 // are enough, so the extension needs no "downloads" permission.
-import { SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry, type SessionSource } from '../../../src/core/model.ts'
-import { formatStamp } from './format.ts'
+import { SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry, type SessionSource } from '../core/model.ts'
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+
+/** yyyyMMdd-HHmmss of a date, local time: used in export file names. */
+export function formatStamp(date: Date): string {
+  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`
+}
 
 /**
  * The session file of `entries`. `source` fields that are undefined are left out; `extra` are the

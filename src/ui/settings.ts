@@ -1,8 +1,8 @@
 // Panel and popup (storage adapter). The checker settings the user picks (severity per rule,
 // tolerances) live in storage.local under 'settings' as CheckOptions, where the background reads
 // them too (for the badge). Anything read back is normalised: storage can hold an older shape.
-import type { CheckOptions } from '../../../src/core/model.ts'
-import { DEFAULT_TOLERANCES, normalizeOptions, SETTINGS_KEY } from '../../../src/core/lifecycle/options.ts'
+import type { CheckOptions } from '../core/model.ts'
+import { DEFAULT_TOLERANCES, normalizeOptions, SETTINGS_KEY } from '../core/lifecycle/options.ts'
 
 export { DEFAULT_TOLERANCES, normalizeOptions, SETTINGS_KEY }
 
