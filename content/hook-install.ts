@@ -386,6 +386,7 @@ export function installHook(win: HookWindow): void {
         const event = typeof e.event === 'string' && e.event ? safeName(e.event) : name
         const publisher = typeof e.publisher === 'string' ? safeName(e.publisher) : plugin
         const data: Json = 'data' in e && e.data !== undefined ? (e.data as Json) : {}
+        noteCoreReady(event)
         send({ kind: 'event', time, publisher, event, data })
         // A plugin just became ready: its commands can be observed and its events listed from now.
         if (isReadyName(name)) checkRegistry()
@@ -580,6 +581,7 @@ export function installHook(win: HookWindow): void {
   }
 
   function sendEvent(entry: EventEntry, ready = isReadyName(entry.event)): void {
+    noteCoreReady(entry.event)
     send(entry)
     if (ready) setTimer(checkRegistry, 0) // its commands can be observed now
   }
@@ -784,11 +786,12 @@ export function installHook(win: HookWindow): void {
     }
   }
 
-  /** The widgets version, where the page exposes it as plain data (getters are never run). */
+  /** The widgets version: widgets-core's answer, else where a page exposes it as plain data (getters are never run). */
   function readVersion(): string | undefined {
     const g = genesysValue()
     const widgets = own(g, 'widgets')
     const candidates = [
+      askedVersion(widgets),
       own(cxbusValue(), 'version'),
       own(widgets, 'version'),
       own(own(widgets, 'main'), 'version'),
@@ -800,6 +803,29 @@ export function installHook(win: HookWindow): void {
       if (typeof v === 'string' && v && v.length < 100) return v
     }
     return undefined
+  }
+
+  /** widgets-core is loaded (its onReady ran, or App.ready was published): common.data may be asked. */
+  let coreReady = false
+  let versionAsked = false
+  const noteCoreReady = (event: string): void => {
+    if (event === 'App.ready') coreReady = true
+  }
+  /**
+   * 9.0.018.07 has no version property: widgets-core answers common.data("version"). Page code, so
+   * called once, only after widgets-core is ready, only if it is an own plain function, guarded.
+   */
+  function askedVersion(widgets: unknown): unknown {
+    if (!coreReady || versionAsked) return undefined
+    const common = own(widgets, 'common')
+    const data = own(common, 'data')
+    if (typeof data !== 'function') return undefined
+    versionAsked = true
+    try {
+      return apply(data as Fn, common, ['version'])
+    } catch {
+      return undefined
+    }
   }
 
   // --- window.CXBus and window._genesys: keep them assignable, see every assignment -------------
@@ -905,6 +931,7 @@ export function installHook(win: HookWindow): void {
       // Called before the page's handler: every plugin exists now, so commands the page sends from
       // its onReady are observed too.
       const ours = (bus: unknown): void => {
+        coreReady = true
         foundBus(bus, via)
         scan()
         checkRegistry()

@@ -7,8 +7,11 @@
  *  - started when the user first types (and 0-1 ms after opened when open() had a form object);
  *  - submitted with `form` (service field names), form replaced on each submit;
  *  - CallbackService is loaded on first use: its ready comes after the first Callback.submitted;
- *  - a failed request publishes only CallbackService.scheduleError (raw XHR-like data) and pushes a
- *    localised message onto the ONE shared `errors` array; no Callback event;
+ *  - a failed request publishes only CallbackService.scheduleError (the jqXHR-like response:
+ *    400 with code 7030, 429, 500, or a network failure with status 0) and pushes a localised
+ *    message onto the ONE shared `errors` array; no Callback event;
+ *  - the window registers with WindowManager while it is open (added/removed.Callback#<guid>) and
+ *    asks the App to theme it (App.reTheme), as a real widget's window does;
  *  - cancelled and closed back to back; after closed the metadata is reset (a new object);
  *  - elapsed = (closed || now) - opened, "now" read 0-3 ms before publish; own timestamps a few ms
  *    before publish;
@@ -29,13 +32,29 @@
   }
 
   function install() {
-    /** @type {{elapsed?: string, seconds?: boolean, noclosed?: boolean, duplicate?: boolean, nosubmit?: boolean, service?: string, speed?: string}} */
+    /** @type {{elapsed?: string, seconds?: boolean, noclosed?: boolean, duplicate?: boolean, nosubmit?: boolean, service?: string, failstatus?: number, speed?: string}} */
     var cfg = sim.config || {};
     var fast = cfg.speed === 'fast';
     var setT = win.setTimeout.bind(win);
 
     var ERR_PHONE = 'Please enter a valid phone number.';
     var ERR_UNKNOWN = 'unknown';
+    var PHONE_CODE = 7030;
+
+    /**
+     * The jqXHR-like object a failed schedule request gives (SPEC.md §2), by HTTP status.
+     * @param {number} status 400 (refused, with the service's code), 429, 500, or 0 (network)
+     */
+    function failedResponse(status) {
+      if (status === 0) return { readyState: 0, status: 0, statusText: 'error', responseText: '' };
+      if (status === 429) return { readyState: 4, status: 429, statusText: 'Too Many Requests', responseText: 'Too Many Requests' };
+      var body = status === 400
+        ? { code: PHONE_CODE, message: 'Callback parameter _customer_number is not a valid phone number' }
+        : { message: 'Internal Server Error' };
+      return { readyState: 4, status: status === 400 ? 400 : 500, statusText: status === 400 ? 'Bad Request' : 'Internal Server Error', responseText: JSON.stringify(body), responseJSON: body };
+    }
+    /** the status of the failures the switches ask for (failstatus=, default 500) */
+    var defaultFailStatus = cfg.failstatus === 0 || cfg.failstatus === 400 || cfg.failstatus === 429 ? cfg.failstatus : 500;
 
     // ------------------------------------------------------------ timing helpers
     /** @type {Function[]} */
@@ -345,6 +364,7 @@
         await ensureService();
         st.open = true;
         render();
+        windowOpened();
         await afterPaint();
         await publishMeta('opened', 'opened', Date.now());
         startedAfterOpened();
@@ -357,6 +377,7 @@
       st.open = true;
       st.phase = 'form';
       render();
+      windowOpened();
       await afterPaint();
       await publishMeta('opened', 'opened', Date.now());
       if (f) {
@@ -411,7 +432,7 @@
     async function opFailed(/** @type {number} */ gen, /** @type {any} */ xhr) {
       await flushed();
       if (gen !== st.interaction || !st.open || st.phase !== 'submitting') return;
-      var msg = xhr && xhr.responseJSON && xhr.responseJSON.code === 'INVALID_PHONE' ? ERR_PHONE : ERR_UNKNOWN;
+      var msg = xhr && xhr.responseJSON && xhr.responseJSON.code === PHONE_CODE ? ERR_PHONE : ERR_UNKNOWN;
       if (meta.errors === false) meta.errors = [];
       var errs = meta.errors;
       errs[errs.length] = msg; // the one shared array keeps growing
@@ -452,6 +473,7 @@
       if (!cfg.noclosed) await publishMeta('closed', 'closed', closeStart);
       else meta.closed = ts();
       meta = fresh(); // all metadata reset after closed (the closed event keeps the old object)
+      windowClosed();
       if (deferred) deferred.resolve();
     }
 
@@ -466,25 +488,41 @@
       render();
       await sleep(rand(0, 2));
       cb.publish(minimized ? 'minimized' : 'unminimized', {});
+      if (!minimized && sim.noisy && windowId) cb.command('WindowManager.focusWindow', { id: windowId });
       await flushed();
       if (deferred) deferred.resolve();
     }
 
+    // ------------------------------------------------------------ the window, for WindowManager
+    var windowId = '';
+    function windowOpened() {
+      if (!sim.noisy) return;
+      cb.command('WindowManager.addWindow', { name: 'Callback' }).done(function (/** @type {any} */ id) { windowId = String(id); });
+      cb.command('App.reTheme', {});
+    }
+    function windowClosed() {
+      if (!sim.noisy || !windowId) return;
+      var id = windowId;
+      windowId = '';
+      cb.command('WindowManager.removeWindow', { id: id });
+    }
+
     // ------------------------------------------------------------ CallbackService stub
-    var failNext = 0;
+    /** @type {number[]} statuses of the next requests that must fail, first one first */
+    var failQueue = [];
     var serviceCalls = 0;
     function initService() {
       svc = sim.registerPlugin('CallbackService');
       svc.registerEvents(['ready', 'scheduled', 'scheduleError', 'availableSlots', 'availabilityError']);
       svc.registerCommand('schedule', function (/** @type {any} */ e) {
         serviceCalls++;
-        var fail = failNext > 0 || cfg.service === 'fail' || (cfg.service === 'fail-once' && serviceCalls === 1);
-        if (failNext > 0) failNext--;
+        /** @type {number|null} */
+        var failStatus = failQueue.length ? /** @type {number} */ (failQueue.shift()) : null;
+        if (failStatus === null && (cfg.service === 'fail' || (cfg.service === 'fail-once' && serviceCalls === 1))) failStatus = defaultFailStatus;
         var data = e.data || {};
         sleep(fast ? rand(5, 20) : rand(150, 400)).then(function () {
-          if (fail) {
-            var body = { code: 'INVALID_PHONE', message: 'Invalid phone number: ' + str(data._customer_number) };
-            var xhr = { readyState: 4, responseText: JSON.stringify(body), responseJSON: body, status: 400, statusText: 'Bad Request' };
+          if (failStatus !== null) {
+            var xhr = failedResponse(failStatus);
             svc.publish('scheduleError', xhr);
             e.deferred.reject(xhr);
           } else {
@@ -500,6 +538,7 @@
         for (var i = 1; i <= 3; i++) /** @type {any} */ (slots)[new Date(t + i * 3600000).toISOString()] = 1;
         setT(function () { svc.publish('availableSlots', slots); e.deferred.resolve(slots); }, fast ? 5 : 100);
       });
+      svc.registerCommand('configure', function (/** @type {any} */ e) { e.deferred.resolve(); });
       svc.publish('ready', {});
     }
 
@@ -514,6 +553,7 @@
         var want = e.data && typeof e.data.minimized === 'boolean' ? e.data.minimized : !st.minimized;
         enqueue(function () { return opMinimize(want, e.deferred); });
       });
+      cb.registerCommand('configure', function (/** @type {any} */ e) { e.deferred.resolve(); });
       cb.registerCommand('showEWT', function (/** @type {any} */ e) { e.deferred.resolve(); });
       cb.registerCommand('showOverlay', function (/** @type {any} */ e) { e.deferred.resolve(); });
       cb.registerCommand('hideOverlay', function (/** @type {any} */ e) { e.deferred.resolve(); });
@@ -527,7 +567,17 @@
       state: function () { return { open: st.open, phase: st.phase, minimized: st.minimized, overlay: st.overlay }; },
       ui: { root: root, inputs: inputs, submit: btnSubmit, close: btnClose, minimize: btnMin, confirmYes: btnYes, confirmNo: btnNo, title: title },
       service: {
-        failNext: function (/** @type {number} */ n) { failNext = Math.max(0, n | 0); },
+        /**
+         * the next n requests fail with this status (400, 429, 500 or 0; default: failstatus=, else 500)
+         * @param {number} n
+         * @param {number} [status]
+         */
+        failNext: function (n, status) {
+          var s = status === 0 || status === 400 || status === 429 || status === 500 ? status : defaultFailStatus;
+          failQueue = [];
+          for (var i = 0; i < Math.max(0, n | 0); i++) failQueue[failQueue.length] = s;
+        },
+        defaultFailStatus: function () { return defaultFailStatus; },
         calls: function () { return serviceCalls; },
       },
       restore: function () { return enqueue(function () { return opMinimize(false, null); }); },

@@ -6,13 +6,16 @@
  *
  * What it does, in the order a 9.0.018.07 page sees it:
  *  1. When this script runs: `window.CXBus` (the bus core) is assigned (not in legacy 8.5 mode).
- *     It has subscribe/command/registerPlugin/loadPlugin/configure/version, and no registry/publish.
+ *     It has subscribe/command/registerPlugin/loadPlugin/configure, and no registry/publish/version.
  *  2. A moment later (setTimeout 0) the bus registers its own "CXBus" plugin. Until then
  *     `CXBus.subscribe()` returns false and does nothing (the 9.0.018.07 quirk).
- *  3. callback-sim.js defines the plugins and calls startApp(): the App plugin creates the QuickBus at
- *     `window._genesys.widgets.bus` (legacy: `_genesys.cxwidget.bus`), sets the version, initialises
- *     the plugins (Callback publishes `Callback.ready`), publishes `App.ready` and calls the page's
- *     `_genesys.widgets.onReady(bus)` (legacy: `_genesys.cxwidget.onReady`).
+ *  3. housekeeping-sim.js and callback-sim.js define the plugins and callback-sim.js calls startApp():
+ *     the App plugin (widgets-core) creates the QuickBus at `window._genesys.widgets.bus` (legacy:
+ *     `_genesys.cxwidget.bus`) and `_genesys.widgets.common.data(key)` (9.x: the version is only
+ *     there), initialises the plugins (Callback publishes `Callback.ready`), sends every plugin its
+ *     `configure` command, loads the language and the theme (App.registerI18n, App.setLanguage,
+ *     App.setTheme: App.i18n, App.language, App.theme), publishes `App.ready` and calls the page's
+ *     `_genesys.widgets.onReady(bus)` (legacy: `_genesys.cxwidget.onReady`, `cxwidget.version`).
  *
  * Dispatch: every handler runs in its own setTimeout(0), in publish order, with a fresh envelope
  * {time, publisher, event, data}; `time` is Date.now() when the bus dispatches the publish; `data` is
@@ -38,9 +41,12 @@
   }
 
   function install() {
-    /** @type {{legacy?: boolean, debug?: boolean}} */
+    /** @type {{legacy?: boolean, debug?: boolean, noise?: boolean}} */
     var cfg = W.cxbusDemoConfig && typeof W.cxbusDemoConfig === 'object' ? W.cxbusDemoConfig : {};
     var legacy = !!cfg.legacy;
+    // the housekeeping traffic of a real page (configure commands, theme, language, focus): on
+    // unless a unit test asks for a quiet bus (noise=0)
+    var noisy = cfg.noise !== false;
     var setT = win.setTimeout.bind(win);
     var now = Date.now;
     var consoleRef = win.console;
@@ -66,6 +72,7 @@
     /** @type {Object<string, any>} interfaces handed out by handle.registerPlugin, by plugin name */
     var ifaces = Object.create(null);
     var subCounter = 0;
+    var publishedCount = 0; // every publish since the script ran (what a capture should hold)
     var pending = 0; // handler timers not yet run
     /** @type {Function[]} */
     var flushWaiters = [];
@@ -200,6 +207,7 @@
       var payload = arguments.length < 3 || data === undefined ? {} : data;
       if (shortName === 'ready') readyCache[event] = { publisher: publisher, data: payload };
       var time = now();
+      publishedCount++;
       log('publish', event, payload);
       var list = (subs[event] || []).slice();
       for (var i = 0; i < list.length; i++) {
@@ -304,7 +312,6 @@
 
     // ---------------------------------------------------------------- the core on window.CXBus
     var core = {
-      version: VERSION,
       subscribe: function (/** @type {string} */ event, /** @type {Function} */ fn) {
         // 9.0.018.07: until the bus registered its own "CXBus" plugin, subscribe does nothing
         if (!state.cxbusRegistered) { log('subscribe refused (bus not ready)', event); return false; }
@@ -351,6 +358,78 @@
       return v;
     }
 
+    /** @type {any} the App plugin's interface, once started */
+    var appIface = null;
+
+    /**
+     * widgets-core's helpers; `data("version")` is where 9.0.018.07 keeps its version (a plain
+     * function; the page's own `common` object, if any, is kept).
+     * @param {any} root
+     */
+    function ensureCommon(root) {
+      var common = root.common && typeof root.common === 'object' ? root.common : {};
+      /** @type {Object<string, any>} */
+      var store = { version: VERSION };
+      common.data = function (/** @type {string} */ key, /** @type {any} */ value) {
+        if (arguments.length > 1) { store[key] = value; return value; }
+        return store[key];
+      };
+      return common;
+    }
+
+    /**
+     * The App's theme and language commands, each publishing its event.
+     * @param {any} app
+     * @param {any} main the page's widgets.main config
+     */
+    function defineAppCommands(app, main) {
+      var theme = main && typeof main.theme === 'string' ? main.theme : 'dark';
+      var lang = main && typeof main.lang === 'string' ? main.lang : 'en';
+      /** @type {Object<string, any>} */
+      var i18n = {};
+      app.registerCommand('configure', function (/** @type {any} */ e) { e.deferred.resolve(); });
+      app.registerCommand('setTheme', function (/** @type {any} */ e) {
+        if (e.data && typeof e.data.theme === 'string') theme = e.data.theme;
+        app.publish('theme', { theme: theme });
+        e.deferred.resolve();
+      });
+      app.registerCommand('reTheme', function (/** @type {any} */ e) {
+        app.publish('theme', { theme: theme });
+        e.deferred.resolve();
+      });
+      app.registerCommand('registerI18n', function (/** @type {any} */ e) {
+        var packs = e.data && typeof e.data === 'object' ? e.data : {};
+        for (var l in packs) i18n[l] = packs[l];
+        e.deferred.resolve();
+      });
+      app.registerCommand('setLanguage', function (/** @type {any} */ e) {
+        if (e.data && typeof e.data.lang === 'string') lang = e.data.lang;
+        app.publish('i18n', { lang: lang, strings: i18n[lang] || {} });
+        app.publish('language', { lang: lang });
+        e.deferred.resolve();
+      });
+    }
+
+    /**
+     * Start-up as widgets-core does it: every plugin gets its configure command with its section of
+     * the page's config, then the language and the theme are applied.
+     * @param {any} app
+     * @param {any} root the page's _genesys.widgets object
+     * @param {any} main
+     */
+    function configurePlugins(app, root, main) {
+      for (var i = 0; i < pluginOrder.length; i++) {
+        var p = /** @type {string} */ (pluginOrder[i]);
+        var rec = plugins[p];
+        if (!rec || !rec.commands.configure) continue;
+        var section = root[p.charAt(0).toLowerCase() + p.slice(1)];
+        app.command(p + '.configure', section && typeof section === 'object' ? section : {});
+      }
+      app.command('App.registerI18n', { en: { CallbackTitle: 'Receive a Call', CallbackSubmit: 'Submit' } });
+      app.command('App.setLanguage', { lang: main && typeof main.lang === 'string' ? main.lang : 'en' });
+      app.command('App.setTheme', { theme: main && typeof main.theme === 'string' ? main.theme : 'dark' });
+    }
+
     function startApp() {
       if (state.started) return;
       state.started = true;
@@ -359,20 +438,25 @@
         var root = ensureObject(g, legacy ? 'cxwidget' : 'widgets'); // keep the page's own config object
         var main = root.main && typeof root.main === 'object' ? root.main : null;
         if (main && main.debug) state.debug = true;
-        var app = registerPlugin('App');
-        app.registerEvents(['ready']);
+        // through the public bus object, as widgets-core's plugins register (a page hook sees it)
+        var app = core.registerPlugin('App');
+        app.registerEvents(['ready', 'focus', 'theme', 'i18n', 'language']);
         app.registerCommand('debug', function (/** @type {any} */ e) {
           state.debug = !(e.data && e.data.debug === false);
           e.deferred.resolve();
         });
+        appIface = app;
         var quick = registerPlugin('QuickBus');
         quick.registerPlugin = registerPlugin;
         root.bus = quick;
-        root.version = legacy ? LEGACY_VERSION : VERSION;
+        if (legacy) root.version = LEGACY_VERSION; // 9.0.018.07 has no widgets.version and no CXBus.version
+        else root.common = ensureCommon(root);
+        if (noisy) defineAppCommands(app, main);
         for (var i = 0; i < definedOrder.length; i++) {
           var n = /** @type {string} */ (definedOrder[i]);
           try { /** @type {Function} */ (defined[n])(); } catch (e) { try { consoleRef.error('[cxbus-sim] plugin failed', n, e); } catch (_) { /* ignore */ } }
         }
+        if (noisy) configurePlugins(app, root, main);
         app.publish('ready', {});
         state.ready = true;
         var onReady = root.onReady;
@@ -386,6 +470,13 @@
     var handle = {
       version: legacy ? LEGACY_VERSION : VERSION,
       config: cfg,
+      noisy: noisy,
+      /** how many events were published on this bus so far (all plugins) */
+      published: function () { return publishedCount; },
+      /** App.focus, published by widgets-core when a widget window comes to the front */
+      focus: function (/** @type {string} */ windowId) {
+        if (appIface && noisy) appIface.publish('focus', { window: windowId });
+      },
       core: core,
       state: state,
       /** @param {string} event */

@@ -1,7 +1,7 @@
 // @ts-check
 /*
  * demo.js: the demo page's own code (the "third-party site"): reads the URL parameters, configures
- * and loads the simulated widgets (cxbus-sim.js, callback-sim.js), runs the page's own analytics-like
+ * and loads the simulated widgets (cxbus-sim.js, housekeeping-sim.js, callback-sim.js), runs the page's own analytics-like
  * subscriber, draws the control panel and the event log, and exposes the test API `window.demo`.
  * Plain classic script, no modules. Every entry point is wrapped so the page itself never throws.
  *
@@ -64,10 +64,20 @@
     legacy: params.get('legacy') === '1',
     iframe: params.get('iframe') === '1',
     service: params.get('service') === 'fail' || params.get('service') === 'fail-once' ? String(params.get('service')) : 'ok',
+    failstatus: failStatusParam(params.get('failstatus')),
+    // the housekeeping plugins (Watchman, WindowManager, ...) and the App's start-up traffic: a real
+    // page has them, so they are on; noise=0 is only for unit-level tests that need a quiet bus
+    noise: params.get('noise') !== '0',
+    play: params.get('play') || '',
     speed: fast ? 'fast' : 'normal',
     debug: params.get('debug') === '1',
   };
 
+  /** HTTP status of the demo's failing requests: 400, 429, 500 or 0 (network); default 500 */
+  function failStatusParam(/** @type {string|null} */ v) {
+    var n = v === null || v === '' ? 500 : Number(v);
+    return n === 0 || n === 400 || n === 429 ? n : 500;
+  }
   function rand(/** @type {number} */ a, /** @type {number} */ b) { return a + Math.floor(Math.random() * (b - a + 1)); }
   function sleep(/** @type {number} */ ms) { return new Promise(function (res) { setT(res, ms); }); }
   /** a realistic pause between two user steps */
@@ -107,7 +117,8 @@
     if (cfg.late) append(on, 'late');
     if (cfg.legacy) append(on, 'legacy 8.5');
     if (cfg.iframe) append(on, 'iframe');
-    if (cfg.service !== 'ok') append(on, 'service=' + cfg.service);
+    if (cfg.service !== 'ok') append(on, 'service=' + cfg.service + ' (HTTP ' + cfg.failstatus + ')');
+    if (!cfg.noise) append(on, 'no housekeeping plugins');
     if (fast) append(on, 'fast');
     return on.length ? 'Faults: ' + on.join(', ') : 'Shipped 9.x behaviour (no faults)';
   }
@@ -244,7 +255,7 @@
   function loadWidgets() {
     widgetsState = 'loading';
     updateStatus();
-    var files = ['cxbus-sim.js', 'callback-sim.js'];
+    var files = cfg.noise ? ['cxbus-sim.js', 'housekeeping-sim.js', 'callback-sim.js'] : ['cxbus-sim.js', 'callback-sim.js'];
     for (var i = 0; i < files.length; i++) {
       var s = /** @type {HTMLScriptElement} */ (doc.createElement('script'));
       s.src = /** @type {string} */ (files[i]);
@@ -293,6 +304,8 @@
 
   var api = {
     version: '',
+    /** with ?play=<scenario>: resolves true once it was played (false if it failed) */
+    played: /** @type {Promise<boolean>|null} */ (null),
     events: events,
     pageErrors: pageErrors,
     config: cfg,
@@ -336,14 +349,30 @@
       await settle();
       return result;
     },
-    scenario: async function (/** @type {string} */ name) {
+    /**
+     * @param {string} name
+     * @param {{status?: number, failures?: number}} [opts] fail-retry / fail-cancel: the HTTP status
+     *   of the failures (default failstatus=, else 500) and how many submits fail (default 1)
+     */
+    scenario: async function (name, opts) {
       await whenReady();
       await ensureClosed();
       var fn = SCENARIOS[name];
       if (!fn) throw new Error('Unknown scenario: ' + name + ' (known: ' + Object.keys(SCENARIOS).join(', ') + ')');
-      await fn();
+      await fn(opts || {});
       await settle();
     },
+    /**
+     * the next n schedule requests fail with this HTTP status (400 with code 7030, 429, 500, 0 = network)
+     * @param {number} [status]
+     * @param {number} [n]
+     */
+    failNext: async function (status, n) {
+      await whenReady();
+      simHandle().callback.service.failNext(n === undefined ? 1 : n, status === undefined ? cfg.failstatus : status);
+    },
+    /** how many events were published on the bus so far, every plugin included (what a capture should hold) */
+    published: function () { var sim = simHandle(); return sim ? sim.published() : 0; },
     scenarios: function () { return Object.keys(SCENARIOS); },
     /** publish n events fast through the real bus: kind 'callback' alternates Callback.minimized/unminimized {i}, 'plugin' uses DemoBurst.tick {i} */
     /** @param {number} n @param {string} [kind] */
@@ -398,7 +427,31 @@
     if (simHandle().callback.state().open) { await pause(); await api.confirmClose(); }
   }
 
-  /** @type {Object<string, () => Promise<void>>} */
+  /**
+   * A submit that fails `failures` times (each time the user submits again), then:
+   * retry: the next submit succeeds; cancel: the user closes the window.
+   * A refusal (400, code 7030) is the phone number: the user types a valid one before resubmitting.
+   * @param {{status?: number, failures?: number}} opts
+   * @param {boolean} retry
+   */
+  async function failThen(opts, retry) {
+    var status = opts.status === undefined ? cfg.failstatus : opts.status;
+    var failures = Math.max(1, opts.failures === undefined ? 1 : opts.failures | 0);
+    simHandle().callback.service.failNext(failures, status);
+    await api.open(); await pause();
+    await fillForm(status === 400 ? '+1 555 0100' : '+44 20 7946 0000');
+    for (var i = 0; i < failures; i++) await submitAndWait(api.submit); // each one fails
+    if (retry) {
+      if (status === 400) { await api.type('phone', '+44 20 7946 0000'); await pause(); }
+      await submitAndWait(api.submit);
+      await closeConfirmingIfOpen();
+    } else {
+      await api.close(); await pause();
+      await api.confirmClose();
+    }
+  }
+
+  /** @type {Object<string, (opts: {status?: number, failures?: number}) => Promise<void>>} */
   var SCENARIOS = {
     'abandon-untouched': async function () {
       await api.open(); await pause();
@@ -420,26 +473,11 @@
       await submitAndWait(api.autoSubmit);
       await closeConfirmingIfOpen();
     },
-    'fail-retry': async function () {
-      simHandle().callback.service.failNext(1);
-      await api.open(); await pause();
-      await fillForm('+1 555 0100');
-      await submitAndWait(api.submit);
-      await api.type('phone', '+44 20 7946 0000'); await pause();
-      await submitAndWait(api.submit);
-      await closeConfirmingIfOpen();
-    },
-    'fail-cancel': async function () {
-      simHandle().callback.service.failNext(1);
-      await api.open(); await pause();
-      await fillForm('+1 555 0100');
-      await submitAndWait(api.submit);
-      await api.close(); await pause();
-      await api.confirmClose();
-    },
+    'fail-retry': function (opts) { return failThen(opts || {}, true); },
+    'fail-cancel': function (opts) { return failThen(opts || {}, false); },
     'two-in-a-row': async function () {
-      await /** @type {Function} */ (SCENARIOS['complete'])(); await pause();
-      await /** @type {Function} */ (SCENARIOS['abandon-untouched'])();
+      await /** @type {Function} */ (SCENARIOS['complete'])({}); await pause();
+      await /** @type {Function} */ (SCENARIOS['abandon-untouched'])({});
     },
     'minimize': async function () {
       await api.open(); await pause();
@@ -453,7 +491,7 @@
       var names = ['abandon-untouched', 'abandon-typed', 'complete', 'autosubmit', 'fail-retry', 'fail-cancel', 'two-in-a-row', 'minimize'];
       for (var i = 0; i < names.length; i++) {
         await ensureClosed();
-        await /** @type {Function} */ (SCENARIOS[/** @type {string} */ (names[i])])();
+        await /** @type {Function} */ (SCENARIOS[/** @type {string} */ (names[i])])({});
         await settle(); await pause();
       }
     },
@@ -603,6 +641,10 @@
       button('Close command', 'btn-close-command', function () { return target.closeCommand(); }),
       button('Minimize', 'btn-minimize', function () { return target.minimize(); }),
       button('Restore', 'btn-restore', function () { return target.restore(); }),
+      button('Next submit: HTTP 400', 'btn-fail-400', function () { return target.failNext(400); }),
+      button('HTTP 429', 'btn-fail-429', function () { return target.failNext(429); }),
+      button('HTTP 500', 'btn-fail-500', function () { return target.failNext(500); }),
+      button('network error', 'btn-fail-0', function () { return target.failNext(0); }),
       button('Burst 1000', 'btn-burst', function () { return target.burst(1000); }),
       button('Hostile page', 'btn-hostile', function () { return target.hostile(); }, 'demo-danger'),
     ]);
@@ -623,6 +665,15 @@
     serviceSel.value = cfg.service;
     serviceSel.addEventListener('change', function () { reloadWith('service', serviceSel.value === 'ok' ? null : serviceSel.value); });
     switches.appendChild(el('label', { class: 'demo-switch' }, ['CallbackService: ', serviceSel]));
+    var statusSel = /** @type {HTMLSelectElement} */ (el('select', { 'data-testid': 'switch-failstatus' }, [
+      el('option', { value: '500' }, ['HTTP 500']),
+      el('option', { value: '400' }, ['HTTP 400, code 7030']),
+      el('option', { value: '429' }, ['HTTP 429']),
+      el('option', { value: '0' }, ['network error (status 0)']),
+    ]));
+    statusSel.value = String(cfg.failstatus);
+    statusSel.addEventListener('change', function () { reloadWith('failstatus', statusSel.value === '500' ? null : statusSel.value); });
+    switches.appendChild(el('label', { class: 'demo-switch' }, ['failures: ', statusSel]));
     for (var s = 0; s < SWITCHES.length; s++) {
       (function (sw) {
         var cb = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', 'data-testid': 'switch-' + sw.key }));
@@ -691,7 +742,7 @@
   function makeForwarder() {
     /** @type {any} */
     var fwd = { config: cfg, frame: true };
-    var methods = ['whenReady', 'open', 'type', 'submit', 'close', 'confirmClose', 'minimize', 'restore', 'autoSubmit', 'closeCommand', 'scenario', 'burst', 'hostile', 'scenarios'];
+    var methods = ['whenReady', 'open', 'type', 'submit', 'close', 'confirmClose', 'minimize', 'restore', 'autoSubmit', 'closeCommand', 'scenario', 'burst', 'hostile', 'scenarios', 'failNext', 'published'];
     for (var i = 0; i < methods.length; i++) {
       (function (m) {
         fwd[m] = async function () {
@@ -725,6 +776,13 @@
       root.onReady = onReady;
       W.demo = api;
       onBody(isFrame ? buildFrameView : buildPanel);
+      if (cfg.play) {
+        // ?play=<scenario>: the page plays it once the widgets are ready (api.played tells when done)
+        api.played = whenReady().then(function () { return api.scenario(cfg.play); }).then(function () { return true; }, function (/** @type {any} */ e) {
+          try { win.console.warn('[demo] play', e); } catch (_) { /* ignore */ }
+          return false;
+        });
+      }
       if (cfg.late) {
         var go = function () { widgetsState = 'waiting (late=1)'; updateStatus(); setT(safe(loadWidgets), 2000); };
         if (doc.readyState === 'complete') go(); else win.addEventListener('load', safe(go));

@@ -9,11 +9,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 const read = (name: string) => readFileSync(path.resolve(process.cwd(), 'demo', name), 'utf8')
 const BUS_JS = read('cxbus-sim.js')
 const CALLBACK_JS = read('callback-sim.js')
+const HOUSEKEEPING_JS = read('housekeeping-sim.js')
 
 type Envelope = { time: number; publisher: string; event: string; data: any }
 const W = window as any
 
 function reset(): void {
+  W.__cxbusSim?.housekeeping?.stop() // the Watchman timer
   for (const key of ['CXBus', '_genesys', '__cxbusSim', 'cxbusDemoConfig']) {
     try { delete W[key] } catch { /* ignore */ }
   }
@@ -42,13 +44,14 @@ async function waitFor<T>(fn: () => T | undefined | false, timeout = 3000): Prom
   }
 }
 
-/** Load bus + Callback, wait for onReady, subscribe a copying and a non-copying recorder. */
-async function loadWidgets(config: Record<string, unknown> = {}) {
+/** Load bus + Callback (+ the housekeeping plugins), wait for onReady, subscribe a copying and a non-copying recorder. */
+async function loadWidgets(config: Record<string, unknown> = {}, opts: { housekeeping?: boolean } = {}) {
   const copies: Envelope[] = []
   const live: Envelope[] = []
   let bus: any = null
   W._genesys = { widgets: { onReady: (b: any) => { bus = b } } }
   loadBus(config)
+  if (opts.housekeeping) runScript(HOUSEKEEPING_JS)
   runScript(CALLBACK_JS)
   await waitFor(() => bus)
   const names = ['ready', 'opened', 'started', 'submitted', 'completed', 'cancelled', 'closed', 'minimized', 'unminimized']
@@ -83,7 +86,7 @@ describe('demo bus (cxbus-sim.js)', () => {
     expect(typeof W.CXBus.registerPlugin).toBe('function')
     expect(W.CXBus.registry).toBeUndefined()
     expect(W.CXBus.publish).toBeUndefined()
-    expect(W.CXBus.version).toBe('9.0.018.07')
+    expect('version' in W.CXBus).toBe(false) // 9.0.018.07: no CXBus.version
   })
 
   it('CXBus.subscribe returns false and does nothing until the bus registered its own CXBus plugin', async () => {
@@ -138,7 +141,10 @@ describe('demo bus (cxbus-sim.js)', () => {
     expect(reg.Callback.events).not.toContain('Callback.minimized')
     expect(reg.Callback.events).not.toContain('Callback.unminimized')
     expect(reg.Callback.commands).toEqual(expect.arrayContaining(['Callback.open', 'Callback.close', 'Callback.minimize']))
-    expect(W._genesys.widgets.version).toBe('9.0.018.07')
+    // 9.0.018.07: no widgets.version; widgets-core answers common.data("version"), a plain function
+    expect('version' in W._genesys.widgets).toBe(false)
+    expect(typeof W._genesys.widgets.common.data).toBe('function')
+    expect(W._genesys.widgets.common.data('version')).toBe('9.0.018.07')
     expect(W._genesys.widgets.bus).toBe(bus)
   })
 
@@ -246,7 +252,7 @@ describe('demo Callback plugin (callback-sim.js), shipped 9.x behaviour', () => 
   })
 
   it('a failure publishes only CallbackService.scheduleError and pushes onto ONE shared errors array', async () => {
-    const { bus, copies, live, type, settle, ui } = await loadWidgets({ service: 'fail' })
+    const { bus, copies, live, type, settle, ui } = await loadWidgets({ service: 'fail', failstatus: 400 })
     await new Promise((r) => bus.command('Callback.open').always(r))
     await type('firstname', 'Ada')
     await type('phone', '+1 555 0100')
@@ -255,8 +261,11 @@ describe('demo Callback plugin (callback-sim.js), shipped 9.x behaviour', () => 
     await settle()
     const err = copies.find((e) => e.event === 'CallbackService.scheduleError')!
     expect(err.publisher).toBe('CallbackService')
-    expect(Object.keys(err.data).sort()).toEqual(['readyState', 'responseJSON', 'responseText', 'status', 'statusText'])
-    expect(err.data.status).toBe(400)
+    expect(err.data).toEqual({
+      readyState: 4, status: 400, statusText: 'Bad Request',
+      responseText: JSON.stringify(err.data.responseJSON),
+      responseJSON: { code: 7030, message: 'Callback parameter _customer_number is not a valid phone number' },
+    })
     // no Callback event for the failure
     expect(copies.map((e) => e.event)).toEqual(['Callback.ready', 'Callback.opened', 'Callback.started', 'Callback.submitted', 'CallbackService.ready', 'CallbackService.scheduleError'])
     const firstSubmitted = live.find((e) => e.event === 'Callback.submitted')!
@@ -318,5 +327,131 @@ describe('demo Callback plugin (callback-sim.js), shipped 9.x behaviour', () => 
     expect(W._genesys.cxwidget.bus).toBe(bus)
     expect(W._genesys.cxwidget.version).toMatch(/^8\.5\./)
     expect(W._genesys.widgets).toBeUndefined()
+  })
+})
+
+describe('demo CallbackService failures: the jqXHR-like scheduleError of each switch', () => {
+  const submitOnce = async (w: Awaited<ReturnType<typeof loadWidgets>>) => {
+    await new Promise((r) => w.bus.command('Callback.open').always(r))
+    await w.type('firstname', 'Ada')
+    await w.type('phone', '+44 20 7946 0000')
+    w.ui.submit.click()
+    await waitFor(() => w.copies.some((e) => e.event.startsWith('CallbackService.schedule')))
+    await w.settle()
+    return w.copies.find((e) => e.event.startsWith('CallbackService.schedule'))!
+  }
+  const cases: [status: number, expected: Record<string, unknown>, error: string][] = [
+    [500, { readyState: 4, status: 500, statusText: 'Internal Server Error', responseText: '{"message":"Internal Server Error"}', responseJSON: { message: 'Internal Server Error' } }, 'unknown'],
+    [429, { readyState: 4, status: 429, statusText: 'Too Many Requests', responseText: 'Too Many Requests' }, 'unknown'],
+    [0, { readyState: 0, status: 0, statusText: 'error', responseText: '' }, 'unknown'],
+    [400, { readyState: 4, status: 400, statusText: 'Bad Request', responseJSON: { code: 7030, message: 'Callback parameter _customer_number is not a valid phone number' } }, 'Please enter a valid phone number.'],
+  ]
+  for (const [status, expected, error] of cases) {
+    it(`failstatus=${status}`, async () => {
+      const w = await loadWidgets({ service: 'fail-once', failstatus: status })
+      const err = await submitOnce(w)
+      expect(err.event).toBe('CallbackService.scheduleError')
+      expect(err.data).toMatchObject(expected)
+      if (!('responseJSON' in expected)) expect('responseJSON' in err.data).toBe(false)
+      expect(w.sim.callback.meta().errors).toEqual([error])
+    })
+  }
+
+  it('failNext(n, status) fails the next n requests with that status, then the service succeeds', async () => {
+    const w = await loadWidgets()
+    w.sim.callback.service.failNext(2, 429)
+    await new Promise((r) => w.bus.command('Callback.open').always(r))
+    await w.type('firstname', 'Ada')
+    await w.type('phone', '+44 20 7946 0000')
+    for (let i = 1; i <= 3; i++) {
+      w.ui.submit.click()
+      await waitFor(() => w.copies.filter((e) => /^CallbackService\.schedule/.test(e.event)).length === i)
+      await w.settle()
+    }
+    expect(w.copies.filter((e) => /^CallbackService\.schedule/.test(e.event)).map((e) => `${e.event}:${e.data.status ?? ''}`))
+      .toEqual(['CallbackService.scheduleError:429', 'CallbackService.scheduleError:429', 'CallbackService.scheduled:'])
+    expect(w.copies.at(-1)!.event).toBe('Callback.completed')
+  })
+})
+
+describe('demo housekeeping plugins (housekeeping-sim.js): the traffic of a real 9.0.018.07 page', () => {
+  /** Every envelope of the given names, recorded from subscriptions made before the App starts. */
+  async function loadAll(config: Record<string, unknown> = {}) {
+    const seen: string[] = []
+    const commands: string[] = []
+    const published: string[] = []
+    W._genesys = { widgets: { main: { theme: 'light', lang: 'en' }, callback: { dataURL: '/x' }, onReady: () => {} } }
+    loadBus(config)
+    await tick() // CXBus registered its own plugin: subscribe works from now
+    const rec = (e: Envelope) => seen.push(e.event)
+    const sim = W.__cxbusSim
+    // record the commands and publishes of every plugin (the App's start-up included)
+    W.CXBus.registerPlugin = ((orig) => (name: string) => {
+      const iface = orig(name)
+      if (iface) {
+        const pub = iface.publish
+        iface.publish = (ev: string, data?: unknown) => { published.push(`${name}.${ev}`); return pub(ev, data) }
+        const reg = iface.registerCommand
+        iface.registerCommand = (cmd: string, fn: (e: any) => void) => reg(cmd, (e: any) => { commands.push(`${name}.${cmd}`); fn(e) })
+      }
+      return iface
+    })(W.CXBus.registerPlugin)
+    for (const n of ['App.ready', 'App.focus', 'App.theme', 'App.i18n', 'App.language', 'Watchman.ready', 'Watchman.tick', 'StatsService.ready', 'CoBrowse.ready', 'WindowManager.changed', 'Callback.ready', 'Callback.opened', 'Callback.closed']) W.CXBus.subscribe(n, rec)
+    if (config.noise !== false) runScript(HOUSEKEEPING_JS)
+    runScript(CALLBACK_JS) // starts the App
+    return { seen, commands, published, sim }
+  }
+
+  it('start-up: every plugin configured, language and theme set, ready events; Watchman uptime:N and tick every second', async () => {
+    const { seen, commands, sim } = await loadAll()
+    await waitFor(() => seen.includes('App.ready'))
+    expect(commands).toEqual(expect.arrayContaining(['App.configure', 'Watchman.configure', 'WindowManager.configure', 'StatsService.configure', 'CoBrowse.configure', 'Callback.configure', 'App.registerI18n', 'App.setLanguage', 'App.setTheme']))
+    expect(seen).toEqual(expect.arrayContaining(['Watchman.ready', 'StatsService.ready', 'CoBrowse.ready', 'Callback.ready', 'App.i18n', 'App.language', 'App.theme', 'App.ready']))
+    // counted names: every second uptime:N then tick (subscribed by their exact names)
+    const uptime: string[] = []
+    for (const n of ['Watchman.uptime:1', 'Watchman.uptime:2']) W.CXBus.subscribe(n, (e: Envelope) => uptime.push(e.event))
+    const t0 = Date.now()
+    await waitFor(() => uptime.length === 2, 3500)
+    expect(Date.now() - t0).toBeGreaterThan(1000)
+    expect(uptime).toEqual(['Watchman.uptime:1', 'Watchman.uptime:2'])
+    expect(seen.filter((e) => e === 'Watchman.tick').length).toBeGreaterThanOrEqual(2)
+    expect(sim.published()).toBeGreaterThan(seen.length) // every publish counted, subscribed or not
+  })
+
+  it('a Callback window is added and removed per instance (WindowManager.added/removed.Callback#<guid>), with App.focus and App.theme', async () => {
+    const { seen, published } = await loadAll()
+    await waitFor(() => seen.includes('App.ready'))
+    const sim = W.__cxbusSim
+    const reg = sim.registry()
+    expect(reg.WindowManager.events).toEqual(['WindowManager.changed'])
+    const bus = W._genesys.widgets.bus
+    const ids: string[] = []
+    bus.before('WindowManager.removeWindow', (o: any) => { ids.push(o.id); return o })
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => bus.command('Callback.open').always(r))
+      await sim.callback.idle()
+      sim.callback.ui.close.click()
+      await waitFor(() => ids.length === i + 1)
+      await sim.flushed()
+    }
+    expect(ids).toHaveLength(2)
+    expect(ids[0]).toMatch(/^Callback#[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(ids[1]).not.toBe(ids[0])
+    expect(published.filter((e) => /^WindowManager\.(added|removed)\./.test(e))).toEqual([
+      `WindowManager.added.${ids[0]}`, `WindowManager.removed.${ids[0]}`, `WindowManager.added.${ids[1]}`, `WindowManager.removed.${ids[1]}`,
+    ])
+    expect(seen.filter((e) => e === 'WindowManager.changed')).toHaveLength(4)
+    expect(seen.filter((e) => e === 'App.focus')).toHaveLength(2)
+    expect(seen.filter((e) => e === 'App.theme').length).toBeGreaterThanOrEqual(3) // start-up + one reTheme per window
+    const order = seen.filter((e) => /^(Callback\.(opened|closed)|WindowManager\.changed)$/.test(e))
+    expect(order.slice(0, 4)).toEqual(['WindowManager.changed', 'Callback.opened', 'Callback.closed', 'WindowManager.changed'])
+  })
+
+  it('noise=0 (unit tests only): a quiet bus with Callback and the App, no start-up traffic', async () => {
+    const { seen, commands } = await loadAll({ noise: false })
+    await waitFor(() => seen.includes('App.ready'))
+    await tick(20)
+    expect(commands).toEqual([])
+    expect(seen).toEqual(['Callback.ready', 'App.ready'])
   })
 })

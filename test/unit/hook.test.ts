@@ -265,6 +265,78 @@ describe('page hook', () => {
     expect(got[0]).toMatchObject({ marker: 'bus', data: { via: 'cxwidget' } })
   })
 
+  describe('the widgets version of 9.0.018.07: common.data("version"), no version property', () => {
+    /** A 9.0.018.07-like page: CXBus without version, widgets-core's common.data set at load. */
+    function page9(data: unknown) {
+      const { win, got, accept } = fakeWindow()
+      installHook(win)
+      accept()
+      const { bus } = fakeBus()
+      delete (bus as { version?: string }).version
+      win.CXBus = bus
+      win._genesys = { widgets: { common: { data } } }
+      const versions = () => got.filter((e) => e.kind === 'marker' && e.marker === 'bus').map((e) => (e.data as { widgetsVersion?: string }).widgetsVersion)
+      // widgets-core's App registers through CXBus like every plugin, and says ready once loaded
+      const appReady = () => (bus as unknown as { registerPlugin(n: string): { publish(e: string, d: unknown): void } }).registerPlugin('App').publish('ready', {})
+      return { win, got, bus, appReady, versions }
+    }
+
+    it('asks it once, after App.ready (not before widgets-core is ready), and reports the answer', async () => {
+      const calls: unknown[] = []
+      const data = vi.fn(function (this: unknown, key: string) { calls.push([this, key]); return key === 'version' ? '9.0.018.07' : undefined })
+      const { win, appReady, versions } = page9(data)
+      await new Promise((r) => setTimeout(r, 300)) // bus found, scans ran
+      expect(data).not.toHaveBeenCalled()
+      expect(versions()).toEqual([undefined])
+      appReady()
+      await until(() => versions().includes('9.0.018.07'), 'version marker')
+      await new Promise((r) => setTimeout(r, 300)) // more scans and registry checks
+      expect(calls).toEqual([[win._genesys.widgets.common, 'version']])
+    })
+
+    it('asks it at the page onReady too, before the page handler runs', async () => {
+      const data = vi.fn(() => '9.0.018.07')
+      const { win, bus, versions } = page9(data)
+      const order: string[] = []
+      win._genesys.widgets.onReady = () => order.push(`page saw ${data.mock.calls.length} call`)
+      win._genesys.widgets.onReady(bus)
+      expect(order).toEqual(['page saw 1 call'])
+      await until(() => versions().includes('9.0.018.07'), 'version marker')
+    })
+
+    it('a data() that throws, returns junk or is a getter never reaches the page and is not retried', async () => {
+      const throws = vi.fn(() => { throw new Error('page bug') })
+      const a = page9(throws)
+      a.appReady()
+      await new Promise((r) => setTimeout(r, 400))
+      expect(throws).toHaveBeenCalledTimes(1)
+      expect(a.versions().every((v) => v === undefined)).toBe(true)
+
+      const junk = vi.fn(() => ({ toString: () => '9' }))
+      const b = page9(junk)
+      b.appReady()
+      await new Promise((r) => setTimeout(r, 300))
+      expect(junk).toHaveBeenCalledTimes(1)
+      expect(b.versions().every((v) => v === undefined)).toBe(true)
+
+      const getter = vi.fn(() => () => '9.0.018.07')
+      const c = page9(undefined)
+      Object.defineProperty(c.win._genesys.widgets.common, 'data', { get: getter, configurable: true })
+      c.appReady()
+      await new Promise((r) => setTimeout(r, 300))
+      expect(getter).not.toHaveBeenCalled()
+    })
+
+    it('falls back to the version properties (CXBus.version) where a page has them', async () => {
+      const { win, got, accept } = fakeWindow()
+      installHook(win)
+      accept()
+      win.CXBus = fakeBus().bus // version: '9.0.018.07', no common.data
+      await until(() => got.some((e) => e.kind === 'marker'), 'bus marker')
+      expect(got[0]).toMatchObject({ marker: 'bus', data: { widgetsVersion: '9.0.018.07' } })
+    })
+  })
+
   it('finds _genesys.widgets.bus when the page replaces the whole _genesys object later', async () => {
     const { win, got, accept } = fakeWindow()
     installHook(win)
