@@ -12,9 +12,9 @@ import { openDemo } from './support/demo.ts'
 const env = useDemoAndExtension()
 
 /** Plays scenarios on the demo with the given switches and checks everything the extension captured. */
-async function captureAndCheck(query: string, scenarios: string[]): Promise<{ entries: SessionEntry[]; findings: Finding[] }> {
+async function captureAndCheck(query: string, scenarios: (string | [string, { status?: number; failures?: number }])[]): Promise<{ entries: SessionEntry[]; findings: Finding[] }> {
   const tab = await openDemo(env.b, env.demo.url, `speed=fast&${query}`)
-  for (const s of scenarios) await tab.call('scenario', s)
+  for (const s of scenarios) await (typeof s === 'string' ? tab.call('scenario', s) : tab.call('scenario', ...s))
   const pageCount = (await tab.pageEvents()).filter((e) => e.event.startsWith('Callback')).length
   const c = await openCollector(env.b, tab.tabId)
   const got = await c.waitFor(
@@ -38,6 +38,18 @@ describe('lifecycle of the demo page, captured and checked', () => {
     expect(findings.filter((f) => f.rule === 'meta/elapsed-absolute')).toHaveLength(2)
     expect(findings.filter((f) => f.rule === 'order/autosubmit-first')).toHaveLength(2)
     expect(rules(findings, 'info')).toContain('meta/elapsed-definition')
+  })
+
+  it('failed submissions of every kind (400 code 7030, 429, 500, network), then a retry or a cancel, give no error finding', async () => {
+    const plays: [string, { status: number; failures?: number }][] = []
+    for (const status of [400, 429, 500, 0]) plays.push(['fail-retry', { status }], ['fail-cancel', { status, failures: 2 }])
+    const { entries, findings } = await captureAndCheck('', plays)
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([])
+    const errors = entries.filter((e) => e.kind === 'event' && e.event === 'CallbackService.scheduleError').map((e) => e.data as { status: number; readyState: number; responseJSON?: { code?: number } })
+    expect(errors.map((d) => d.status)).toEqual([400, 400, 400, 429, 429, 429, 500, 500, 500, 0, 0, 0])
+    expect(errors[0]?.responseJSON?.code).toBe(7030)
+    expect(errors.at(-1)?.readyState).toBe(0)
+    expect(entries.filter((e) => e.kind === 'event' && e.event === 'Callback.completed')).toHaveLength(4)
   })
 
   it('the documented elapsed formula is accepted too, without the shipped-definition note', async () => {
