@@ -8,6 +8,7 @@ import { useDemoAndExtension } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
 import { openDemo } from './support/demo.ts'
 import { stopExtensionWorker } from './support/worker.ts'
+import { eventsOfLastPageLoad, exportComplete } from '../../scripts/export-complete.ts'
 
 const env = useDemoAndExtension()
 
@@ -151,6 +152,19 @@ describe('capture', () => {
     expect(burst).toHaveLength(10_000)
     expect(burst.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10_000 }, (_, i) => i))
     expect(markers(got.entries, 'dropped')).toEqual([])
+    await c.close()
+    await tab.page.close()
+  })
+
+  it('an export made right after the page published holds every event of it (npm start)', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('whenReady')
+    const c = await openCollector(env.b, tab.tabId)
+    await tab.call('burst', 3000)
+    const published = await tab.call<number>('published')
+    const session = await exportComplete(c.page, tab.tabId, published)
+    expect(eventsOfLastPageLoad(session.events)).toBeGreaterThanOrEqual(published)
+    expect(session.events.filter((e) => e.kind === 'event' && e.event.endsWith('minimized'))).toHaveLength(3000)
     await c.close()
     await tab.page.close()
   })
