@@ -120,7 +120,7 @@ describe('panel on the demo page', () => {
     expect(await panel.locator('[data-testid=timeline-mark][data-severity=error]').count()).toBeGreaterThan(0)
     await panel.locator('[data-testid=count-error]').click()
     const item = panel.locator('[data-testid=findings-error] [data-testid=finding-item][data-rule="meta/elapsed"]').first()
-    await item.locator('button').click()
+    await item.locator('button').first().click() // identical notes are one item with a link per event
     const card = panel.locator('[data-testid=detail-finding][data-rule="meta/elapsed"]')
     await card.waitFor()
     expect(await card.locator('[data-testid=finding-expected]').count()).toBe(1)
@@ -199,7 +199,7 @@ describe('panel on the demo page', () => {
     expect(await panel.locator('[data-testid=frame-load-marker]').first().textContent()).toContain('Frame loaded: ')
     expect(await panel.locator('[data-testid=page-load-marker]').count()).toBe(1)
     expect(await panel.locator('[data-testid=timeline-pageload]').count()).toBe(1)
-    expect(await panel.locator('[data-testid=timeline-lane]').first().textContent()).toContain('page 1')
+    expect(await panel.locator('[data-testid=timeline-lane]').first().textContent()).toContain('· p1')
     await panel.screenshot({ path: join(SHOTS, 'panel-iframe.png') })
     await panel.close()
     await page.close()
@@ -281,5 +281,18 @@ describe('popup', () => {
     expect(await popup.locator('[data-testid=popup-events]').textContent()).toBe('0')
     expect(errors).toEqual([])
     await popup.close()
+  })
+
+  it('shows the Widgets version a 9.0.018.07 page answers through common.data("version")', async () => {
+    const { page, tabId } = await openDemo('')
+    const popup = await env.b.context.newPage()
+    const url = `chrome-extension://${env.b.extensionId}/popup/index.html?tabId=${tabId}`
+    // the popup reads the tab once when it opens: open it again until the version has arrived
+    await expect.poll(async () => {
+      await popup.goto(url)
+      return popup.locator('[data-testid=popup-bus]').textContent()
+    }).toContain('Widgets 9.0.018.07')
+    await popup.close()
+    await page.close()
   })
 })
