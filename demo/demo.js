@@ -65,6 +65,7 @@
     iframe: params.get('iframe') === '1',
     service: params.get('service') === 'fail' || params.get('service') === 'fail-once' ? String(params.get('service')) : 'ok',
     failstatus: failStatusParam(params.get('failstatus')),
+    failures: Math.max(1, Math.min(10, Number(params.get('failures')) || 1)),
     // the housekeeping plugins (Watchman, WindowManager, ...) and the App's start-up traffic: a real
     // page has them, so they are on; noise=0 is only for unit-level tests that need a quiet bus
     noise: params.get('noise') !== '0',
@@ -117,7 +118,9 @@
     if (cfg.late) append(on, 'late');
     if (cfg.legacy) append(on, 'legacy 8.5');
     if (cfg.iframe) append(on, 'iframe');
-    if (cfg.service !== 'ok') append(on, 'service=' + cfg.service + ' (HTTP ' + cfg.failstatus + ')');
+    if (cfg.service !== 'ok' || cfg.play) append(on, 'failures: HTTP ' + cfg.failstatus);
+    if (cfg.service !== 'ok') append(on, 'service=' + cfg.service);
+    if (cfg.play) append(on, 'play=' + cfg.play);
     if (!cfg.noise) append(on, 'no housekeeping plugins');
     if (fast) append(on, 'fast');
     return on.length ? 'Faults: ' + on.join(', ') : 'Shipped 9.x behaviour (no faults)';
@@ -436,7 +439,7 @@
    */
   async function failThen(opts, retry) {
     var status = opts.status === undefined ? cfg.failstatus : opts.status;
-    var failures = Math.max(1, opts.failures === undefined ? 1 : opts.failures | 0);
+    var failures = Math.max(1, opts.failures === undefined ? cfg.failures : opts.failures | 0);
     simHandle().callback.service.failNext(failures, status);
     await api.open(); await pause();
     await fillForm(status === 400 ? '+1 555 0100' : '+44 20 7946 0000');

@@ -52,6 +52,18 @@ describe('lifecycle of the demo page, captured and checked', () => {
     expect(entries.filter((e) => e.kind === 'event' && e.event === 'Callback.completed')).toHaveLength(4)
   })
 
+  it('?play= plays a shipped behaviour from the URL alone (fail-cancel, two refusals 400 code 7030)', async () => {
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&play=fail-cancel&failstatus=400&failures=2')
+    expect(await tab.page.evaluate(() => (window as unknown as { demo: { played: Promise<boolean> } }).demo.played)).toBe(true)
+    const c = await openCollector(env.b, tab.tabId)
+    const got = await c.waitFor((x) => x.entries.some((e) => e.kind === 'event' && e.event === 'Callback.closed'), 'closed')
+    const names = got.entries.filter((e) => e.kind === 'event' && /^Callback(Service)?\.(?!ready)/.test(e.event)).map((e) => (e.kind === 'event' ? e.event : ''))
+    expect(names).toEqual(['Callback.opened', 'Callback.started', 'Callback.submitted', 'CallbackService.scheduleError', 'Callback.submitted', 'CallbackService.scheduleError', 'Callback.cancelled', 'Callback.closed'])
+    expect(check(got.entries).findings.filter((f) => f.severity === 'error')).toEqual([])
+    await c.close()
+    await tab.page.close()
+  })
+
   it('the documented elapsed formula is accepted too, without the shipped-definition note', async () => {
     const { findings } = await captureAndCheck('elapsed=documented', ['complete', 'abandon-typed'])
     expect(rules(findings)).toEqual([])
