@@ -4,6 +4,7 @@
 // fault switch of the demo gives the rule it is meant to show.
 import { describe, expect, it } from 'vitest'
 import { check } from '../../src/core/check.ts'
+import { buildStories } from '../../src/core/story.ts'
 import type { Finding, SessionEntry } from '../../src/core/model.ts'
 import { useDemoAndExtension } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
@@ -50,6 +51,18 @@ describe('lifecycle of the demo page, captured and checked', () => {
     expect(errors[0]?.responseJSON?.code).toBe(7030)
     expect(errors.at(-1)?.readyState).toBe(0)
     expect(entries.filter((e) => e.kind === 'event' && e.event === 'Callback.completed')).toHaveLength(4)
+    // each failure is attributed to its interaction with its status and the service's code and message
+    const summaries = buildStories(entries, check(entries)).map((s) => s.summary)
+    const expected = [400, 429, 500, 0].flatMap((status) => {
+      const code = status === 400 ? 7030 : null
+      const message = status === 400 ? 'Callback parameter _customer_number is not a valid phone number' : status === 500 ? 'Internal Server Error' : null
+      const failure = { status, code, message }
+      return [
+        { outcome: 'completed', submits: 2, retries: 1, failures: [failure] },
+        { outcome: 'cancelled', submits: 2, retries: 1, failures: [failure, failure] },
+      ]
+    })
+    expect(summaries.map((m) => ({ outcome: m.outcome, submits: m.submits, retries: m.retries, failures: m.failures.map(({ status, code, message }) => ({ status, code, message })) }))).toEqual(expected)
   })
 
   it('?play= plays a shipped behaviour from the URL alone (fail-cancel, two refusals 400 code 7030)', async () => {
