@@ -1,23 +1,36 @@
-// Node. The `cxbus-devtools` command line: `cxbus-devtools check [--json] [--min-severity LEVEL]
-// [--config FILE] FILE...` checks session files with the same core as the panel and prints, per file
-// and interaction, a one-line lifecycle and the findings (or JSON). Exit codes: 0 no error finding,
-// 1 at least one error finding, 2 usage error or a file that cannot be read or is invalid.
-// main(argv, io) never exits the process itself, so tests call it directly.
-import { readFile as fsReadFile, stat } from 'node:fs/promises'
+// Node. The `cxbus-devtools` command line:
+// - `cxbus-devtools check [--json | --format text|json|markdown] [--min-severity LEVEL] [--config FILE]
+//   [--require PATH,...] FILE...` checks session files (or QA reports, which embed theirs) with the same
+//   core as the panel and prints, per file and interaction, a one-line lifecycle and the findings, then
+//   the scenario coverage (or JSON, or the Markdown summary for a ticket);
+// - `cxbus-devtools report FILE... [-o report.html]` writes the one-file HTML QA report.
+// Exit codes: 0 no error finding, 1 an error finding or a required path missing, 2 usage error or a
+// file that cannot be read or is invalid. main(argv, io) never exits the process, so tests call it.
+import { readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { check } from '../src/core/check.ts'
+import { CoverageConfigError, DEFAULT_PATHS, unknownRequired, validateCoverageConfig, type Coverage, type CoveragePath } from '../src/core/coverage.ts'
 import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
-import type { CheckOptions, Finding, Report, Severity } from '../src/core/model.ts'
-import { buildStories, formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
+import type { CheckOptions, Finding, Report, Session, Severity } from '../src/core/model.ts'
+import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, parseSession, tooLargeMessage } from '../src/core/session.ts'
+import { analyzeSession, countsText, coverageText, verdictText, type QaAnalysis } from '../src/report/analyze.ts'
+import { renderReportHtml } from '../src/report/html.tsx'
+import { markdownSummary } from '../src/report/markdown.ts'
+import { TOOL_VERSION } from '../src/report/version.ts'
 
 export interface CliIO {
   stdout(text: string): void
   stderr(text: string): void
   /** Reads a file as UTF-8; defaults to the file system with a size check before reading. */
   readFile?(path: string): Promise<string>
+  /** Writes a file (the report); defaults to the file system. */
+  writeFile?(path: string, text: string): Promise<void>
+  /** Current time (ms): when a report says it was made. */
+  now?(): number
   /** Width of the terminal; human output wraps to it (default 120). */
   columns?: number
 }
@@ -29,14 +42,22 @@ export const EXIT_OK = 0
 export const EXIT_FINDINGS = 1
 export const EXIT_INVALID = 2
 
-const USAGE = `usage: cxbus-devtools check [--json] [--min-severity error|warning|info] [--config FILE] FILE...
+const USAGE = `usage: cxbus-devtools check [--json | --format text|json|markdown] [--min-severity LEVEL]
+                          [--config FILE] [--require PATH,...] FILE...
+       cxbus-devtools report [--config FILE] [--require PATH,...] [-o OUT.html] FILE...
 
-Checks captured session files (*.session.json) against the Callback/SendMessage interaction lifecycle.
-  --json                 print {"files":[{"file","interactions","findings":[...]}]} instead of text
+check: checks session files (*.session.json, or QA reports *.html) against the Callback/SendMessage
+interaction lifecycle, and which lifecycle paths the session covered.
+  --json                 print {"files":[{"file","interactions","findings","coverage"}]} (= --format json)
+  --format markdown      print a short Markdown summary per file, for a ticket
   --min-severity LEVEL   print only findings at least this severe (default info); exit code unaffected
-  --config FILE          JSON CheckOptions: {"severities":{"rule/id":"error|warning|info|off"},
-                         "dispatchToleranceMs":250,"exactToleranceMs":1,"clockToleranceMs":5000}
-exit codes: 0 no error finding, 1 an error finding, 2 a file cannot be read or is invalid (or bad usage)
+  --config FILE          JSON: {"severities":{"rule/id":"error|warning|info|off"},"dispatchToleranceMs":250,
+                         "exactToleranceMs":1,"clockToleranceMs":5000,"coverage":[paths],"require":[ids]}
+  --require PATH,...     exit 1 when a file does not cover these paths (e.g. Callback/failed-retry,page-left)
+report: writes one self-contained HTML QA report per file (FILE.report.html, or -o OUT: a file for one
+input, a directory for several); it embeds the session, so check and the panel's Import accept it.
+exit codes: 0 no error finding, 1 an error finding or a required path missing (check),
+            2 a file cannot be read or is invalid, or bad usage
 `
 
 async function defaultReadFile(path: string): Promise<string> {
@@ -53,11 +74,44 @@ async function defaultReadFile(path: string): Promise<string> {
 type FileResult = Checked | { file: string; error: string }
 interface Checked {
   file: string
+  session: Session
   report: Report
   stories: InteractionStory[]
+  analysis: QaAnalysis
 }
 
 const reasonOf = (err: unknown): string => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message)
+
+/** What --config and --require make of the options of both commands. */
+interface Settings {
+  options: CheckOptions
+  paths: CoveragePath[]
+  require: string[]
+}
+
+async function loadSettings(config: string | undefined, require: string | undefined, readFile: (p: string) => Promise<string>): Promise<Settings> {
+  let settings: Settings = { options: {}, paths: [...DEFAULT_PATHS], require: [] }
+  if (config !== undefined) {
+    try {
+      const raw: unknown = JSON.parse(await readFile(config))
+      // The coverage part is read here; the rest must be CheckOptions (unknown keys are typos).
+      const { coverage, require: req, ...options } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : { '(root)': raw }) as Record<string, unknown>
+      const cov = validateCoverageConfig({ coverage, require: req })
+      settings = { options: validateCheckOptions(options), paths: cov.paths, require: cov.require }
+    } catch (err) {
+      throw new UsageError(`config ${config}: ${reasonOf(err)}`)
+    }
+  }
+  if (require !== undefined) {
+    const list = require.split(',').map((x) => x.trim()).filter((x) => x !== '')
+    const unknown = unknownRequired(settings.paths, list)
+    if (unknown.length) throw new UsageError(`--require: unknown path ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${settings.paths.map((p) => p.id).join(', ')})`)
+    settings.require = [...new Set([...settings.require, ...list])]
+  }
+  return settings
+}
+
+class UsageError extends Error {}
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const readFile = io.readFile ?? defaultReadFile
@@ -66,22 +120,25 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stdout(USAGE)
     return EXIT_OK
   }
-  if (command !== 'check') {
+  if (command !== 'check' && command !== 'report') {
     io.stderr(`cxbus-devtools: ${command === undefined ? 'missing command' : `unknown command "${command}"`}\n${USAGE}`)
     return EXIT_INVALID
   }
-  let args: { values: { json?: boolean; 'min-severity'?: string; config?: string; help?: boolean }; positionals: string[] }
+  type Values = { json?: boolean; format?: string; 'min-severity'?: string; config?: string; require?: string; output?: string; help?: boolean }
+  let args: { values: Values; positionals: string[] }
   try {
     args = parseArgs({
       args: [...rest],
       allowPositionals: true,
       options: {
-        json: { type: 'boolean' },
-        'min-severity': { type: 'string' },
         config: { type: 'string' },
+        require: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...(command === 'check'
+          ? { json: { type: 'boolean' }, format: { type: 'string' }, 'min-severity': { type: 'string' } }
+          : { output: { type: 'string', short: 'o' } }),
       },
-    })
+    }) as { values: Values; positionals: string[] }
   } catch (err) {
     io.stderr(`cxbus-devtools: ${(err as Error).message}\n${USAGE}`)
     return EXIT_INVALID
@@ -89,6 +146,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   if (args.values.help) {
     io.stdout(USAGE)
     return EXIT_OK
+  }
+  const format = args.values.json ? 'json' : (args.values.format ?? 'text')
+  if (!['text', 'json', 'markdown'].includes(format) || (args.values.json && args.values.format !== undefined && args.values.format !== 'json')) {
+    io.stderr(`cxbus-devtools: --format must be text, json or markdown (--json is --format json), got "${args.values.format}"\n`)
+    return EXIT_INVALID
   }
   const minSeverity = (args.values['min-severity'] ?? 'info') as Severity
   if (!SEVERITIES.includes(minSeverity)) {
@@ -100,36 +162,69 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return EXIT_INVALID
   }
 
-  let options: CheckOptions = {}
-  if (args.values.config !== undefined) {
-    try {
-      options = validateCheckOptions(JSON.parse(await readFile(args.values.config)))
-    } catch (err) {
-      io.stderr(`cxbus-devtools: config ${args.values.config}: ${reasonOf(err)}\n`)
-      return EXIT_INVALID
-    }
+  let settings: Settings
+  try {
+    settings = await loadSettings(args.values.config, args.values.require, readFile)
+  } catch (err) {
+    io.stderr(`cxbus-devtools: ${(err as Error).message}\n`)
+    return EXIT_INVALID
   }
 
   const results: FileResult[] = []
   for (const file of args.positionals) {
     try {
       const session = parseSession(await readFile(file))
-      const report = check(session, options)
-      results.push({ file, report, stories: buildStories(session.events, report, { source: session.source }) })
+      const a = analyzeSession(session, { report: check(session, settings.options), paths: settings.paths, require: settings.require })
+      results.push({ file, session, report: a.report, stories: a.stories, analysis: a })
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
       io.stderr(`cxbus-devtools: ${file}: ${reasonOf(err)}\n`)
     }
   }
+  if (command === 'report') return writeReports(results, args.values.output, io)
 
   const rank = SEVERITIES.indexOf(minSeverity)
   const shown = (f: Finding): boolean => SEVERITIES.indexOf(f.severity) <= rank
-  if (args.values.json) io.stdout(JSON.stringify({ files: results.map((r) => ('error' in r ? r : jsonFile(r, shown))) }, null, 2) + '\n')
-  else for (const r of results) if (!('error' in r)) io.stdout(humanFile(r, shown, io.columns ?? DEFAULT_COLUMNS))
+  if (format === 'json') {
+    io.stdout(JSON.stringify({ files: results.map((r) => ('error' in r ? r : jsonFile(r, shown))) }, null, 2) + '\n')
+  } else {
+    for (const r of results) {
+      if ('error' in r) continue
+      io.stdout(format === 'markdown' ? markdownSummary(r.analysis, r.file) + '\n' : humanFile(r, shown, io.columns ?? DEFAULT_COLUMNS))
+    }
+  }
 
   // An unreadable or invalid file wins over findings: the check is incomplete, whatever it found.
   if (results.some((r) => 'error' in r)) return EXIT_INVALID
-  return results.some((r) => 'report' in r && r.report.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK
+  const failed = (r: Checked): boolean => r.report.findings.some((f) => f.severity === 'error') || r.analysis.missing.length > 0
+  return results.some((r) => 'report' in r && failed(r)) ? EXIT_FINDINGS : EXIT_OK
+}
+
+/** "x.session.json" -> "x.report.html" beside it; a report given as input gets ".report.html" added. */
+export function reportPathFor(file: string): string {
+  const name = basename(file).replace(/(\.session)?\.json$/i, '').replace(/\.html?$/i, '')
+  return join(dirname(file), `${name}.report.html`)
+}
+
+async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
+  const writeFile = io.writeFile ?? ((p: string, t: string) => fsWriteFile(p, t, 'utf8'))
+  const many = results.length > 1
+  let code: number = results.some((r) => 'error' in r) ? EXIT_INVALID : EXIT_OK
+  for (const r of results) {
+    if ('error' in r) continue
+    const out = output === undefined ? reportPathFor(r.file) : many ? join(output, basename(reportPathFor(r.file))) : output
+    const html = renderReportHtml(r.analysis, { generatedAt: (io.now ?? Date.now)(), generator: `cxbus-devtools ${TOOL_VERSION} (command line)`, fileName: basename(r.file) })
+    try {
+      await writeFile(out, html)
+    } catch (err) {
+      io.stderr(`cxbus-devtools: cannot write ${out}: ${reasonOf(err)}\n`)
+      code = EXIT_INVALID
+      continue
+    }
+    const a = r.analysis
+    io.stdout(`${out}: ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)} (${Math.ceil(html.length / 1024)} KB)\n`)
+  }
+  return code
 }
 
 /**
@@ -147,7 +242,8 @@ export async function runAsProcess(argv: readonly string[]): Promise<void> {
   process.exitCode = await main(argv, { stdout: write(process.stdout), stderr: write(process.stderr), ...(columns ? { columns } : {}) })
 }
 
-function jsonFile({ file, report, stories }: Checked, shown: (f: Finding) => boolean) {
+function jsonFile({ file, report, stories, analysis }: Checked, shown: (f: Finding) => boolean) {
+  const { coverage, missing, required, notes } = analysis
   return {
     file,
     interactions: report.interactions.map((ia, i) => ({ ...ia, label: stories[i]!.label, sentence: stories[i]!.sentence, summary: stories[i]!.summary })),
@@ -155,6 +251,11 @@ function jsonFile({ file, report, stories }: Checked, shown: (f: Finding) => boo
       rule: f.rule, severity: f.severity, seq: f.seq, interaction: f.interaction, message: f.message,
       expected: f.expected ?? null, actual: f.actual ?? null,
     })),
+    coverage: {
+      covered: coverage.covered, applicable: coverage.applicable, required, missing,
+      paths: coverage.items.map((c) => ({ id: c.id, label: c.label, status: c.status, interactions: c.interactions })),
+    },
+    notes,
   }
 }
 
@@ -187,7 +288,7 @@ export function wrap(parts: readonly string[], width: number, first: number, ind
   return lines.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l))
 }
 
-function humanFile({ file, report, stories }: Checked, shown: (f: Finding) => boolean, width: number): string {
+function humanFile({ file, report, stories, analysis }: Checked, shown: (f: Finding) => boolean, width: number): string {
   const lines: string[] = [file]
   const findings = report.findings.filter(shown)
   const byInteraction = new Map<string | null, Finding[]>()
@@ -210,8 +311,32 @@ function humanFile({ file, report, stories }: Checked, shown: (f: Finding) => bo
   }
   for (const f of byInteraction.get(null) ?? []) lines.push(...findingLines(f, width))
   const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length
-  lines.push(`  ${SEVERITIES.map((s) => `${count(s)} ${countLabel(s, count(s))}`).join(', ')}`, '')
+  lines.push(`  ${SEVERITIES.map((s) => `${count(s)} ${countLabel(s, count(s))}`).join(', ')}`)
+  lines.push(...coverageLines(analysis.coverage, analysis.missing, stories, width), '')
   return lines.join('\n') + '\n'
+}
+
+/**
+ * The coverage table: `[x] Callback/untouched  opened -> cancelled -> closed  Callback #1`, and for
+ * a missing path how to exercise it; paths of plugins not on the page are summed up in one line.
+ */
+function coverageLines(coverage: Coverage, missing: readonly string[], stories: readonly InteractionStory[], width: number): string[] {
+  const label = (id: string): string => stories.find((s) => s.id === id)?.label ?? id
+  const ascii = (s: string): string => s.replace(/→/g, '->')
+  const items = coverage.items.filter((c) => c.status !== 'not-applicable')
+  const lines = [`  coverage: ${coverageText(coverage)}${missing.length ? `; required but missing: ${missing.join(', ')}` : ''}`]
+  const idWidth = Math.max(0, ...items.map((c) => c.id.length))
+  const indent = 4 + 4 + idWidth + 2
+  for (const c of items) {
+    const head = `    ${c.status === 'covered' ? '[x]' : '[ ]'} ${c.id.padEnd(idWidth)}  `
+    const words = ascii(c.label).split(' ')
+    if (c.status === 'covered') words.push(`${words.pop()}:`, ...c.interactions.map(label).join(', ').split(' '))
+    lines.push(head + wrap(words, width, head.length, indent).join('\n'))
+    if (c.status === 'missing') lines.push(' '.repeat(indent) + wrap(`how: ${c.howTo}`.split(' '), width, indent, indent).join('\n'))
+  }
+  const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
+  if (absent.length) lines.push(`    not on this page, not counted: ${absent.join(', ')}`)
+  return lines
 }
 
 /** Shown values are cut: a finding about a huge payload must not print megabytes. */

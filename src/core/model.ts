@@ -70,11 +70,29 @@ export interface SessionSource {
   [extra: string]: unknown
 }
 
+/**
+ * A tester's note on one event (`seq`) or one interaction (`interaction`, its id): exactly one of the
+ * two. Our optional top-level `notes` field of the session file (README, "Session file").
+ */
+export interface SessionNote {
+  seq?: number
+  interaction?: string
+  text: string
+  /** When it was written (epoch ms). */
+  time: number
+  [extra: string]: unknown
+}
+
+/** Bounds of the `notes` field: a session file stays a capture with remarks, not a notebook. */
+export const MAX_NOTES = 1000
+export const MAX_NOTE_CHARS = 4000
+
 /** The session file of SPEC.md §4. */
 export interface Session {
   format: typeof SESSION_FORMAT
   version: number
   source?: SessionSource
+  notes?: SessionNote[]
   events: SessionEntry[]
   [extra: string]: unknown
 }

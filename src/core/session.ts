@@ -3,7 +3,8 @@
 // names the problem and where (`events[17].seq: expected an integer, got "3"`): never a crash, never a
 // partial session. Validation keeps the parsed objects as they are, so unknown extra fields (forward
 // compatibility) survive a round trip through serializeSession.
-import { SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry } from './model.ts'
+import { MAX_NOTE_CHARS, MAX_NOTES, SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry } from './model.ts'
+import { extractEmbeddedSession } from './embed.ts'
 
 /**
  * Largest session text accepted (100 MB, counted in UTF-16 code units of the text, i.e. characters):
@@ -29,6 +30,10 @@ export function parseSession(text: string): Session {
   }
   // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  // A QA report (HTML) carries its session: the panel and the CLI accept the report itself.
+  const embedded = extractEmbeddedSession(text)
+  if (embedded === null) throw new SessionError('', 'an HTML file without an embedded session (not a cxbus-devtools report)')
+  if (embedded !== undefined) text = embedded
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -68,6 +73,7 @@ export function validateSession(value: unknown): Session {
     const source = expectObject(doc.source, 'source', 'an object')
     for (const k of ['url', 'widgetsVersion', 'userAgent']) optionalString(source, k, 'source')
   }
+  if (doc.notes !== undefined) validateNotes(doc.notes)
   if (!Array.isArray(doc.events)) throw new SessionError('events', `expected an array, got ${describe(doc.events)}`)
   const events = doc.events as unknown[]
   let prevSeq = -Infinity
@@ -107,14 +113,37 @@ export function validateSession(value: unknown): Session {
   return doc as unknown as Session
 }
 
-const TOP_KEYS = ['format', 'version', 'source', 'events']
+/** The optional `notes` field: bounded, each note on exactly one event or interaction. */
+function validateNotes(value: unknown): void {
+  if (!Array.isArray(value)) throw new SessionError('notes', `expected an array of notes, got ${describe(value)}`)
+  if (value.length > MAX_NOTES) throw new SessionError('notes', `too many notes: ${value.length}, the limit is ${MAX_NOTES}`)
+  value.forEach((raw, i) => {
+    const at = `notes[${i}]`
+    const n = expectObject(raw, at, 'a note object')
+    if (typeof n.text !== 'string') throw new SessionError(`${at}.text`, `expected a string, got ${describe(n.text)}`)
+    if (n.text.length > MAX_NOTE_CHARS) throw new SessionError(`${at}.text`, `too long: ${n.text.length} characters, the limit is ${MAX_NOTE_CHARS}`)
+    if (typeof n.time !== 'number' || !Number.isFinite(n.time) || n.time < 0) throw new SessionError(`${at}.time`, `expected a time in ms (a number >= 0), got ${describe(n.time)}`)
+    const onEvent = n.seq !== undefined
+    const onInteraction = n.interaction !== undefined
+    if (onEvent === onInteraction) throw new SessionError(at, 'expected exactly one of "seq" (an event) or "interaction" (an interaction id)')
+    if (onEvent && (!Number.isInteger(n.seq) || (n.seq as number) < 0)) throw new SessionError(`${at}.seq`, `expected an integer >= 0, got ${describe(n.seq)}`)
+    if (onInteraction && (typeof n.interaction !== 'string' || n.interaction === '')) {
+      throw new SessionError(`${at}.interaction`, `expected an interaction id such as "Callback#2", got ${describe(n.interaction)}`)
+    }
+  })
+}
+
+const TOP_KEYS = ['format', 'version', 'source', 'notes', 'events']
 const ENTRY_KEYS = ['seq', 'kind', 'time', 'publisher', 'event', 'command', 'marker', 'pageLoadId', 'frameUrl', 'data']
 
-/** Pretty JSON (2 spaces), known fields first in a stable order, then any extra fields as they came. */
-export function serializeSession(session: Session): string {
+/**
+ * Pretty JSON (2 spaces), known fields first in a stable order, then any extra fields as they came.
+ * `compact`: one line, for a session embedded in a report (a third smaller).
+ */
+export function serializeSession(session: Session, { compact = false }: { compact?: boolean } = {}): string {
   const top = ordered(session, TOP_KEYS)
   top.events = session.events.map((e) => ordered(e, ENTRY_KEYS))
-  return JSON.stringify(top, null, 2) + '\n'
+  return compact ? JSON.stringify(top) : JSON.stringify(top, null, 2) + '\n'
 }
 
 function ordered(obj: object, known: readonly string[]): Record<string, unknown> {

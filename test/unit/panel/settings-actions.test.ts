@@ -113,7 +113,7 @@ describe('actions', () => {
 
   it('exports an imported file with its unknown top-level and source fields', async () => {
     const { actions, store } = setup()
-    const original = { ...fixture('shipped-two-in-a-row'), capturedBy: { tool: 'other', v: 3 }, notes: '', source: { url: 'https://a.test/', team: 'qa', empty: '' } }
+    const original = { ...fixture('shipped-two-in-a-row'), capturedBy: { tool: 'other', v: 3 }, comment: '', source: { url: 'https://a.test/', team: 'qa', empty: '' } }
     await actions.importFile(new File([serializeSession(original)], 'in.session.json'))
     expect(store.getState().imported).not.toBeNull()
     const blobs: Blob[] = []
@@ -124,12 +124,12 @@ describe('actions', () => {
     click.mockRestore()
     const out = JSON.parse(await blobs[0]!.text())
     expect(out.capturedBy).toEqual({ tool: 'other', v: 3 })
-    expect(out.notes).toBe('')
+    expect(out.comment).toBe('')
     expect(out.source).toEqual({ url: 'https://a.test/', team: 'qa', empty: '' })
     expect(out.events).toEqual(JSON.parse(serializeSession(original)).events)
     // settings re-check the import: the fields must survive that too
     store.setOptions({ exactToleranceMs: 2 })
-    expect(store.getState().imported?.extra).toEqual({ capturedBy: { tool: 'other', v: 3 }, notes: '' })
+    expect(store.getState().imported?.extra).toEqual({ capturedBy: { tool: 'other', v: 3 }, comment: '' })
   })
 
   it('refuses a file over the size limit before reading it', async () => {

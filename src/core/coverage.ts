@@ -1,0 +1,284 @@
+// Runs everywhere (panel, popup, CLI, report). Scenario coverage of a QA session: the lifecycle paths a
+// QA pass must exercise, each ticked with the interactions that show it. Built on the interaction
+// stories (story.ts), so "what happened" is decided in one place. The paths are data, like the
+// plugin profiles: a team adds its own in the CLI's --config file ("coverage": [...]), validated
+// here with errors that name the field, and `require` lists the paths a CI run must see.
+import type { SessionEntry } from './model.ts'
+import type { InteractionStory, Outcome } from './story.ts'
+
+/**
+ * What an interaction must show to tick a path. Every given field must hold (AND); counts are minimums.
+ * - `steps`: the interaction's lifecycle steps, exactly these in this order (minimize, failures aside);
+ * - `afterClosed`: it follows a closed interaction of the same plugin in the same page load
+ *   ("two in a row": the previous interaction is ticked with it).
+ */
+export interface PathMatch {
+  outcome?: Outcome | readonly Outcome[]
+  steps?: readonly string[]
+  submits?: number
+  failures?: number
+  retries?: number
+  minimized?: number
+  restored?: number
+  autoSubmitted?: boolean
+  prefilled?: boolean
+  proactive?: boolean
+  pageLeft?: boolean
+  afterClosed?: boolean
+}
+
+export interface CoveragePath {
+  /** Stable id, e.g. "failed-retry"; an item's id is "<plugin>/<id>" ("Callback/failed-retry"). */
+  id: string
+  /** What the path is, for people: "opened → started → submitted → completed → closed". */
+  label: string
+  /** Plugins the path applies to (default: Callback and SendMessage). */
+  plugins?: readonly string[]
+  /** How to exercise it when it is missing. */
+  howTo: string
+  match: PathMatch
+}
+
+const BOTH = ['Callback', 'SendMessage'] as const
+
+/** The paths of issue 14: the documented scenarios and the shipped 9.x behaviours a QA pass must see. */
+export const DEFAULT_PATHS: readonly CoveragePath[] = [
+  {
+    id: 'untouched', label: 'opened → cancelled → closed (documented)', plugins: BOTH, match: { steps: ['opened', 'cancelled', 'closed'] },
+    howTo: 'Open the window and close it with X without typing (demo: abandon-untouched).',
+  },
+  {
+    id: 'typed-cancel', label: 'opened → started → cancelled → closed (documented)', plugins: BOTH, match: { steps: ['opened', 'started', 'cancelled', 'closed'] },
+    howTo: 'Open the window, type in a field, close it with X and confirm "Yes" (demo: abandon-typed).',
+  },
+  {
+    id: 'submitted', label: 'opened → started → submitted → completed → closed (documented)', plugins: BOTH,
+    match: { steps: ['opened', 'started', 'submitted', 'completed', 'closed'] },
+    howTo: 'Open the window, fill in the form, submit, wait for the confirmation and close it (demo: complete).',
+  },
+  {
+    id: 'auto-submit', label: 'auto-submit (submitted before opened)', plugins: BOTH, match: { autoSubmitted: true },
+    howTo: 'Run Callback.open({ form: { autoSubmit: true, firstname, lastname, phonenumber } }) from the page (demo: autosubmit).',
+  },
+  {
+    id: 'failed-retry', label: 'failed submission, then a successful retry', plugins: ['Callback'], match: { failures: 1, retries: 1, outcome: 'completed' },
+    howTo: 'Submit with an invalid phone number or a failing service, then fix it and submit again (demo: fail-retry).',
+  },
+  {
+    id: 'failed-cancel', label: 'failed submission, then cancel', plugins: ['Callback'], match: { failures: 1, outcome: 'cancelled' },
+    howTo: 'Submit while the service fails, then close the window and confirm (demo: fail-cancel).',
+  },
+  {
+    id: 'minimize', label: 'minimize and restore', plugins: BOTH, match: { minimized: 1, restored: 1 },
+    howTo: 'With the window open, minimize it and restore it (demo: minimize).',
+  },
+  {
+    id: 'in-a-row', label: 'two interactions in a row', plugins: BOTH, match: { afterClosed: true },
+    howTo: 'Close an interaction and open the window again on the same page (demo: two-in-a-row).',
+  },
+  {
+    id: 'page-left', label: 'reload or navigation during an open interaction', plugins: BOTH, match: { pageLeft: true },
+    howTo: 'Switch on Preserve log, open the window, then reload the page or follow a link before closing it.',
+  },
+]
+
+export type CoverageStatus = 'covered' | 'missing' | 'not-applicable'
+
+export interface CoverageItem {
+  /** "<plugin>/<path id>". */
+  id: string
+  path: string
+  plugin: string
+  label: string
+  howTo: string
+  /** not-applicable: the plugin never appears in the session. */
+  status: CoverageStatus
+  /** Ids of the interactions that show it (story ids), in capture order. */
+  interactions: string[]
+}
+
+export interface Coverage {
+  items: CoverageItem[]
+  /** Items covered, and items that apply (plugin seen in the session). */
+  covered: number
+  applicable: number
+}
+
+const short = (name: string): string => name.slice(name.indexOf('.') + 1)
+const outcomes = (o: Outcome | readonly Outcome[]): readonly Outcome[] => (typeof o === 'string' ? [o] : o)
+
+/** Plugins that appear in the entries (as a publisher or a command's prefix). */
+export function pluginsSeen(entries: readonly SessionEntry[]): Set<string> {
+  const seen = new Set<string>()
+  for (const e of entries) {
+    if (e.kind === 'event') seen.add(e.publisher)
+    else if (e.kind === 'command') seen.add(e.command.slice(0, Math.max(0, e.command.indexOf('.'))))
+  }
+  return seen
+}
+
+/** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
+export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
+  const s = story.summary
+  if (m.outcome !== undefined && !outcomes(m.outcome).includes(s.outcome)) return false
+  if (m.steps !== undefined) {
+    const steps = story.steps.filter((x) => x.kind === 'step').map((x) => x.label)
+    if (steps.length !== m.steps.length || steps.some((x, i) => x !== m.steps![i])) return false
+  }
+  const atLeast: [number | undefined, number][] = [
+    [m.submits, s.submits], [m.failures, s.failures.length], [m.retries, s.retries], [m.minimized, s.minimized], [m.restored, story.restored],
+  ]
+  if (atLeast.some(([min, n]) => min !== undefined && n < min)) return false
+  if (m.autoSubmitted !== undefined && s.autoSubmitted !== m.autoSubmitted) return false
+  if (m.prefilled !== undefined && s.prefilled !== m.prefilled) return false
+  if (m.proactive !== undefined && s.proactive !== m.proactive) return false
+  if (m.pageLeft !== undefined && story.pageLeft !== m.pageLeft) return false
+  if (m.afterClosed !== undefined && (previous !== undefined && previous.summary.outcome !== 'open' && !previous.superseded) !== m.afterClosed) return false
+  return true
+}
+
+/** Ticks every path (DEFAULT_PATHS plus a team's own) with the stories that show it. */
+export function computeCoverage(entries: readonly SessionEntry[], stories: readonly InteractionStory[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
+  const seen = pluginsSeen(entries)
+  // The interaction before each one, in the same plugin and page load (stories are in capture order).
+  const previous = new Map<string, InteractionStory>()
+  const last = new Map<string, InteractionStory>()
+  for (const st of stories) {
+    const k = `${st.summary.page.pageLoadId ?? ''}\u0000${st.plugin}`
+    const p = last.get(k)
+    if (p) previous.set(st.id, p)
+    last.set(k, st)
+  }
+  const items: CoverageItem[] = []
+  for (const path of paths) {
+    for (const plugin of path.plugins ?? BOTH) {
+      const ids: string[] = []
+      for (const st of stories) {
+        if (st.plugin !== plugin) continue
+        const prev = previous.get(st.id)
+        if (!matches(path.match, st, prev)) continue
+        // "In a row" is shown by the pair.
+        if (path.match.afterClosed && prev && !ids.includes(prev.id)) ids.push(prev.id)
+        ids.push(st.id)
+      }
+      const status: CoverageStatus = ids.length ? 'covered' : seen.has(plugin) ? 'missing' : 'not-applicable'
+      items.push({ id: `${plugin}/${path.id}`, path: path.id, plugin, label: path.label, howTo: path.howTo, status, interactions: ids })
+    }
+  }
+  return {
+    items,
+    covered: items.filter((i) => i.status === 'covered').length,
+    applicable: items.filter((i) => i.status !== 'not-applicable').length,
+  }
+}
+
+/**
+ * Required paths that the coverage lacks. A requirement is an item id ("Callback/failed-retry") or a
+ * bare path id ("failed-retry": covered for any plugin).
+ */
+export function missingRequired(coverage: Coverage, required: readonly string[]): string[] {
+  return required.filter((r) => !coverage.items.some((i) => i.status === 'covered' && (i.id === r || i.path === r)))
+}
+
+/** Requirements that name no path at all (a typo): the CLI refuses them before checking anything. */
+export function unknownRequired(paths: readonly CoveragePath[], required: readonly string[]): string[] {
+  const known = new Set(paths.flatMap((p) => [p.id, ...(p.plugins ?? BOTH).map((pl) => `${pl}/${p.id}`)]))
+  return required.filter((r) => !known.has(r))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The coverage part of a config file: {"coverage": [CoveragePath...], "require": ["path", ...]}
+
+export class CoverageConfigError extends Error {
+  constructor(readonly path: string, detail: string) {
+    super(`${path}: ${detail}`)
+    this.name = 'CoverageConfigError'
+  }
+}
+
+const MATCH_COUNTS = ['submits', 'failures', 'retries', 'minimized', 'restored'] as const
+const MATCH_FLAGS = ['autoSubmitted', 'prefilled', 'proactive', 'pageLeft', 'afterClosed'] as const
+const OUTCOMES: readonly Outcome[] = ['completed', 'cancelled', 'no-outcome', 'open']
+const PATH_KEYS = ['id', 'label', 'plugins', 'howTo', 'match']
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '')
+
+function validateMatch(v: unknown, at: string): PathMatch {
+  if (!isRecord(v)) throw new CoverageConfigError(at, 'expected an object of conditions')
+  const out: PathMatch = {}
+  for (const [k, x] of Object.entries(v)) {
+    const here = `${at}.${k}`
+    if (k === 'outcome') {
+      const list = typeof x === 'string' ? [x] : x
+      if (!isStringArray(list) || list.length === 0 || list.some((o) => !OUTCOMES.includes(o as Outcome))) {
+        throw new CoverageConfigError(here, `expected one of ${OUTCOMES.join(', ')} (or an array of them), got ${JSON.stringify(x)}`)
+      }
+      out.outcome = list as Outcome[]
+    } else if (k === 'steps') {
+      if (!isStringArray(x) || x.length === 0) throw new CoverageConfigError(here, `expected a non-empty array of step names, e.g. ["opened","cancelled","closed"], got ${JSON.stringify(x)}`)
+      out.steps = x.map(short)
+    } else if ((MATCH_COUNTS as readonly string[]).includes(k)) {
+      if (!Number.isInteger(x) || (x as number) < 0) throw new CoverageConfigError(here, `expected a minimum count (an integer >= 0), got ${JSON.stringify(x)}`)
+      out[k as (typeof MATCH_COUNTS)[number]] = x as number
+    } else if ((MATCH_FLAGS as readonly string[]).includes(k)) {
+      if (typeof x !== 'boolean') throw new CoverageConfigError(here, `expected true or false, got ${JSON.stringify(x)}`)
+      out[k as (typeof MATCH_FLAGS)[number]] = x
+    } else {
+      throw new CoverageConfigError(here, `unknown condition (known: outcome, steps, ${[...MATCH_COUNTS, ...MATCH_FLAGS].join(', ')})`)
+    }
+  }
+  if (Object.keys(out).length === 0) throw new CoverageConfigError(at, 'no condition: every interaction would tick this path')
+  return out
+}
+
+function validatePath(v: unknown, at: string): CoveragePath {
+  if (!isRecord(v)) throw new CoverageConfigError(at, 'expected a path object {"id","label","howTo","match"}')
+  for (const k of Object.keys(v)) if (!PATH_KEYS.includes(k)) throw new CoverageConfigError(`${at}.${k}`, `unknown field (known: ${PATH_KEYS.join(', ')})`)
+  if (typeof v.id !== 'string' || !ID.test(v.id)) throw new CoverageConfigError(`${at}.id`, `expected an id of letters, digits, ".", "_" or "-", got ${JSON.stringify(v.id)}`)
+  for (const k of ['label', 'howTo'] as const) {
+    if (typeof v[k] !== 'string' || v[k] === '') throw new CoverageConfigError(`${at}.${k}`, `expected a non-empty string, got ${JSON.stringify(v[k])}`)
+  }
+  if (v.plugins !== undefined && (!isStringArray(v.plugins) || v.plugins.length === 0)) {
+    throw new CoverageConfigError(`${at}.plugins`, `expected a non-empty array of plugin names, got ${JSON.stringify(v.plugins)}`)
+  }
+  return {
+    id: v.id, label: v.label as string, howTo: v.howTo as string, match: validateMatch(v.match, `${at}.match`),
+    ...(v.plugins !== undefined ? { plugins: v.plugins as string[] } : {}),
+  }
+}
+
+export interface CoverageConfig {
+  /** DEFAULT_PATHS followed by the team's own paths. */
+  paths: CoveragePath[]
+  require: string[]
+}
+
+/**
+ * Reads the "coverage" and "require" fields of a config object (other fields are not looked at).
+ * A team path with the id of a built-in one replaces it.
+ */
+export function validateCoverageConfig(config: Record<string, unknown>): CoverageConfig {
+  const paths = [...DEFAULT_PATHS]
+  if (config.coverage !== undefined) {
+    if (!Array.isArray(config.coverage)) throw new CoverageConfigError('coverage', 'expected an array of paths')
+    const own = new Set<string>()
+    config.coverage.forEach((raw, i) => {
+      const p = validatePath(raw, `coverage[${i}]`)
+      if (own.has(p.id)) throw new CoverageConfigError(`coverage[${i}].id`, `"${p.id}" is used twice`)
+      own.add(p.id)
+      const at = paths.findIndex((x) => x.id === p.id)
+      if (at >= 0) paths[at] = p
+      else paths.push(p)
+    })
+  }
+  let require: string[] = []
+  if (config.require !== undefined) {
+    if (!isStringArray(config.require)) throw new CoverageConfigError('require', `expected an array of path ids, got ${JSON.stringify(config.require)}`)
+    require = config.require
+    const unknown = unknownRequired(paths, require)
+    if (unknown.length) throw new CoverageConfigError('require', `unknown path ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${paths.map((p) => p.id).join(', ')})`)
+  }
+  return { paths, require }
+}

@@ -1,0 +1,25 @@
+// Runs everywhere. A session embedded in a QA report (src/report): the report is one HTML file that
+// carries its session as an inert JSON data block, so the panel's Import and `cxbus-devtools check`
+// take the report itself. The browser never runs a `type="application/json"` script; every `<` of the
+// JSON is written as \u003c, so no string from the page can close the element or open a comment.
+
+export const EMBED_ID = 'cxbus-devtools-session'
+const OPEN = `<script type="application/json" id="${EMBED_ID}">`
+const CLOSE = '</script>'
+
+/** The data block for a session's JSON text (serializeSession's output). */
+export function embedSessionJson(json: string): string {
+  return `${OPEN}${json.replace(/</g, '\\u003c')}${CLOSE}`
+}
+
+/**
+ * For an HTML text: the JSON of its embedded session, or null when it has none. For any other text
+ * (a session file): undefined, the text is the session itself.
+ */
+export function extractEmbeddedSession(text: string): string | null | undefined {
+  if (!/^\s*</.test(text)) return undefined
+  const start = text.indexOf(OPEN)
+  if (start < 0) return null
+  const end = text.indexOf(CLOSE, start + OPEN.length)
+  return end < 0 ? null : text.slice(start + OPEN.length, end)
+}

@@ -1,0 +1,205 @@
+// Runs everywhere (rendered to a string). The body of the QA report: verdict, environment, each
+// interaction's story with its timeline, the findings by rule with explanations and fixes, the
+// coverage table and the notes. Props only, text only: every value from the session is a JSX text
+// child or attribute, escaped by the renderer; no link leaves the document.
+import { RULES, type RuleInfo } from '../core/rules.ts'
+import { lifecycleSteps, formatSpan, type InteractionStory } from '../core/story.ts'
+import type { Finding, SessionNote } from '../core/model.ts'
+import { RichText } from '../../devtools/panel/components/shared/RichText.tsx'
+import { formatValue } from '../../devtools/panel/lib/format.ts'
+import { countsText, coverageText, findingsByRule, formatUtc, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
+import { TimelineSvg, timelineContext } from './TimelineSvg.tsx'
+
+export interface ReportMeta {
+  /** When the report was made (epoch ms). */
+  generatedAt: number
+  /** "cxbus-devtools 0.1.0" (panel, popup) or "cxbus-devtools 0.1.0 (command line)". */
+  generator: string
+  /** Name of the file the session came from, when there is one. */
+  fileName?: string
+}
+
+const ruleMap = new Map<string, RuleInfo>(RULES.map((r) => [r.id, r]))
+/** An anchor per interaction from its position: ids can hold anything a page load id held. */
+const anchor = (i: number): string => `ia-${i + 1}`
+
+function Value({ v }: { v: unknown }) {
+  return <code>{formatValue(v as never, 300)}</code>
+}
+
+function FindingLine({ f, label }: { f: Finding; label?: string | undefined }) {
+  return (
+    <li class={`finding sev-${f.severity}`}>
+      <span class={`badge sev-${f.severity}`}>{f.severity}</span> <code>{f.rule}</code> <span class="muted">seq {f.seq.join(', ')}</span>
+      {label ? <span class="muted"> · {label}</span> : null} <span>{f.message}</span>
+      {(f.expected !== undefined || f.actual !== undefined) && (
+        <span class="expect">
+          {' '}
+          (expected <Value v={f.expected} />, actual <Value v={f.actual} />)
+        </span>
+      )}
+    </li>
+  )
+}
+
+function NoteList({ notes, a }: { notes: readonly SessionNote[]; a: QaAnalysis }) {
+  if (!notes.length) return null
+  return (
+    <ul class="notes">
+      {notes.map((n, i) => (
+        <li key={i} class="note">
+          <span class="note-icon" aria-hidden="true">✎</span> <span class="muted">{noteTarget(n, a)} · {formatUtc(n.time)}</span>
+          <div class="note-text">{n.text}</div>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function Story({ story, i, a, ctx }: { story: InteractionStory; i: number; a: QaAnalysis; ctx: ReturnType<typeof timelineContext> }) {
+  const findings = a.report.findings.filter((f) => f.interaction === story.id)
+  const seqs = new Set(story.steps.map((s) => s.seq))
+  const notes = a.notes.filter((n) => n.interaction === story.id || (typeof n.seq === 'number' && seqs.has(n.seq)))
+  const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok'
+  return (
+    <section class={`story story-${worst}`} id={anchor(i)} data-interaction={story.id}>
+      <h3>
+        {story.label} <span class={`outcome outcome-${story.summary.outcome}`}>{story.summary.outcome}</span>
+        {notes.length > 0 && <span class="note-count" title="notes">✎ {notes.length}</span>}
+      </h3>
+      <p class="sentence">{story.sentence}</p>
+      <p class="steps mono">{lifecycleSteps(story).join(' → ')}</p>
+      <TimelineSvg story={story} ctx={ctx} />
+      {story.summary.page.url && <p class="muted small">Page {story.summary.page.number || '?'}: {story.summary.page.url}</p>}
+      {findings.length > 0 && (
+        <ul class="findings">
+          {findings.map((f, k) => (
+            <FindingLine key={k} f={f} />
+          ))}
+        </ul>
+      )}
+      <NoteList notes={notes} a={a} />
+    </section>
+  )
+}
+
+export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta }) {
+  const { env, coverage } = a
+  const ctx = timelineContext(a)
+  const labelOf = new Map(a.stories.map((s, i) => [s.id, { label: s.label, i }]))
+  const groups = findingsByRule(a.report.findings)
+  const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
+  return (
+    <main class="report">
+      <header class={`verdict verdict-${a.verdict}`} data-testid="verdict">
+        <h1>
+          {verdictText(a.verdict)} <span class="title">cxbus-devtools QA report</span>
+        </h1>
+        <p>
+          <strong>{countsText(a.counts)}</strong> · {a.stories.length} interaction{a.stories.length === 1 ? '' : 's'} · {coverageText(coverage)}
+          {a.missing.length > 0 && <span class="missing"> · required but missing: {a.missing.join(', ')}</span>}
+        </p>
+      </header>
+
+      <section>
+        <h2>Environment</h2>
+        <table class="env">
+          <tbody>
+            <tr><th>Page</th><td>{env.pageUrl ?? 'not recorded'}</td></tr>
+            <tr><th>Widgets version</th><td>{env.widgetsVersion ?? 'not recorded'}</td></tr>
+            <tr><th>Browser</th><td>{env.browser ?? 'not recorded'}{env.userAgent && <div class="muted small">{env.userAgent}</div>}</td></tr>
+            <tr><th>Extension</th><td>{env.extensionVersion ? `cxbus-devtools ${env.extensionVersion}` : 'not recorded'}</td></tr>
+            <tr>
+              <th>Capture</th>
+              <td>
+                {env.from === null || env.to === null ? 'empty' : `${formatUtc(env.from)} to ${formatUtc(env.to)} (${formatSpan(env.to - env.from)}), ${env.events} entries`}
+              </td>
+            </tr>
+            <tr>
+              <th>Page loads</th>
+              <td>
+                {env.pageLoads.length === 0 ? 'none recorded' : (
+                  <ol class="pages">{env.pageLoads.map((u, i) => <li key={i}>{u ?? 'URL not recorded'}</li>)}</ol>
+                )}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </section>
+
+      <section>
+        <h2>Interactions</h2>
+        {a.stories.length === 0 && <p class="muted">No Callback or SendMessage interaction in this session.</p>}
+        {a.stories.map((s, i) => <Story key={s.id} story={s} i={i} a={a} ctx={ctx} />)}
+      </section>
+
+      <section>
+        <h2>Findings</h2>
+        {groups.length === 0 && <p class="muted">No findings.</p>}
+        {groups.map((g) => {
+          const rule = ruleMap.get(g.rule)
+          return (
+            <div key={`${g.severity}${g.rule}`} class={`rule sev-border-${g.severity}`} data-rule={g.rule}>
+              <h3>
+                <span class={`badge sev-${g.severity}`}>{g.severity}</span> <code>{g.rule}</code> {rule?.title ?? ''} <span class="muted">× {g.findings.length}</span>
+              </h3>
+              {rule && (
+                <p class="explain">
+                  <RichText text={rule.explanation} /> <em>Fix: </em>
+                  <RichText text={rule.fix} />
+                </p>
+              )}
+              <ul class="findings">
+                {g.findings.map((f, k) => (
+                  <FindingLine key={k} f={f} label={f.interaction ? (labelOf.get(f.interaction)?.label ?? f.interaction) : undefined} />
+                ))}
+              </ul>
+            </div>
+          )
+        })}
+      </section>
+
+      <section>
+        <h2>Coverage: {coverageText(coverage)}</h2>
+        <table class="coverage">
+          <thead>
+            <tr><th></th><th>path</th><th>what</th><th>shown by / how to exercise it</th></tr>
+          </thead>
+          <tbody>
+            {coverage.items.filter((c) => c.status !== 'not-applicable').map((c) => (
+              <tr key={c.id} class={`cov-${c.status}`} data-path={c.id} data-status={c.status}>
+                <td class="tick">{c.status === 'covered' ? '✓' : c.status === 'missing' ? '✗' : '–'}</td>
+                <td><code>{c.id}</code>{a.required.some((r) => r === c.id || r === c.path) && <span class="badge req">required</span>}</td>
+                <td>{c.label}</td>
+                <td>
+                  {c.status === 'covered'
+                    ? c.interactions.map((id, k) => {
+                        const l = labelOf.get(id)
+                        return (
+                          <span key={id}>
+                            {k > 0 ? ', ' : ''}
+                            {l ? <a href={`#${anchor(l.i)}`}>{l.label}</a> : id}
+                          </span>
+                        )
+                      })
+                    : c.howTo}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {absent.length > 0 && <p class="muted small">Not on this page, so not counted: {absent.join(', ')}.</p>}
+      </section>
+
+      <section>
+        <h2>Notes ({a.notes.length})</h2>
+        {a.notes.length === 0 ? <p class="muted">No notes.</p> : <NoteList notes={a.notes} a={a} />}
+      </section>
+
+      <footer class="muted small">
+        Made by {meta.generator} on {formatUtc(meta.generatedAt)}{meta.fileName ? ` from ${meta.fileName}` : ''}. The session is embedded in this
+        file: import it in the panel (Import) or run <code>cxbus-devtools check</code> on it to see the same findings.
+      </footer>
+    </main>
+  )
+}

@@ -1,0 +1,129 @@
+// Runs everywhere (rendered to a string for the report). One interaction's lane as a static SVG,
+// laid out by the panel's own timeline maths (devtools/panel/components/Timeline/layout.ts and
+// Lane.tsx's labelX), so the report and the panel draw the same marks, bar and elapsed spans. On top of
+// the lane: the story's service failures, minimized periods and the notes. Text only: every string
+// from the page is a JSX text child, escaped by the renderer.
+import type { Finding, SessionEntry } from '../core/model.ts'
+import type { InteractionStory } from '../core/story.ts'
+import { buildLanes, fitWindow, niceTicks, timeToX, visibleLabels, type ElapsedSpan, type Lane, type TimeWindow } from '../../devtools/panel/components/Timeline/layout.ts'
+import { labelX } from '../../devtools/panel/components/Timeline/Lane.tsx'
+import { formatDuration, formatRelative } from '../../devtools/panel/lib/format.ts'
+import type { QaAnalysis } from './analyze.ts'
+
+export const SVG_WIDTH = 860
+const PAD = 14
+const TRACK = SVG_WIDTH - 2 * PAD
+const AXIS = 16
+const HEIGHT = AXIS + 86
+/** Same spacing as the panel's phase labels (Lane.tsx). */
+const LABEL_GAP = 58
+const CHAR_PX = 5.6
+
+/** What the SVGs of one session share: the lanes by interaction id, page-load times. */
+export interface TimelineContext {
+  lanes: Map<string, Lane>
+  pageLoads: number[]
+  /** Seqs with a note. */
+  noted: Set<number>
+}
+
+export function timelineContext(a: QaAnalysis): TimelineContext {
+  const { session, report } = a
+  const index = new Map<number, SessionEntry>()
+  for (const e of session.events) index.set(e.seq, e)
+  const findingsBySeq = new Map<number, Finding[]>()
+  for (const f of report.findings) {
+    const seq = f.seq[f.seq.length - 1]
+    if (seq === undefined) continue
+    const list = findingsBySeq.get(seq)
+    if (list) list.push(f)
+    else findingsBySeq.set(seq, [f])
+  }
+  const pages = new Map(a.stories.flatMap((s) => (s.summary.page.pageLoadId ? [[s.summary.page.pageLoadId, s.summary.page.number] as const] : [])))
+  const lanes = new Map(buildLanes(report.interactions, (seq) => index.get(seq), findingsBySeq, pages).map((l) => [l.id, l]))
+  const pageLoads = session.events.filter((e) => e.kind === 'marker' && e.marker === 'page-load' && !(typeof e.data === 'object' && e.data !== null && (e.data as { top?: unknown }).top === false)).map((e) => e.time)
+  const noted = new Set(a.notes.flatMap((n) => (typeof n.seq === 'number' ? [n.seq] : [])))
+  return { lanes, pageLoads, noted }
+}
+
+function Span({ kind, span, w, y }: { kind: 'shipped' | 'documented'; span: ElapsedSpan; w: TimeWindow; y: number }) {
+  const x0 = Math.max(-20, timeToX(span.from, w, TRACK))
+  const x1 = Math.min(TRACK + 20, timeToX(span.to, w, TRACK))
+  const text = `${kind} elapsed ${formatDuration(span.value)}`
+  return (
+    <g class={`el el-${kind}`}>
+      <rect x={PAD + x0} y={y} width={Math.max(1, x1 - x0)} height={4} rx={2} />
+      <text x={PAD + labelX(x0, x1, text.length * CHAR_PX, TRACK)} y={y - 2}>
+        {text}
+      </text>
+    </g>
+  )
+}
+
+/** The SVG of one interaction; null when it has no lane (no lifecycle event). */
+export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: TimelineContext }) {
+  const lane = ctx.lanes.get(story.id)
+  if (!lane) return null
+  const extras = story.steps.filter((s) => s.kind !== 'step').map((s) => s.time)
+  const w = fitWindow([lane], extras)
+  const x = (t: number): number => PAD + timeToX(t, w, TRACK)
+  // Round times from the interaction's first event (what the labels count from), not round clock times.
+  const ticks = niceTicks({ t0: w.t0 - story.start, t1: w.t1 - story.start }, 7).ticks.map((t) => t + story.start)
+  const xs = lane.marks.map((m) => timeToX(m.time, w, TRACK))
+  const labels = visibleLabels(xs, LABEL_GAP)
+  const opened = lane.marks.find((m) => m.name === 'opened')
+  const closed = lane.marks.find((m) => m.name === 'closed')
+  const barFrom = x(opened?.time ?? lane.start)
+  const barTo = x(closed?.time ?? lane.end)
+  const top = AXIS + 8
+  return (
+    <svg class="timeline" viewBox={`0 0 ${SVG_WIDTH} ${HEIGHT}`} width={SVG_WIDTH} height={HEIGHT} role="img" aria-label={`Timeline of ${story.label}`} data-interaction={story.id}>
+      {ticks.map((t) => (
+        <g key={t} class="tick">
+          <line x1={x(t)} x2={x(t)} y1={AXIS - 4} y2={HEIGHT} />
+          <text x={x(t) + 2} y={AXIS - 6}>
+            {formatRelative(t, story.start)}
+          </text>
+        </g>
+      ))}
+      {ctx.pageLoads.filter((t) => t >= w.t0 && t <= w.t1).map((t, i) => (
+        <line key={`p${i}`} class="pageload" x1={x(t)} x2={x(t)} y1={AXIS} y2={HEIGHT} />
+      ))}
+      {story.minimizedSpans.map((s, i) => (
+        <rect key={`m${i}`} class="minimized" x={x(s.from)} y={top - 4} width={Math.max(2, x(s.to ?? lane.end) - x(s.from))} height={16}>
+          <title>minimized{s.to === null ? ' (not restored)' : ` for ${formatDuration(s.to - s.from)}`}</title>
+        </rect>
+      ))}
+      <rect class={`bar ${lane.closed ? '' : 'open'}`} x={barFrom} y={top} width={Math.max(2, barTo - barFrom)} height={8} rx={4} />
+      {lane.marks.map((m, i) => (
+        <g key={m.seq} class={`mark ${m.severity ? `sev-${m.severity}` : ''}`} data-seq={m.seq}>
+          <circle cx={PAD + xs[i]!} cy={top + 4} r={6} />
+          <title>
+            #{m.seq} {m.name}
+            {m.severity ? ` (${m.severity})` : ''}
+          </title>
+          {labels[i] && (
+            <text class="phase" x={PAD + xs[i]!} y={top + 24}>
+              {m.name}
+            </text>
+          )}
+          {ctx.noted.has(m.seq) && <path class="note-flag" d={`M${PAD + xs[i]!} ${top - 6} l0 -10 l8 3 l-8 3`} />}
+        </g>
+      ))}
+      {story.steps.filter((s) => s.kind === 'failure').map((s) => (
+        <g key={`f${s.seq}`} class="failure" data-seq={s.seq}>
+          <path d={`M${x(s.time) - 6} ${top + 10} l6 -12 l6 12 z`} />
+          <title>
+            #{s.seq} {s.label}
+          </title>
+          <text x={x(s.time)} y={top + 36}>
+            {s.label}
+          </text>
+          {ctx.noted.has(s.seq) && <path class="note-flag" d={`M${x(s.time)} ${top - 6} l0 -10 l8 3 l-8 3`} />}
+        </g>
+      ))}
+      {lane.shipped && <Span kind="shipped" span={lane.shipped} w={w} y={top + 52} />}
+      {lane.documented && <Span kind="documented" span={lane.documented} w={w} y={top + 68} />}
+    </svg>
+  )
+}

@@ -1,0 +1,67 @@
+// Runs everywhere (panel "Copy summary", CLI `check --format markdown`). A short Markdown summary of a
+// QA session for a ticket: the verdicts, the findings by rule, the coverage, the notes; about 40
+// lines for a normal session (long lists are cut with "… and N more"). Page strings are flattened to
+// one line and stripped of what a tracker would render as markup.
+import { countsText, coverageText, findingsByRule, formatUtc, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
+import { formatSpan } from '../core/story.ts'
+
+/** Page text on one line, without Markdown/HTML syntax a tracker would interpret. */
+export function mdText(s: string, max = 160): string {
+  const flat = s.replace(/\s+/g, ' ').trim()
+  const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+  return cut.replace(/[\\`*_[\]|<>]/g, (c) => `\\${c}`)
+}
+
+const MAX_STORIES = 8
+const MAX_RULES = 8
+const MAX_NOTES = 5
+
+function more<T>(list: readonly T[], max: number, line: (x: T) => string): string[] {
+  const out = list.slice(0, max).map(line)
+  if (list.length > max) out.push(`- … and ${list.length - max} more`)
+  return out
+}
+
+export function markdownSummary(a: QaAnalysis, title?: string): string {
+  const { env, coverage } = a
+  const lines: string[] = []
+  lines.push(`### ${verdictText(a.verdict)}: cxbus-devtools QA summary${title ? ` of ${mdText(title, 80)}` : ''}`)
+  lines.push('')
+  lines.push(`**${countsText(a.counts)}** · ${a.stories.length} interaction${a.stories.length === 1 ? '' : 's'} · ${coverageText(coverage)}`)
+  if (a.missing.length) lines.push(`**Required but missing:** ${a.missing.map((m) => `\`${m}\``).join(', ')}`)
+  const envParts = [
+    env.pageUrl ? `Page ${mdText(env.pageUrl, 120)}` : null,
+    env.widgetsVersion ? `Widgets ${mdText(env.widgetsVersion, 30)}` : null,
+    env.browser ? mdText(env.browser, 40) : null,
+    env.extensionVersion ? `extension ${mdText(env.extensionVersion, 20)}` : null,
+  ].filter((x) => x !== null)
+  if (envParts.length) lines.push(envParts.join(' · '))
+  if (env.from !== null && env.to !== null) {
+    lines.push(`Captured ${formatUtc(env.from)}, ${formatSpan(env.to - env.from)}, ${env.events} entries, ${env.pageLoads.length} page load${env.pageLoads.length === 1 ? '' : 's'}`)
+  }
+  if (a.stories.length) {
+    lines.push('', '**Interactions**')
+    lines.push(...more(a.stories, MAX_STORIES, (s) => `- ${s.label}: ${mdText(s.sentence)}`))
+  }
+  const groups = findingsByRule(a.report.findings)
+  lines.push('', '**Findings by rule**')
+  if (!groups.length) lines.push('- none')
+  else {
+    lines.push(...more(groups, MAX_RULES, (g) => {
+      const f = g.findings[0]!
+      const where = f.interaction ? (a.stories.find((s) => s.id === f.interaction)?.label ?? f.interaction) : null
+      return `- ${g.severity} \`${g.rule}\` ×${g.findings.length}: ${mdText(f.message, 140)}${where ? ` (${where}, seq ${f.seq.join(',')})` : ''}`
+    }))
+  }
+  lines.push('', `**Coverage: ${coverageText(coverage)}**`)
+  const shown = coverage.items.filter((c) => c.status !== 'not-applicable')
+  const label = (id: string): string => a.stories.find((s) => s.id === id)?.label ?? id
+  for (const c of shown) {
+    lines.push(c.status === 'covered' ? `- [x] \`${c.id}\` (${c.interactions.map(label).join(', ')})` : `- [ ] \`${c.id}\`: ${c.label}`)
+  }
+  if (a.notes.length) {
+    lines.push('', `**Notes (${a.notes.length})**`)
+    lines.push(...more(a.notes, MAX_NOTES, (n) => `- ${mdText(noteTarget(n, a), 60)}: ${mdText(n.text)}`))
+  }
+  return lines.join('\n') + '\n'
+}
