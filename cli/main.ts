@@ -330,7 +330,12 @@ function coverageLines(coverage: Coverage, missing: readonly string[], stories: 
   for (const c of items) {
     const head = `    ${c.status === 'covered' ? '[x]' : '[ ]'} ${c.id.padEnd(idWidth)}  `
     const words = ascii(c.label).split(' ')
-    if (c.status === 'covered') words.push(`${words.pop()}:`, ...c.interactions.map(label).join(', ').split(' '))
+    if (c.status === 'covered') {
+      // Labels are kept whole on a line ("Callback #2 · page 1"); a long list is cut.
+      const shown = c.interactions.slice(0, 4).map((id) => label(id).replace(/ /g, '\u00a0'))
+      if (c.interactions.length > 4) shown.push(`+${c.interactions.length - 4}\u00a0more`)
+      words.push(`${words.pop()}:`, ...shown.map((l, i) => (i < shown.length - 1 ? `${l},` : l)))
+    }
     lines.push(head + wrap(words, width, head.length, indent).join('\n'))
     if (c.status === 'missing') lines.push(' '.repeat(indent) + wrap(`how: ${c.howTo}`.split(' '), width, indent, indent).join('\n'))
   }

@@ -142,7 +142,8 @@ export function noteTarget(note: SessionNote, a: Pick<QaAnalysis, 'session' | 'r
   const seq = note.seq as number
   const e = a.session.events.find((x) => x.seq === seq)
   const name = !e ? 'event not in the capture' : e.kind === 'event' ? e.event : e.kind === 'command' ? e.command : e.marker
-  const ia = label(a.report.events[seq]?.interaction)
+  // Failures and minimize are not lifecycle events, but their story tells where they belong.
+  const ia = label(a.report.events[seq]?.interaction ?? a.stories.find((s) => s.steps.some((x) => x.seq === seq))?.id)
   return `#${seq} ${name}${ia ? ` (${ia})` : ''}`
 }
 

@@ -14,14 +14,17 @@ import { generateSession } from '../support/generate.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-async function run(argv: string[], files: Record<string, string> = {}) {
+async function run(argv: string[], files: Record<string, string> = {}, written: Record<string, string> = {}) {
   let stdout = ''
   let stderr = ''
   const code = await main(argv, {
+    writeFile: async (path, text) => void (written[path] = text),
+    now: () => Date.UTC(2026, 10, 30, 12),
     stdout: (s) => void (stdout += s),
     stderr: (s) => void (stderr += s),
     readFile: async (path) => {
       if (path in files) return files[path] as string
+      if (path in written) return written[path] as string
       if (path.endsWith('.session.json') && !path.includes('/')) return fixtureText(path.replace('.session.json', ''))
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' })
     },
@@ -179,4 +182,69 @@ describe('cxbus-devtools check', () => {
     expect(piped.stderr).not.toMatch(/EPIPE|Error/)
     expect(piped.stdout.trim()).toBe('0')
   }, 30_000)
+})
+
+describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => {
+  it('coverage table in the human output, within 120 columns; --require exits 1 when a path is missing', async () => {
+    const r = await run(['check', 'shipped-two-in-a-row.session.json'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('  coverage: 4 of 9 paths covered')
+    expect(r.stdout).toMatch(/\[x\] Callback\/in-a-row +two interactions in a row: Callback\u00a0#1, Callback\u00a0#2/)
+    expect(r.stdout).toMatch(/\[ \] Callback\/page-left +reload or navigation during an open interaction\n +how: Switch on Preserve log/)
+    expect(r.stdout).toContain('not on this page, not counted: SendMessage')
+    expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120)
+    const req = await run(['check', '--require', 'minimize,Callback/failed-retry', 'shipped-two-in-a-row.session.json'])
+    expect(req.code).toBe(1)
+    expect(req.stdout).toContain('required but missing: Callback/failed-retry')
+    expect((await run(['check', '--require', 'minimize,in-a-row', 'shipped-two-in-a-row.session.json'])).code).toBe(0)
+  })
+
+  it('"require" and team paths in the config; an unknown path is a usage error', async () => {
+    const cfg = JSON.stringify({
+      severities: { 'order/autosubmit-first': 'off' },
+      coverage: [{ id: 'double-submit', label: 'two submits', howTo: 'Submit twice.', plugins: ['Callback'], match: { submits: 2 } }],
+      require: ['double-submit'],
+    })
+    const ok = await run(['check', '--json', '--config', 'qa.json', 'shipped-failed-retry.session.json'], { 'qa.json': cfg })
+    expect(ok.code).toBe(0)
+    const cov = JSON.parse(ok.stdout).files[0].coverage
+    expect(cov).toMatchObject({ covered: 2, applicable: 10, required: ['double-submit'], missing: [] })
+    expect(cov.paths.find((p: { id: string }) => p.id === 'Callback/double-submit')).toEqual({ id: 'Callback/double-submit', label: 'two submits', status: 'covered', interactions: ['Callback#1@p1'] })
+    const missing = await run(['check', '--config', 'qa.json', 'shipped-auto-submit.session.json'], { 'qa.json': cfg })
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).not.toContain('order/autosubmit-first') // the rest of the config still applies
+    const typo = await run(['check', '--require', 'pageleft', 'shipped-auto-submit.session.json'])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain('--require: unknown path "pageleft" (known: untouched, typed-cancel,')
+    const bad = await run(['check', '--config', 'bad.json', 'shipped-auto-submit.session.json'], { 'bad.json': JSON.stringify({ require: ['nope'] }) })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('config bad.json: require: unknown path "nope"')
+  })
+
+  it('--format markdown prints the summary for a ticket', async () => {
+    const r = await run(['check', '--format', 'markdown', 'shipped-failed-cancel.session.json'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^### PASS: cxbus-devtools QA summary of shipped-failed-cancel\.session\.json\n/)
+    expect(r.stdout).toContain('- [x] `Callback/failed-cancel` (Callback #1)')
+    expect((await run(['check', '--format', 'yaml', 'x.json'])).code).toBe(2)
+  })
+
+  it('report writes one HTML file per input; check reads the report back with the same findings', async () => {
+    const written: Record<string, string> = {}
+    const r = await run(['report', 'shipped-auto-submit.session.json', '-o', 'out/qa.html'], {}, written)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^out\/qa\.html: PASS with warnings, 0 errors, 1 warning, 2 info, 1 of 9 paths covered \(\d+ KB\)\n$/)
+    expect(written['out/qa.html']).toMatch(/^<!DOCTYPE html>/)
+    expect(written['out/qa.html']).toContain('cxbus-devtools 0.1.0 (command line)')
+    const direct = JSON.parse((await run(['check', '--json', 'shipped-auto-submit.session.json'])).stdout).files[0]
+    const viaReport = JSON.parse((await run(['check', '--json', 'out/qa.html'], {}, written)).stdout).files[0]
+    expect(viaReport.findings).toEqual(direct.findings)
+    expect(viaReport.interactions).toEqual(direct.interactions)
+    const two = await run(['report', 'a/x.session.json', 'documented-submitted.session.json'], { 'a/x.session.json': fixtureText('documented-typed-cancel') }, written)
+    expect(two.code).toBe(0)
+    expect(Object.keys(written).sort()).toEqual(['a/x.report.html', 'documented-submitted.report.html', 'out/qa.html'])
+    const html = await run(['check', 'page.html'], { 'page.html': '<!doctype html><p>hello</p>' })
+    expect(html.code).toBe(2)
+    expect(html.stderr).toContain('page.html: an HTML file without an embedded session (not a cxbus-devtools report)')
+  })
 })

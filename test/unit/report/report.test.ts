@@ -1,0 +1,172 @@
+// Unit (happy-dom: its DOMParser reads the report as a browser would). The one-file QA report
+// (src/report/html.tsx): built from the real-looking demo session it parses, loads nothing, holds
+// the verdict, environment, stories with SVG timelines, findings with explanations, coverage and
+// notes, and round-trips through parseSession to the same findings. A hostile session stays inert.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { check } from '../../../src/core/check.ts'
+import type { Session } from '../../../src/core/model.ts'
+import { parseSession, serializeSession } from '../../../src/core/session.ts'
+import { analyzeSession } from '../../../src/report/analyze.ts'
+import { REPORT_CSP, renderReportHtml } from '../../../src/report/html.tsx'
+import { markdownSummary } from '../../../src/report/markdown.ts'
+import { FIXTURE_DIR, loadFixture } from '../../support/fixtures.ts'
+
+export const demoSession = (): Session => parseSession(readFileSync(join(FIXTURE_DIR, 'demo', 'qa-pass.session.json'), 'utf8'))
+const META = { generatedAt: Date.UTC(2026, 10, 30, 12), generator: 'cxbus-devtools test' }
+const render = (s: Session): string => renderReportHtml(analyzeSession(s), META)
+const parse = (html: string): Document => new DOMParser().parseFromString(html, 'text/html')
+
+/** Everything in a document that could run or fetch something. */
+function activeContent(doc: Document): string[] {
+  const found: string[] = []
+  for (const el of doc.querySelectorAll('*')) {
+    const tag = el.tagName.toLowerCase()
+    if (tag === 'script' && !(el.getAttribute('type') === 'application/json' && el.id === 'cxbus-devtools-session')) found.push('script')
+    if (['iframe', 'object', 'embed', 'img', 'link', 'base', 'form', 'video', 'audio', 'source', 'image', 'use', 'foreignobject'].includes(tag)) found.push(tag)
+    for (const attr of el.getAttributeNames()) {
+      const v = el.getAttribute(attr) ?? ''
+      if (attr.startsWith('on')) found.push(`${tag}[${attr}]`)
+      if (['src', 'srcset', 'action', 'formaction', 'xlink:href', 'poster', 'background'].includes(attr)) found.push(`${tag}[${attr}]`)
+      if (attr === 'href' && !v.startsWith('#')) found.push(`${tag}[href=${v}]`)
+      if (attr === 'style' && /url\(|expression/i.test(v)) found.push(`${tag}[style]`)
+    }
+  }
+  return found
+}
+
+describe('the QA report of the demo session', () => {
+  const session = demoSession()
+  const html = render(session)
+  const doc = parse(html)
+
+  it('is one HTML document that loads nothing: no script that runs, no external asset, a CSP forbidding both', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true)
+    expect(activeContent(doc)).toEqual([])
+    expect(html).not.toMatch(/<img[^>]+src\s*=\s*["']?http/i)
+    expect(html).not.toMatch(/@import|url\(\s*["']?(?:https?:)?\/\//i)
+    expect(doc.querySelector('meta[http-equiv=Content-Security-Policy]')?.getAttribute('content')).toBe(REPORT_CSP)
+    expect(REPORT_CSP).toMatch(/default-src 'none'/)
+    expect(REPORT_CSP).not.toMatch(/script-src/)
+    expect(doc.querySelectorAll('script')).toHaveLength(1)
+  })
+
+  it('holds the verdict first, the environment, each story with its timeline, findings, coverage and notes', () => {
+    const verdict = doc.querySelector('[data-testid=verdict]')!
+    expect(doc.querySelector('main')!.firstElementChild).toBe(verdict)
+    expect(verdict.textContent).toContain('PASS with warnings')
+    expect(verdict.textContent).toContain('0 errors, 1 warning, 10 info')
+    expect(verdict.textContent).toContain('9 of 9 paths covered')
+    const env = doc.querySelector('table.env')!.textContent!
+    for (const s of ['https://shop.example.test/', '9.0.018.07', 'Chrome 156', 'cxbus-devtools 0.1.0', '84 entries']) expect(env).toContain(s)
+    expect(doc.querySelectorAll('ol.pages li')).toHaveLength(2)
+    const stories = doc.querySelectorAll('section.story')
+    expect(stories).toHaveLength(11)
+    expect([...stories].map((s) => s.querySelector('svg.timeline'))).not.toContain(null)
+    const retry = [...stories].find((s) => s.textContent!.includes('Completed after 1 failed submission'))!
+    expect(retry.querySelectorAll('svg .failure')).toHaveLength(1)
+    expect(retry.querySelector('svg .el-shipped text')!.textContent).toMatch(/^shipped elapsed /)
+    const minimized = [...stories].find((s) => s.textContent!.includes('minimized 1×'))!
+    expect(minimized.querySelectorAll('svg rect.minimized')).toHaveLength(1)
+    const rule = doc.querySelector('[data-rule="meta/elapsed-absolute"]')!
+    expect(rule.textContent).toContain('Fix:')
+    expect(rule.querySelectorAll('li.finding')).toHaveLength(1)
+    const rows = [...doc.querySelectorAll('table.coverage tbody tr')]
+    expect(rows.map((r) => r.getAttribute('data-path'))).toEqual([
+      'Callback/untouched', 'Callback/typed-cancel', 'Callback/submitted', 'Callback/auto-submit', 'Callback/failed-retry',
+      'Callback/failed-cancel', 'Callback/minimize', 'Callback/in-a-row', 'Callback/page-left',
+    ])
+    // Each covered path links to the stories that show it.
+    const pageLeft = rows.find((r) => r.getAttribute('data-path') === 'Callback/page-left')!
+    const link = pageLeft.querySelector('a')!
+    expect(link.textContent).toBe('Callback #10 · page 1')
+    expect(doc.getElementById(link.getAttribute('href')!.slice(1))!.textContent).toContain('Left open by a page load')
+  })
+
+  it('embeds the session: parseSession reads the report back, and check gives the same findings', () => {
+    const back = parseSession(html)
+    expect(back).toEqual(session)
+    expect(check(back)).toEqual(check(session))
+  })
+
+  it('a missing path says how to exercise it; notes show in the story and in the notes section', () => {
+    const s = loadFixture('shipped-failed-retry')
+    s.notes = [
+      { seq: 7, text: 'the error message was shown twice', time: Date.UTC(2026, 10, 30, 11) },
+      { interaction: 'Callback#1@p1', text: 'phone field kept the bad value', time: Date.UTC(2026, 10, 30, 11, 1) },
+    ]
+    const d = parse(render(s))
+    const untouched = d.querySelector('tr[data-path="Callback/untouched"]')!
+    expect(untouched.getAttribute('data-status')).toBe('missing')
+    expect(untouched.textContent).toContain('without typing (demo: abandon-untouched)')
+    const story = d.querySelector('section.story')!
+    expect(story.querySelectorAll('li.note')).toHaveLength(2)
+    expect(story.querySelector('svg .failure .note-flag')).not.toBeNull()
+    const notes = [...d.querySelectorAll('h2')].find((h) => h.textContent === 'Notes (2)')!.nextElementSibling!
+    expect(notes.textContent).toContain('#7 CallbackService.scheduleError (Callback #1)')
+    expect(notes.textContent).toContain('phone field kept the bad value')
+  })
+})
+
+describe('a hostile session stays inert in the report', () => {
+  const evil = (tag: string): string => `"><script>alert('${tag}')</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">${tag}</a>\u2028</script><!--`
+  const hostile = (): Session => {
+    const s = loadFixture('shipped-failed-retry')
+    const walk = (v: unknown, path: string): unknown => {
+      if (typeof v === 'string') return evil(path)
+      if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}.${i}`))
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${path}.${k}`)]))
+      return v
+    }
+    // Every string of the page: source, markers' URLs, payloads, frame URLs, page load ids; event names keep
+    // their plugin so the lifecycle is still told (its findings carry the hostile values too).
+    s.source = { url: evil('url'), widgetsVersion: evil('version'), userAgent: evil('ua'), extensionVersion: evil('ext') }
+    s.events = s.events.map((e, i) => ({
+      ...e, frameUrl: evil(`frame${i}`), pageLoadId: evil('pl'),
+      data: e.kind === 'marker' ? walk(e.data, 'marker') : { ...(walk(e.data, `data${i}`) as object), ...(typeof e.data === 'object' && e.data && !Array.isArray(e.data) ? Object.fromEntries(Object.entries(e.data).filter(([, v]) => typeof v !== 'string')) : {}) },
+    })) as Session['events']
+    s.events.push({ seq: 99, kind: 'event', time: s.events.at(-1)!.time + 10, publisher: evil('pub'), event: `${evil('ev')}.x`, data: { [evil('key')]: evil('val') } })
+    s.events.push({ seq: 100, kind: 'command', time: s.events.at(-1)!.time + 10, command: `Callback.${evil('cmd')}`, data: evil('cmddata') })
+    s.notes = [{ seq: 3, text: evil('note'), time: 1 }, { interaction: evil('ia'), text: evil('note2'), time: 2 }]
+    return parseSession(serializeSession(s))
+  }
+
+  it('renders every string as text: no element, attribute or link comes from the page', () => {
+    const s = hostile()
+    const html = render(s)
+    const doc = parse(html)
+    expect(activeContent(doc)).toEqual([])
+    expect(doc.querySelectorAll('script')).toHaveLength(1)
+    expect(doc.body.textContent).toContain(evil('url'))
+    expect(doc.body.textContent).toContain(evil('note'))
+    // The strings are there as text, never as markup.
+    expect(html).not.toContain("<script>alert('")
+    expect(html).not.toContain('<img src=x')
+    // And the embedded copy gives the very same session back.
+    expect(parseSession(html)).toEqual(s)
+  })
+
+  it('the Markdown summary escapes what a tracker would render', () => {
+    const md = markdownSummary(analyzeSession(hostile()))
+    // A backslash-escaped < is literal text in Markdown; none may be left bare.
+    expect(md).not.toMatch(/(^|[^\\])</m)
+    expect(md).toContain('\\<script\\>')
+  })
+})
+
+describe('the Markdown summary', () => {
+  it('says the verdict, the findings by rule and the coverage within about 40 lines', () => {
+    const s = demoSession()
+    s.notes = [{ interaction: 'Callback#5@' + String(s.events.find((e) => e.kind === 'event' && e.event === 'Callback.opened')?.pageLoadId), text: 'retry worked', time: 1 }]
+    const md = markdownSummary(analyzeSession(s), 'qa-pass.session.json')
+    const lines = md.trimEnd().split('\n')
+    expect(lines.length).toBeLessThanOrEqual(42)
+    expect(lines[0]).toBe('### PASS with warnings: cxbus-devtools QA summary of qa-pass.session.json')
+    expect(md).toContain('**0 errors, 1 warning, 10 info** · 11 interactions · 9 of 9 paths covered')
+    expect(md).toContain('- warning `meta/elapsed-absolute` ×1:')
+    expect(md).toContain('- [x] `Callback/page-left` (Callback #10 · page 1)')
+    expect(md).toContain('- … and 3 more')
+    expect(md).toContain('**Notes (1)**')
+  })
+})
