@@ -117,18 +117,26 @@ export function pluginsSeen(entries: readonly SessionEntry[]): Set<string> {
   return seen
 }
 
+/** A story's lifecycle steps as one string, computed once per story (a session can hold thousands). */
+const stepKeys = new WeakMap<InteractionStory, string>()
+function stepKey(story: InteractionStory): string {
+  let k = stepKeys.get(story)
+  if (k === undefined) {
+    k = story.steps.filter((x) => x.kind === 'step').map((x) => x.label).join('\u0000')
+    stepKeys.set(story, k)
+  }
+  return k
+}
+
+const below = (min: number | undefined, n: number): boolean => min !== undefined && n < min
+
 /** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
 export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
   const s = story.summary
   if (m.outcome !== undefined && !outcomes(m.outcome).includes(s.outcome)) return false
-  if (m.steps !== undefined) {
-    const steps = story.steps.filter((x) => x.kind === 'step').map((x) => x.label)
-    if (steps.length !== m.steps.length || steps.some((x, i) => x !== m.steps![i])) return false
-  }
-  const atLeast: [number | undefined, number][] = [
-    [m.submits, s.submits], [m.failures, s.failures.length], [m.retries, s.retries], [m.minimized, s.minimized], [m.restored, story.restored],
-  ]
-  if (atLeast.some(([min, n]) => min !== undefined && n < min)) return false
+  if (m.steps !== undefined && stepKey(story) !== m.steps.join('\u0000')) return false // a few steps: cheap
+  if (below(m.submits, s.submits) || below(m.failures, s.failures.length) || below(m.retries, s.retries)) return false
+  if (below(m.minimized, s.minimized) || below(m.restored, story.restored)) return false
   if (m.autoSubmitted !== undefined && s.autoSubmitted !== m.autoSubmitted) return false
   if (m.prefilled !== undefined && s.prefilled !== m.prefilled) return false
   if (m.proactive !== undefined && s.proactive !== m.proactive) return false
@@ -153,13 +161,18 @@ export function computeCoverage(entries: readonly SessionEntry[], stories: reado
   for (const path of paths) {
     for (const plugin of path.plugins ?? BOTH) {
       const ids: string[] = []
+      const added = new Set<string>()
+      const add = (id: string): void => {
+        if (!added.has(id)) ids.push(id)
+        added.add(id)
+      }
       for (const st of stories) {
         if (st.plugin !== plugin) continue
         const prev = previous.get(st.id)
         if (!matches(path.match, st, prev)) continue
         // "In a row" is shown by the pair.
-        if (path.match.afterClosed && prev && !ids.includes(prev.id)) ids.push(prev.id)
-        ids.push(st.id)
+        if (path.match.afterClosed && prev) add(prev.id)
+        add(st.id)
       }
       const status: CoverageStatus = ids.length ? 'covered' : seen.has(plugin) ? 'missing' : 'not-applicable'
       items.push({ id: `${plugin}/${path.id}`, path: path.id, plugin, label: path.label, howTo: path.howTo, status, interactions: ids })

@@ -20,6 +20,13 @@ export interface ReportMeta {
 }
 
 const ruleMap = new Map<string, RuleInfo>(RULES.map((r) => [r.id, r]))
+
+/**
+ * Bounds that keep the report readable and its markup under 1 MB for a 50 000-event session (the
+ * embedded session holds everything; the panel shows all of it): stories drawn in full, the rest in a
+ * table, occurrences listed per rule, interactions named per coverage item.
+ */
+export const REPORT_LIMITS = { stories: 60, table: 400, perRule: 25, perPath: 6 }
 /** An anchor per interaction from its position: ids can hold anything a page load id held. */
 const anchor = (i: number): string => `ia-${i + 1}`
 
@@ -56,10 +63,16 @@ function NoteList({ notes, a }: { notes: readonly SessionNote[]; a: QaAnalysis }
   )
 }
 
-function Story({ story, i, a, ctx }: { story: InteractionStory; i: number; a: QaAnalysis; ctx: ReturnType<typeof timelineContext> }) {
-  const findings = a.report.findings.filter((f) => f.interaction === story.id)
-  const seqs = new Set(story.steps.map((s) => s.seq))
-  const notes = a.notes.filter((n) => n.interaction === story.id || (typeof n.seq === 'number' && seqs.has(n.seq)))
+interface StoryProps {
+  story: InteractionStory
+  i: number
+  a: QaAnalysis
+  ctx: ReturnType<typeof timelineContext>
+  findings: readonly Finding[]
+  notes: readonly SessionNote[]
+}
+
+function Story({ story, i, a, ctx, findings, notes }: StoryProps) {
   const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : 'ok'
   return (
     <section class={`story story-${worst}`} id={anchor(i)} data-interaction={story.id}>
@@ -83,10 +96,43 @@ function Story({ story, i, a, ctx }: { story: InteractionStory; i: number; a: Qa
   )
 }
 
+/** Groups items by a key, keeping their order. */
+function groupBy<T>(items: readonly T[], key: (x: T) => string | null | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const x of items) {
+    const k = key(x)
+    if (k == null) continue
+    const list = out.get(k)
+    if (list) list.push(x)
+    else out.set(k, [x])
+  }
+  return out
+}
+
+/**
+ * Which stories are drawn in full: those with an error or warning, with a note, and the first that
+ * shows each covered path; then the others in capture order, up to the limit.
+ */
+export function pickStories(a: QaAnalysis, findingsOf: ReadonlyMap<string, Finding[]>, notesOf: ReadonlyMap<string, SessionNote[]>, limit: number): Set<string> {
+  const picked = new Set<string>()
+  const add = (id: string): void => void (picked.size < limit && picked.add(id))
+  for (const s of a.stories) if (findingsOf.get(s.id)?.some((f) => f.severity !== 'info') || notesOf.has(s.id)) add(s.id)
+  for (const c of a.coverage.items) if (c.interactions[0]) add(c.interactions[0])
+  for (const s of a.stories) add(s.id)
+  return picked
+}
+
 export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta }) {
   const { env, coverage } = a
-  const ctx = timelineContext(a)
-  const labelOf = new Map(a.stories.map((s, i) => [s.id, { label: s.label, i }]))
+  const findingsOf = groupBy(a.report.findings, (f) => f.interaction)
+  // A note on an event goes with the story that event is a step of (failures and minimize included).
+  const storyOfSeq = new Map<number, string>()
+  for (const s of a.stories) for (const step of s.steps) storyOfSeq.set(step.seq, s.id)
+  const notesOf = groupBy(a.notes, (n) => (typeof n.interaction === 'string' ? n.interaction : typeof n.seq === 'number' ? storyOfSeq.get(n.seq) : undefined))
+  const full = pickStories(a, findingsOf, notesOf, REPORT_LIMITS.stories)
+  const ctx = timelineContext(a, full)
+  const rest = a.stories.filter((s) => !full.has(s.id))
+  const labelOf = new Map(a.stories.map((s, i) => [s.id, { label: s.label, i, drawn: full.has(s.id) }]))
   const groups = findingsByRule(a.report.findings)
   const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
   return (
@@ -130,7 +176,30 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
       <section>
         <h2>Interactions</h2>
         {a.stories.length === 0 && <p class="muted">No Callback or SendMessage interaction in this session.</p>}
-        {a.stories.map((s, i) => <Story key={s.id} story={s} i={i} a={a} ctx={ctx} />)}
+        {a.stories.map((s, i) =>
+          full.has(s.id) ? <Story key={s.id} story={s} i={i} a={a} ctx={ctx} findings={findingsOf.get(s.id) ?? []} notes={notesOf.get(s.id) ?? []} /> : null,
+        )}
+        {rest.length > 0 && (
+          <>
+            <h3>Other interactions ({rest.length})</h3>
+            <p class="muted small">
+              Drawn above: the interactions with errors, warnings or notes, and the first of each covered path. All {a.stories.length} are in the
+              embedded session: import this file in the panel to see every one.
+            </p>
+            <table class="others">
+              <tbody>
+                {rest.slice(0, REPORT_LIMITS.table).map((s) => (
+                  <tr key={s.id}>
+                    <td>{s.label}</td>
+                    <td>{s.sentence}</td>
+                    <td class="muted">{(findingsOf.get(s.id) ?? []).length || ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {rest.length > REPORT_LIMITS.table && <p class="muted">… and {rest.length - REPORT_LIMITS.table} more.</p>}
+          </>
+        )}
       </section>
 
       <section>
@@ -150,10 +219,11 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
                 </p>
               )}
               <ul class="findings">
-                {g.findings.map((f, k) => (
+                {g.findings.slice(0, REPORT_LIMITS.perRule).map((f, k) => (
                   <FindingLine key={k} f={f} label={f.interaction ? (labelOf.get(f.interaction)?.label ?? f.interaction) : undefined} />
                 ))}
               </ul>
+              {g.findings.length > REPORT_LIMITS.perRule && <p class="muted small">… and {g.findings.length - REPORT_LIMITS.perRule} more.</p>}
             </div>
           )
         })}
@@ -173,16 +243,17 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
                 <td>{c.label}</td>
                 <td>
                   {c.status === 'covered'
-                    ? c.interactions.map((id, k) => {
+                    ? c.interactions.slice(0, REPORT_LIMITS.perPath).map((id, k) => {
                         const l = labelOf.get(id)
                         return (
                           <span key={id}>
                             {k > 0 ? ', ' : ''}
-                            {l ? <a href={`#${anchor(l.i)}`}>{l.label}</a> : id}
+                            {l?.drawn ? <a href={`#${anchor(l.i)}`}>{l.label}</a> : (l?.label ?? id)}
                           </span>
                         )
                       })
                     : c.howTo}
+                  {c.interactions.length > REPORT_LIMITS.perPath && <span class="muted"> and {c.interactions.length - REPORT_LIMITS.perPath} more</span>}
                 </td>
               </tr>
             ))}

@@ -27,7 +27,8 @@ export interface TimelineContext {
   noted: Set<number>
 }
 
-export function timelineContext(a: QaAnalysis): TimelineContext {
+/** Lanes of the interactions `ids` only (the report draws a few dozen of thousands). */
+export function timelineContext(a: QaAnalysis, ids: ReadonlySet<string>): TimelineContext {
   const { session, report } = a
   const index = new Map<number, SessionEntry>()
   for (const e of session.events) index.set(e.seq, e)
@@ -40,7 +41,8 @@ export function timelineContext(a: QaAnalysis): TimelineContext {
     else findingsBySeq.set(seq, [f])
   }
   const pages = new Map(a.stories.flatMap((s) => (s.summary.page.pageLoadId ? [[s.summary.page.pageLoadId, s.summary.page.number] as const] : [])))
-  const lanes = new Map(buildLanes(report.interactions, (seq) => index.get(seq), findingsBySeq, pages).map((l) => [l.id, l]))
+  const drawn = report.interactions.filter((i) => ids.has(i.id))
+  const lanes = new Map(buildLanes(drawn, (seq) => index.get(seq), findingsBySeq, pages).map((l) => [l.id, l]))
   const pageLoads = session.events.filter((e) => e.kind === 'marker' && e.marker === 'page-load' && !(typeof e.data === 'object' && e.data !== null && (e.data as { top?: unknown }).top === false)).map((e) => e.time)
   const noted = new Set(a.notes.flatMap((n) => (typeof n.seq === 'number' ? [n.seq] : [])))
   return { lanes, pageLoads, noted }

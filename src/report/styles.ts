@@ -25,6 +25,7 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Dej
 .verdict .missing { color: var(--error); font-weight: 600; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }
+table.others td:first-child { white-space: nowrap; }
 table.env th { width: 150px; font-weight: 600; color: var(--muted); }
 ol.pages { margin: 0; padding-left: 20px; }
 .story { border: 1px solid var(--border); border-left: 4px solid var(--ok); border-radius: 6px; padding: 10px 12px; margin: 12px 0; page-break-inside: avoid; }
