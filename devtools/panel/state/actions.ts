@@ -1,11 +1,17 @@
 // Panel. What the toolbar's buttons do, between the store, the background connection and the
 // browser: export (session file download), import (validated by the core's parseSession; an invalid
-// file becomes an error banner that names the position, never a blank panel), settings.
-import type { CheckOptions, Session } from '../../../src/core/model.ts'
+// file becomes an error banner that names the position, never a blank panel; a QA report is
+// accepted too), the QA report (one HTML file) and its Markdown summary, notes, settings.
+import type { CheckOptions, Session, SessionNote } from '../../../src/core/model.ts'
 import type { PanelToBackground } from '../../../src/core/protocol.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../../../src/core/session.ts'
+import { analyzeSession, type QaAnalysis } from '../../../src/report/analyze.ts'
+import { renderReportHtml } from '../../../src/report/html.tsx'
+import { markdownSummary } from '../../../src/report/markdown.ts'
+import { TOOL_VERSION } from '../../../src/report/version.ts'
 import { buildSession, downloadText, exportFileName } from '../../../src/ui/exportFile.ts'
-import { currentView, type PanelStore } from './store.ts'
+import { withNote, withoutNote, type NoteTarget } from '../../../src/ui/notes.ts'
+import { currentNotes, currentView, type PanelState, type PanelStore } from './store.ts'
 
 export interface ActionDeps {
   store: PanelStore
@@ -15,6 +21,10 @@ export interface ActionDeps {
   serializeSession(session: Session): string
   /** Persists settings (storage.local); the store is updated at once either way. */
   persistSettings?(options: CheckOptions): Promise<void>
+  /** Persists the live capture's notes (storage.session, per tab). */
+  persistNotes?(notes: SessionNote[]): Promise<void>
+  /** Puts text on the clipboard (navigator.clipboard in the panel). */
+  copyText?(text: string): Promise<void>
   doc: Document
   userAgent: string
   now?: () => Date
@@ -27,6 +37,12 @@ export interface PanelActions {
   exportSession(): void
   importFile(file: File): Promise<void>
   saveSettings(options: CheckOptions): void
+  /** Downloads the QA report of the session shown (one self-contained HTML file). */
+  saveReport(): void
+  /** Copies the Markdown summary of the session shown; resolves false when the clipboard refused. */
+  copySummary(): Promise<boolean>
+  addNote(target: NoteTarget, text: string): void
+  removeNote(note: SessionNote): void
 }
 
 
@@ -47,19 +63,62 @@ function readText(file: File): Promise<string> {
 
 export function createActions(d: ActionDeps): PanelActions {
   const send = (m: PanelToBackground): void => d.send?.(m)
+  const now = d.now ?? (() => new Date())
+
+  /** The session shown as a file: an import with its fields as they were, the live capture with where it came from. */
+  const sessionOf = (state: PanelState): Session => {
+    const view = currentView(state)
+    const source = state.imported
+      ? { ...state.imported.source }
+      : {
+          url: state.tabState?.url || undefined,
+          widgetsVersion: state.tabState?.bus?.widgetsVersion || view.widgetsVersion || undefined,
+          userAgent: d.userAgent || undefined,
+          extensionVersion: TOOL_VERSION,
+        }
+    return buildSession(view.entries, source, state.imported?.extra, currentNotes(state))
+  }
+  /** The QA analysis of the session shown, from the report the panel already has. */
+  const analysis = (): { a: QaAnalysis; state: PanelState } => {
+    const state = d.store.getState()
+    return { a: analyzeSession(sessionOf(state), { report: currentView(state).report }), state }
+  }
+  const setNotes = (notes: SessionNote[]): void => {
+    d.store.setNotes(notes)
+    if (!d.store.getState().imported) d.persistNotes?.(notes).catch((err: unknown) => d.store.showError('Notes not saved:', String(err)))
+  }
+
   return {
     setRecording: (value) => send({ type: 'set-recording', value }),
     clear: () => send({ type: 'clear' }),
     setPreserveLog: (value) => send({ type: 'set-preserve-log', value }),
     exportSession() {
-      const state = d.store.getState()
-      const view = currentView(state)
       // An imported file is written back with its source and other top-level fields as they were.
-      const source = state.imported
-        ? { ...state.imported.source }
-        : { url: state.tabState?.url || undefined, widgetsVersion: state.tabState?.bus?.widgetsVersion || view.widgetsVersion || undefined, userAgent: d.userAgent || undefined }
-      const text = d.serializeSession(buildSession(view.entries, source, state.imported?.extra))
-      downloadText(d.doc, exportFileName(typeof source.url === 'string' ? source.url : undefined, (d.now ?? (() => new Date()))()), text)
+      const session = sessionOf(d.store.getState())
+      const url = session.source?.url
+      downloadText(d.doc, exportFileName(typeof url === 'string' ? url : undefined, now()), d.serializeSession(session))
+    },
+    saveReport() {
+      const { a, state } = analysis()
+      const date = now()
+      const html = renderReportHtml(a, { generatedAt: date.getTime(), generator: `cxbus-devtools ${TOOL_VERSION}`, ...(state.imported ? { fileName: state.imported.name } : {}) })
+      downloadText(d.doc, exportFileName(a.env.pageUrl ?? undefined, date, 'report'), html, 'text/html')
+    },
+    async copySummary() {
+      const { a, state } = analysis()
+      try {
+        await d.copyText?.(markdownSummary(a, state.imported?.name))
+        return d.copyText !== undefined
+      } catch (err) {
+        d.store.showError('Summary not copied:', err instanceof Error ? err.message : String(err))
+        return false
+      }
+    },
+    addNote(target, text) {
+      setNotes(withNote(currentNotes(d.store.getState()), target, text, now().getTime()))
+    },
+    removeNote(note) {
+      setNotes(withoutNote(currentNotes(d.store.getState()), note))
     },
     async importFile(file) {
       let session: Session

@@ -8,7 +8,7 @@
 // Why imports are checked in slices: a 50 000-event file takes longer to check than to parse. The
 // list is rendered at once from the parsed entries, then the checker runs in slices between frames
 // (the panel stays responsive), and findings, lanes and counts appear when it is done.
-import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionSource, Severity } from '../../../src/core/model.ts'
+import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote, SessionSource, Severity } from '../../../src/core/model.ts'
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import { buildView, EMPTY_REPORT, NameIndex, viewOfSession, type SessionView } from './view.ts'
 
@@ -28,8 +28,10 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'cl
 export interface ImportedSession {
   name: string
   source: SessionSource | undefined
-  /** The file's other top-level fields (not format, version, source, events): kept on export. */
+  /** The file's other top-level fields (not format, version, source, notes, events): kept on export. */
   extra: Record<string, unknown>
+  /** The file's notes, and those added while viewing it. */
+  notes: SessionNote[]
   view: SessionView
   /** Share of the entries checked so far (1 when done); the view has findings only when done. */
   progress: number
@@ -41,6 +43,8 @@ export interface PanelState {
   /** Set while an imported file replaces the live view. */
   imported: ImportedSession | null
   tabState: TabState | null
+  /** The tester's notes on the live capture (the imported file's are in `imported`). */
+  notes: SessionNote[]
   connection: ConnectionStatus
   /** A problem to show in the error banner (an invalid import, a lost connection). */
   error: { title: string; message: string } | null
@@ -61,6 +65,10 @@ export interface PanelStore {
   dismissError(): void
   /** New checker settings: the live and the imported sessions are checked again. */
   setOptions(options: CheckOptions): void
+  /** Replaces the notes of the session shown (the imported one if any, else the live one). */
+  setNotes(notes: SessionNote[]): void
+  /** Replaces the live capture's notes (restored from storage when the panel opens). */
+  setLiveNotes(notes: SessionNote[]): void
   /** Applies queued entries now (the scheduler calls it; tests call it directly). */
   flush(): void
 }
@@ -106,6 +114,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     live: buildView(entries, EMPTY_REPORT, seqIndex, names),
     imported: null,
     tabState: null,
+    notes: [],
     connection: 'none',
     error: null,
     options,
@@ -163,10 +172,11 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
   }
 
   /** Shows an imported session at once, then checks it slice by slice. */
-  const showImported = (name: string, source: SessionSource | undefined, extra: Record<string, unknown>, events: readonly SessionEntry[]): void => {
+  const showImported = (name: string, source: SessionSource | undefined, extra: Record<string, unknown>, events: readonly SessionEntry[], notes: SessionNote[]): void => {
     const run = ++importRun
     const unchecked = viewOfSession(events, EMPTY_REPORT)
-    const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, extra, view, progress })
+    // Notes added while the check runs are kept: read them from the state, not from the closure.
+    const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, extra, view, progress, notes: state.imported?.notes ?? notes })
     emit({ imported: imported(unchecked, events.length ? 0 : 1), error: null })
     const checker = engine.createChecker(state.options)
     let next = 0
@@ -216,8 +226,9 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
           scheduleFlush()
           break
         case 'cleared':
+          // The notes were about the events just cleared.
           resetLive()
-          emit({ live: liveView() })
+          emit({ live: liveView(), notes: [] })
           break
       }
     },
@@ -226,8 +237,9 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       if (status !== state.connection) emit({ connection: status })
     },
     importSession(name, session) {
-      const { format: _format, version: _version, source, events, ...extra } = session
-      showImported(name, source, extra, events)
+      const { format: _format, version: _version, source, events, notes, ...extra } = session
+      state = { ...state, imported: null }
+      showImported(name, source, extra, events, notes ?? [])
     },
     backToLive() {
       importRun++
@@ -247,7 +259,14 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       for (const e of kept) append(e)
       emit({ live: liveView() })
       const imported = state.imported
-      if (imported) showImported(imported.name, imported.source, imported.extra, imported.view.entries)
+      if (imported) showImported(imported.name, imported.source, imported.extra, imported.view.entries, imported.notes)
+    },
+    setNotes(notes) {
+      if (state.imported) emit({ imported: { ...state.imported, notes } })
+      else emit({ notes })
+    },
+    setLiveNotes(notes) {
+      emit({ notes })
     },
     flush,
   }
@@ -257,4 +276,9 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
 /** The session currently shown: the imported one if any, else the live one. */
 export function currentView(state: PanelState): SessionView {
   return state.imported?.view ?? state.live
+}
+
+/** The notes of the session shown. */
+export function currentNotes(state: PanelState): SessionNote[] {
+  return state.imported?.notes ?? state.notes
 }

@@ -8,6 +8,7 @@ import { createActions } from '../../../devtools/panel/state/actions.ts'
 import { loadSettings, normalizeOptions, saveSettings, type StorageAreaLike } from '../../../src/ui/settings.ts'
 import { buildSession, exportFileName } from '../../../src/ui/exportFile.ts'
 import { fixture } from './helpers.ts'
+import { TOOL_VERSION } from '../../../src/report/version.ts'
 
 function memoryArea(initial: Record<string, unknown> = {}): StorageAreaLike & { data: Record<string, unknown> } {
   const data = { ...initial }
@@ -106,7 +107,8 @@ describe('actions', () => {
     click.mockRestore()
     return blobs[0]!.text().then((text) => {
       const s = parseSession(text)
-      expect(s.source).toEqual({ url: 'https://shop.example.test/p', widgetsVersion: '9.0.018.07', userAgent: 'UA/1' })
+      // The extension's version too: a QA report names the build that captured the session.
+      expect(s.source).toEqual({ url: 'https://shop.example.test/p', widgetsVersion: '9.0.018.07', userAgent: 'UA/1', extensionVersion: TOOL_VERSION })
       expect(s.events).toHaveLength(fixture('shipped-two-in-a-row').events.length)
     })
   })
