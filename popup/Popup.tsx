@@ -1,5 +1,5 @@
 // Popup (Preact, props only). The current tab at a glance: whether a bus was found, the Widgets
-// version, counts of events, interactions and findings by severity, and an export button.
+// version, counts of events, interactions and findings by severity, and the export and QA report buttons.
 import { Fragment } from 'preact'
 import { SEVERITIES, type Severity } from '../src/core/model.ts'
 import type { Outcome } from '../src/core/story.ts'
@@ -24,9 +24,12 @@ export interface PopupProps {
   data: PopupData | null
   error?: string | null
   onExport(): void
+  /** Downloads the one-file QA report of the tab. */
+  onReport?(): void
 }
 
-export function Popup({ data, error, onExport }: PopupProps) {
+export function Popup({ data, error, onExport, onReport }: PopupProps) {
+  const nothing = !data || data.events === 0 || data.busEntries === 0
   return (
     <div class="popup">
       <h1>cxbus-devtools</h1>
@@ -71,10 +74,18 @@ export function Popup({ data, error, onExport }: PopupProps) {
           )}
           {data.dropped > 0 && <p class="warn">{data.dropped} events lost (buffer overflow).</p>}
           {!data.recording && <p class="warn">Recording is paused in the panel.</p>}
-          <button type="button" class="export" data-testid="popup-export" disabled={data.events === 0 || data.busEntries === 0}
-            title={data.events === 0 || data.busEntries === 0 ? 'Nothing to export yet: no bus event or command captured' : undefined} onClick={onExport}>
-            Export session
-          </button>
+          <div class="buttons">
+            <button type="button" class="export" data-testid="popup-export" disabled={nothing}
+              title={nothing ? 'Nothing to export yet: no bus event or command captured' : undefined} onClick={onExport}>
+              Export session
+            </button>
+            {onReport && (
+              <button type="button" class="export" data-testid="popup-report" disabled={nothing}
+                title={nothing ? 'Nothing to report yet: no bus event or command captured' : 'One HTML file for a ticket: verdict, stories, findings, coverage, notes'} onClick={onReport}>
+                Report
+              </button>
+            )}
+          </div>
           <p class="muted hint">Open DevTools → “Callback” for the timeline, the events and the findings.</p>
         </>
       )}

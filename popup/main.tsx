@@ -6,7 +6,11 @@ import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { check } from '../src/core/check.ts'
 import { serializeSession } from '../src/core/session.ts'
-import type { Session } from '../src/core/model.ts'
+import type { CheckOptions, Report, Session } from '../src/core/model.ts'
+import { analyzeSession } from '../src/report/analyze.ts'
+import { renderReportHtml } from '../src/report/html.tsx'
+import { TOOL_VERSION } from '../src/report/version.ts'
+import { loadNotes } from '../devtools/panel/state/notes.ts'
 import type { Request } from '../src/core/protocol.ts'
 import { loadSettings } from '../src/ui/settings.ts'
 import { applyTheme } from '../src/ui/theme.ts'
@@ -20,6 +24,7 @@ applyTheme(window, undefined)
 function PopupApp() {
   const [data, setData] = useState<PopupData | null>(null)
   const [session, setSession] = useState<Session | null>(null)
+  const [checked, setChecked] = useState<{ options: CheckOptions; report: Report | null }>({ options: {}, report: null })
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     ;(async () => {
@@ -28,17 +33,30 @@ function PopupApp() {
         request: (req: Request) => browser.runtime.sendMessage(req) as never,
         check,
         loadOptions: () => loadSettings(browser.storage.local),
+        loadNotes: (id) => loadNotes(browser.storage.session, id),
       })
       setData(result.data)
       setSession(result.session)
+      setChecked({ options: result.options, report: result.report })
     })().catch((err: unknown) => setError(`Cannot reach the extension: ${err instanceof Error ? err.message : String(err)}`))
   }, [])
+  const withSource = (s: Session): Session => ({
+    ...s,
+    source: { ...s.source, userAgent: s.source?.userAgent ?? navigator.userAgent, extensionVersion: s.source?.extensionVersion ?? TOOL_VERSION },
+  })
   const onExport = (): void => {
     if (!session) return
-    const s: Session = { ...session, source: { ...session.source, userAgent: session.source?.userAgent ?? navigator.userAgent } }
+    const s = withSource(session)
     downloadText(document, exportFileName(data?.url ?? s.source?.url, new Date()), serializeSession(s))
   }
-  return <Popup data={data} error={error} onExport={onExport} />
+  const onReport = (): void => {
+    if (!session) return
+    const date = new Date()
+    const a = analyzeSession(withSource(session), { options: checked.options, ...(checked.report ? { report: checked.report } : {}) })
+    const html = renderReportHtml(a, { generatedAt: date.getTime(), generator: `cxbus-devtools ${TOOL_VERSION}` })
+    downloadText(document, exportFileName(data?.url ?? session.source?.url, date, 'report'), html, 'text/html')
+  }
+  return <Popup data={data} error={error} onExport={onExport} onReport={onReport} />
 }
 
 /**

@@ -84,3 +84,27 @@ describe('Popup', () => {
     expect((screen.getByTestId('popup-export') as HTMLButtonElement).disabled).toBe(true)
   })
 })
+
+describe('the popup QA report', () => {
+  it('loadPopupData adds the tab notes to the session, with the options and the report it checked with', async () => {
+    const session = fixture('shipped-failed-retry')
+    const request = (async (req: { type: string }) => (req.type === 'get-tab-state' ? state({ count: session.events.length }) : session)) as never
+    const notes = [{ seq: 7, text: 'seen twice', time: 1 }]
+    const loadNotes = vi.fn(async () => notes)
+    const r = await loadPopupData(3, { request, check, loadOptions: async () => ({ exactToleranceMs: 2 }), loadNotes })
+    expect(loadNotes).toHaveBeenCalledWith(3)
+    expect(r.session?.notes).toEqual(notes)
+    expect(r.options).toEqual({ exactToleranceMs: 2 })
+    expect(r.report).toEqual(check(session, { exactToleranceMs: 2 }))
+  })
+  it('has a Report button next to Export, disabled while nothing was captured', () => {
+    const data = { known: true, bus: null, recording: true, events: 3, busEntries: 2, interactions: 1, findings: { error: 0, warning: 0, info: 0 }, dropped: 0 }
+    const onReport = vi.fn()
+    render(<Popup data={data} onExport={() => {}} onReport={onReport} />)
+    fireEvent.click(screen.getByTestId('popup-report'))
+    expect(onReport).toHaveBeenCalledTimes(1)
+    cleanup()
+    render(<Popup data={{ ...data, busEntries: 0 }} onExport={() => {}} onReport={onReport} />)
+    expect((screen.getByTestId('popup-report') as HTMLButtonElement).disabled).toBe(true)
+  })
+})

@@ -1,0 +1,53 @@
+// Panel. The Coverage tab: the lifecycle paths a QA pass must exercise (src/core/coverage.ts), each
+// ticked with links to the interactions that show it; a missing one says how to exercise it. Paths of
+// a plugin that is not on the page are summed up in one line, not listed as missing.
+import type { Coverage } from '../../../../src/core/coverage.ts'
+
+export interface CoveragePaneProps {
+  coverage: Coverage
+  /** "Callback #2 · page 1" for an interaction id. */
+  labelOf(id: string): string
+  onSelectInteraction(id: string): void
+}
+
+/** Links shown per path before "N more" (in a row lists nearly every interaction of a long session). */
+const MAX_LINKS = 8
+
+export function CoveragePane({ coverage, labelOf, onSelectInteraction }: CoveragePaneProps) {
+  const items = coverage.items.filter((c) => c.status !== 'not-applicable')
+  const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
+  return (
+    <div class="coverage" data-testid="coverage">
+      <p class="coverage-head">
+        <strong data-testid="coverage-count">
+          {coverage.covered} of {coverage.applicable} paths covered
+        </strong>{' '}
+        <span class="muted">: the lifecycle paths a QA pass should exercise.</span>
+      </p>
+      {items.length === 0 && <p class="muted">No Callback or SendMessage on this page yet.</p>}
+      <ul class="coverage-list">
+        {items.map((c) => (
+          <li key={c.id} class={`cov cov-${c.status}`} data-testid="coverage-item" data-path={c.id} data-status={c.status}>
+            <span class="cov-tick" aria-label={c.status === 'covered' ? 'covered' : 'missing'}>
+              {c.status === 'covered' ? '✓' : '✗'}
+            </span>{' '}
+            <code>{c.id}</code> <span>{c.label}</span>
+            {c.status === 'covered' ? (
+              <div class="cov-links">
+                {c.interactions.slice(0, MAX_LINKS).map((id) => (
+                  <button key={id} type="button" class="link" data-testid="coverage-link" onClick={() => onSelectInteraction(id)}>
+                    {labelOf(id)}
+                  </button>
+                ))}
+                {c.interactions.length > MAX_LINKS && <span class="muted"> and {c.interactions.length - MAX_LINKS} more</span>}
+              </div>
+            ) : (
+              <div class="cov-how muted">How: {c.howTo}</div>
+            )}
+          </li>
+        ))}
+      </ul>
+      {absent.length > 0 && <p class="muted small">Not on this page, not counted: {absent.join(', ')}.</p>}
+    </div>
+  )
+}

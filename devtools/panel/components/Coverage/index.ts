@@ -1,0 +1,2 @@
+// Panel. The coverage tab.
+export { CoveragePane, type CoveragePaneProps } from './CoveragePane.tsx'

@@ -1,0 +1,2 @@
+// Panel. Notes on events and interactions.
+export { NotesSection, type NotesSectionProps } from './Notes.tsx'
