@@ -1,7 +1,7 @@
 // Runs everywhere (rendered to a string for the report). One interaction's lane as a static SVG,
 // laid out by the panel's own timeline maths (devtools/panel/components/Timeline/layout.ts and
-// Lane.tsx's labelX), so the report and the panel draw the same marks, bar and elapsed spans. On top of
-// the lane: the story's service failures, minimized periods and the notes. Text only: every string
+// Lane.tsx's labelX), so the report and the panel draw the same marks, failed requests, minimized
+// periods, bar and elapsed spans; plus a flag on each mark with a note. Text only: every string
 // from the page is a JSX text child, escaped by the renderer.
 import type { Finding, SessionEntry } from '../core/model.ts'
 import type { InteractionStory } from '../core/story.ts'
@@ -40,9 +40,8 @@ export function timelineContext(a: QaAnalysis, ids: ReadonlySet<string>): Timeli
     if (list) list.push(f)
     else findingsBySeq.set(seq, [f])
   }
-  const pages = new Map(a.stories.flatMap((s) => (s.summary.page.pageLoadId ? [[s.summary.page.pageLoadId, s.summary.page.number] as const] : [])))
-  const drawn = report.interactions.filter((i) => ids.has(i.id))
-  const lanes = new Map(buildLanes(drawn, (seq) => index.get(seq), findingsBySeq, pages).map((l) => [l.id, l]))
+  const drawn = a.stories.filter((st) => ids.has(st.id))
+  const lanes = new Map(buildLanes(drawn, (seq) => index.get(seq), findingsBySeq).map((l) => [l.id, l]))
   const pageLoads = session.events.filter((e) => e.kind === 'marker' && e.marker === 'page-load' && !(typeof e.data === 'object' && e.data !== null && (e.data as { top?: unknown }).top === false)).map((e) => e.time)
   const noted = new Set(a.notes.flatMap((n) => (typeof n.seq === 'number' ? [n.seq] : [])))
   return { lanes, pageLoads, noted }
@@ -66,8 +65,7 @@ function Span({ kind, span, w, y }: { kind: 'shipped' | 'documented'; span: Elap
 export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: TimelineContext }) {
   const lane = ctx.lanes.get(story.id)
   if (!lane) return null
-  const extras = story.steps.filter((s) => s.kind !== 'step').map((s) => s.time)
-  const w = fitWindow([lane], extras)
+  const w = fitWindow([lane], lane.minimized.flatMap((m) => (m.to === null ? [m.from] : [m.from, m.to])))
   const x = (t: number): number => PAD + timeToX(t, w, TRACK)
   // Round times from the interaction's first event (what the labels count from), not round clock times.
   const ticks = niceTicks({ t0: w.t0 - story.start, t1: w.t1 - story.start }, 7).ticks.map((t) => t + story.start)
@@ -91,15 +89,15 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
       {ctx.pageLoads.filter((t) => t >= w.t0 && t <= w.t1).map((t, i) => (
         <line key={`p${i}`} class="pageload" x1={x(t)} x2={x(t)} y1={AXIS} y2={HEIGHT} />
       ))}
-      {story.minimizedSpans.map((s, i) => (
+      {lane.minimized.map((s, i) => (
         <rect key={`m${i}`} class="minimized" x={x(s.from)} y={top - 4} width={Math.max(2, x(s.to ?? lane.end) - x(s.from))} height={16}>
           <title>minimized{s.to === null ? ' (not restored)' : ` for ${formatDuration(s.to - s.from)}`}</title>
         </rect>
       ))}
       <rect class={`bar ${lane.closed ? '' : 'open'}`} x={barFrom} y={top} width={Math.max(2, barTo - barFrom)} height={8} rx={4} />
       {lane.marks.map((m, i) => (
-        <g key={m.seq} class={`mark ${m.severity ? `sev-${m.severity}` : ''}`} data-seq={m.seq}>
-          <circle cx={PAD + xs[i]!} cy={top + 4} r={6} />
+        <g key={m.seq} class={`mark ${m.kind === 'failure' ? 'failure' : ''} ${m.severity ? `sev-${m.severity}` : ''}`} data-seq={m.seq}>
+          {m.kind === 'failure' ? <rect x={PAD + xs[i]! - 5} y={top - 1} width={10} height={10} /> : <circle cx={PAD + xs[i]!} cy={top + 4} r={6} />}
           <title>
             #{m.seq} {m.name}
             {m.severity ? ` (${m.severity})` : ''}
@@ -110,18 +108,6 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
             </text>
           )}
           {ctx.noted.has(m.seq) && <path class="note-flag" d={`M${PAD + xs[i]!} ${top - 6} l0 -10 l8 3 l-8 3`} />}
-        </g>
-      ))}
-      {story.steps.filter((s) => s.kind === 'failure').map((s) => (
-        <g key={`f${s.seq}`} class="failure" data-seq={s.seq}>
-          <path d={`M${x(s.time) - 6} ${top + 10} l6 -12 l6 12 z`} />
-          <title>
-            #{s.seq} {s.label}
-          </title>
-          <text x={x(s.time)} y={top + 36}>
-            {s.label}
-          </text>
-          {ctx.noted.has(s.seq) && <path class="note-flag" d={`M${x(s.time)} ${top - 6} l0 -10 l8 3 l-8 3`} />}
         </g>
       ))}
       {lane.shipped && <Span kind="shipped" span={lane.shipped} w={w} y={top + 52} />}

@@ -3,7 +3,7 @@
 // the notes and the environment. The HTML report, the Markdown summary and the CLI read only this.
 import { check } from '../core/check.ts'
 import { computeCoverage, DEFAULT_PATHS, missingRequired, type Coverage, type CoveragePath } from '../core/coverage.ts'
-import { SEVERITIES, type CheckOptions, type Finding, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
+import { countLabel, SEVERITIES, type CheckOptions, type Finding, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
 import { isFrameLoad } from '../core/pages.ts'
 import { buildStories, type InteractionStory } from '../core/story.ts'
 
@@ -120,9 +120,9 @@ export function findingsByRule(findings: readonly Finding[]): { rule: string; se
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
-/** "2 errors, 1 warning, 3 info". */
+/** "2 errors, 1 warning, 3 info" (the words of the panel, the badge and the CLI). */
 export function countsText(c: Record<Severity, number>): string {
-  return `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${c.info} info`
+  return SEVERITIES.map((s) => `${c[s]} ${countLabel(s, c[s])}`).join(', ')
 }
 
 /** "FAIL", "PASS with warnings", "PASS": the word at the top of a report. */

@@ -43,7 +43,7 @@ svg .mark circle { fill: var(--mark); stroke: var(--bg); stroke-width: 2; }
 svg .mark.sev-error circle { fill: var(--error); } svg .mark.sev-warning circle { fill: var(--warning-dot); }
 svg .mark.sev-info circle { stroke: var(--info); }
 svg .phase { fill: var(--fg); text-anchor: middle; }
-svg .failure path { fill: var(--error); } svg .failure text { fill: var(--error); text-anchor: middle; }
+svg .mark.failure rect { fill: var(--error); stroke: var(--bg); stroke-width: 2; } svg .mark.failure .phase { fill: var(--error); }
 svg .note-flag { fill: var(--accent); stroke: var(--accent); }
 svg .el-shipped rect { fill: var(--shipped); } svg .el-shipped text { fill: var(--shipped); }
 svg .el-documented rect { fill: var(--documented); } svg .el-documented text { fill: var(--documented); }

@@ -98,7 +98,7 @@ describe('the popup QA report', () => {
     expect(r.report).toEqual(check(session, { exactToleranceMs: 2 }))
   })
   it('has a Report button next to Export, disabled while nothing was captured', () => {
-    const data = { known: true, bus: null, recording: true, events: 3, busEntries: 2, interactions: 1, findings: { error: 0, warning: 0, info: 0 }, dropped: 0 }
+    const data = { known: true, bus: null, recording: true, events: 3, busEntries: 2, interactions: 1, stories: [], findings: { error: 0, warning: 0, info: 0 }, dropped: 0 }
     const onReport = vi.fn()
     render(<Popup data={data} onExport={() => {}} onReport={onReport} />)
     fireEvent.click(screen.getByTestId('popup-report'))

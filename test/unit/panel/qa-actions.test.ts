@@ -6,8 +6,8 @@ import { check, createChecker } from '../../../src/core/check.ts'
 import { parseSession, serializeSession } from '../../../src/core/session.ts'
 import { createPanelStore } from '../../../devtools/panel/state/store.ts'
 import { createActions } from '../../../devtools/panel/state/actions.ts'
-import { loadNotes, notesKey, saveNotes } from '../../../devtools/panel/state/notes.ts'
-import type { StorageAreaLike } from '../../../devtools/panel/state/settings.ts'
+import { loadNotes, notesKey, saveNotes } from '../../../src/ui/notes.ts'
+import type { StorageAreaLike } from '../../../src/ui/settings.ts'
 import { fixture } from './helpers.ts'
 
 function memoryArea(): StorageAreaLike & { data: Record<string, unknown> } {

@@ -2,7 +2,7 @@
 // each removable, and a form to add one to either. Notes are text: shown as text, never as HTML.
 import { useState } from 'preact/hooks'
 import type { SessionNote } from '../../../../src/core/model.ts'
-import type { NoteTarget } from '../../state/notes.ts'
+import type { NoteTarget } from '../../../../src/ui/notes.ts'
 import { formatClock } from '../../lib/format.ts'
 
 export interface NotesSectionProps {
