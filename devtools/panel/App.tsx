@@ -4,7 +4,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Severity } from '../../src/core/model.ts'
 import type { RuleInfo } from '../../src/core/rules.ts'
 import { EMPTY_FILTER, filterEntries, warmSearchText, type Filter } from './lib/filter.ts'
-import { currentView, type PanelStore } from './state/store.ts'
+import { currentNotes, currentView, type PanelStore } from './state/store.ts'
+import { computeCoverage } from '../../src/core/coverage.ts'
+import { indexNotes } from '../../src/ui/notes.ts'
 import { interactionLabelOf } from './state/view.ts'
 import { isTopLoad } from './lib/entries.ts'
 import type { SessionEntry } from '../../src/core/model.ts'
@@ -15,6 +17,8 @@ import { EventDetail } from './components/EventDetail/index.ts'
 import { EventList, FilterBar } from './components/EventList/index.ts'
 import { FindingsPane } from './components/Findings/index.ts'
 import { InteractionsPane } from './components/Interactions/index.ts'
+import { CoveragePane } from './components/Coverage/index.ts'
+import { NotesSection } from './components/Notes/index.ts'
 import { Timeline } from './components/Timeline/index.ts'
 import { RulesDialog, SettingsDialog, Toolbar } from './components/Toolbar/index.ts'
 
@@ -24,7 +28,7 @@ export interface AppProps {
   rules: readonly RuleInfo[]
 }
 
-type SideTab = 'interactions' | 'detail' | 'findings'
+type SideTab = 'interactions' | 'detail' | 'findings' | 'coverage'
 
 const idle = (fn: () => void): void => {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 500 })
@@ -51,6 +55,7 @@ export function App({ store, actions, rules }: AppProps) {
   const [focusSeverity, setFocusSeverity] = useState<Severity | null>(null)
   const [dialog, setDialog] = useState<'settings' | 'rules' | null>(null)
   const [dragging, setDragging] = useState(false)
+  const [copied, setCopied] = useState(false)
   const fileInput = useRef<HTMLInputElement>(null)
   const detailRef = useRef<HTMLDivElement>(null)
 
@@ -77,6 +82,16 @@ export function App({ store, actions, rules }: AppProps) {
     detailRef.current?.focus()
   }
   const currentInteraction = selected === null ? null : view.interactionOf(selected)
+  const notes = currentNotes(state)
+  const notesIndex = useMemo(() => indexNotes(notes), [notes])
+  const noted = useMemo(() => new Set(notesIndex.bySeq.keys()), [notesIndex])
+  // Only while its tab is open: stories and coverage of a 100 000-event live capture cost a frame.
+  const coverage = useMemo(() => (tab === 'coverage' ? computeCoverage(view.entries, view.stories) : null), [tab, view, view.entries.length])
+  const checked = (state.imported?.progress ?? 1) >= 1
+  const selectInteraction = (id: string): void => {
+    const first = view.storyById(id)?.steps[0]
+    if (first) setSelected(first.seq)
+  }
   const pickFile = (): void => fileInput.current?.click()
   const importFiles = (files: FileList | null | undefined): void => {
     const file = files?.[0]
@@ -123,6 +138,16 @@ export function App({ store, actions, rules }: AppProps) {
         onPreserveLog={actions.setPreserveLog}
         onExport={actions.exportSession}
         onImport={pickFile}
+        canReport={checked}
+        copied={copied}
+        onReport={actions.saveReport}
+        onCopySummary={() =>
+          void actions.copySummary().then((ok) => {
+            if (!ok) return
+            setCopied(true)
+            setTimeout(() => setCopied(false), 1500)
+          })
+        }
         onSettings={() => setDialog('settings')}
         onRules={() => setDialog('rules')}
         onCounts={(s) => {
@@ -132,7 +157,7 @@ export function App({ store, actions, rules }: AppProps) {
       />
       <input
         type="file"
-        accept=".json,application/json"
+        accept=".json,application/json,.html,text/html"
         class="hidden"
         ref={fileInput}
         data-testid="import-input"
@@ -171,13 +196,14 @@ export function App({ store, actions, rules }: AppProps) {
             selectedSeq={selected}
             currentInteraction={currentInteraction}
             height={timelineHeight}
+            noted={noted}
             onSelect={select}
           />
           <SplitHandle onResize={setTimelineHeight} />
           <div class="split">
             <section class="list-col" aria-label="Events">
               <FilterBar filter={filter} plugins={view.plugins} patterns={view.patterns} shown={rows.length} total={view.entries.length} others={view.otherCount} onChange={setFilter} />
-              <EventList view={view} rows={rows} selectedSeq={selected} currentInteraction={currentInteraction} onSelect={select} onOpen={open} />
+              <EventList view={view} rows={rows} selectedSeq={selected} currentInteraction={currentInteraction} notesBySeq={notesIndex.bySeq} onSelect={select} onOpen={open} />
             </section>
             <section class="side" aria-label="Details">
               <div class="tabs" role="tablist">
@@ -190,6 +216,10 @@ export function App({ store, actions, rules }: AppProps) {
                 <button type="button" role="tab" aria-selected={tab === 'findings'} data-testid="tab-findings" onClick={() => setTab('findings')}>
                   Findings ({view.report.findings.length})
                 </button>
+                <button type="button" role="tab" aria-selected={tab === 'coverage'} data-testid="tab-coverage" onClick={() => setTab('coverage')}
+                  title="Which lifecycle paths this session exercised">
+                  Coverage
+                </button>
               </div>
               <div class="side-body" ref={detailRef} tabIndex={-1}>
                 {tab === 'interactions' ? (
@@ -200,7 +230,27 @@ export function App({ store, actions, rules }: AppProps) {
                     onSelectInteraction={(st) => st.steps[0] && setSelected(st.steps[0].seq)}
                   />
                 ) : tab === 'detail' ? (
-                  <EventDetail view={view} seq={selected} ruleInfo={ruleInfo} onSelect={select} />
+                  <EventDetail
+                    view={view}
+                    seq={selected}
+                    ruleInfo={ruleInfo}
+                    onSelect={select}
+                    notes={
+                      selected !== null && (
+                        <NotesSection
+                          key={selected}
+                          seq={selected}
+                          onEvent={notesIndex.bySeq.get(selected) ?? []}
+                          onInteraction={currentInteraction ? (notesIndex.byInteraction.get(currentInteraction) ?? []) : []}
+                          interaction={currentInteraction ? { id: currentInteraction, label: view.storyById(currentInteraction)?.label ?? currentInteraction } : undefined}
+                          onAdd={actions.addNote}
+                          onRemove={actions.removeNote}
+                        />
+                      )
+                    }
+                  />
+                ) : tab === 'coverage' && coverage ? (
+                  <CoveragePane coverage={coverage} labelOf={(id) => view.storyById(id)?.label ?? id} onSelectInteraction={selectInteraction} />
                 ) : (
                   <FindingsPane
                     findings={view.report.findings}

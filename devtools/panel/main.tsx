@@ -13,6 +13,7 @@ import { connectPanel, type PortLike } from './state/connection.ts'
 import { createActions } from './state/actions.ts'
 import { loadSettings, normalizeOptions, saveSettings, SETTINGS_KEY } from '../../src/ui/settings.ts'
 import { applyTheme } from '../../src/ui/theme.ts'
+import { syncLiveNotes } from '../../src/ui/notes.ts'
 import './panel.css'
 
 const chromeDevtools = (globalThis as { chrome?: { devtools?: { panels?: { themeName?: string } } } }).chrome?.devtools
@@ -46,12 +47,34 @@ browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && SETTINGS_KEY in changes) store.setOptions(normalizeOptions(changes[SETTINGS_KEY]?.newValue))
 })
 
+// The tester's notes on this tab survive closing DevTools (storage.session: until the browser closes).
+if (tabId !== null) syncLiveNotes(store, browser.storage.session, tabId, (err) => store.showError('Notes not saved:', String(err)))
+
+/** navigator.clipboard, else the old copy command: a DevTools panel is not always allowed the former. */
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text)
+    return
+  } catch {
+    const area = document.createElement('textarea')
+    area.value = text
+    area.style.position = 'fixed'
+    area.style.opacity = '0'
+    document.body.append(area)
+    area.select()
+    const ok = document.execCommand('copy')
+    area.remove()
+    if (!ok) throw new Error('the browser refused access to the clipboard')
+  }
+}
+
 const actions = createActions({
   store,
   ...(connection ? { send: (m) => connection.send(m) } : {}),
   parseSession,
   serializeSession,
   persistSettings: (o) => saveSettings(storage, o),
+  copyText,
   doc: document,
   userAgent: navigator.userAgent,
 })

@@ -53,3 +53,29 @@ export async function loadNotes(area: StorageAreaLike, tabId: number): Promise<S
 export async function saveNotes(area: StorageAreaLike, tabId: number, notes: readonly SessionNote[]): Promise<void> {
   await area.set({ [notesKey(tabId)]: notes })
 }
+
+/**
+ * Keeps the tab's stored notes in step with the live capture's: restores them once, then saves
+ * every change (added, removed, or dropped by Clear). Returns the unsubscribe function.
+ */
+export function syncLiveNotes(
+  store: { getState(): { notes: SessionNote[] }; subscribe(fn: () => void): () => void; setLiveNotes(notes: SessionNote[]): void },
+  area: StorageAreaLike,
+  tabId: number,
+  onError: (err: unknown) => void = () => {},
+): () => void {
+  let last = store.getState().notes
+  const unsubscribe = store.subscribe(() => {
+    const notes = store.getState().notes
+    if (notes === last) return
+    last = notes
+    saveNotes(area, tabId, notes).catch(onError)
+  })
+  loadNotes(area, tabId)
+    .then((stored) => {
+      // Notes written before the restore came back win over an empty list.
+      if (stored.length && store.getState().notes.length === 0) store.setLiveNotes(stored)
+    })
+    .catch(onError)
+  return unsubscribe
+}

@@ -21,8 +21,6 @@ export interface ActionDeps {
   serializeSession(session: Session): string
   /** Persists settings (storage.local); the store is updated at once either way. */
   persistSettings?(options: CheckOptions): Promise<void>
-  /** Persists the live capture's notes (storage.session, per tab). */
-  persistNotes?(notes: SessionNote[]): Promise<void>
   /** Puts text on the clipboard (navigator.clipboard in the panel). */
   copyText?(text: string): Promise<void>
   doc: Document
@@ -83,10 +81,8 @@ export function createActions(d: ActionDeps): PanelActions {
     const state = d.store.getState()
     return { a: analyzeSession(sessionOf(state), { report: currentView(state).report }), state }
   }
-  const setNotes = (notes: SessionNote[]): void => {
-    d.store.setNotes(notes)
-    if (!d.store.getState().imported) d.persistNotes?.(notes).catch((err: unknown) => d.store.showError('Notes not saved:', String(err)))
-  }
+  // The live capture's notes are stored per tab by syncLiveNotes (main.tsx), whatever changes them.
+  const setNotes = (notes: SessionNote[]): void => d.store.setNotes(notes)
 
   return {
     setRecording: (value) => send({ type: 'set-recording', value }),

@@ -6,7 +6,7 @@ import { check, createChecker } from '../../../src/core/check.ts'
 import { parseSession, serializeSession } from '../../../src/core/session.ts'
 import { createPanelStore } from '../../../devtools/panel/state/store.ts'
 import { createActions } from '../../../devtools/panel/state/actions.ts'
-import { loadNotes, notesKey, saveNotes } from '../../../src/ui/notes.ts'
+import { loadNotes, notesKey, syncLiveNotes } from '../../../src/ui/notes.ts'
 import type { StorageAreaLike } from '../../../src/ui/settings.ts'
 import { fixture } from './helpers.ts'
 
@@ -38,10 +38,11 @@ const setup = () => {
   let clipboard = ''
   const actions = createActions({
     store, parseSession, serializeSession, doc: document, userAgent: 'Mozilla/5.0 Chrome/156.0.0.0',
-    persistNotes: (n) => saveNotes(area, 7, n), copyText: async (t) => void (clipboard = t), now: () => new Date(Date.UTC(2026, 10, 30, 12)),
+    copyText: async (t) => void (clipboard = t), now: () => new Date(Date.UTC(2026, 10, 30, 12)),
   })
   store.receive({ type: 'state', state: { tabId: 7, url: 'https://shop.example.test/contact', preserveLog: false, recording: true, bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, dropped: 0, count: 0, findings: { error: 0, warning: 0, info: 0 } } })
   store.receive({ type: 'entries', entries: fixture('shipped-failed-retry').events })
+  syncLiveNotes(store, area, 7)
   return { store, area, actions, clipboard: () => clipboard }
 }
 
@@ -66,6 +67,17 @@ describe('notes in the panel', () => {
     expect(store.getState().notes.map((n) => n.text)).toEqual(['retry worked'])
     store.receive({ type: 'cleared' })
     expect(store.getState().notes).toEqual([])
+    await Promise.resolve()
+    expect(area.data[notesKey(7)]).toEqual([])
+  })
+
+  it('are restored for the tab when the panel opens again', async () => {
+    const area = memoryArea()
+    area.data[notesKey(7)] = [{ seq: 7, text: 'kept', time: 1 }, { bogus: true }]
+    const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
+    syncLiveNotes(store, area, 7)
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.getState().notes).toEqual([{ seq: 7, text: 'kept', time: 1 }])
   })
 
   it('an imported file keeps its notes; notes added to it go with it, not into the live capture or storage', async () => {

@@ -1,6 +1,7 @@
 // Panel. Everything about the selected entry: header (name, times, interaction), the documented-vs-
 // shipped elapsed note, its findings with the rules' explanations, the metadata table with the
 // diff against the previous event of the same interaction, and the raw envelope.
+import type { ComponentChildren } from 'preact'
 import { SEVERITIES, type Json, type SessionEntry } from '../../../../src/core/model.ts'
 import type { RuleInfo } from '../../../../src/core/rules.ts'
 import type { SessionView } from '../../state/view.ts'
@@ -17,6 +18,8 @@ export interface EventDetailProps {
   seq: number | null
   ruleInfo(id: string): RuleInfo | undefined
   onSelect(seq: number): void
+  /** The tester's notes on the entry (NotesSection), shown under its header. */
+  notes?: ComponentChildren
 }
 
 /** The previous lifecycle event of the same interaction, or null for its first; undefined outside any. */
@@ -35,7 +38,7 @@ function envelopeOf(entry: SessionEntry): Json {
   return JSON.parse(JSON.stringify(entry)) as Json
 }
 
-export function EventDetail({ view, seq, ruleInfo, onSelect }: EventDetailProps) {
+export function EventDetail({ view, seq, ruleInfo, onSelect, notes }: EventDetailProps) {
   const index = seq === null ? undefined : view.indexOf(seq)
   const entry = index === undefined ? undefined : view.entries[index]
   if (!entry || seq === null) {
@@ -66,6 +69,7 @@ export function EventDetail({ view, seq, ruleInfo, onSelect }: EventDetailProps)
           {entry.frameUrl ? ` · frame ${entry.frameUrl}` : ''}
         </p>
       </header>
+      {notes}
       {entry.kind === 'event' && <ElapsedNote definition={info?.elapsed} data={entry.data} time={entry.time} plugin={entry.publisher} />}
       {findings.length > 0 && (
         <section aria-label="Findings on this event">

@@ -16,13 +16,15 @@ export interface EventListProps {
   selectedSeq: number | null
   /** The selected interaction: its rows are highlighted. */
   currentInteraction?: string | null
+  /** Notes by the seq of their event: a marker on the row. */
+  notesBySeq?: ReadonlyMap<number, readonly unknown[]>
   onSelect(seq: number): void
   onOpen(seq: number): void
 }
 
 const NAV_KEYS = new Set<string>(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'])
 
-export function EventList({ view, rows, selectedSeq, currentInteraction = null, onSelect, onOpen }: EventListProps) {
+export function EventList({ view, rows, selectedSeq, currentInteraction = null, notesBySeq, onSelect, onOpen }: EventListProps) {
   const viewport = useRef<HTMLDivElement>(null)
   const { height } = useElementSize(viewport, { width: 800, height: 400 })
   const [scrollTop, setScrollTop] = useState(0)
@@ -87,6 +89,7 @@ export function EventList({ view, rows, selectedSeq, currentInteraction = null, 
         interactionShort={interaction === null ? null : interactionLabelOf(view, entry.seq, true)}
         openedAt={interaction === null ? undefined : view.openedAt.get(interaction)}
         findings={view.findingsBySeq.get(entry.seq)}
+        notes={notesBySeq?.get(entry.seq)?.length ?? 0}
         onClick={onSelect}
         onDoubleClick={onOpen}
       />,

@@ -18,13 +18,15 @@ export interface RowProps {
   interactionShort?: string | null
   openedAt: number | undefined
   findings: readonly Finding[] | undefined
+  /** How many notes are on this event (a ✎ marker). */
+  notes?: number
   onClick(seq: number): void
   onDoubleClick(seq: number): void
 }
 
 const MARKER_TESTID: Record<string, string> = { 'page-load': 'page-load-marker', dropped: 'dropped-marker', bus: 'bus-marker' }
 
-export function Row({ entry, top, selected, current = false, interaction, interactionShort, openedAt, findings, onClick, onDoubleClick }: RowProps) {
+export function Row({ entry, top, selected, current = false, interaction, interactionShort, openedAt, findings, notes = 0, onClick, onDoubleClick }: RowProps) {
   const common = {
     id: `row-${entry.seq}`,
     role: 'row' as const,
@@ -70,6 +72,11 @@ export function Row({ entry, top, selected, current = false, interaction, intera
         {interactionShort ? <span class="inter-short"> {interactionShort}</span> : null}
       </span>
       <span class="c-event" role="gridcell" title={name}>
+        {notes > 0 && (
+          <span class="note-marker" data-testid="row-note" title={`${notes} note${notes === 1 ? '' : 's'}`}>
+            ✎{' '}
+          </span>
+        )}
         {entry.kind === 'command' ? `▸ ${shortName(name)}()` : shortName(name)}
       </span>
       <span class="c-inter" role="gridcell" title={interaction ?? undefined}>

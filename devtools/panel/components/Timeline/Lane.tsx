@@ -25,6 +25,8 @@ export interface LaneProps {
   /** The interaction selected in the list, the timeline or the Interactions tab. */
   current: boolean
   selectedSeq: number | null
+  /** Seqs with a note: a ✎ flag over the mark. */
+  noted?: ReadonlySet<number>
   onHover(seq: number | null, x: number, y: number): void
   onSelect(seq: number): void
 }
@@ -50,7 +52,7 @@ function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'document
   )
 }
 
-export function Lane({ lane, window, width, top, height, current, selectedSeq, onHover, onSelect }: LaneProps) {
+export function Lane({ lane, window, width, top, height, current, selectedSeq, noted, onHover, onSelect }: LaneProps) {
   const compact = height <= COMPACT_LANE_HEIGHT
   const xs = lane.marks.map((m) => timeToX(m.time, window, width))
   const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP)
@@ -108,6 +110,11 @@ export function Lane({ lane, window, width, top, height, current, selectedSeq, o
                 onFocus={() => onHover(null, 0, 0)}
                 onClick={() => onSelect(m.seq)}
               />
+              {noted?.has(m.seq) && (
+                <span class="mark-note-flag" data-testid="timeline-note" style={{ left: `${x - 3}px` }} aria-hidden="true">
+                  ✎
+                </span>
+              )}
               {labels[i] && (
                 <span class={`phase ${m.kind === 'failure' ? 'phase-failure' : ''}`} style={{ left: `${x}px` }}>
                   {m.name}

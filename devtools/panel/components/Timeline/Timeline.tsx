@@ -21,6 +21,8 @@ export interface TimelineProps {
   currentInteraction: string | null
   /** Height set by the user with the split handle (px), or null: as tall as the lanes, up to a third of the panel. */
   height: number | null
+  /** Seqs of events with a note: a ✎ flag over their mark. */
+  noted?: ReadonlySet<number>
   onSelect(seq: number): void
 }
 
@@ -33,7 +35,7 @@ export function autoMaxHeight(panelHeight: number): number {
   return Math.max(120, Math.min(340, Math.round(panelHeight * 0.34)))
 }
 
-export function Timeline({ view, checking = false, selectedSeq, currentInteraction, height, onSelect }: TimelineProps) {
+export function Timeline({ view, checking = false, selectedSeq, currentInteraction, height, noted, onSelect }: TimelineProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const size = useElementSize(scroller, { width: 800, height: 200 })
   const width = Math.max(50, size.width - LABEL_WIDTH - 12)
@@ -158,6 +160,7 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
               height={layout.heights[rows.start + i]!}
               current={lane.id === currentInteraction}
               selectedSeq={selectedSeq}
+              {...(noted ? { noted } : {})}
               onSelect={onSelect}
               onHover={(seq, x, y) => setHover(seq === null ? null : { seq, x, y })}
             />

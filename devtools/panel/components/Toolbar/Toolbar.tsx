@@ -1,5 +1,6 @@
-// Panel. The toolbar: record/pause, clear, preserve log, export, import, settings, rules, and the
-// finding counts (clicking a count opens the findings pane). Props only: main.tsx wires the actions.
+// Panel. The toolbar: record/pause, clear, preserve log, export, import, the QA report and its
+// Markdown summary, settings, rules, and the finding counts (clicking a count opens the findings
+// pane). Props only: main.tsx wires the actions.
 import type { Severity } from '../../../../src/core/model.ts'
 import { countLabel, SEVERITIES } from '../../../../src/core/model.ts'
 
@@ -17,6 +18,13 @@ export interface ToolbarProps {
   onPreserveLog(value: boolean): void
   onExport(): void
   onImport(): void
+  /** Downloads the one-file QA report; disabled like Export, and while an import is being checked. */
+  onReport(): void
+  onCopySummary(): void
+  /** False while the findings are not known yet (an import still being checked). */
+  canReport?: boolean
+  /** "Copied" for a moment after Copy summary. */
+  copied?: boolean
   onSettings(): void
   onRules(): void
   onCounts(severity: Severity): void
@@ -52,8 +60,16 @@ export function Toolbar(p: ToolbarProps) {
         title={p.eventCount === 0 || p.canExport === false ? 'Nothing to export yet: no bus event or command captured' : 'Download the session file'} onClick={p.onExport}>
         Export
       </button>
-      <button type="button" class="tb-btn" data-testid="import" title="Open a session file (or drop one on the panel)" onClick={p.onImport}>
+      <button type="button" class="tb-btn" data-testid="import" title="Open a session file or a QA report (or drop one on the panel)" onClick={p.onImport}>
         Import
+      </button>
+      <button type="button" class="tb-btn" data-testid="report" disabled={p.eventCount === 0 || p.canExport === false || p.canReport === false}
+        title="Download the QA report: one HTML file with the verdict, each interaction's story and timeline, the findings, the coverage and the notes" onClick={p.onReport}>
+        Report
+      </button>
+      <button type="button" class="tb-btn" data-testid="copy-summary" disabled={p.eventCount === 0 || p.canExport === false || p.canReport === false}
+        title="Copy a short Markdown summary for a ticket" onClick={p.onCopySummary}>
+        {p.copied ? 'Copied' : <><span class="tb-long">Copy summary</span><span class="tb-short">Summary</span></>}
       </button>
       <span class="tb-sep" />
       <span class="tb-counts" data-testid="counts">

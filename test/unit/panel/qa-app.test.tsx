@@ -1,0 +1,83 @@
+// The panel's QA parts in happy-dom: the Coverage tab (ticks link to their interactions, missing paths
+// say how), notes added in the Detail pane (markers in the list and on the timeline, removable), and
+// the Report and Copy summary buttons.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact'
+import { createChecker } from '../../../src/core/check.ts'
+import { parseSession, serializeSession } from '../../../src/core/session.ts'
+import { RULES } from '../../../src/core/rules.ts'
+import { App } from '../../../devtools/panel/App.tsx'
+import { createPanelStore } from '../../../devtools/panel/state/store.ts'
+import { createActions } from '../../../devtools/panel/state/actions.ts'
+import { fixture } from './helpers.ts'
+
+afterEach(() => {
+  cleanup()
+  vi.restoreAllMocks()
+})
+
+function mount(name = 'shipped-two-in-a-row') {
+  const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
+  const copied: string[] = []
+  const actions = createActions({ store, parseSession, serializeSession, doc: document, userAgent: 'UA', copyText: async (t) => void copied.push(t) })
+  render(<App store={store} actions={actions} rules={RULES} />)
+  act(() => store.receive({ type: 'entries', entries: fixture(name).events }))
+  return { store, actions, copied }
+}
+
+describe('Coverage tab', () => {
+  it('ticks the paths the session shows, links them to their interactions, says how to do the others', () => {
+    mount()
+    fireEvent.click(screen.getByTestId('tab-coverage'))
+    expect(screen.getByTestId('coverage-count').textContent).toBe('4 of 9 paths covered')
+    const items = screen.getAllByTestId('coverage-item')
+    expect(items.map((i) => [i.getAttribute('data-path'), i.getAttribute('data-status')])).toEqual([
+      ['Callback/untouched', 'covered'], ['Callback/typed-cancel', 'missing'], ['Callback/submitted', 'covered'], ['Callback/auto-submit', 'missing'],
+      ['Callback/failed-retry', 'missing'], ['Callback/failed-cancel', 'missing'], ['Callback/minimize', 'covered'], ['Callback/in-a-row', 'covered'],
+      ['Callback/page-left', 'missing'],
+    ])
+    expect(items[8]!.textContent).toContain('How: Switch on Preserve log')
+    expect(screen.getByTestId('coverage').textContent).toContain('Not on this page, not counted: SendMessage.')
+    // A link selects the interaction: its lane is the current one.
+    fireEvent.click(within(items[6]!).getByTestId('coverage-link'))
+    expect(document.querySelector('[data-testid=timeline-lane].current')?.getAttribute('data-lane')).toBe('Callback#2@p1')
+  })
+})
+
+describe('notes in the Detail pane', () => {
+  it('adds a note to the event or its interaction, marks the row and the timeline mark, and removes it', () => {
+    const { store } = mount()
+    fireEvent.click(document.querySelector('[data-testid=timeline-mark][data-seq="14"]')!)
+    const form = screen.getByTestId('notes')
+    fireEvent.input(within(form).getByTestId('note-text'), { target: { value: 'completed came <late>' } })
+    fireEvent.click(within(form).getByTestId('note-add'))
+    expect(store.getState().notes).toMatchObject([{ seq: 14, text: 'completed came <late>' }])
+    expect(screen.getAllByTestId('note')[0]!.textContent).toContain('completed came <late>')
+    expect(document.querySelector('#row-14 [data-testid=row-note]')).not.toBeNull()
+    expect(document.querySelector('[data-lane="Callback#2@p1"] [data-testid=timeline-note]')).not.toBeNull()
+    // On the interaction, through the target choice.
+    fireEvent.change(within(form).getByTestId('note-target'), { target: { value: 'interaction' } })
+    fireEvent.input(within(form).getByTestId('note-text'), { target: { value: 'whole interaction felt slow' } })
+    fireEvent.click(within(form).getByTestId('note-add'))
+    expect(store.getState().notes[1]).toMatchObject({ interaction: 'Callback#2@p1', text: 'whole interaction felt slow' })
+    expect(screen.getAllByTestId('note')).toHaveLength(2)
+    fireEvent.click(screen.getAllByTestId('note-remove')[0]!)
+    expect(store.getState().notes.map((n) => n.text)).toEqual(['whole interaction felt slow'])
+    expect(document.querySelector('#row-14 [data-testid=row-note]')).toBeNull()
+  })
+})
+
+describe('Report and Copy summary', () => {
+  it('Report downloads the HTML report; Copy summary copies the Markdown and says so', async () => {
+    const { copied } = mount('shipped-failed-cancel')
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (blobs.push(b as Blob), 'blob:x'))
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    fireEvent.click(screen.getByTestId('report'))
+    expect(blobs[0]!.type).toBe('text/html')
+    expect(parseSession(await blobs[0]!.text()).events).toHaveLength(fixture('shipped-failed-cancel').events.length)
+    await act(async () => void fireEvent.click(screen.getByTestId('copy-summary')))
+    expect(copied[0]).toContain('- [x] `Callback/failed-cancel` (Callback #1)')
+    await waitFor(() => expect(screen.getByTestId('copy-summary').textContent).toBe('Copied'))
+  })
+})
