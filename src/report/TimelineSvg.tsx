@@ -5,7 +5,7 @@
 // from the page is a JSX text child, escaped by the renderer.
 import type { Finding, SessionEntry } from '../core/model.ts'
 import type { InteractionStory } from '../core/story.ts'
-import { buildLanes, fitWindow, niceTicks, timeToX, visibleLabels, type ElapsedSpan, type Lane, type TimeWindow } from '../../devtools/panel/components/Timeline/layout.ts'
+import { buildLanes, MIN_SPAN_MS, niceTicks, timeToX, visibleLabels, type ElapsedSpan, type Lane, type TimeWindow } from '../../devtools/panel/components/Timeline/layout.ts'
 import { labelX } from '../../devtools/panel/components/Timeline/Lane.tsx'
 import { formatDuration, formatRelative } from '../../devtools/panel/lib/format.ts'
 import type { QaAnalysis } from './analyze.ts'
@@ -61,11 +61,22 @@ function Span({ kind, span, w, y }: { kind: 'shipped' | 'documented'; span: Elap
   )
 }
 
+/**
+ * The time window of one lane: its events and minimized periods with a 4 % margin. Unlike the panel's
+ * fitWindow (at least 1 s, for a live session that grows), a story of 80 ms fills its picture.
+ */
+export function storyWindow(lane: Lane): TimeWindow {
+  const times = [lane.start, lane.end, ...lane.minimized.flatMap((m) => (m.to === null ? [m.from] : [m.from, m.to]))]
+  const lo = Math.min(...times)
+  const span = Math.max(Math.max(...times) - lo, MIN_SPAN_MS)
+  return { t0: lo - span * 0.04, t1: lo + span * 1.04 }
+}
+
 /** The SVG of one interaction; null when it has no lane (no lifecycle event). */
 export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: TimelineContext }) {
   const lane = ctx.lanes.get(story.id)
   if (!lane) return null
-  const w = fitWindow([lane], lane.minimized.flatMap((m) => (m.to === null ? [m.from] : [m.from, m.to])))
+  const w = storyWindow(lane)
   const x = (t: number): number => PAD + timeToX(t, w, TRACK)
   // Round times from the interaction's first event (what the labels count from), not round clock times.
   const ticks = niceTicks({ t0: w.t0 - story.start, t1: w.t1 - story.start }, 7).ticks.map((t) => t + story.start)
@@ -81,7 +92,8 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
       {ticks.map((t) => (
         <g key={t} class="tick">
           <line x1={x(t)} x2={x(t)} y1={AXIS - 4} y2={HEIGHT} />
-          <text x={x(t) + 2} y={AXIS - 6}>
+          {/* The last label ends at its tick: past it, it would be cut at the picture's edge. */}
+          <text x={x(t) > SVG_WIDTH - 60 ? x(t) - 2 : x(t) + 2} y={AXIS - 6} text-anchor={x(t) > SVG_WIDTH - 60 ? 'end' : undefined}>
             {formatRelative(t, story.start)}
           </text>
         </g>
