@@ -227,6 +227,7 @@ export function App({ store, actions, rules }: AppProps) {
                     stories={view.stories}
                     findingsBySeq={view.findingsBySeq}
                     current={currentInteraction}
+                    notes={notesIndex.byInteraction}
                     onSelectInteraction={(st) => st.steps[0] && setSelected(st.steps[0].seq)}
                   />
                 ) : tab === 'detail' ? (

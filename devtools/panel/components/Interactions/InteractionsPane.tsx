@@ -1,7 +1,7 @@
 // Panel. The Interactions tab: one row per interaction story (src/core/story.ts), what happened and
 // whether it was right: verdict sentence, submissions, failed requests with their status, duration,
 // and the worst finding. Clicking a row selects the interaction: its lane and its events light up.
-import type { Finding } from '../../../../src/core/model.ts'
+import type { Finding, SessionNote } from '../../../../src/core/model.ts'
 import type { InteractionStory } from '../../../../src/core/story.ts'
 import { describeFailure, formatSpan } from '../../../../src/core/story.ts'
 import { worstSeverity } from '../../lib/filter.ts'
@@ -10,10 +10,12 @@ export interface InteractionsPaneProps {
   stories: readonly InteractionStory[]
   findingsBySeq: ReadonlyMap<number, readonly Finding[]>
   current: string | null
+  /** The tester's notes on each interaction (by id), shown under its story. */
+  notes?: ReadonlyMap<string, readonly SessionNote[]>
   onSelectInteraction(story: InteractionStory): void
 }
 
-export function InteractionsPane({ stories, findingsBySeq, current, onSelectInteraction }: InteractionsPaneProps) {
+export function InteractionsPane({ stories, findingsBySeq, current, notes, onSelectInteraction }: InteractionsPaneProps) {
   if (stories.length === 0) {
     return (
       <div class="findings-empty muted" data-testid="interactions-empty">
@@ -64,6 +66,14 @@ export function InteractionsPane({ stories, findingsBySeq, current, onSelectInte
                     ))}
                   </ul>
                 )}
+                {notes?.get(st.id)?.map((n, i) => (
+                  <div key={i} class="story-note" data-testid="interaction-note">
+                    <span class="note-marker" aria-hidden="true">
+                      ✎
+                    </span>{' '}
+                    {n.text}
+                  </div>
+                ))}
                 {worst && (
                   <div class={`sev-text-${worst} story-findings`}>
                     {findings.length} finding{findings.length === 1 ? '' : 's'}, worst: {worst}
