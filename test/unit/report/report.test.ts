@@ -59,7 +59,7 @@ describe('the QA report of the demo session', () => {
     expect(verdict.textContent).toContain('0 errors, 1 warning, 10 info')
     expect(verdict.textContent).toContain('9 of 9 paths covered')
     const env = doc.querySelector('table.env')!.textContent!
-    for (const s of ['https://shop.example.test/', '9.0.018.07', 'Chrome 156', 'cxbus-devtools 0.1.0', '84 entries']) expect(env).toContain(s)
+    for (const s of ['https://shop.example.test/', '9.0.018.07', 'Chrome 156', 'cxbus-devtools 0.1.0', '240 entries']) expect(env).toContain(s)
     expect(doc.querySelectorAll('ol.pages li')).toHaveLength(2)
     const stories = doc.querySelectorAll('section.story')
     expect(stories).toHaveLength(11)
