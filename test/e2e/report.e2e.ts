@@ -3,13 +3,15 @@
 // downloaded file is opened in a separate Chromium from file:// with the network off: it must make no
 // request, run no script, show the verdict, the stories with their SVG timelines, the coverage and the
 // note; its screenshot is the README's picture (docs/report.png is a copy of out/screenshots/report.png).
-// Imported back into the panel, the report gives the same findings as the live capture.
+// The popup's Report gives the same session with the note; imported back into the panel, the report
+// gives the same findings as the live capture.
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { parseSession } from '../../src/core/session.ts'
 import { findChrome, QUIET_FLAGS } from './support/browser.ts'
 import { openDemo } from './support/demo.ts'
 import { playQaPass, settledSession } from './support/qa.ts'
@@ -29,8 +31,9 @@ describe('the QA report', () => {
     await settledSession(panel, tab.tabId)
 
     // A note on the failed request, as a tester would write it.
-    const failure = panel.locator('[data-testid=timeline-mark][data-kind=failure]').first()
-    await failure.click()
+    // (The busy demo keeps publishing housekeeping events, so the timeline keeps refitting: the mark
+    // is never "stable" for a pointer click; the click event itself is what a tester's click sends.)
+    await panel.locator('[data-testid=timeline-mark][data-kind=failure]').first().dispatchEvent('click')
     await panel.getByTestId('note-text').fill('Phone number refused: the message under the field said "unknown"')
     await panel.getByTestId('note-add').click()
     await expect.poll(() => panel.locator('[data-testid=row-note]').count()).toBe(1)
@@ -86,6 +89,21 @@ describe('the QA report', () => {
     } finally {
       await browser.close()
     }
+
+    // The popup's Report: the same session, with the note the panel stored for the tab.
+    const popup = await env.b.context.newPage()
+    await popup.goto(`chrome-extension://${env.b.extensionId}/popup/index.html?tabId=${tab.tabId}`)
+    await popup.getByTestId('popup-report').waitFor()
+    await expect.poll(() => popup.getByTestId('popup-report').isEnabled()).toBe(true)
+    const [fromPopup] = await Promise.all([popup.waitForEvent('download'), popup.getByTestId('popup-report').click()])
+    const popupFile = join(mkdtempSync(join(tmpdir(), 'cxbus-report-')), fromPopup.suggestedFilename())
+    await fromPopup.saveAs(popupFile)
+    const popupSession = parseSession(readFileSync(popupFile, 'utf8'))
+    const panelSession = parseSession(html)
+    // The busy page goes on publishing housekeeping events: the popup's capture has a few more.
+    expect(popupSession.events.slice(0, panelSession.events.length)).toEqual(panelSession.events)
+    expect(popupSession.notes?.map((n) => n.text)).toEqual(['Phone number refused: the message under the field said "unknown"'])
+    await popup.close()
 
     // The panel's Import takes the report and finds the same.
     await panel.locator('[data-testid=import-input]').setInputFiles(file)
