@@ -88,6 +88,12 @@ export function App({ store, actions, rules }: AppProps) {
   // Only while its tab is open: stories and coverage of a 100 000-event live capture cost a frame.
   const coverage = useMemo(() => (tab === 'coverage' ? computeCoverage(view.entries, view.stories) : null), [tab, view, view.entries.length])
   const checked = (state.imported?.progress ?? 1) >= 1
+  const copySummary = (): void =>
+    void actions.copySummary().then((ok) => {
+      if (!ok) return
+      setCopied(true)
+      setTimeout(() => setCopied(false), 1500)
+    })
   const selectInteraction = (id: string): void => {
     const first = view.storyById(id)?.steps[0]
     if (first) setSelected(first.seq)
@@ -141,13 +147,7 @@ export function App({ store, actions, rules }: AppProps) {
         canReport={checked}
         copied={copied}
         onReport={actions.saveReport}
-        onCopySummary={() =>
-          void actions.copySummary().then((ok) => {
-            if (!ok) return
-            setCopied(true)
-            setTimeout(() => setCopied(false), 1500)
-          })
-        }
+        onCopySummary={copySummary}
         onSettings={() => setDialog('settings')}
         onRules={() => setDialog('rules')}
         onCounts={(s) => {
@@ -251,7 +251,13 @@ export function App({ store, actions, rules }: AppProps) {
                     }
                   />
                 ) : tab === 'coverage' && coverage ? (
-                  <CoveragePane coverage={coverage} labelOf={(id) => view.storyById(id)?.label ?? id} onSelectInteraction={selectInteraction} />
+                  <CoveragePane
+                    coverage={coverage}
+                    labelOf={(id) => view.storyById(id)?.label ?? id}
+                    onSelectInteraction={selectInteraction}
+                    {...(checked ? { onCopySummary: copySummary } : {})}
+                    copied={copied}
+                  />
                 ) : (
                   <FindingsPane
                     findings={view.report.findings}

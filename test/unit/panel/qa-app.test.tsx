@@ -81,6 +81,10 @@ describe('Report and Copy summary', () => {
     expect(parseSession(await blobs[0]!.text()).events).toHaveLength(fixture('shipped-failed-cancel').events.length)
     await act(async () => void fireEvent.click(screen.getByTestId('copy-summary')))
     expect(copied[0]).toContain('- [x] `Callback/failed-cancel` (Callback #1)')
+    // Also from the Coverage tab (the toolbar's copy is hidden when docked narrow).
+    fireEvent.click(screen.getByTestId('tab-coverage'))
+    await act(async () => void fireEvent.click(screen.getByTestId('coverage-copy-summary')))
+    expect(copied).toHaveLength(2)
     await waitFor(() => expect(screen.getByTestId('copy-summary').textContent).toBe('Copied'))
   })
 })

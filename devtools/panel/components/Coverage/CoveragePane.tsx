@@ -8,12 +8,15 @@ export interface CoveragePaneProps {
   /** "Callback #2 · page 1" for an interaction id. */
   labelOf(id: string): string
   onSelectInteraction(id: string): void
+  /** Copies the Markdown summary (also in the toolbar, except when docked narrow). */
+  onCopySummary?(): void
+  copied?: boolean
 }
 
 /** Links shown per path before "N more" (in a row lists nearly every interaction of a long session). */
 const MAX_LINKS = 8
 
-export function CoveragePane({ coverage, labelOf, onSelectInteraction }: CoveragePaneProps) {
+export function CoveragePane({ coverage, labelOf, onSelectInteraction, onCopySummary, copied = false }: CoveragePaneProps) {
   const items = coverage.items.filter((c) => c.status !== 'not-applicable')
   const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
   return (
@@ -23,6 +26,11 @@ export function CoveragePane({ coverage, labelOf, onSelectInteraction }: Coverag
           {coverage.covered} of {coverage.applicable} paths covered
         </strong>{' '}
         <span class="muted">: the lifecycle paths a QA pass should exercise.</span>
+        {onCopySummary && (
+          <button type="button" class="tb-btn coverage-copy" data-testid="coverage-copy-summary" title="Copy a short Markdown summary for a ticket" onClick={onCopySummary}>
+            {copied ? 'Copied' : 'Copy summary'}
+          </button>
+        )}
       </p>
       {items.length === 0 && <p class="muted">No Callback or SendMessage on this page yet.</p>}
       <ul class="coverage-list">

@@ -111,7 +111,7 @@ export function Lane({ lane, window, width, top, height, current, selectedSeq, n
                 onClick={() => onSelect(m.seq)}
               />
               {noted?.has(m.seq) && (
-                <span class="mark-note-flag" data-testid="timeline-note" style={{ left: `${x - 3}px` }} aria-hidden="true">
+                <span class="mark-note-flag" data-testid="timeline-note" style={{ left: `${x + 5}px` }} aria-hidden="true">
                   ✎
                 </span>
               )}

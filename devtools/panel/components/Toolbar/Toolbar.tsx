@@ -50,7 +50,7 @@ export function Toolbar(p: ToolbarProps) {
       <button type="button" class="tb-btn" data-testid="clear" disabled={!p.live} title="Clear the captured events" onClick={p.onClear}>
         Clear
       </button>
-      <label class="tb-check" title="Keep the events across navigations and reloads">
+      <label class="tb-check tb-squeeze" title="Keep the events across navigations and reloads">
         <input type="checkbox" data-testid="preserve-log" checked={p.preserveLog} disabled={!p.live} onChange={(e) => p.onPreserveLog(e.currentTarget.checked)} />
         <span class="tb-long">Preserve log</span>
         <span class="tb-short">Preserve</span>
@@ -67,9 +67,9 @@ export function Toolbar(p: ToolbarProps) {
         title="Download the QA report: one HTML file with the verdict, each interaction's story and timeline, the findings, the coverage and the notes" onClick={p.onReport}>
         Report
       </button>
-      <button type="button" class="tb-btn" data-testid="copy-summary" disabled={p.eventCount === 0 || p.canExport === false || p.canReport === false}
+      <button type="button" class="tb-btn tb-copy" data-testid="copy-summary" disabled={p.eventCount === 0 || p.canExport === false || p.canReport === false}
         title="Copy a short Markdown summary for a ticket" onClick={p.onCopySummary}>
-        {p.copied ? 'Copied' : <><span class="tb-long">Copy summary</span><span class="tb-short">Summary</span></>}
+        {p.copied ? 'Copied' : 'Copy summary'}
       </button>
       <span class="tb-sep" />
       <span class="tb-counts" data-testid="counts">
