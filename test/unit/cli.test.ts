@@ -2,7 +2,7 @@
 // Node (vitest). The `cxbus-devtools check` command: main(argv, io) with an in-memory file system,
 // plus one real process to prove the exit codes reach the shell.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -197,6 +197,11 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(req.code).toBe(1)
     expect(req.stdout).toContain('required but missing: Callback/failed-retry')
     expect((await run(['check', '--require', 'minimize,in-a-row', 'shipped-two-in-a-row.session.json'])).code).toBe(0)
+    // The busy demo capture (two pages, long labels, ten interactions in a row): still 120 columns.
+    const demo = await run(['check', 'demo.json'], { 'demo.json': readFileSync(join(ROOT, 'test/fixtures/demo/qa-pass.session.json'), 'utf8') })
+    expect(demo.stdout).toContain('coverage: 9 of 9 paths covered')
+    expect(demo.stdout).toMatch(/two interactions in a row: Callback\u00a0#1\u00a0·\u00a0page\u00a01, .*\n.*\+6\u00a0more/)
+    expect(Math.max(...demo.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120)
   })
 
   it('"require" and team paths in the config; an unknown path is a usage error', async () => {
