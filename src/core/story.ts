@@ -116,6 +116,12 @@ export function describeFailure(f: ServiceFailure, brief = false): string {
   return f.code === null ? http : `${http} code ${f.code}`
 }
 
+/** The failure with the service's message when it says more than the status text: "HTTP 400 Bad Request code 7030: Callback parameter ...". */
+export function failureDetail(f: ServiceFailure): string {
+  const said = f.message !== null && f.message !== f.statusText ? `: ${f.message}` : ''
+  return describeFailure(f) + said
+}
+
 /** Lifecycle-line label of a failure: "scheduleError 500", "scheduleError 0". */
 const failureLabel = (f: ServiceFailure): string => `${short(f.event)}${f.status === null ? '' : ` ${f.status}`}`
 

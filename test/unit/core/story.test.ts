@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { check } from '../../../src/core/check.ts'
 import type { Session, SessionEntry } from '../../../src/core/model.ts'
-import { buildStories, describeFailure, lifecycleSteps, readFailure } from '../../../src/core/story.ts'
+import { buildStories, describeFailure, failureDetail, lifecycleSteps, readFailure } from '../../../src/core/story.ts'
 import { data, ev, loadFixture, renumber } from '../../support/fixtures.ts'
 
 const storiesOf = (s: Session) => buildStories(s.events, check(s), { source: s.source })
@@ -136,6 +136,9 @@ describe('interaction stories: edges', () => {
     expect(describeFailure(readFailure({ ...base, data: { status: 429, statusText: 'Too Many Requests' } }))).toBe('HTTP 429 Too Many Requests')
     expect(describeFailure(readFailure({ ...base, data: { status: 429, statusText: 'Too Many Requests' } }), true)).toBe('HTTP 429')
     expect(describeFailure(readFailure({ ...base, data: {} }))).toBe('failed request')
+    // The message is added only when it says more than the status text.
+    expect(failureDetail(readFailure({ ...base, data: { status: 500, statusText: 'Internal Server Error', responseJSON: { message: 'Internal Server Error' } } }))).toBe('HTTP 500 Internal Server Error')
+    expect(failureDetail(readFailure({ ...base, data: { status: 400, statusText: 'Bad Request', responseJSON: { code: 7030, message: 'bad phone' } } }))).toBe('HTTP 400 Bad Request code 7030: bad phone')
   })
 
   it('the summary is plain JSON (the --json output) and the elapsed agrees with the checker', () => {

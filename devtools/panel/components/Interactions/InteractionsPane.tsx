@@ -3,7 +3,7 @@
 // and the worst finding. Clicking a row selects the interaction: its lane and its events light up.
 import type { Finding, SessionNote } from '../../../../src/core/model.ts'
 import type { InteractionStory } from '../../../../src/core/story.ts'
-import { describeFailure, formatSpan } from '../../../../src/core/story.ts'
+import { failureDetail, formatSpan } from '../../../../src/core/story.ts'
 import { worstSeverity } from '../../lib/filter.ts'
 
 export interface InteractionsPaneProps {
@@ -60,8 +60,7 @@ export function InteractionsPane({ stories, findingsBySeq, current, notes, onSel
                   <ul class="story-failures">
                     {st.failures.map((f) => (
                       <li key={f.seq} class="sev-text-error">
-                        #{f.seq} {describeFailure(f)}
-                        {f.message ? `: ${f.message}` : ''}
+                        #{f.seq} {failureDetail(f)}
                       </li>
                     ))}
                   </ul>

@@ -10,7 +10,7 @@ import { isTopLoad, nameOf } from '../../lib/entries.ts'
 import { buildLanes, fitWindow, laneLayout, lanesInView, lanesInWindow, niceTicks, panBy, timeToX, xToTime, zoomAt, LANE_HEIGHT, type TimeWindow } from './layout.ts'
 import { Lane } from './Lane.tsx'
 import { useElementSize } from '../shared/useElementSize.ts'
-import { describeFailure, readFailure } from '../../../../src/core/story.ts'
+import { failureDetail, readFailure } from '../../../../src/core/story.ts'
 
 export interface TimelineProps {
   view: SessionView
@@ -19,7 +19,7 @@ export interface TimelineProps {
   selectedSeq: number | null
   /** The interaction selected (its lane is highlighted and never compact). */
   currentInteraction: string | null
-  /** Height set by the user with the split handle (px), or null: as tall as the lanes, up to a third of the panel. */
+  /** Height set by the user with the split handle (px), or null: as tall as the lanes, up to 42 % of the panel. */
   height: number | null
   /** Seqs of events with a note: a ✎ flag over their mark. */
   noted?: ReadonlySet<number>
@@ -30,9 +30,9 @@ const LABEL_WIDTH = 130
 /** Controls row plus axis, in px (see panel.css). */
 export const CHROME_HEIGHT = 46
 
-/** The timeline's height when the user has not set one: its lanes, up to a third of the panel (as the CSS did). */
+/** The timeline's height when the user has not set one: its lanes, up to 42 % of the panel (ten compact lanes at 800 px). */
 export function autoMaxHeight(panelHeight: number): number {
-  return Math.max(120, Math.min(340, Math.round(panelHeight * 0.34)))
+  return Math.max(120, Math.min(420, Math.round(panelHeight * 0.42)))
 }
 
 export function Timeline({ view, checking = false, selectedSeq, currentInteraction, height, noted, onSelect }: TimelineProps) {
@@ -102,7 +102,7 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
   const hoveredFindings = hovered ? (view.findingsBySeq.get(hovered.seq) ?? []) : []
 
   return (
-    // As tall as its lanes up to a third of the panel, or as the user sized it with the split handle.
+    // As tall as its lanes up to 42 % of the panel, or as the user sized it with the split handle.
     <div class="timeline" data-testid="timeline" style={{ height: `${height ?? Math.min(outer, CHROME_HEIGHT + Math.max(LANE_HEIGHT, layout.total))}px` }}>
       <div class="tl-controls">
         <button type="button" class="tb-btn" data-testid="zoom-out" title="Zoom out" onClick={() => zoom(0.5)}>
@@ -196,8 +196,7 @@ function hoveredFailure(entry: SessionEntry & { kind: 'event' }) {
   const f = readFailure(entry)
   return (
     <div class="sev-text-error">
-      {describeFailure(f)}
-      {f.message ? `: ${f.message}` : ''}
+      {failureDetail(f)}
     </div>
   )
 }
