@@ -1,12 +1,24 @@
-// End-to-end tests: real Chromium with dist/chrome loaded, driven by playwright-core.
+// End-to-end tests in real browsers with the built extension: project "chromium" (dist/chrome through
+// playwright-core) runs every file; project "firefox" (dist/firefox in Firefox ESR through
+// puppeteer-core over WebDriver BiDi) runs the files whose flows are written against the
+// two-browser layer (test/e2e/support/types.ts). `npm run test:e2e` runs chromium, then firefox.
 import { defineConfig } from 'vitest/config'
+
+/** Files that drive Chromium itself (playwright-core locators, the real DevTools window). */
+const CHROMIUM_ONLY = ['test/e2e/panel.e2e.ts', 'test/e2e/devtools-window.e2e.ts']
+
+const common = {
+  environment: 'node',
+  testTimeout: 90_000,
+  hookTimeout: 90_000,
+  fileParallelism: false,
+} as const
 
 export default defineConfig({
   test: {
-    environment: 'node',
-    include: ['test/e2e/**/*.e2e.ts'],
-    testTimeout: 90_000,
-    hookTimeout: 90_000,
-    fileParallelism: false,
+    projects: [
+      { test: { ...common, name: 'chromium', include: ['test/e2e/**/*.e2e.ts'], env: { E2E_BROWSER: 'chromium' } } },
+      { test: { ...common, name: 'firefox', include: ['test/e2e/**/*.e2e.ts'], exclude: CHROMIUM_ONLY, env: { E2E_BROWSER: 'firefox' } } },
+    ],
   },
 })

@@ -2,7 +2,7 @@
 // every event the page published: the hook batches entries until the page is idle, so an export
 // made right after a scenario could miss the last ones (npm start once saved 79 entries while the
 // panel showed 80).
-import type { Page } from 'playwright-core'
+import type { TestPage } from '../test/e2e/support/types.ts'
 import type { Session, SessionEntry } from '../src/core/model.ts'
 
 /** The events of the latest top-frame page load in a session. */
@@ -19,7 +19,7 @@ export function eventsOfLastPageLoad(entries: readonly SessionEntry[]): number {
  * `extensionPage` is any extension page (the panel); `published` how many events the current page
  * load published (the demo's `window.demo.published()`). Throws after timeoutMs, saying what is missing.
  */
-export async function exportComplete(extensionPage: Page, tabId: number, published: number, timeoutMs = 15_000): Promise<Session> {
+export async function exportComplete(extensionPage: TestPage, tabId: number, published: number, timeoutMs = 15_000): Promise<Session> {
   const t0 = Date.now()
   for (;;) {
     const session = (await extensionPage.evaluate((id) => chrome.runtime.sendMessage({ type: 'export-session', tabId: id }), tabId)) as Session

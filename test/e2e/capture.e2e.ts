@@ -1,16 +1,16 @@
 // End-to-end: the capture pipeline (hook -> relay -> background -> panel port) in real Chromium with
-// dist/chrome loaded, on the demo page. What the background delivers is observed with the
-// collector (an extension page on the panel port), independently of the panel UI.
+// dist/chrome loaded and in Firefox with dist/firefox (one vitest project each), on the demo page.
+// What the background delivers is observed with the collector (an extension page on the panel
+// port), independently of the panel UI.
 // One browser for the whole file; each test uses its own tab, so tab stores do not mix.
 import { describe, expect, it } from 'vitest'
 import type { SessionEntry } from '../../src/core/model.ts'
-import { useDemoAndExtension } from './support/setup.ts'
+import { BROWSER, useDemoAndBrowser } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
 import { openDemo } from './support/demo.ts'
-import { stopExtensionWorker } from './support/worker.ts'
 import { eventsOfLastPageLoad, exportComplete } from '../../scripts/export-complete.ts'
 
-const env = useDemoAndExtension()
+const env = useDemoAndBrowser()
 
 const events = (entries: SessionEntry[], prefix = 'Callback.') =>
   entries.filter((e): e is Extract<SessionEntry, { kind: 'event' }> => e.kind === 'event' && e.event.startsWith(prefix))
@@ -25,7 +25,7 @@ async function expectSameAsPage(tab: Awaited<ReturnType<typeof openDemo>>, entri
   expect(got).toEqual(seen)
 }
 
-describe('capture', () => {
+describe(`capture (${BROWSER})`, () => {
   it('DevTools opened after the interaction gets everything, commands and version included', async () => {
     const tab = await openDemo(env.b, env.demo.url)
     await tab.call('scenario', 'complete')
@@ -169,32 +169,6 @@ describe('capture', () => {
     await tab.page.close()
   })
 
-  it('survives the service worker being stopped in the middle of a session', async () => {
-    const tab = await openDemo(env.b, env.demo.url)
-    await tab.call('whenReady')
-    const c = await openCollector(env.b, tab.tabId)
-    await tab.call('burst', 500)
-    await c.waitFor((x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 500, 'first 500')
-    await stopExtensionWorker(env.b) // the worker really went away (all its memory with it)
-    // keep publishing while it is down and while it restarts
-    await tab.call('burst', 1500)
-    await tab.call('scenario', 'abandon-untouched')
-    const got = await c.waitFor(
-      (x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 2000 && events(x.entries).some((e) => e.event === 'Callback.closed'),
-      'everything after the restart',
-      30_000,
-    )
-    expect(got.disconnects).toBeGreaterThan(0) // the collector's port did drop
-    const burst = events(got.entries).filter((e) => e.event.endsWith('minimized')).map((e) => (e.data as { i: number }).i)
-    expect(burst).toEqual([...Array.from({ length: 500 }, (_, i) => i), ...Array.from({ length: 1500 }, (_, i) => i)])
-    const seqs = got.entries.map((e) => e.seq)
-    expect(new Set(seqs).size).toBe(seqs.length) // no duplicates
-    expect(seqs).toEqual([...seqs].sort((a, z) => a - z))
-    await expectSameAsPage(tab, got.entries)
-    await c.close()
-    await tab.page.close()
-  })
-
   it('a hostile page cannot spoof entries, crash the extension, lose real events or see errors', async () => {
     const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
@@ -218,6 +192,37 @@ describe('capture', () => {
     expect(hostile.some((h) => h.includes('truncated, 10485760 chars'))).toBe(true)
     expect(hostile.some((h) => h.includes('[__proto__]'))).toBe(true)
     expect(Math.max(...hostile.map((h) => h.length))).toBeLessThan(200_000)
+    await c.close()
+    await tab.page.close()
+  })
+})
+
+describe(`capture across a background restart (${BROWSER})`, () => {
+  // Its own browser: Firefox suspends the idle background page after 2 s here (30 s by default).
+  const idle = useDemoAndBrowser({ idleTimeoutMs: 2_000 })
+
+  it('survives the background being unloaded in the middle of a session (Chromium stops the worker, Firefox suspends the idle page)', async () => {
+    const tab = await openDemo(idle.b, idle.demo.url)
+    await tab.call('whenReady')
+    const c = await openCollector(idle.b, tab.tabId)
+    await tab.call('burst', 500)
+    await c.waitFor((x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 500, 'first 500')
+    await idle.b.suspendBackground() // the background really went away (all its memory with it)
+    // keep publishing while it is down and while it restarts
+    await tab.call('burst', 1500)
+    await tab.call('scenario', 'abandon-untouched')
+    const got = await c.waitFor(
+      (x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 2000 && events(x.entries).some((e) => e.event === 'Callback.closed'),
+      'everything after the restart',
+      30_000,
+    )
+    expect(got.disconnects).toBeGreaterThan(0) // the collector's port did drop
+    const burst = events(got.entries).filter((e) => e.event.endsWith('minimized')).map((e) => (e.data as { i: number }).i)
+    expect(burst).toEqual([...Array.from({ length: 500 }, (_, i) => i), ...Array.from({ length: 1500 }, (_, i) => i)])
+    const seqs = got.entries.map((e) => e.seq)
+    expect(new Set(seqs).size).toBe(seqs.length) // no duplicates
+    expect(seqs).toEqual([...seqs].sort((a, z) => a - z))
+    await expectSameAsPage(tab, got.entries)
     await c.close()
     await tab.page.close()
   })

@@ -1,16 +1,17 @@
 // End-to-end: the whole product promise in one place. The demo page (a faithful 9.x simulation) is
-// captured through the real extension (hook -> relay -> background), and what arrives is checked by
+// captured through the real extension (hook -> relay -> background), in Chromium and in Firefox (one
+// vitest project each), and what arrives is checked by
 // the same engine the panel and the CLI use: shipped 9.x behaviour gives no error finding, and each
 // fault switch of the demo gives the rule it is meant to show.
 import { describe, expect, it } from 'vitest'
 import { check } from '../../src/core/check.ts'
 import { buildStories } from '../../src/core/story.ts'
 import type { Finding, SessionEntry } from '../../src/core/model.ts'
-import { useDemoAndExtension } from './support/setup.ts'
+import { BROWSER, useDemoAndBrowser } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
 import { openDemo } from './support/demo.ts'
 
-const env = useDemoAndExtension()
+const env = useDemoAndBrowser()
 
 /** Plays scenarios on the demo with the given switches and checks everything the extension captured. */
 async function captureAndCheck(query: string, scenarios: (string | [string, { status?: number; failures?: number }])[]): Promise<{ entries: SessionEntry[]; findings: Finding[] }> {
@@ -31,7 +32,7 @@ async function captureAndCheck(query: string, scenarios: (string | [string, { st
 const rules = (findings: Finding[], severity?: string) =>
   [...new Set(findings.filter((f) => !severity || f.severity === severity).map((f) => f.rule))].sort()
 
-describe('lifecycle of the demo page, captured and checked', () => {
+describe(`lifecycle of the demo page, captured and checked (${BROWSER})`, () => {
   it('shipped 9.x behaviour (every scenario, twice) gives no error finding', async () => {
     const { findings } = await captureAndCheck('', ['all', 'all'])
     expect(findings.filter((f) => f.severity === 'error')).toEqual([])

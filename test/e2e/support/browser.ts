@@ -1,9 +1,13 @@
-// Node (end-to-end tests, start script, bench). Finds Chromium and launches it with the built
-// extension loaded. Never downloads a browser: CHROME_PATH, then Debian's /usr/bin/chromium.
+// Node (end-to-end tests, start script, bench). The Chromium adapter: finds Chromium and launches it
+// with the built extension loaded, through playwright-core. Never downloads a browser: CHROME_PATH,
+// then Debian's /usr/bin/chromium. Its pages are playwright-core Pages (a TestPage, and more).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core'
+import { findTabId } from './tabs.ts'
+import type { E2eBrowser, PanelOptions, TestPage } from './types.ts'
+import { stopExtensionWorker } from './worker.ts'
 
 export const CHROME_INSTALL_HINT =
   'No Chromium found. Install it with: sudo apt-get install -y chromium (or set CHROME_PATH to a Chrome/Chromium binary).'
@@ -26,16 +30,15 @@ export const QUIET_FLAGS = [
   '--disable-sync',
 ]
 
-export interface ExtensionBrowser {
+export interface ExtensionBrowser extends E2eBrowser {
+  name: 'chromium'
   context: BrowserContext
-  extensionId: string
+  dist: string
   /** The extension's service worker (it may be replaced after a restart: call again). */
   worker(): Promise<Worker>
-  /** The tab id Chrome gave the page, as the extension sees it. */
-  tabIdOf(page: Page): Promise<number>
-  /** Opens devtools/panel.html?tabId=ID as a normal tab (the testing contract). */
-  openPanel(tabId: number, opts?: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } }): Promise<Page>
-  close(): Promise<void>
+  newPage(): Promise<Page>
+  openExtensionPage(path: string): Promise<Page>
+  openPanel(tabId: number, opts?: PanelOptions): Promise<Page>
 }
 
 export async function launchWithExtension(opts: { headless?: boolean; dist?: string; args?: string[] } = {}): Promise<ExtensionBrowser> {
@@ -61,41 +64,35 @@ export async function launchWithExtension(opts: { headless?: boolean; dist?: str
     await helper.goto(`chrome-extension://${extensionId}/popup/index.html`)
     return helper
   }
-  return {
+  const extensionUrl = (path: string): string => `chrome-extension://${extensionId}/${path}`
+  const b: ExtensionBrowser = {
+    name: 'chromium',
     context,
+    dist,
     extensionId,
+    extensionUrl,
     worker,
-    async tabIdOf(page) {
-      // Without the "tabs" permission (we ask only for "storage") tabs.query() hides every URL, so
-      // ask the background instead: the tab whose captured top-frame URL is the page's. This also
-      // waits until the extension has seen the page (its relay connected).
-      const url = page.url()
-      const helper = await helperPage()
-      const id = await helper.evaluate(async (u: string) => {
-        const t0 = Date.now()
-        while (Date.now() - t0 < 15_000) {
-          for (const tab of await chrome.tabs.query({})) {
-            if (tab.id === undefined) continue
-            const state = (await chrome.runtime.sendMessage({ type: 'get-tab-state', tabId: tab.id })) as { url?: string } | null
-            if (state?.url === u) return tab.id
-          }
-          await new Promise((r) => setTimeout(r, 100))
-        }
-        return null
-      }, url)
-      if (id == null) throw new Error(`no tab with url ${url} known to the extension`)
-      return id
+    newPage: () => context.newPage(),
+    async openExtensionPage(path) {
+      const page = await context.newPage()
+      await page.goto(extensionUrl(path))
+      return page
+    },
+    async tabIdOf(page: TestPage) {
+      return findTabId(await helperPage(), page.url())
     },
     async openPanel(tabId, o = {}) {
       const panel = await context.newPage()
       if (o.viewport) await panel.setViewportSize(o.viewport)
       if (o.colorScheme) await panel.emulateMedia({ colorScheme: o.colorScheme })
-      await panel.goto(`chrome-extension://${extensionId}/devtools/panel.html?tabId=${tabId}`)
+      await panel.goto(extensionUrl(`devtools/panel.html?tabId=${tabId}`))
       return panel
     },
+    suspendBackground: () => stopExtensionWorker(b),
     async close() {
       await context.close().catch(() => {})
       rmSync(userDataDir, { recursive: true, force: true })
     },
   }
+  return b
 }

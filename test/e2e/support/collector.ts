@@ -3,11 +3,10 @@
 // {afterSeq}, and collects every message into window.__cx. Like a real panel it reconnects when the
 // service worker is stopped, with hello{afterSeq: last seq seen}, and keeps the receive time of each
 // entry (Date.now() in the extension page; the page's clock is the same machine's).
-import type { Page } from 'playwright-core'
 import type { SessionEntry } from '../../../src/core/model.ts'
 import type { TabState } from '../../../src/core/protocol.ts'
 import { panelPortName } from '../../../src/core/protocol.ts'
-import type { ExtensionBrowser } from './browser.ts'
+import type { E2eBrowser, PageOf, TestPage } from './types.ts'
 
 export interface Collected {
   entries: SessionEntry[]
@@ -19,8 +18,8 @@ export interface Collected {
   disconnects: number
 }
 
-export interface Collector {
-  page: Page
+export interface Collector<P extends TestPage = TestPage> {
+  page: P
   get(): Promise<Collected>
   entries(): Promise<SessionEntry[]>
   /** Polls until pred(collected) holds; throws with `what` and a summary after timeoutMs. */
@@ -32,9 +31,8 @@ export interface Collector {
 }
 
 /** Opens an extension page (the popup, which needs no tab) and starts collecting for tabId. */
-export async function openCollector(b: ExtensionBrowser, tabId: number, opts: { page?: Page; afterSeq?: number } = {}): Promise<Collector> {
-  const page = opts.page ?? (await b.context.newPage())
-  if (!opts.page) await page.goto(`chrome-extension://${b.extensionId}/popup/index.html`)
+export async function openCollector<B extends E2eBrowser>(b: B, tabId: number, opts: { page?: PageOf<B>; afterSeq?: number } = {}): Promise<Collector<PageOf<B>>> {
+  const page = opts.page ?? ((await b.openExtensionPage('popup/index.html')) as PageOf<B>)
   // tsx/esbuild (bench, start script) wraps named inner functions in __name(); give the page one.
   await page.evaluate('globalThis.__name = globalThis.__name || ((f) => f)')
   await page.evaluate(

@@ -1,11 +1,10 @@
 // Node (end-to-end tests, bench). Opens the demo page (demo/server.ts) in a new tab of an
 // extension browser and returns the tab id the extension knows it by, plus typed access to the
 // demo's test API (window.demo, see demo/README.md).
-import type { Page } from 'playwright-core'
-import type { ExtensionBrowser } from './browser.ts'
+import type { E2eBrowser, PageOf, TestPage } from './types.ts'
 
-export interface DemoTab {
-  page: Page
+export interface DemoTab<P extends TestPage = TestPage> {
+  page: P
   tabId: number
   /** Calls window.demo[method](...args) in the page and returns its result. */
   call<T = unknown>(method: string, ...args: unknown[]): Promise<T>
@@ -16,8 +15,8 @@ export interface DemoTab {
 
 let opened = 0
 
-export async function openDemo(b: ExtensionBrowser, demoUrl: string, query = 'speed=fast', page?: Page): Promise<DemoTab> {
-  const p = page ?? (await b.context.newPage())
+export async function openDemo<B extends E2eBrowser>(b: B, demoUrl: string, query = 'speed=fast', page?: PageOf<B>): Promise<DemoTab<PageOf<B>>> {
+  const p = page ?? ((await b.newPage()) as PageOf<B>)
   // A unique parameter per tab: tabIdOf finds a tab by its URL, and tests open the demo many times.
   const url = `${demoUrl}${demoUrl.includes('?') ? '&' : '?'}${query}&tab=${++opened}`
   await p.goto(url)
@@ -26,7 +25,7 @@ export async function openDemo(b: ExtensionBrowser, demoUrl: string, query = 'sp
   return demoTab(p, tabId)
 }
 
-export function demoTab(page: Page, tabId: number): DemoTab {
+export function demoTab<P extends TestPage>(page: P, tabId: number): DemoTab<P> {
   const call = <T,>(method: string, ...args: unknown[]): Promise<T> =>
     page.evaluate(
       async ([m, a]) => {

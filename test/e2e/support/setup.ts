@@ -1,19 +1,36 @@
-// Node (end-to-end tests). One demo server and one Chromium with the extension for a whole test file:
-// `const env = useDemoAndExtension()` at the top of the file, then env.b / env.demoUrl inside tests.
+// Node (end-to-end tests). One demo server and one browser with the extension for a whole test file.
+// - `const env = useDemoAndBrowser()`: the browser of the running vitest project (E2E_BROWSER,
+//   vitest.e2e.config.ts), so the file's flows run once in Chromium and once in Firefox;
+// - `const env = useDemoAndExtension()`: always Chromium, for files that drive playwright-core itself.
 import { afterAll, beforeAll } from 'vitest'
 import { startDemoServer, type DemoServer } from '../../../demo/server.ts'
 import { launchWithExtension, type ExtensionBrowser } from './browser.ts'
+import { launchFirefoxWithExtension, type FirefoxLaunchOptions } from './firefox.ts'
+import type { BrowserName, E2eBrowser } from './types.ts'
 
-export interface E2eEnv {
-  b: ExtensionBrowser
+export interface E2eEnv<B extends E2eBrowser = ExtensionBrowser> {
+  b: B
   demo: DemoServer
 }
 
-export function useDemoAndExtension(): E2eEnv {
-  const env = {} as E2eEnv
+/** The browser this vitest project runs the flows in. */
+export const BROWSER: BrowserName = process.env.E2E_BROWSER === 'firefox' ? 'firefox' : 'chromium'
+
+export interface LaunchOptions {
+  /** Firefox: suspend the idle background page after this many ms (Chromium stops workers on request). */
+  idleTimeoutMs?: number
+}
+
+export function launchBrowser(name: BrowserName = BROWSER, opts: LaunchOptions = {}): Promise<E2eBrowser> {
+  const ff: FirefoxLaunchOptions = opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}
+  return name === 'firefox' ? launchFirefoxWithExtension(ff) : launchWithExtension()
+}
+
+function useEnv<B extends E2eBrowser>(launch: () => Promise<B>): E2eEnv<B> {
+  const env = {} as E2eEnv<B>
   beforeAll(async () => {
     env.demo = await startDemoServer({ port: 0 })
-    env.b = await launchWithExtension()
+    env.b = await launch()
   })
   afterAll(async () => {
     await env.b?.close()
@@ -21,3 +38,6 @@ export function useDemoAndExtension(): E2eEnv {
   })
   return env
 }
+
+export const useDemoAndBrowser = (opts: LaunchOptions = {}): E2eEnv<E2eBrowser> => useEnv(() => launchBrowser(BROWSER, opts))
+export const useDemoAndExtension = (): E2eEnv<ExtensionBrowser> => useEnv(() => launchWithExtension())

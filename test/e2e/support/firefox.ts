@@ -1,0 +1,157 @@
+// Node (end-to-end tests). The Firefox adapter: launches Firefox ESR through puppeteer-core over
+// WebDriver BiDi and installs dist/firefox as a temporary add-on. Never downloads a browser:
+// FIREFOX_PATH, then Debian's /usr/bin/firefox-esr. What differs from Chromium lives here
+// (TOOLCHAIN.md, "Firefox end to end"):
+// - extension pages (moz-extension://) send no navigation events, so they are opened with BiDi's
+//   browsingContext.navigate and polled until loaded (puppeteer internals: puppeteer-core is pinned);
+// - the background is an event page, suspended when idle (extensions.background.idle.timeout);
+// - page.setViewport needs emulation commands Firefox 140 lacks: BiDi's setViewport instead;
+// - console and pageerror events of extension pages are not delivered.
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import { panelPortName } from '../../../src/core/protocol.ts'
+import { findTabId } from './tabs.ts'
+import type { E2eBrowser, TestPage } from './types.ts'
+
+export const FIREFOX_INSTALL_HINT =
+  'No Firefox found. Install it with: sudo apt-get install -y firefox-esr (or set FIREFOX_PATH to a Firefox 140+ binary).'
+
+/** The add-on id of dist/firefox/manifest.json (vite.config.ts). */
+export const GECKO_ID = 'cxbus-devtools@cxbus-devtools.dev'
+
+export function findFirefox(): string {
+  for (const c of [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox']) if (c && existsSync(c)) return c
+  throw new Error(FIREFOX_INSTALL_HINT)
+}
+
+/** The puppeteer-internal BiDi browsing context behind a page (two calls puppeteer does not offer). */
+interface BidiContext {
+  navigate(url: string, wait?: 'none' | 'interactive' | 'complete'): Promise<void>
+  setViewport(o: { viewport: { width: number; height: number } | null }): Promise<void>
+}
+const contextOf = (page: Page): BidiContext => (page.mainFrame() as unknown as { browsingContext: BidiContext }).browsingContext
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Polls fn in the page until it returns a truthy value (waitForFunction is unreliable right after an extension-page navigation). */
+async function poll(page: Page, fn: () => unknown, what: string, timeoutMs = 15_000): Promise<void> {
+  const t0 = Date.now()
+  for (;;) {
+    if (await page.evaluate(fn).catch(() => false)) return
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} in ${page.url()}`)
+    await sleep(50)
+  }
+}
+
+/** A puppeteer Page seen as a TestPage; moz-extension URLs are opened the way Firefox allows. */
+export function testPage(page: Page): TestPage & { raw: Page } {
+  let extensionUrl: string | null = null // page.url() stays about:blank on extension pages
+  const goto = async (url: string): Promise<void> => {
+    if (!url.startsWith('moz-extension://')) {
+      extensionUrl = null
+      await page.goto(url)
+      return
+    }
+    await contextOf(page).navigate(url, 'complete')
+    extensionUrl = url
+    await page.evaluate('1') // the new document's realm is ready
+    await poll(page, new Function(`return location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`) as () => boolean, `${url} to load`)
+  }
+  return {
+    raw: page,
+    evaluate: ((fn: string | ((a: unknown) => unknown), arg?: unknown) => page.evaluate(fn as never, arg)) as TestPage['evaluate'],
+    goto,
+    reload: () => page.reload(),
+    close: () => page.close(),
+    url: () => extensionUrl ?? page.url(),
+    screenshot: (o) => page.screenshot({ path: o.path as `${string}.png` }),
+    waitForFunction: (fn) => poll(page, fn, 'a condition'),
+  }
+}
+
+export interface FirefoxExtensionBrowser extends E2eBrowser {
+  name: 'firefox'
+  browser: Browser
+}
+
+export interface FirefoxLaunchOptions {
+  dist?: string
+  /** Suspend the idle background page after this many ms (Firefox's default: 30 s). */
+  idleTimeoutMs?: number
+}
+
+export async function launchFirefoxWithExtension(opts: FirefoxLaunchOptions = {}): Promise<FirefoxExtensionBrowser> {
+  const dist = resolve(opts.dist ?? 'dist/firefox')
+  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`${dist}/manifest.json is missing: run npm run build first`)
+  const uuid = randomUUID()
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: findFirefox(),
+    headless: true,
+    args: ['--remote-allow-system-access'], // else BiDi refuses to navigate to moz-extension://
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }), // a known moz-extension://UUID/
+      'extensions.originControls.grantByDefault': true, // MV3 content-script hosts granted on install (the default)
+      // Tabs other than the focused one are background tabs: do not throttle their timers, as
+      // headless Chromium does not, so the demo plays at the same pace in both browsers.
+      'dom.min_background_timeout_value': 4,
+      'dom.min_background_timeout_value_without_budget_throttling': 4,
+      'dom.timeout.enable_budget_timer_throttling': false,
+      ...(opts.idleTimeoutMs !== undefined ? { 'extensions.background.idle.timeout': opts.idleTimeoutMs } : {}),
+    },
+  })
+  await browser.installExtension(dist)
+  const base = `moz-extension://${uuid}/`
+  const extensionUrl = (path: string): string => base + path
+  const newPage = async (): Promise<TestPage & { raw: Page }> => testPage(await browser.newPage())
+  const openExtensionPage = async (path: string): Promise<TestPage & { raw: Page }> => {
+    const page = await newPage()
+    await page.goto(extensionUrl(path))
+    return page
+  }
+  let helper: (TestPage & { raw: Page }) | null = null
+  const helperPage = async (): Promise<TestPage> => {
+    if (!helper || helper.raw.isClosed()) helper = await openExtensionPage('popup/index.html')
+    return helper
+  }
+  const b: FirefoxExtensionBrowser = {
+    name: 'firefox',
+    browser,
+    extensionId: uuid,
+    extensionUrl,
+    newPage,
+    openExtensionPage,
+    async tabIdOf(page) {
+      return findTabId(await helperPage(), page.url())
+    },
+    async openPanel(tabId, o = {}) {
+      const page = await newPage()
+      if (o.viewport) await contextOf(page.raw).setViewport({ viewport: o.viewport })
+      // No prefers-color-scheme emulation over BiDi in Firefox 140: the panel's own ?theme= switch.
+      await page.goto(extensionUrl(`devtools/panel.html?tabId=${tabId}${o.colorScheme ? `&theme=${o.colorScheme}` : ''}`))
+      return page
+    },
+    async suspendBackground() {
+      if (opts.idleTimeoutMs === undefined) throw new Error('launch Firefox with idleTimeoutMs to let it suspend the background')
+      // A port from an extension page does not keep the event page alive; its disconnect tells
+      // that Firefox unloaded the background. The name is a panel port of a tab that does not exist.
+      const page = await helperPage()
+      const timeout = opts.idleTimeoutMs * 5 + 10_000
+      const gone = await page.evaluate(
+        ({ name, timeout }) =>
+          new Promise<boolean>((res) => {
+            chrome.runtime.connect({ name }).onDisconnect.addListener(() => res(true))
+            setTimeout(() => res(false), timeout)
+          }),
+        { name: panelPortName(2 ** 31 - 1), timeout },
+      )
+      if (!gone) throw new Error(`the background page was not suspended within ${timeout} ms`)
+    },
+    async close() {
+      await browser.close().catch(() => {}) // puppeteer removes the temporary profile
+    },
+  }
+  return b
+}
