@@ -1,0 +1,115 @@
+// End-to-end: the panel's main flows in Chromium and in Firefox (one vitest project each), read
+// through plain DOM calls (support/panel.ts): the panel opened after the interaction replays it,
+// live events and preserve log across a reload, the export file, and the popup for the demo tab.
+// The panel is opened as devtools/panel.html?tabId=ID (the testing contract); the real DevTools
+// window is devtools-window.e2e.ts.
+import { describe, expect, it } from 'vitest'
+import { parseSession } from '../../src/core/session.ts'
+import type { Session } from '../../src/core/model.ts'
+import { BROWSER, useDemoAndBrowser } from './support/setup.ts'
+import { openDemo, type DemoTab } from './support/demo.ts'
+import { clickTestId, commandRows, eventRows, exportFile, readRows, testIdProp, waitForRows, type PanelRow } from './support/panel.ts'
+import type { TestPage } from './support/types.ts'
+
+const env = useDemoAndBrowser()
+const VIEWPORT = { width: 1280, height: 800 }
+
+const callbackSeen = async (tab: DemoTab): Promise<string[]> => (await tab.pageEvents()).map((e) => e.event).filter((e) => e.startsWith('Callback.'))
+const pageLoads = (rows: PanelRow[]): PanelRow[] => rows.filter((r) => r.kind === 'page-load-marker')
+const closedRows = (rows: PanelRow[]): number => eventRows(rows, 'Callback.closed').length
+
+/** What the background holds for the tab, asked from an extension page (as the popup does). */
+const backgroundSession = (page: TestPage, tabId: number): Promise<Session> =>
+  page.evaluate((id) => chrome.runtime.sendMessage({ type: 'export-session', tabId: id }) as Promise<Session>, tabId)
+
+async function reloadDemo(tab: DemoTab): Promise<void> {
+  await tab.page.reload()
+  await tab.page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object')
+}
+
+describe(`panel on the demo page (${BROWSER})`, () => {
+  it('opened after the interaction, it replays everything the page published', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('scenario', 'complete')
+    await tab.call('scenario', 'abandon-typed')
+    const seen = await callbackSeen(tab)
+    const panel = await env.b.openPanel(tab.tabId, { viewport: VIEWPORT })
+    const rows = await waitForRows(panel, (r) => eventRows(r, 'Callback.').length >= seen.length, `${seen.length} Callback rows`)
+    expect(eventRows(rows, 'Callback.').map((r) => r.event)).toEqual(seen)
+    expect(pageLoads(rows)).toHaveLength(1)
+    expect(commandRows(rows).some((r) => r.event === 'Callback.open')).toBe(true) // commands too
+    // the rows are the background's entries for the tab, in order
+    const session = await backgroundSession(panel, tab.tabId)
+    const bySeq = new Map(session.events.map((e) => [e.seq, e]))
+    for (const r of [...eventRows(rows), ...commandRows(rows)]) {
+      const e = bySeq.get(r.seq)
+      expect(e && (e.kind === 'event' ? e.event : e.kind === 'command' ? e.command : null)).toBe(r.event)
+    }
+    expect(await testIdProp(panel, 'widgets-version', 'textContent')).toContain('9.0.018.07')
+    await panel.close()
+    await tab.page.close()
+  })
+
+  it('shows live events, and keeps both page loads across a reload with preserve log (clears without it)', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    const panel = await env.b.openPanel(tab.tabId, { viewport: VIEWPORT })
+    await waitForRows(panel, (r) => pageLoads(r).length === 1, 'the page load')
+    await tab.call('scenario', 'abandon-untouched')
+    await waitForRows(panel, (r) => closedRows(r) === 1, 'the live Callback.closed')
+    await clickTestId(panel, 'preserve-log')
+    await expect.poll(() => testIdProp(panel, 'preserve-log', 'checked')).toBe(true)
+    await reloadDemo(tab)
+    await tab.call('scenario', 'abandon-untouched')
+    const kept = await waitForRows(panel, (r) => closedRows(r) === 2 && pageLoads(r).length === 2, 'two page loads, two closed')
+    expect(new Set(kept.map((r) => r.seq)).size).toBe(kept.length)
+    // preserve log off: the next page load clears the list
+    await clickTestId(panel, 'preserve-log')
+    await expect.poll(() => testIdProp(panel, 'preserve-log', 'checked')).toBe(false)
+    await reloadDemo(tab)
+    const fresh = await waitForRows(panel, (r) => closedRows(r) === 0 && pageLoads(r).length === 1, 'a cleared list with the new page load')
+    expect(fresh[0]?.kind).toBe('page-load-marker')
+    await panel.close()
+    await tab.page.close()
+  })
+
+  it('exports a valid session file with the same events as the panel', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('scenario', 'two-in-a-row')
+    const seen = await callbackSeen(tab)
+    const panel = await env.b.openPanel(tab.tabId, { viewport: VIEWPORT })
+    const rows = await waitForRows(panel, (r) => eventRows(r, 'Callback.').length >= seen.length, `${seen.length} Callback rows`)
+    const file = await exportFile(panel)
+    expect(file.fileName).toMatch(/^cxbus-session-127\.0\.0\.1_\d+-\d{8}-\d{6}\.json$/)
+    const session = parseSession(file.text) // the validator the import and the CLI use
+    expect(session.source?.url).toContain(env.demo.url)
+    const name = (e: Session['events'][number]): string | undefined => (e.kind === 'event' ? e.event : e.kind === 'command' ? e.command : undefined)
+    const exported = new Map(session.events.map((e) => [e.seq, e]))
+    for (const r of rows) {
+      expect(exported.has(r.seq)).toBe(true)
+      if (r.kind === 'event-row') expect(name(exported.get(r.seq)!)).toBe(r.event)
+    }
+    expect(session.events.filter((e) => e.kind === 'event' && e.event.startsWith('Callback.')).map(name)).toEqual(eventRows(rows, 'Callback.').map((r) => r.event))
+    await panel.close()
+    await tab.page.close()
+  })
+})
+
+describe(`popup (${BROWSER})`, () => {
+  it('summarises the demo tab and exports the same session as the background holds', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('scenario', 'complete')
+    // Opened as a tab the popup's active tab would be itself: ?tabId= names the demo tab.
+    const popup = await env.b.openExtensionPage(`popup/index.html?tabId=${tab.tabId}`)
+    await popup.waitForFunction(() => document.querySelector('[data-testid=popup-bus], [data-testid=popup-failure]') !== null)
+    expect(await testIdProp(popup, 'popup-failure', 'textContent')).toBeNull()
+    expect(await testIdProp(popup, 'popup-bus', 'textContent')).toContain('9.0.018.07')
+    const session = await backgroundSession(popup, tab.tabId)
+    expect(await testIdProp(popup, 'popup-events', 'textContent')).toBe(String(session.events.length))
+    expect(await testIdProp(popup, 'popup-interactions', 'textContent')).toBe('1')
+    expect(await testIdProp(popup, 'popup-error', 'textContent')).toBe('0')
+    const file = await exportFile(popup, 'popup-export')
+    expect(parseSession(file.text).events.map((e) => e.seq)).toEqual(session.events.map((e) => e.seq))
+    await popup.close()
+    await tab.page.close()
+  })
+})
