@@ -2,8 +2,7 @@
 // WebDriver BiDi and installs dist/firefox as a temporary add-on. Never downloads a browser:
 // FIREFOX_PATH, then Debian's /usr/bin/firefox-esr. What differs from Chromium lives here
 // (TOOLCHAIN.md, "Firefox end to end"):
-// - extension pages (moz-extension://) send no navigation events, so they are opened with BiDi's
-//   browsingContext.navigate and polled until loaded (puppeteer internals: puppeteer-core is pinned);
+// - extension pages (moz-extension://) send no navigation events (puppeteer.ts opens them);
 // - the background is an event page, suspended when idle (extensions.background.idle.timeout);
 // - page.setViewport needs emulation commands Firefox 140 lacks: BiDi's setViewport instead;
 // - console and pageerror events of extension pages are not delivered.
@@ -12,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { panelPortName } from '../../../src/core/protocol.ts'
+import { contextOf, testPage } from './puppeteer.ts'
 import { findTabId } from './tabs.ts'
 import type { E2eBrowser, TestPage } from './types.ts'
 
@@ -24,51 +24,6 @@ export const GECKO_ID = 'cxbus-devtools@cxbus-devtools.dev'
 export function findFirefox(): string {
   for (const c of [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox']) if (c && existsSync(c)) return c
   throw new Error(FIREFOX_INSTALL_HINT)
-}
-
-/** The puppeteer-internal BiDi browsing context behind a page (two calls puppeteer does not offer). */
-interface BidiContext {
-  navigate(url: string, wait?: 'none' | 'interactive' | 'complete'): Promise<void>
-  setViewport(o: { viewport: { width: number; height: number } | null }): Promise<void>
-}
-const contextOf = (page: Page): BidiContext => (page.mainFrame() as unknown as { browsingContext: BidiContext }).browsingContext
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
-/** Polls fn in the page until it returns a truthy value (waitForFunction is unreliable right after an extension-page navigation). */
-async function poll(page: Page, fn: () => unknown, what: string, timeoutMs = 15_000): Promise<void> {
-  const t0 = Date.now()
-  for (;;) {
-    if (await page.evaluate(fn).catch(() => false)) return
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} in ${page.url()}`)
-    await sleep(50)
-  }
-}
-
-/** A puppeteer Page seen as a TestPage; moz-extension URLs are opened the way Firefox allows. */
-export function testPage(page: Page): TestPage & { raw: Page } {
-  let extensionUrl: string | null = null // page.url() stays about:blank on extension pages
-  const goto = async (url: string): Promise<void> => {
-    if (!url.startsWith('moz-extension://')) {
-      extensionUrl = null
-      await page.goto(url)
-      return
-    }
-    await contextOf(page).navigate(url, 'complete')
-    extensionUrl = url
-    await page.evaluate('1') // the new document's realm is ready
-    await poll(page, new Function(`return location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`) as () => boolean, `${url} to load`)
-  }
-  return {
-    raw: page,
-    evaluate: ((fn: string | ((a: unknown) => unknown), arg?: unknown) => page.evaluate(fn as never, arg)) as TestPage['evaluate'],
-    goto,
-    reload: () => page.reload(),
-    close: () => page.close(),
-    url: () => extensionUrl ?? page.url(),
-    screenshot: (o) => page.screenshot({ path: o.path as `${string}.png` }),
-    waitForFunction: (fn) => poll(page, fn, 'a condition'),
-  }
 }
 
 export interface FirefoxExtensionBrowser extends E2eBrowser {

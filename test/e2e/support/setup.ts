@@ -26,7 +26,8 @@ export function launchBrowser(name: BrowserName = BROWSER, opts: LaunchOptions =
   return name === 'firefox' ? launchFirefoxWithExtension(ff) : launchWithExtension()
 }
 
-function useEnv<B extends E2eBrowser>(launch: () => Promise<B>): E2eEnv<B> {
+/** The demo server and the browser launch() gives, for the whole file. */
+export function useDemoAnd<B extends E2eBrowser>(launch: () => Promise<B>): E2eEnv<B> {
   const env = {} as E2eEnv<B>
   beforeAll(async () => {
     env.demo = await startDemoServer({ port: 0 })
@@ -39,5 +40,5 @@ function useEnv<B extends E2eBrowser>(launch: () => Promise<B>): E2eEnv<B> {
   return env
 }
 
-export const useDemoAndBrowser = (opts: LaunchOptions = {}): E2eEnv<E2eBrowser> => useEnv(() => launchBrowser(BROWSER, opts))
-export const useDemoAndExtension = (): E2eEnv<ExtensionBrowser> => useEnv(() => launchWithExtension())
+export const useDemoAndBrowser = (opts: LaunchOptions = {}): E2eEnv<E2eBrowser> => useDemoAnd(() => launchBrowser(BROWSER, opts))
+export const useDemoAndExtension = (): E2eEnv<ExtensionBrowser> => useDemoAnd(() => launchWithExtension())

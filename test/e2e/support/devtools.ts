@@ -1,0 +1,188 @@
+// Node (end-to-end tests, README screenshots). The extension's panel inside the real DevTools window
+// of Chromium, the path users take: DevTools opened on a page, devtools_page creating the panel,
+// the panel learning the inspected tab and DevTools' theme. puppeteer-core's page.openDevTools()
+// opens DevTools even headless and returns its UI as a Page (TOOLCHAIN.md, "The real DevTools
+// window in a test"). Selecting the panel, the theme and the dock side use DevTools' own modules
+// (devtools://devtools/bundled/...): internals of the pinned Chromium, kept in this one file.
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core'
+import { findChrome, QUIET_FLAGS } from './browser.ts'
+import { cdpTestPage, poll, testPage } from './puppeteer.ts'
+import { findTabId } from './tabs.ts'
+import type { E2eBrowser, TestPage } from './types.ts'
+
+/** Panel sizes of the two usual DevTools layouts. Docked right is DevTools' default. */
+export const LAYOUTS = {
+  right: { width: 480, height: 800 },
+  bottom: { width: 1280, height: 400 },
+} as const
+export type DockLayout = keyof typeof LAYOUTS
+export type DevToolsTheme = 'light' | 'dark'
+
+/** Chromium driven by puppeteer-core (it can open DevTools; playwright-core cannot). */
+export interface DevToolsBrowser extends E2eBrowser {
+  name: 'chromium'
+  browser: Browser
+  newPage(): Promise<TestPage & { raw: Page }>
+}
+
+export async function launchChromiumForDevTools(opts: { dist?: string } = {}): Promise<DevToolsBrowser> {
+  const dist = resolve(opts.dist ?? 'dist/chrome')
+  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`${dist}/manifest.json is missing: run npm run build first`)
+  const browser = await puppeteer.launch({
+    executablePath: findChrome(),
+    headless: true,
+    pipe: true, // puppeteer loads extensions over the pipe transport only
+    enableExtensions: [dist],
+    args: QUIET_FLAGS,
+    defaultViewport: { width: 1280, height: 800 },
+  })
+  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 })
+  const extensionId = new URL(worker.url()).host
+  const extensionUrl = (path: string): string => `chrome-extension://${extensionId}/${path}`
+  const newPage = async (): Promise<TestPage & { raw: Page }> => testPage(await browser.newPage())
+  const openExtensionPage = async (path: string): Promise<TestPage & { raw: Page }> => {
+    const page = await newPage()
+    await page.goto(extensionUrl(path))
+    return page
+  }
+  let helper: (TestPage & { raw: Page }) | null = null
+  return {
+    name: 'chromium',
+    browser,
+    extensionId,
+    extensionUrl,
+    newPage,
+    openExtensionPage,
+    async tabIdOf(page) {
+      if (!helper || helper.raw.isClosed()) helper = await openExtensionPage('popup/index.html')
+      return findTabId(helper, page.url())
+    },
+    async openPanel(tabId, o = {}) {
+      const page = await newPage()
+      if (o.viewport) await page.raw.setViewport(o.viewport)
+      if (o.colorScheme) await page.raw.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: o.colorScheme }])
+      await page.goto(extensionUrl(`devtools/panel.html?tabId=${tabId}`))
+      return page
+    },
+    suspendBackground: () => Promise.reject(new Error('stop the worker in the playwright-core Chromium adapter (worker.ts)')),
+    async close() {
+      await browser.close().catch(() => {})
+    },
+  }
+}
+
+export interface DevToolsWindow {
+  /** DevTools' own UI (devtools://devtools/bundled/devtools_app.html). */
+  ui: Page
+  /** The extension's panel document inside it. */
+  panel: TestPage
+  /** The tab id the panel was given (?tabId= from devtools.inspectedWindow.tabId). */
+  panelTabId: number
+  /** Sizes the DevTools window so the panel gets the layout's size; returns the panel's inner size. */
+  layout(l: DockLayout): Promise<{ width: number; height: number }>
+  /** Screenshot of the whole DevTools window (tab strip and panel). */
+  screenshot(path: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** DevTools' own modules, put on the UI's globalThis.__cxDevTools by devToolsReady (untyped internals; functions run in the UI read them from there). */
+interface DevToolsModules {
+  Common: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  UI: any // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Waits until DevTools has started (its settings exist) and exposes its modules as __cxDevTools. */
+function devToolsReady(ui: Page): Promise<void> {
+  return poll(
+    // Source text: the test bundler would rewrite an import() written in a function.
+    () =>
+      ui.evaluate(`(async () => {
+        const Common = await import('devtools://devtools/bundled/core/common/common.js')
+        const UI = await import('devtools://devtools/bundled/ui/legacy/legacy.js')
+        // each throws until DevTools has started far enough
+        Common.Settings.Settings.instance().moduleSetting('ui-theme')
+        UI.DockController.DockController.instance()
+        globalThis.__cxDevTools = { Common, UI }
+        return true
+      })()`),
+    'DevTools to start',
+  )
+}
+
+const isPanel = (extensionId: string) => (t: Target): boolean => t.url().startsWith(`chrome-extension://${extensionId}/devtools/panel.html`)
+
+/**
+ * Opens DevTools on the page (undocked, so its window is only DevTools, sized like a docked one),
+ * in the given theme, selects the extension's "Callback" panel and returns a handle on it.
+ */
+export async function openDevToolsPanel(
+  b: DevToolsBrowser,
+  page: TestPage & { raw: Page },
+  o: { theme?: DevToolsTheme; layout?: DockLayout } = {},
+): Promise<DevToolsWindow> {
+  const ui = await page.raw.openDevTools()
+  await devToolsReady(ui)
+  // Theme before the panel exists: DevTools hands its theme to an extension page when it creates it.
+  await ui.evaluate(
+    (theme) => {
+      const m = (globalThis as unknown as { __cxDevTools: DevToolsModules }).__cxDevTools
+      m.Common.Settings.Settings.instance().moduleSetting('ui-theme').set(theme)
+      m.UI.DockController.DockController.instance().setDockSide('undocked')
+    },
+    o.theme === 'dark' ? 'dark' : 'default',
+  )
+  const layout = async (l: DockLayout): Promise<{ width: number; height: number }> => {
+    const want = LAYOUTS[l]
+    const inner = (): Promise<{ width: number; height: number }> => panel.evaluate(() => ({ width: innerWidth, height: innerHeight }))
+    // The window holds the tab strip above the panel: measure it, then give the panel the height.
+    let height = want.height + 30
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await ui.setViewport({ width: want.width, height })
+      const fits = async (): Promise<boolean> => {
+        const a = await inner()
+        await new Promise((r) => setTimeout(r, 100)) // settled: the same size twice
+        const z = await inner()
+        return a.width === want.width && a.width === z.width && a.height === z.height
+      }
+      await poll(fits, `the panel to be ${want.width} px wide`)
+      const got = await inner()
+      if (got.height === want.height) return got
+      height += want.height - got.height
+    }
+    throw new Error(`the panel did not get ${want.width} x ${want.height}: ${JSON.stringify(await inner())}`)
+  }
+  const before = new Set(b.browser.targets().filter(isPanel(b.extensionId)))
+  // The devtools_page adds the panel as a tab whose id is chrome-extension://ID + its title.
+  await poll(
+    () =>
+      ui.evaluate(() => {
+        const m = (globalThis as unknown as { __cxDevTools: DevToolsModules }).__cxDevTools
+        return m.UI.InspectorView.InspectorView.instance().tabbedPane.tabIds().some((id: string) => id.endsWith('Callback'))
+      }),
+    'the devtools_page to add the Callback panel',
+  )
+  await ui.evaluate(() => {
+    const m = (globalThis as unknown as { __cxDevTools: DevToolsModules }).__cxDevTools
+    const iv = m.UI.InspectorView.InspectorView.instance()
+    return iv.showPanel(iv.tabbedPane.tabIds().find((id: string) => id.endsWith('Callback')))
+  })
+  const target = await b.browser.waitForTarget((t) => isPanel(b.extensionId)(t) && !before.has(t), { timeout: 15_000 })
+  const panel = cdpTestPage(await target.createCDPSession(), target.url())
+  await poll(() => panel.evaluate(() => document.readyState === 'complete' && document.querySelector('#app > *') !== null), 'the panel to render')
+  if (o.layout) await layout(o.layout)
+  return {
+    ui,
+    panel,
+    panelTabId: Number(new URL(target.url()).searchParams.get('tabId')),
+    layout,
+    async screenshot(path) {
+      await ui.screenshot({ path: path as `${string}.png` })
+    },
+    async close() {
+      await panel.close()
+      await ui.close().catch(() => {})
+    },
+  }
+}
