@@ -21,8 +21,8 @@ export const FIREFOX_INSTALL_HINT =
 /** The add-on id of dist/firefox/manifest.json (vite.config.ts). */
 export const GECKO_ID = 'cxbus-devtools@cxbus-devtools.dev'
 
-export function findFirefox(): string {
-  for (const c of [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox']) if (c && existsSync(c)) return c
+export function findFirefox(candidates = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox']): string {
+  for (const c of candidates) if (c && existsSync(c)) return c
   throw new Error(FIREFOX_INSTALL_HINT)
 }
 
