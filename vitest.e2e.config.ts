@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config'
 
 /** Files that drive one browser itself (playwright-core locators, each browser's real DevTools). */
 const CHROMIUM_ONLY = ['test/e2e/panel.e2e.ts', 'test/e2e/devtools-window.e2e.ts']
-const FIREFOX_ONLY = ['test/e2e/firefox-toolbox.e2e.ts']
+const FIREFOX_ONLY = ['test/e2e/firefox.e2e.ts']
 
 const common = {
   environment: 'node',

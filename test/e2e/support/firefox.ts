@@ -35,6 +35,8 @@ export interface FirefoxLaunchOptions {
   dist?: string
   /** Suspend the idle background page after this many ms (Firefox's default: 30 s). */
   idleTimeoutMs?: number
+  /** More Firefox preferences. */
+  prefs?: Record<string, unknown>
 }
 
 export async function launchFirefoxWithExtension(opts: FirefoxLaunchOptions = {}): Promise<FirefoxExtensionBrowser> {
@@ -48,13 +50,13 @@ export async function launchFirefoxWithExtension(opts: FirefoxLaunchOptions = {}
     args: ['--remote-allow-system-access'], // else BiDi refuses to navigate to moz-extension://
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }), // a known moz-extension://UUID/
-      'extensions.originControls.grantByDefault': true, // MV3 content-script hosts granted on install (the default)
       // Tabs other than the focused one are background tabs: do not throttle their timers, as
       // headless Chromium does not, so the demo plays at the same pace in both browsers.
       'dom.min_background_timeout_value': 4,
       'dom.min_background_timeout_value_without_budget_throttling': 4,
       'dom.timeout.enable_budget_timer_throttling': false,
       ...(opts.idleTimeoutMs !== undefined ? { 'extensions.background.idle.timeout': opts.idleTimeoutMs } : {}),
+      ...opts.prefs,
     },
   })
   await browser.installExtension(dist)
