@@ -207,6 +207,9 @@ describe(`capture across a background restart (${BROWSER})`, () => {
     const c = await openCollector(idle.b, tab.tabId)
     await tab.call('burst', 500)
     await c.waitFor((x) => events(x.entries).filter((e) => e.event.endsWith('minimized')).length >= 500, 'first 500')
+    // Firefox unloads only an idle background: the housekeeping plugins' events every second keep
+    // it awake (on a busy page it is never suspended while the page is open). Quiet the page first.
+    await tab.page.evaluate(() => (window as unknown as { __cxbusSim: { housekeeping: { stop(): void } } }).__cxbusSim.housekeeping.stop())
     await idle.b.suspendBackground() // the background really went away (all its memory with it)
     // keep publishing while it is down and while it restarts
     await tab.call('burst', 1500)

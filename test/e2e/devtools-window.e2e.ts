@@ -17,11 +17,7 @@ beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true })
 })
 
-/** The demo in a puppeteer page of its own (openDevTools needs the raw page). */
-async function demoPage(query = 'speed=fast'): Promise<DemoTab & { raw: Awaited<ReturnType<typeof env.b.newPage>>['raw'] }> {
-  const page = await env.b.newPage()
-  return { ...(await openDemo(env.b, env.demo.url, query, page)), raw: page.raw }
-}
+const demoPage = (query = 'speed=fast') => openDemo(env.b, env.demo.url, query)
 const callbackSeen = async (tab: DemoTab): Promise<string[]> => (await tab.pageEvents()).map((e) => e.event).filter((e) => e.startsWith('Callback.'))
 const pageLoads = (rows: PanelRow[]): PanelRow[] => rows.filter((r) => r.kind === 'page-load-marker')
 const closed = (rows: PanelRow[]): number => eventRows(rows, 'Callback.closed').length
@@ -32,7 +28,7 @@ describe('the panel in the real DevTools window (chromium)', () => {
     const tab = await demoPage()
     await tab.call('scenario', 'complete')
     const seen = await callbackSeen(tab)
-    const dt = await openDevToolsPanel(env.b, { ...tab.page, raw: tab.raw }, { layout: 'right' })
+    const dt = await openDevToolsPanel(env.b, tab.page, { layout: 'right' })
     expect(dt.panelTabId).toBe(tab.tabId) // devtools_page passed inspectedWindow.tabId
     const rows = await waitForRows(dt.panel, (r) => eventRows(r, 'Callback.').length >= seen.length, `${seen.length} Callback rows`)
     expect(eventRows(rows, 'Callback.').map((r) => r.event)).toEqual(seen)
@@ -45,7 +41,7 @@ describe('the panel in the real DevTools window (chromium)', () => {
 
   it('shows live events while open, and keeps both page loads across a reload with preserve log', async () => {
     const tab = await demoPage()
-    const dt = await openDevToolsPanel(env.b, { ...tab.page, raw: tab.raw }, { layout: 'right' })
+    const dt = await openDevToolsPanel(env.b, tab.page, { layout: 'right' })
     await waitForRows(dt.panel, (r) => pageLoads(r).length === 1, 'the page load')
     await tab.call('scenario', 'abandon-untouched')
     await waitForRows(dt.panel, (r) => closed(r) === 1, 'the live Callback.closed')
@@ -62,7 +58,7 @@ describe('the panel in the real DevTools window (chromium)', () => {
   it("DevTools' dark theme reaches the panel", async () => {
     const tab = await demoPage('speed=fast&nosubmit=1')
     await tab.call('scenario', 'complete')
-    const dt = await openDevToolsPanel(env.b, { ...tab.page, raw: tab.raw }, { theme: 'dark', layout: 'right' })
+    const dt = await openDevToolsPanel(env.b, tab.page, { theme: 'dark', layout: 'right' })
     await waitForRows(dt.panel, (r) => closed(r) === 1, 'Callback.closed')
     expect(await theme(dt)).toBe('dark')
     // the dark palette is applied, not only the attribute: a dark page background
@@ -76,7 +72,7 @@ describe('the panel in the real DevTools window (chromium)', () => {
   it('docked bottom (1280 x 400): toolbar, timeline and list fit the width', async () => {
     const tab = await demoPage('speed=fast&nosubmit=1')
     await tab.call('scenario', 'all')
-    const dt = await openDevToolsPanel(env.b, { ...tab.page, raw: tab.raw }, { layout: 'bottom' })
+    const dt = await openDevToolsPanel(env.b, tab.page, { layout: 'bottom' })
     await waitForRows(dt.panel, (r) => closed(r) >= 3, 'the interactions')
     const box = await dt.panel.evaluate(() => {
       const r = document.querySelector('[data-testid=event-list]')!.getBoundingClientRect()
