@@ -43,6 +43,14 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
   const [scrollTop, setScrollTop] = useState(0)
   const [hover, setHover] = useState<{ seq: number; x: number; y: number } | null>(null)
   const drag = useRef<{ x: number; window: TimeWindow } | null>(null)
+  // The panel's height, kept current: resizing DevTools (docking it to the bottom, dragging its
+  // divider) changes it without any new entry to re-render the timeline.
+  const [panelHeight, setPanelHeight] = useState(() => globalThis.innerHeight || 800)
+  useEffect(() => {
+    const onResize = (): void => setPanelHeight(globalThis.innerHeight || 800)
+    addEventListener('resize', onResize)
+    return () => removeEventListener('resize', onResize)
+  }, [])
 
   const { lanes, pageLoads } = useMemo(() => {
     const entryBySeq = (seq: number) => {
@@ -56,7 +64,7 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
 
   const window = userWindow ?? fitWindow(lanes, pageLoads)
   const shown = useMemo(() => lanesInWindow(lanes, window), [lanes, window.t0, window.t1])
-  const outer = height ?? autoMaxHeight(globalThis.innerHeight || 800)
+  const outer = height ?? autoMaxHeight(panelHeight)
   const layout = laneLayout(shown, outer - CHROME_HEIGHT, currentInteraction)
   const rows = lanesInView(layout.tops, layout.heights, scrollTop, size.height)
   const { ticks } = niceTicks(window, Math.max(2, Math.floor(width / 110)))

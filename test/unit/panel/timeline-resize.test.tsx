@@ -1,0 +1,47 @@
+// The timeline's automatic height follows the panel's height when DevTools is resized (docked to the
+// bottom, its divider dragged), even when no new entry arrives to re-render it.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { act, cleanup, render, screen } from '@testing-library/preact'
+import { createChecker } from '../../../src/core/check.ts'
+import { parseSession, serializeSession } from '../../../src/core/session.ts'
+import { RULES } from '../../../src/core/rules.ts'
+import type { SessionEntry } from '../../../src/core/model.ts'
+import { App } from '../../../devtools/panel/App.tsx'
+import { createPanelStore } from '../../../devtools/panel/state/store.ts'
+import { createActions } from '../../../devtools/panel/state/actions.ts'
+import { autoMaxHeight } from '../../../devtools/panel/components/Timeline/Timeline.tsx'
+import { fixture } from './helpers.ts'
+
+const setInnerHeight = (h: number): void => {
+  Object.defineProperty(window, 'innerHeight', { value: h, configurable: true })
+}
+afterEach(() => {
+  cleanup()
+  setInnerHeight(768)
+})
+
+/** Ten interactions: more lanes than a third of the panel holds. */
+function manyInteractions(): SessionEntry[] {
+  const one = fixture('shipped-two-in-a-row').events
+  const span = one.length
+  return Array.from({ length: 5 }, (_, k) =>
+    one.filter((e) => k === 0 || e.kind !== 'marker').map((e) => ({ ...e, seq: e.seq + k * span, time: e.time + k * 60_000 })),
+  ).flat()
+}
+
+describe('timeline height', () => {
+  it('is refitted to a third of the panel when the panel is resized', () => {
+    setInnerHeight(900)
+    const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
+    const actions = createActions({ store, send: vi.fn(), parseSession, serializeSession, doc: document, userAgent: 'UA' })
+    render(<App store={store} actions={actions} rules={RULES} />)
+    act(() => store.receive({ type: 'entries', entries: manyInteractions() }))
+    const timeline = screen.getByTestId('timeline')
+    expect(timeline.style.height).toBe(`${autoMaxHeight(900)}px`)
+    act(() => {
+      setInnerHeight(400)
+      window.dispatchEvent(new Event('resize'))
+    })
+    expect(timeline.style.height).toBe(`${autoMaxHeight(400)}px`)
+  })
+})
