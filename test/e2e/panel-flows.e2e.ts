@@ -8,11 +8,18 @@ import { parseSession } from '../../src/core/session.ts'
 import type { Session } from '../../src/core/model.ts'
 import { BROWSER, useDemoAndBrowser } from './support/setup.ts'
 import { openDemo, type DemoTab } from './support/demo.ts'
-import { clickTestId, commandRows, eventRows, exportFile, readRows, testIdProp, waitForRows, type PanelRow } from './support/panel.ts'
+import { clickTestId, commandRows, eventRows, exportFile, pageErrors, testIdProp, waitForRows, watchErrors, type PanelRow } from './support/panel.ts'
 import type { TestPage } from './support/types.ts'
 
 const env = useDemoAndBrowser()
 const VIEWPORT = { width: 1280, height: 800 }
+
+/** The panel as a tab, its uncaught errors recorded from its first paint on. */
+async function openPanel(tabId: number): Promise<TestPage> {
+  const panel = await env.b.openPanel(tabId, { viewport: VIEWPORT })
+  await watchErrors(panel)
+  return panel
+}
 
 const callbackSeen = async (tab: DemoTab): Promise<string[]> => (await tab.pageEvents()).map((e) => e.event).filter((e) => e.startsWith('Callback.'))
 const pageLoads = (rows: PanelRow[]): PanelRow[] => rows.filter((r) => r.kind === 'page-load-marker')
@@ -33,7 +40,7 @@ describe(`panel on the demo page (${BROWSER})`, () => {
     await tab.call('scenario', 'complete')
     await tab.call('scenario', 'abandon-typed')
     const seen = await callbackSeen(tab)
-    const panel = await env.b.openPanel(tab.tabId, { viewport: VIEWPORT })
+    const panel = await openPanel(tab.tabId)
     const rows = await waitForRows(panel, (r) => eventRows(r, 'Callback.').length >= seen.length, `${seen.length} Callback rows`)
     expect(eventRows(rows, 'Callback.').map((r) => r.event)).toEqual(seen)
     expect(pageLoads(rows)).toHaveLength(1)
@@ -46,13 +53,14 @@ describe(`panel on the demo page (${BROWSER})`, () => {
       expect(e && (e.kind === 'event' ? e.event : e.kind === 'command' ? e.command : null)).toBe(r.event)
     }
     expect(await testIdProp(panel, 'widgets-version', 'textContent')).toContain('9.0.018.07')
+    expect(await pageErrors(panel)).toEqual([])
     await panel.close()
     await tab.page.close()
   })
 
   it('shows live events, and keeps both page loads across a reload with preserve log (clears without it)', async () => {
     const tab = await openDemo(env.b, env.demo.url)
-    const panel = await env.b.openPanel(tab.tabId, { viewport: VIEWPORT })
+    const panel = await openPanel(tab.tabId)
     await waitForRows(panel, (r) => pageLoads(r).length === 1, 'the page load')
     await tab.call('scenario', 'abandon-untouched')
     await waitForRows(panel, (r) => closedRows(r) === 1, 'the live Callback.closed')
@@ -68,6 +76,7 @@ describe(`panel on the demo page (${BROWSER})`, () => {
     await reloadDemo(tab)
     const fresh = await waitForRows(panel, (r) => closedRows(r) === 0 && pageLoads(r).length === 1, 'a cleared list with the new page load')
     expect(fresh[0]?.kind).toBe('page-load-marker')
+    expect(await pageErrors(panel)).toEqual([])
     await panel.close()
     await tab.page.close()
   })
@@ -76,7 +85,7 @@ describe(`panel on the demo page (${BROWSER})`, () => {
     const tab = await openDemo(env.b, env.demo.url)
     await tab.call('scenario', 'two-in-a-row')
     const seen = await callbackSeen(tab)
-    const panel = await env.b.openPanel(tab.tabId, { viewport: VIEWPORT })
+    const panel = await openPanel(tab.tabId)
     const rows = await waitForRows(panel, (r) => eventRows(r, 'Callback.').length >= seen.length, `${seen.length} Callback rows`)
     const file = await exportFile(panel)
     expect(file.fileName).toMatch(/^cxbus-session-127\.0\.0\.1_\d+-\d{8}-\d{6}\.json$/)
@@ -89,6 +98,7 @@ describe(`panel on the demo page (${BROWSER})`, () => {
       if (r.kind === 'event-row') expect(name(exported.get(r.seq)!)).toBe(r.event)
     }
     expect(session.events.filter((e) => e.kind === 'event' && e.event.startsWith('Callback.')).map(name)).toEqual(eventRows(rows, 'Callback.').map((r) => r.event))
+    expect(await pageErrors(panel)).toEqual([])
     await panel.close()
     await tab.page.close()
   })
@@ -100,6 +110,7 @@ describe(`popup (${BROWSER})`, () => {
     await tab.call('scenario', 'complete')
     // Opened as a tab the popup's active tab would be itself: ?tabId= names the demo tab.
     const popup = await env.b.openExtensionPage(`popup/index.html?tabId=${tab.tabId}`)
+    await watchErrors(popup)
     await popup.waitForFunction(() => document.querySelector('[data-testid=popup-bus], [data-testid=popup-failure]') !== null)
     expect(await testIdProp(popup, 'popup-failure', 'textContent')).toBeNull()
     expect(await testIdProp(popup, 'popup-bus', 'textContent')).toContain('9.0.018.07')
@@ -109,6 +120,7 @@ describe(`popup (${BROWSER})`, () => {
     expect(await testIdProp(popup, 'popup-error', 'textContent')).toBe('0')
     const file = await exportFile(popup, 'popup-export')
     expect(parseSession(file.text).events.map((e) => e.seq)).toEqual(session.events.map((e) => e.seq))
+    expect(await pageErrors(popup)).toEqual([])
     await popup.close()
     await tab.page.close()
   })

@@ -118,3 +118,20 @@ export async function exportFile(page: TestPage, testId = 'export'): Promise<{ f
     await sleep(50)
   }
 }
+
+/**
+ * Records the page's uncaught errors and rejections from now on, in the page itself (Firefox does
+ * not report an extension page's errors to the driver); read them with pageErrors().
+ */
+export async function watchErrors(page: TestPage): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __errors?: string[] }
+    if (w.__errors) return
+    const errors: string[] = (w.__errors = [])
+    addEventListener('error', (e) => errors.push(String(e.message)))
+    addEventListener('unhandledrejection', (e) => errors.push(`unhandled rejection: ${String(e.reason)}`))
+  })
+}
+
+export const pageErrors = (page: TestPage): Promise<string[]> => page.evaluate(() => (window as unknown as { __errors?: string[] }).__errors ?? [])
+
