@@ -1,12 +1,12 @@
 // End-to-end tests in real browsers with the built extension, one vitest project per browser;
 // `npm run test:e2e` runs chromium, then firefox.
-// - chromium: dist/chrome in Chromium (playwright-core, and puppeteer-core for the DevTools window);
+// - chromium: dist/chrome in Chromium (playwright-core; puppeteer-core for the real DevTools window);
 // - firefox: dist/firefox in Firefox ESR (puppeteer-core over WebDriver BiDi).
 // Files written against the two-browser layer (test/e2e/support/types.ts) run in both; any other
 // file drives Chromium itself (playwright-core) and runs in the chromium project only.
 import { defineConfig } from 'vitest/config'
 
-const TWO_BROWSERS = ['capture', 'lifecycle', 'panel-flows'].map((f) => `test/e2e/${f}.e2e.ts`)
+const TWO_BROWSERS = ['capture', 'lifecycle', 'panel-flows', 'devtools-window'].map((f) => `test/e2e/${f}.e2e.ts`)
 const FIREFOX_ONLY = ['test/e2e/firefox.e2e.ts']
 
 const common = {

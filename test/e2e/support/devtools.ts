@@ -10,24 +10,17 @@ import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core'
 import { findChrome, QUIET_FLAGS } from './browser.ts'
 import { cdpTestPage, poll, testPage } from './puppeteer.ts'
 import { findTabId } from './tabs.ts'
-import type { E2eBrowser, TestPage } from './types.ts'
-
-/** Panel sizes of the two usual DevTools layouts. Docked right is DevTools' default. */
-export const LAYOUTS = {
-  right: { width: 480, height: 800 },
-  bottom: { width: 1280, height: 400 },
-} as const
-export type DockLayout = keyof typeof LAYOUTS
-export type DevToolsTheme = 'light' | 'dark'
+import type { TestPage } from './types.ts'
+import { fitPanel, LAYOUTS, type DevToolsBrowser, type DevToolsOptions, type DevToolsWindow, type DockLayout } from './devtools-window.ts'
 
 /** Chromium driven by puppeteer-core (it can open DevTools; playwright-core cannot). */
-export interface DevToolsBrowser extends E2eBrowser {
+export interface ChromiumDevToolsBrowser extends DevToolsBrowser {
   name: 'chromium'
   browser: Browser
   newPage(): Promise<TestPage & { raw: Page }>
 }
 
-export async function launchChromiumForDevTools(opts: { dist?: string } = {}): Promise<DevToolsBrowser> {
+export async function launchChromiumForDevTools(opts: { dist?: string } = {}): Promise<ChromiumDevToolsBrowser> {
   const dist = resolve(opts.dist ?? 'dist/chrome')
   if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`${dist}/manifest.json is missing: run npm run build first`)
   const browser = await puppeteer.launch({
@@ -48,7 +41,7 @@ export async function launchChromiumForDevTools(opts: { dist?: string } = {}): P
     return page
   }
   let helper: (TestPage & { raw: Page }) | null = null
-  return {
+  const b: ChromiumDevToolsBrowser = {
     name: 'chromium',
     browser,
     extensionId,
@@ -67,24 +60,12 @@ export async function launchChromiumForDevTools(opts: { dist?: string } = {}): P
       return page
     },
     suspendBackground: () => Promise.reject(new Error('stop the worker in the playwright-core Chromium adapter (worker.ts)')),
+    openDevTools: (page, o) => openDevToolsPanel(b, page, o),
     async close() {
       await browser.close().catch(() => {})
     },
   }
-}
-
-export interface DevToolsWindow {
-  /** DevTools' own UI (devtools://devtools/bundled/devtools_app.html). */
-  ui: Page
-  /** The extension's panel document inside it. */
-  panel: TestPage
-  /** The tab id the panel was given (?tabId= from devtools.inspectedWindow.tabId). */
-  panelTabId: number
-  /** Sizes the DevTools window so the panel gets the layout's size; returns the panel's inner size. */
-  layout(l: DockLayout): Promise<{ width: number; height: number }>
-  /** Screenshot of the whole DevTools window (tab strip and panel). */
-  screenshot(path: string): Promise<void>
-  close(): Promise<void>
+  return b
 }
 
 /** DevTools' own modules, put on the UI's globalThis.__cxDevTools by devToolsReady (untyped internals; functions run in the UI read them from there). */
@@ -117,12 +98,10 @@ const isPanel = (extensionId: string) => (t: Target): boolean => t.url().startsW
  * Opens DevTools on the page (undocked, so its window is only DevTools, sized like a docked one),
  * in the given theme, selects the extension's "Callback" panel and returns a handle on it.
  */
-export async function openDevToolsPanel(
-  b: DevToolsBrowser,
-  page: TestPage & { raw: Page },
-  o: { theme?: DevToolsTheme; layout?: DockLayout } = {},
-): Promise<DevToolsWindow> {
-  const ui = await page.raw.openDevTools()
+async function openDevToolsPanel(b: ChromiumDevToolsBrowser, page: TestPage, o: DevToolsOptions = {}): Promise<DevToolsWindow> {
+  const raw = (page as Partial<{ raw: Page }>).raw
+  if (!raw) throw new Error('open DevTools on a page of this browser (its newPage)')
+  const ui = await raw.openDevTools()
   await devToolsReady(ui)
   // Theme before the panel exists: DevTools hands its theme to an extension page when it creates it.
   await ui.evaluate(
@@ -133,26 +112,8 @@ export async function openDevToolsPanel(
     },
     o.theme === 'dark' ? 'dark' : 'default',
   )
-  const layout = async (l: DockLayout): Promise<{ width: number; height: number }> => {
-    const want = LAYOUTS[l]
-    const inner = (): Promise<{ width: number; height: number }> => panel.evaluate(() => ({ width: innerWidth, height: innerHeight }))
-    // The window holds the tab strip above the panel: measure it, then give the panel the height.
-    let height = want.height + 30
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await ui.setViewport({ width: want.width, height })
-      const fits = async (): Promise<boolean> => {
-        const a = await inner()
-        await new Promise((r) => setTimeout(r, 100)) // settled: the same size twice
-        const z = await inner()
-        return a.width === want.width && a.width === z.width && a.height === z.height
-      }
-      await poll(fits, `the panel to be ${want.width} px wide`)
-      const got = await inner()
-      if (got.height === want.height) return got
-      height += want.height - got.height
-    }
-    throw new Error(`the panel did not get ${want.width} x ${want.height}: ${JSON.stringify(await inner())}`)
-  }
+  const layout = (l: DockLayout): Promise<{ width: number; height: number }> =>
+    fitPanel(panel, LAYOUTS[l], (width, height) => ui.setViewport({ width, height }))
   const before = new Set(b.browser.targets().filter(isPanel(b.extensionId)))
   // The devtools_page adds the panel as a tab whose id is chrome-extension://ID + its title.
   await poll(
@@ -173,7 +134,6 @@ export async function openDevToolsPanel(
   await poll(() => panel.evaluate(() => document.readyState === 'complete' && document.querySelector('#app > *') !== null), 'the panel to render')
   if (o.layout) await layout(o.layout)
   return {
-    ui,
     panel,
     panelTabId: Number(new URL(target.url()).searchParams.get('tabId')),
     layout,

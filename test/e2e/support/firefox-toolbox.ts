@@ -2,12 +2,14 @@
 // BiDi only reaches tabs, so the toolbox is driven from the browser window's privileged ("chrome")
 // scope, which Firefox opens to BiDi with --remote-allow-system-access: the test's code runs there
 // and uses DevTools' own modules (internals of the pinned Firefox ESR, kept in this one file).
-// What it cannot do: read the panel's DOM. The panel is a moz-extension document in a <browser>
-// of the toolbox; BiDi does not list it and extension.getViews() does not return DevTools views,
-// so the test checks what the toolbox shows about the panel (its URL, hence the inspected tab id it
-// was given) and its pixels (the theme), and reads the rows in the panel-as-a-tab tests instead.
+// The panel is a moz-extension document in a <browser> of the toolbox, which BiDi does not list
+// (and extension.getViews() leaves out): functions are run in it through a frame script of that
+// <browser>, in a sandbox whose globals are the panel's own.
 import { writeFileSync } from 'node:fs'
 import type { FirefoxExtensionBrowser } from './firefox.ts'
+import { fitPanel, LAYOUTS, type DevToolsOptions, type DevToolsWindow } from './devtools-window.ts'
+import { poll } from './puppeteer.ts'
+import type { TestPage } from './types.ts'
 
 interface BidiResult {
   type: 'success' | 'exception'
@@ -18,7 +20,7 @@ interface BidiConnection {
   send(method: string, params: object): Promise<{ result: unknown }>
 }
 
-/** Runs an async function body in the browser window's privileged scope and returns its JSON result. */
+/** Runs an async function body in the browser window's privileged scope (with gDevTools) and returns its JSON result. */
 async function inChrome<T>(b: FirefoxExtensionBrowser, body: string): Promise<T> {
   const conn = (b.browser as unknown as { connection: BidiConnection }).connection
   const tree = (await conn.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] }
@@ -38,24 +40,15 @@ async function inChrome<T>(b: FirefoxExtensionBrowser, body: string): Promise<T>
   return JSON.parse(String(r.result?.value)) as T
 }
 
-export interface FirefoxToolbox {
-  /** The panel document's URL as the toolbox loaded it (devtools/panel.html?tabId=...). */
-  panelUrl: string
-  /** Mean brightness (0-255) of a patch of the panel's empty list area. */
-  panelBrightness(): Promise<number>
-  screenshot(path: string): Promise<void>
-  close(): Promise<void>
-}
-
 /**
- * Opens the toolbox (as its own window, 480 x 800 below the tab strip like a docked-right one) on
- * the tab showing pageUrl, in the given DevTools theme, and selects the extension's panel.
+ * Opens the toolbox as its own window on the tab showing the page, in the given theme, selects
+ * the extension's panel and returns a handle on it.
  */
-export async function openFirefoxToolbox(b: FirefoxExtensionBrowser, pageUrl: string, o: { theme?: 'light' | 'dark' } = {}): Promise<FirefoxToolbox> {
-  const tab = `gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === ${JSON.stringify(pageUrl)})`
+export async function openFirefoxToolbox(b: FirefoxExtensionBrowser, page: TestPage, o: DevToolsOptions = {}): Promise<DevToolsWindow> {
+  const tab = `gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === ${JSON.stringify(page.url())})`
+  const toolbox = `gDevTools.getToolboxForTab(${tab})`
   // The panel's <browser>, found through the toolbox's frames.
   const panelBrowser = `
-    const toolbox = gDevTools.getToolboxForTab(${tab})
     const find = (d) => {
       for (const f of d.querySelectorAll('browser, iframe')) {
         if (f.currentURI?.spec?.includes('/devtools/panel.html')) return f
@@ -64,7 +57,7 @@ export async function openFirefoxToolbox(b: FirefoxExtensionBrowser, pageUrl: st
       }
       return null
     }
-    const panel = find(toolbox.win.top.document)`
+    const panelBrowser = find(${toolbox}.win.top.document)`
   await inChrome(
     b,
     `Services.prefs.setCharPref('devtools.theme', ${JSON.stringify(o.theme ?? 'light')})
@@ -78,44 +71,75 @@ export async function openFirefoxToolbox(b: FirefoxExtensionBrowser, pageUrl: st
       if (Date.now() - t0 > 15000) throw new Error('the devtools_page added no panel')
       await new Promise((r) => setTimeout(r, 100))
     }
-    await toolbox.selectTool(id)
-    toolbox.win.top.resizeTo(480, 830)`,
+    await toolbox.selectTool(id)`,
   )
-  const panelUrl = await inChrome<string>(
-    b,
-    `const t0 = Date.now()
-    for (;;) {
-      ${panelBrowser}
-      if (panel && panel.browsingContext?.currentWindowGlobal && !panel.webProgress?.isLoadingDocument) return panel.currentURI.spec
-      if (Date.now() - t0 > 15000) throw new Error('the panel did not load')
-      await new Promise((r) => setTimeout(r, 100))
-    }`,
-  )
-  // A picture of the toolbox window, drawn by Firefox itself (remote frames included).
-  const draw = (then: string): Promise<unknown> =>
-    inChrome(
+  let panelUrl = ''
+  await poll(async () => {
+    panelUrl = await inChrome<string>(b, `${panelBrowser}
+      return panelBrowser && !panelBrowser.webProgress?.isLoadingDocument ? panelBrowser.currentURI.spec : ''`)
+    return panelUrl !== ''
+  }, 'the panel to load')
+
+  // The function runs in a frame script of the panel's <browser>, evaluated in a sandbox whose
+  // prototype is the panel's window; the result comes back as a message (JSON values only).
+  let calls = 0
+  const run = (src: string): Promise<unknown> => {
+    const id = JSON.stringify(`cxbus-e2e:${++calls}`)
+    const frame = `(async () => {
+      try {
+        const sb = Cu.Sandbox(content, { sandboxPrototype: content, wantXrays: false })
+        const v = await Cu.evalInSandbox(${JSON.stringify(src)}, sb)
+        sendAsyncMessage(${id}, { value: v === undefined ? null : JSON.parse(JSON.stringify(v)) })
+      } catch (e) {
+        sendAsyncMessage(${id}, { error: String(e) })
+      }
+    })()`
+    return inChrome(
       b,
-      `const toolbox = gDevTools.getToolboxForTab(${tab})
-      const w = toolbox.win.top
-      const bmp = await w.browsingContext.currentWindowGlobal.drawSnapshot(null, 1, 'white')
-      const c = w.document.createElementNS('http://www.w3.org/1999/xhtml', 'canvas')
-      c.width = bmp.width
-      c.height = bmp.height
-      const g = c.getContext('2d')
-      g.drawImage(bmp, 0, 0)
-      ${then}`,
+      `${panelBrowser}
+      const mm = panelBrowser.messageManager
+      return await new Promise((resolve, reject) => {
+        const on = (m) => {
+          mm.removeMessageListener(${id}, on)
+          m.data.error ? reject(new Error(m.data.error)) : resolve(m.data.value)
+        }
+        mm.addMessageListener(${id}, on)
+        mm.loadFrameScript('data:,' + encodeURIComponent(${JSON.stringify(frame)}), false)
+      })`,
     )
+  }
+  const evaluate = ((fn: string | ((a: unknown) => unknown), arg?: unknown) =>
+    run(typeof fn === 'string' ? fn : `globalThis.__name = globalThis.__name || ((f) => f); (${fn.toString()})(${arg === undefined ? '' : JSON.stringify(arg)})`)) as TestPage['evaluate']
+  const panel: TestPage = {
+    evaluate,
+    goto: () => Promise.reject(new Error('a DevTools panel cannot be navigated')),
+    reload: () => run('location.reload()'),
+    close: () => Promise.resolve(),
+    url: () => panelUrl,
+    screenshot: () => Promise.reject(new Error('screenshot the DevTools window instead')),
+    waitForFunction: (fn) => poll(() => evaluate(fn as () => unknown), `a condition in ${panelUrl}`),
+  }
+  await poll(() => panel.evaluate(() => document.readyState === 'complete' && document.querySelector('#app > *') !== null), 'the panel to render')
+
+  const layout = (l: keyof typeof LAYOUTS): Promise<{ width: number; height: number }> =>
+    fitPanel(panel, LAYOUTS[l], (width, height) => inChrome(b, `${toolbox}.win.top.resizeTo(${width}, ${height})`))
+  if (o.layout) await layout(o.layout)
   return {
-    panelUrl,
-    async panelBrightness() {
-      // the list's empty area: left half, three quarters down (below the rows of a short session)
-      return (await draw(`const d = g.getImageData(Math.round(c.width * 0.2), Math.round(c.height * 0.75), 40, 20).data
-        let sum = 0
-        for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3
-        return sum / (d.length / 4)`)) as number
-    },
+    panel,
+    panelTabId: Number(new URL(panelUrl).searchParams.get('tabId')),
+    layout,
     async screenshot(path) {
-      const url = (await draw(`return c.toDataURL('image/png')`)) as string
+      // drawn by Firefox itself, the panel's remote frame included
+      const url = await inChrome<string>(
+        b,
+        `const w = ${toolbox}.win.top
+        const bmp = await w.browsingContext.currentWindowGlobal.drawSnapshot(null, 1, 'white')
+        const c = w.document.createElementNS('http://www.w3.org/1999/xhtml', 'canvas')
+        c.width = bmp.width
+        c.height = bmp.height
+        c.getContext('2d').drawImage(bmp, 0, 0)
+        return c.toDataURL('image/png')`,
+      )
       writeFileSync(path, Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'))
     },
     async close() {

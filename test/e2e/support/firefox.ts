@@ -13,7 +13,9 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { panelPortName } from '../../../src/core/protocol.ts'
 import { contextOf, testPage } from './puppeteer.ts'
 import { findTabId } from './tabs.ts'
-import type { E2eBrowser, TestPage } from './types.ts'
+import type { TestPage } from './types.ts'
+import type { DevToolsBrowser } from './devtools-window.ts'
+import { openFirefoxToolbox } from './firefox-toolbox.ts'
 
 export const FIREFOX_INSTALL_HINT =
   'No Firefox found. Install it with: sudo apt-get install -y firefox-esr (or set FIREFOX_PATH to a Firefox 140+ binary).'
@@ -26,7 +28,7 @@ export function findFirefox(candidates = [process.env.FIREFOX_PATH, '/usr/bin/fi
   throw new Error(FIREFOX_INSTALL_HINT)
 }
 
-export interface FirefoxExtensionBrowser extends E2eBrowser {
+export interface FirefoxExtensionBrowser extends DevToolsBrowser {
   name: 'firefox'
   browser: Browser
 }
@@ -106,6 +108,7 @@ export async function launchFirefoxWithExtension(opts: FirefoxLaunchOptions = {}
       )
       if (!gone) throw new Error(`the background page was not suspended within ${timeout} ms`)
     },
+    openDevTools: (page, o) => openFirefoxToolbox(b, page, o),
     async close() {
       await browser.close().catch(() => {}) // puppeteer removes the temporary profile
     },
