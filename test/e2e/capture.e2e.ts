@@ -101,8 +101,10 @@ describe(`capture (${BROWSER})`, () => {
       // to another site (localhost vs 127.0.0.1): a new renderer process takes over
       location.href = location.href.replace('127.0.0.1', 'localhost')
     })
-    const got = await c.waitFor((x) => markers(x.entries, 'page-load').length >= 2, 'second page load')
-    const last = events(got.entries).filter((e) => e.event === 'Callback.minimized' && (e.data as { last?: number }).last !== undefined)
+    // The old page's flush and the new page's relay travel on different ports: either can come first.
+    const flushed = (entries: SessionEntry[]) => events(entries).filter((e) => e.event === 'Callback.minimized' && (e.data as { last?: number }).last !== undefined)
+    const got = await c.waitFor((x) => markers(x.entries, 'page-load').length >= 2 && flushed(x.entries).length >= 3, 'second page load and the 3 flushed events')
+    const last = flushed(got.entries)
     expect(last.map((e) => (e.data as { last: number }).last)).toEqual([0, 1, 2])
     await c.close()
     await tab.page.close()
