@@ -20,17 +20,17 @@ afterEach(() => {
   setInnerHeight(768)
 })
 
-/** Ten interactions: more lanes than a third of the panel holds. */
+/** 24 interactions: more lanes than the timeline's automatic height holds. */
 function manyInteractions(): SessionEntry[] {
   const one = fixture('shipped-two-in-a-row').events
   const span = one.length
-  return Array.from({ length: 5 }, (_, k) =>
+  return Array.from({ length: 12 }, (_, k) =>
     one.filter((e) => k === 0 || e.kind !== 'marker').map((e) => ({ ...e, seq: e.seq + k * span, time: e.time + k * 60_000 })),
   ).flat()
 }
 
 describe('timeline height', () => {
-  it('is refitted to a third of the panel when the panel is resized', () => {
+  it('is refitted to the panel when the panel is resized', () => {
     setInnerHeight(900)
     const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
     const actions = createActions({ store, send: vi.fn(), parseSession, serializeSession, doc: document, userAgent: 'UA' })
