@@ -6,7 +6,7 @@
 // file drives Chromium itself (playwright-core) and runs in the chromium project only.
 import { defineConfig } from 'vitest/config'
 
-const TWO_BROWSERS = ['capture', 'lifecycle', 'panel-flows', 'devtools-window'].map((f) => `test/e2e/${f}.e2e.ts`)
+const TWO_BROWSERS = ['capture', 'lifecycle', 'panel-flows', 'devtools-window', 'stories'].map((f) => `test/e2e/${f}.e2e.ts`)
 const FIREFOX_ONLY = ['test/e2e/firefox.e2e.ts']
 
 const common = {

@@ -123,13 +123,14 @@ async function openDevToolsPanel(b: ChromiumDevToolsBrowser, page: TestPage, o: 
         return m.UI.InspectorView.InspectorView.instance().tabbedPane.tabIds().some((id: string) => id.endsWith('Callback'))
       }),
     'the devtools_page to add the Callback panel',
+    30_000, // a loaded 2-core machine has taken over 15 s
   )
   await ui.evaluate(() => {
     const m = (globalThis as unknown as { __cxDevTools: DevToolsModules }).__cxDevTools
     const iv = m.UI.InspectorView.InspectorView.instance()
     return iv.showPanel(iv.tabbedPane.tabIds().find((id: string) => id.endsWith('Callback')))
   })
-  const target = await b.browser.waitForTarget((t) => isPanel(b.extensionId)(t) && !before.has(t), { timeout: 15_000 })
+  const target = await b.browser.waitForTarget((t) => isPanel(b.extensionId)(t) && !before.has(t), { timeout: 30_000 })
   const panel = cdpTestPage(await target.createCDPSession(), target.url())
   await poll(() => panel.evaluate(() => document.readyState === 'complete' && document.querySelector('#app > *') !== null), 'the panel to render')
   if (o.layout) await layout(o.layout)
