@@ -2,8 +2,8 @@
 // (housekeeping plugins publishing every second), told by the panel inside the browser's real
 // DevTools window as interaction stories. Docked right (DevTools' default, the panel 480 x 800) it
 // must show the Callback interactions with their verdicts without scrolling or filtering, and no
-// housekeeping row until asked. Saves the README pictures (Chromium): docs/devtools-right.png and
-// docs/devtools-bottom.png.
+// housekeeping row until asked. Saves the README pictures (Chromium) to out/screenshots/:
+// devtools-right.png and devtools-bottom.png (docs/ holds copies).
 import { describe, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -79,11 +79,11 @@ describe(`interaction stories in the real DevTools window (${BROWSER})`, () => {
     expect(rows.every((r) => /^Callback(Service)?\./.test(r.event ?? ''))).toBe(true)
     expect(shown.others).toMatch(/^\+\d+ other bus entries: show$/)
     if (BROWSER === 'chromium') {
-      mkdirSync(resolve('docs'), { recursive: true })
-      await dt.screenshot(resolve('docs/devtools-right.png'))
+      mkdirSync(resolve('out/screenshots'), { recursive: true })
+      await dt.screenshot(resolve('out/screenshots/devtools-right.png'))
       await dt.layout('bottom')
       await new Promise((r) => setTimeout(r, 500))
-      await dt.screenshot(resolve('docs/devtools-bottom.png'))
+      await dt.screenshot(resolve('out/screenshots/devtools-bottom.png'))
       await dt.layout('right')
     }
 
