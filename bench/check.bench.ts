@@ -1,51 +1,70 @@
-// Node (npm run bench). Cost of the lifecycle checker on a generated 100 000-event shipped-9.x
-// session, against the cost of JSON.parse of the same file: checking should cost no more than
-// parsing (ratio <= 1.0), and the memory the checker keeps should grow linearly with the session.
+// Node (npm run bench). The command as a CI job runs it: `cxbus-devtools check FILE` on a generated
+// 100 000-event shipped-9.x session, as a whole process (start-up, read, parse, validation, check,
+// stories, the report written to a pipe), against a bare `node -e JSON.parse(readFileSync(FILE))` of
+// the same file. Interleaved rounds in alternating order; each figure is the ratio of the medians with
+// the p10–p90 spread of the paired ratios. Wall time from spawn to exit, CPU and peak RSS as the
+// process itself reports them on exit (bench/rusage.cjs). Also: the memory an incremental checker
+// keeps should grow linearly with the session.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import v8 from 'node:v8'
 import vm from 'node:vm'
-import { check, createChecker } from '../src/core/check.ts'
+import { createChecker } from '../src/core/check.ts'
 import type { Session } from '../src/core/model.ts'
-import { serializeSession, validateSession } from '../src/core/session.ts'
+import { serializeSession } from '../src/core/session.ts'
 import { generateSession } from '../test/support/generate.ts'
-import { best, median } from './stats.ts'
+import { interleaved, median, paired, ratioText } from './stats.ts'
 
 export const name = 'check'
 export const targets: Record<string, string> = {
-  ratioCheckToParse: '<= 1.0',
-  ratioCheckToParseCpu: '<= 1.0',
+  ratioWall: '<= 1.5 (whole process, wall)',
+  ratioPeakRss: '<= 1.3',
   heapPer1kEvents100kVs50k: '~1.0 (linear)',
 }
 
 const EVENTS = 100_000
-const RUNS = 9
+const ROUNDS = 11
 
+const root = fileURLToPath(new URL('..', import.meta.url))
+const preload = fileURLToPath(new URL('./rusage.cjs', import.meta.url))
 
-// gc() without requiring node --expose-gc: a clean heap before each timed sample, and retained memory.
+interface Sample {
+  wallMs: number
+  cpuMs: number
+  peakRssMB: number
+  exitCode: number | null
+  stdoutBytes: number
+}
+
+/** Runs `node -r rusage.cjs ...args` to its exit, its output drained as a CI log would. */
+function runProcess(args: string[], usageFile: string): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, ['-r', preload, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CXBUS_BENCH_RUSAGE: usageFile },
+    })
+    let stdoutBytes = 0
+    let stderr = ''
+    child.stdout.on('data', (b: Buffer) => (stdoutBytes += b.length))
+    child.stderr.on('data', (b: Buffer) => (stderr += b))
+    child.on('error', reject)
+    child.on('close', (exitCode) => {
+      const wallMs = performance.now() - t0
+      if (stderr) return reject(new Error(`${args.join(' ')}: ${stderr}`))
+      const u = JSON.parse(readFileSync(usageFile, 'utf8')) as { userCPUTime: number; systemCPUTime: number; maxRSS: number }
+      resolve({ wallMs, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, peakRssMB: u.maxRSS / 1024, exitCode, stdoutBytes })
+    })
+  })
+}
+
+// gc() without requiring node --expose-gc: retained memory of the incremental checker.
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
-
-/**
- * Best (minimum) and median wall-clock ms, and best CPU ms, of each function. Samples are
- * interleaved (a, b, c, a, b, c, ...) with a gc() before each, so a busy machine or a full heap
- * slows all of them alike; the best sample is the one least disturbed by other processes, the
- * usual figure for a shared machine. CPU time counts this process's threads (GC helpers included).
- */
-function timeAll(fns: (() => unknown)[]): { wall: number[]; median: number[]; cpu: number[] } {
-  const wall: number[][] = fns.map(() => [])
-  const cpu: number[][] = fns.map(() => [])
-  for (let i = 0; i < RUNS; i++) {
-    fns.forEach((fn, k) => {
-      gc()
-      const c0 = process.cpuUsage()
-      const t0 = performance.now()
-      fn()
-      wall[k]!.push(performance.now() - t0)
-      const c = process.cpuUsage(c0)
-      cpu[k]!.push((c.user + c.system) / 1000)
-    })
-  }
-  return { wall: wall.map(best), median: wall.map(median), cpu: cpu.map(best) }
-}
 
 /** Heap kept by an incremental checker that was fed the session (its state and findings), in MB. */
 function retainedMB(session: Session): number {
@@ -60,47 +79,46 @@ function retainedMB(session: Session): number {
 }
 
 export async function run(): Promise<Record<string, number | string>> {
-  // Only the file text and its parsed form stay alive, as in the CLI.
-  const text = serializeSession(generateSession({ events: EVENTS, seed: 42, plugins: ['Callback', 'SendMessage'] }))
-  const parsed = validateSession(JSON.parse(text))
+  const dir = mkdtempSync(join(tmpdir(), 'cxbus-bench-check-'))
+  try {
+    const session = generateSession({ events: EVENTS, seed: 42, plugins: ['Callback', 'SendMessage'] })
+    const file = join(dir, 'bench-100k.session.json')
+    const text = serializeSession(session)
+    writeFileSync(file, text)
+    const usage = join(dir, 'usage.json')
+    const cli = ['bin/cxbus-devtools.js', 'check', file]
+    const bare = ['-e', 'JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"))', file]
+    const runs = await interleaved(ROUNDS, () => runProcess(cli, usage), () => runProcess(bare, usage))
+    const of = (samples: Sample[], k: keyof Sample): number[] => samples.map((s) => s[k] as number)
+    const wall = paired(of(runs.a, 'wallMs'), of(runs.b, 'wallMs'))
+    const cpu = paired(of(runs.a, 'cpuMs'), of(runs.b, 'cpuMs'))
+    const rss = paired(of(runs.a, 'peakRssMB'), of(runs.b, 'peakRssMB'))
 
-  let kept: unknown // results stay alive during the sample, as a caller's would
-  const times = timeAll([
-    () => (kept = JSON.parse(text)),
-    () => (kept = validateSession(parsed)),
-    () => (kept = check(parsed)),
-  ])
-  void kept
-  const [parseMs, validateMs, checkMs] = times.wall as [number, number, number]
-  const [parseCpuMs, , checkCpuMs] = times.cpu as [number, number, number]
-  const [parseMedianMs, , checkMedianMs] = times.median as [number, number, number]
-  const report = check(parsed)
-
-  const half: Session = { ...parsed, events: parsed.events.slice(0, EVENTS / 2) }
-  const mb50k = retainedMB(half)
-  const mb100k = retainedMB(parsed)
-
-  return {
-    events: parsed.events.length,
-    fileMB: +(text.length / 2 ** 20).toFixed(1),
-    interactions: report.interactions.length,
-    findings: report.findings.length,
-    parseMs,
-    validateMs,
-    checkMs,
-    eventsPerSecond: Math.round(parsed.events.length / (checkMs / 1000)),
-    ratioCheckToParse: checkMs / parseMs,
-    parseMedianMs,
-    checkMedianMs,
-    ratioCheckToParseMedian: checkMedianMs / parseMedianMs,
-    parseCpuMs,
-    checkCpuMs,
-    ratioCheckToParseCpu: checkCpuMs / parseCpuMs,
-    heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20,
-    retainedMB50k: mb50k,
-    retainedMB100k: mb100k,
-    heapPer1kEvents50k: mb50k / 50,
-    heapPer1kEvents100k: mb100k / 100,
-    heapPer1kEvents100kVs50k: mb100k / 100 / (mb50k / 50),
+    const half: Session = { ...session, events: session.events.slice(0, EVENTS / 2) }
+    const mb50k = retainedMB(half)
+    const mb100k = retainedMB(session)
+    return {
+      events: session.events.length,
+      fileMB: +(text.length / 2 ** 20).toFixed(1),
+      rounds: ROUNDS,
+      reportMB: +(runs.a[0]!.stdoutBytes / 2 ** 20).toFixed(1),
+      checkWallMs: Math.round(median(of(runs.a, 'wallMs'))),
+      parseWallMs: Math.round(median(of(runs.b, 'wallMs'))),
+      ratioWall: +wall.ratio.toFixed(3),
+      ratioWallSpread: ratioText(wall),
+      checkCpuMs: Math.round(median(of(runs.a, 'cpuMs'))),
+      parseCpuMs: Math.round(median(of(runs.b, 'cpuMs'))),
+      ratioCpu: +cpu.ratio.toFixed(3),
+      ratioCpuSpread: ratioText(cpu),
+      checkPeakRssMB: Math.round(median(of(runs.a, 'peakRssMB'))),
+      parsePeakRssMB: Math.round(median(of(runs.b, 'peakRssMB'))),
+      ratioPeakRss: +rss.ratio.toFixed(3),
+      ratioPeakRssSpread: ratioText(rss),
+      retainedMB50k: +mb50k.toFixed(1),
+      retainedMB100k: +mb100k.toFixed(1),
+      heapPer1kEvents100kVs50k: +(mb100k / 100 / (mb50k / 50)).toFixed(3),
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }

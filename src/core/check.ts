@@ -20,6 +20,10 @@ export interface IncrementalChecker {
   report(): Report
   /** Finding counts by severity of report(), in O(open interactions): cheap enough for a badge. */
   counts(): Record<Severity, number>
+  /** The interaction the entry with this seq was placed in (null: none), undefined for entries that are not lifecycle events. */
+  interactionOf(seq: number): string | null | undefined
+  /** report() once nothing more is pushed, without its copies: the checker must not be used after. */
+  finish(): Report
   reset(): void
 }
 
@@ -32,8 +36,7 @@ export function check(input: Session | SessionEntry[], options?: CheckerConfig):
   const entries = Array.isArray(input) ? input : input.events
   const checker = createCheckerImpl(options, entries.at(-1)?.seq)
   for (const entry of entries) checker.push(entry)
-  // The checker is discarded: hand its state over instead of copying it (same content as report()).
-  return checker.build(false)
+  return checker.finish()
 }
 
 /** Findings in a report: by the last seq involved, then rule id (stable for ties). */
@@ -43,12 +46,11 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 export function createChecker(options: CheckerConfig = {}): IncrementalChecker {
-  const impl = createCheckerImpl(options)
-  return { push: impl.push, report: () => impl.build(true), counts: impl.counts, reset: impl.reset }
+  return createCheckerImpl(options)
 }
 
 /** The one implementation. `lastSeq`, when known (batch), presizes Report.events. */
-function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Omit<IncrementalChecker, 'report'> & { build(copy: boolean): Report } {
+function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): IncrementalChecker {
   const opts = resolveOptions(options)
   /** Per publisher: its compiled profile and the reused array of an event's metadata values. */
   const compiled = new Map<string, Compiled>()
@@ -143,6 +145,23 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Omit<
     return out
   }
 
+  function build(copy: boolean): Report {
+    if (events.length !== eventsLength) events.length = eventsLength
+    const extra = unclosed()
+    let all: Finding[]
+    if (extra.length === 0) all = copy ? findings.slice() : findings
+    else {
+      // Insert the few end-of-capture findings into the sorted list (binary search, then one copy).
+      all = findings.slice()
+      for (const f of extra.sort(compareFindings).reverse()) all.splice(upperBound(all, f), 0, f)
+    }
+    return {
+      interactions: copy ? seg.interactions.map(snapshot) : seg.interactions.map((ia) => ia.info),
+      findings: all,
+      events: copy ? events.slice() : events,
+    }
+  }
+
   return {
     push(entry) {
       if (entry.kind === 'event') return pushEvent(entry)
@@ -150,22 +169,10 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Omit<
       else if (entry.kind === 'marker' && entry.marker === 'dropped') seg.dropped(entry.pageLoadId)
       return NONE
     },
-    build(copy) {
-      if (events.length !== eventsLength) events.length = eventsLength
-      const extra = unclosed()
-      let all: Finding[]
-      if (extra.length === 0) all = copy ? findings.slice() : findings
-      else {
-        // Insert the few end-of-capture findings into the sorted list (binary search, then one copy).
-        all = findings.slice()
-        for (const f of extra.sort(compareFindings).reverse()) all.splice(upperBound(all, f), 0, f)
-      }
-      return {
-        interactions: copy ? seg.interactions.map(snapshot) : seg.interactions.map((ia) => ia.info),
-        findings: all,
-        events: copy ? events.slice() : events,
-      }
-    },
+    report: () => build(true),
+    // The checker is discarded: hand its state over instead of copying it (same content as report()).
+    finish: () => build(false),
+    interactionOf: (seq) => events[seq]?.interaction,
     counts() {
       const c = { ...counts }
       if (unclosedSeverity !== 'off' && unclosedSeverity !== undefined) c[unclosedSeverity] += seg.open.size

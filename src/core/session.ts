@@ -24,12 +24,7 @@ export class SessionError extends Error {
 }
 
 export function parseSession(text: string): Session {
-  if (typeof text !== 'string') throw new SessionError('', 'expected the text of a session file')
-  if (text.length > MAX_SESSION_BYTES) {
-    throw new SessionError('', tooLargeMessage(text.length))
-  }
-  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  text = admitText(text)
   // A QA report (HTML) carries its session: the panel and the CLI accept the report itself.
   const embedded = extractEmbeddedSession(text)
   if (embedded === null) throw new SessionError('', 'an HTML file without an embedded session (not a cxbus-devtools report)')
@@ -41,6 +36,16 @@ export function parseSession(text: string): Session {
     throw new SessionError('', `not JSON: ${withLineAndColumn((err as Error).message, text)}`)
   }
   return validateSession(value)
+}
+
+/** The checks made before any parsing (a string, not over the limit); the text without a byte order mark. */
+export function admitText(text: string): string {
+  if (typeof text !== 'string') throw new SessionError('', 'expected the text of a session file')
+  if (text.length > MAX_SESSION_BYTES) {
+    throw new SessionError('', tooLargeMessage(text.length))
+  }
+  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 /** V8 says "at position 1234" (first line only); a person opening the file needs line and column. */
@@ -59,6 +64,16 @@ const MARKERS = ['page-load', 'bus', 'dropped']
 
 /** Checks that `value` is a session (SPEC.md §4 plus our `marker` entries); returns it unchanged. */
 export function validateSession(value: unknown): Session {
+  const doc = validateHead(value)
+  if (!Array.isArray(doc.events)) throw new SessionError('events', `expected an array, got ${describe(doc.events)}`)
+  const events = doc.events as unknown[]
+  let prevSeq = -Infinity
+  for (let i = 0; i < events.length; i++) prevSeq = validateEntry(events[i], i, prevSeq)
+  return doc as unknown as Session
+}
+
+/** Checks everything of a session but its `events`; returns the document. */
+export function validateHead(value: unknown): Record<string, unknown> {
   const doc = expectObject(value, '', 'a session object')
   if (doc.format !== SESSION_FORMAT) {
     throw new SessionError('format', `expected "${SESSION_FORMAT}", got ${describe(doc.format)} (not a cxbus-devtools session file)`)
@@ -74,43 +89,56 @@ export function validateSession(value: unknown): Session {
     for (const k of ['url', 'widgetsVersion', 'userAgent']) optionalString(source, k, 'source')
   }
   if (doc.notes !== undefined) validateNotes(doc.notes)
-  if (!Array.isArray(doc.events)) throw new SessionError('events', `expected an array, got ${describe(doc.events)}`)
-  const events = doc.events as unknown[]
-  let prevSeq = -Infinity
-  for (let i = 0; i < events.length; i++) {
-    const at = `events[${i}]`
-    const e = expectObject(events[i], at, 'an entry object')
-    if (!Number.isInteger(e.seq)) throw new SessionError(`${at}.seq`, `expected an integer, got ${describe(e.seq)}`)
-    if ((e.seq as number) < 0) throw new SessionError(`${at}.seq`, `expected an integer >= 0, got ${describe(e.seq)}`)
-    if ((e.seq as number) <= prevSeq) {
-      throw new SessionError(`${at}.seq`, `expected more than ${prevSeq} (seq must increase strictly), got ${e.seq as number}`)
-    }
-    prevSeq = e.seq as number
-    if (typeof e.time !== 'number' || !Number.isFinite(e.time) || e.time < 0) {
-      throw new SessionError(`${at}.time`, `expected a time in ms (a number >= 0), got ${describe(e.time)}`)
-    }
-    optionalString(e, 'pageLoadId', at)
-    optionalString(e, 'frameUrl', at)
-    switch (e.kind) {
-      case 'event':
-        requireString(e, 'publisher', at)
-        requireString(e, 'event', at)
-        break
-      case 'command':
-        requireString(e, 'command', at)
-        break
-      case 'marker':
-        if (typeof e.marker !== 'string' || !MARKERS.includes(e.marker)) {
-          throw new SessionError(`${at}.marker`, `expected one of ${MARKERS.map((m) => `"${m}"`).join(', ')}, got ${describe(e.marker)}`)
-        }
-        break
-      default:
-        throw new SessionError(`${at}.kind`, `expected "event", "command" or "marker", got ${describe(e.kind)}`)
-    }
-    // data is any JSON value; when the session came from JSON.parse it cannot be anything else.
-    if (e.data === undefined) throw new SessionError(`${at}.data`, 'missing (expected a JSON value, {} when none)')
+  return doc
+}
+
+/** Checks `events[i]` (the previous entry's seq was `prevSeq`, -Infinity for the first); returns its seq. */
+export function validateEntry(value: unknown, i: number, prevSeq: number): number {
+  const e = value as Record<string, unknown>
+  // The common case first, without building the path string every message would start with.
+  if (typeof value === 'object' && value !== null && Number.isInteger(e.seq) && (e.seq as number) > prevSeq && (e.seq as number) >= 0 &&
+    typeof e.time === 'number' && Number.isFinite(e.time) && e.time >= 0 && !Array.isArray(value) &&
+    (e.pageLoadId === undefined || typeof e.pageLoadId === 'string') && (e.frameUrl === undefined || typeof e.frameUrl === 'string') && e.data !== undefined &&
+    ((e.kind === 'event' && typeof e.publisher === 'string' && typeof e.event === 'string') || (e.kind === 'command' && typeof e.command === 'string') ||
+      (e.kind === 'marker' && typeof e.marker === 'string' && MARKERS.includes(e.marker)))) {
+    return e.seq as number
   }
-  return doc as unknown as Session
+  return entryProblem(value, i, prevSeq)
+}
+
+/** validateEntry's slow path: the first problem of an entry, as a SessionError. */
+function entryProblem(value: unknown, i: number, prevSeq: number): never {
+  const at = `events[${i}]`
+  const e = expectObject(value, at, 'an entry object')
+  if (!Number.isInteger(e.seq)) throw new SessionError(`${at}.seq`, `expected an integer, got ${describe(e.seq)}`)
+  if ((e.seq as number) < 0) throw new SessionError(`${at}.seq`, `expected an integer >= 0, got ${describe(e.seq)}`)
+  if ((e.seq as number) <= prevSeq) {
+    throw new SessionError(`${at}.seq`, `expected more than ${prevSeq} (seq must increase strictly), got ${e.seq as number}`)
+  }
+  if (typeof e.time !== 'number' || !Number.isFinite(e.time) || e.time < 0) {
+    throw new SessionError(`${at}.time`, `expected a time in ms (a number >= 0), got ${describe(e.time)}`)
+  }
+  optionalString(e, 'pageLoadId', at)
+  optionalString(e, 'frameUrl', at)
+  switch (e.kind) {
+    case 'event':
+      requireString(e, 'publisher', at)
+      requireString(e, 'event', at)
+      break
+    case 'command':
+      requireString(e, 'command', at)
+      break
+    case 'marker':
+      if (typeof e.marker !== 'string' || !MARKERS.includes(e.marker)) {
+        throw new SessionError(`${at}.marker`, `expected one of ${MARKERS.map((m) => `"${m}"`).join(', ')}, got ${describe(e.marker)}`)
+      }
+      break
+    default:
+      throw new SessionError(`${at}.kind`, `expected "event", "command" or "marker", got ${describe(e.kind)}`)
+  }
+  // data is any JSON value; when the session came from JSON.parse it cannot be anything else.
+  if (e.data === undefined) throw new SessionError(`${at}.data`, 'missing (expected a JSON value, {} when none)')
+  throw new Error(`events[${i}]: validateEntry and entryProblem disagree`)
 }
 
 /** The optional `notes` field: bounded, each note on exactly one event or interaction. */

@@ -167,7 +167,6 @@ export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
 
 /** What the pass keeps per interaction until the story is made. */
 interface Draft {
-  ia: Interaction
   steps: StoryStep[]
   failures: ServiceFailure[]
   submits: number
@@ -177,10 +176,31 @@ interface Draft {
   spans: { from: number; to: number | null }[]
   lastData: Json | undefined
   lastTime: number
+  /** What the story reads from the last metadata, taken when the interaction closes (its metadata object is not kept). */
+  facts: Facts | null
   superseded: boolean
   pageLeft: boolean
   /** URL of the frame of the first step (a page without page-load markers still names its page). */
   frameUrl: string | undefined
+}
+
+const newDraft = (): Draft => ({ steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, facts: null, superseded: false, pageLeft: false, frameUrl: undefined })
+
+interface Facts {
+  elapsed: ElapsedExpectation | null
+  autoSubmitted: boolean
+  prefilled: boolean
+  proactive: boolean
+}
+
+function factsOf(profile: PluginProfile | undefined, lastData: Json | undefined, lastTime: number): Facts {
+  const data = isObject(lastData) ? lastData : {}
+  return {
+    elapsed: profile ? elapsedOf(profile, data, lastTime) : null,
+    autoSubmitted: data.autoSubmitted === true,
+    prefilled: data.prefilled === true,
+    proactive: data.proactive === true,
+  }
 }
 
 /**
@@ -188,6 +208,20 @@ interface Draft {
  * capture order (the ones the report was made from).
  */
 export function buildStories(entries: readonly SessionEntry[], report: Report, options: StoryOptions = {}): InteractionStory[] {
+  const builder = createStoryBuilder(options)
+  for (const e of entries) builder.push(e, e.kind === 'event' ? report.events[e.seq]?.interaction : undefined)
+  return builder.finish(report, options.source)
+}
+
+/** Stories made while the entries stream by (the CLI checks a file slice by slice and keeps no entry). */
+export interface StoryBuilder {
+  /** The next entry in capture order, with its interaction in the checker's report (Report.events[seq]). */
+  push(entry: SessionEntry, interaction: string | null | undefined): void
+  /** The stories of every interaction of the report of the entries pushed, in its order (`source`: the session's). */
+  finish(report: Report, source?: SessionSource): InteractionStory[]
+}
+
+export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {}): StoryBuilder {
   const profiles = new Map((options.profiles ?? PROFILES).map((p) => [p.plugin, p]))
   /** Service plugin -> the plugins it serves and the failure events (short names). */
   const services = new Map<string, { served: string; failures: ReadonlySet<string> }[]>()
@@ -199,53 +233,66 @@ export function buildStories(entries: readonly SessionEntry[], report: Report, o
     }
   }
   const drafts = new Map<string, Draft>()
-  for (const ia of report.interactions) {
-    drafts.set(ia.id, { ia, steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, superseded: false, pageLeft: false, frameUrl: undefined })
+  /** The interaction open in each stream (page load, then plugin): where minimize and failures go. Nested maps: no key string per entry. */
+  const current = new Map<string, Map<string, Draft>>()
+  const streams = (pageLoadId: string | undefined): Map<string, Draft> => {
+    let page = current.get(pageLoadId ?? '')
+    if (!page) current.set(pageLoadId ?? '', (page = new Map()))
+    return page
   }
-  /** The interaction open in each stream ("pageLoadId\0plugin"): where minimize and failures go. */
-  const current = new Map<string, Draft>()
-  const key = (pageLoadId: string | undefined, plugin: string): string => `${pageLoadId ?? ''}\u0000${plugin}`
+  /** "Callback.opened" -> "opened", one slice per distinct name. */
+  const shorts = new Map<string, string>()
+  const shortOf = (name: string): string => {
+    let x = shorts.get(name)
+    if (x === undefined) shorts.set(name, (x = short(name)))
+    return x
+  }
   const urls = new Map<string, string>()
   const numbering = numberPages([])
   let firstUrl: string | undefined
 
-  for (const e of entries) {
+  function push(e: SessionEntry, id: string | null | undefined): void {
     if (e.kind === 'marker') {
-      if (e.marker !== 'page-load') continue
+      if (e.marker !== 'page-load') return
       numbering.add(e)
       const url = isObject(e.data) && typeof e.data.url === 'string' ? e.data.url : undefined
       if (url !== undefined && e.pageLoadId) urls.set(e.pageLoadId, url)
       if (url !== undefined && firstUrl === undefined && !isFrameLoad(e)) firstUrl = url
       // A new top-level document: what its predecessor left open was left with the page.
-      if (!isFrameLoad(e)) for (const d of current.values()) d.pageLeft = true
-      continue
+      if (!isFrameLoad(e)) for (const page of current.values()) for (const d of page.values()) d.pageLeft = true
+      return
     }
-    if (e.kind !== 'event') continue
+    if (e.kind !== 'event') return
     const profile = profiles.get(e.publisher)
     if (profile) {
-      const name = short(e.event)
-      const k = key(e.pageLoadId, e.publisher)
-      const id = report.events[e.seq]?.interaction
-      const d = id != null ? drafts.get(id) : undefined
-      if (d) {
-        const prev = current.get(k)
+      const name = shortOf(e.event)
+      const page = streams(e.pageLoadId)
+      const k = e.publisher
+      if (id != null) {
+        let d = drafts.get(id)
+        if (!d) drafts.set(id, (d = newDraft()))
+        const prev = page.get(k)
         if (prev && prev !== d) prev.superseded = true
         d.pageLeft = false
         if (d.steps.length === 0) d.frameUrl = e.frameUrl
         d.steps.push({ seq: e.seq, time: e.time, kind: 'step', label: name })
         d.lastData = e.data
         d.lastTime = e.time
+        d.facts = null
         if (name === profile.submit) {
           d.submits++
           if (d.failures.length) d.retries++
         }
-        if (name === profile.close) current.delete(k)
-        else current.set(k, d)
-        continue
+        if (name === profile.close) {
+          page.delete(k)
+          d.facts = factsOf(profile, d.lastData, d.lastTime)
+          d.lastData = undefined
+        } else page.set(k, d)
+        return
       }
-      const open = current.get(k)
+      const open = page.get(k)
       const m = profile.minimize
-      if (!open || !m) continue
+      if (!open || !m) return
       if (name === m.minimized) {
         open.minimized++
         open.spans.push({ from: e.time, to: null })
@@ -256,11 +303,13 @@ export function buildStories(entries: readonly SessionEntry[], report: Report, o
         if (span && span.to === null) span.to = e.time
         open.steps.push({ seq: e.seq, time: e.time, kind: 'restored', label: name })
       }
-      continue
+      return
     }
-    for (const s of services.get(e.publisher) ?? []) {
-      if (!s.failures.has(short(e.event))) continue
-      const open = current.get(key(e.pageLoadId, s.served))
+    const served = services.get(e.publisher)
+    if (served === undefined) return
+    for (const s of served) {
+      if (!s.failures.has(shortOf(e.event))) continue
+      const open = streams(e.pageLoadId).get(s.served)
       if (!open) continue
       const f = readFailure(e)
       open.failures.push(f)
@@ -269,54 +318,63 @@ export function buildStories(entries: readonly SessionEntry[], report: Report, o
     }
   }
 
-  const multiPage = numbering.count > 1
-  return report.interactions.map((ia) => {
-    const d = drafts.get(ia.id)!
-    const data = isObject(d.lastData) ? d.lastData : {}
-    const profile = profiles.get(ia.plugin)
-    const seen = new Set(ia.events.map((x) => short(x.event)))
-    const outcome: Outcome = seen.has('completed') && (!seen.has('cancelled') || firstOf(ia, 'completed') < firstOf(ia, 'cancelled'))
-      ? 'completed'
-      : seen.has('cancelled')
-        ? 'cancelled'
-        : ia.closed || d.superseded
-          ? 'no-outcome'
-          : 'open'
-    const x = profile ? elapsedOf(profile, data, d.lastTime) : null
-    const documented = x?.documentedApplies ? x.documented : null
-    const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
-    const pageNumber = (ia.pageLoadId && numbering.pages.get(ia.pageLoadId)) || 0
-    const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof options.source?.url === 'string' ? options.source.url : null) || null
-    const times = ia.events.map((x) => x.time)
-    const summary: InteractionSummary = {
-      outcome,
-      submits: d.submits,
-      failures: d.failures.map((f) => ({ seq: f.seq, status: f.status, code: f.code, message: f.message })),
-      retries: d.retries,
-      minimized: d.minimized,
-      autoSubmitted: data.autoSubmitted === true,
-      prefilled: data.prefilled === true,
-      proactive: data.proactive === true,
-      elapsed: { documented, shipped },
-      page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null },
-    }
-    const story: Omit<InteractionStory, 'sentence'> = {
-      id: ia.id,
-      plugin: ia.plugin,
-      index: ia.index,
-      label: interactionLabel(ia.plugin, ia.index, pageNumber, multiPage),
-      summary,
-      restored: d.restored,
-      failures: d.failures,
-      steps: d.steps,
-      minimizedSpans: d.spans,
-      start: times.length ? Math.min(...times) : 0,
-      end: times.length ? Math.max(...times) : 0,
-      superseded: d.superseded && !ia.closed,
-      pageLeft: d.pageLeft && !ia.closed && !d.superseded,
-    }
-    return { ...story, sentence: storySentence(story) }
-  })
+  function finish(report: Report, source?: SessionSource): InteractionStory[] {
+    const multiPage = numbering.count > 1
+    return report.interactions.map((ia) => {
+      const d = drafts.get(ia.id) ?? newDraft()
+      const profile = profiles.get(ia.plugin)
+      const facts = d.facts ?? factsOf(profile, d.lastData, d.lastTime)
+      const seen = new Set(ia.events.map((x) => short(x.event)))
+      const outcome: Outcome = seen.has('completed') && (!seen.has('cancelled') || firstOf(ia, 'completed') < firstOf(ia, 'cancelled'))
+        ? 'completed'
+        : seen.has('cancelled')
+          ? 'cancelled'
+          : ia.closed || d.superseded
+            ? 'no-outcome'
+            : 'open'
+      const x = facts.elapsed
+      const documented = x?.documentedApplies ? x.documented : null
+      const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
+      const pageNumber = (ia.pageLoadId && numbering.pages.get(ia.pageLoadId)) || 0
+      const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
+      let start = Infinity
+      let end = -Infinity
+      for (const x of ia.events) {
+        if (x.time < start) start = x.time
+        if (x.time > end) end = x.time
+      }
+      const summary: InteractionSummary = {
+        outcome,
+        submits: d.submits,
+        failures: d.failures.map((f) => ({ seq: f.seq, status: f.status, code: f.code, message: f.message })),
+        retries: d.retries,
+        minimized: d.minimized,
+        autoSubmitted: facts.autoSubmitted,
+        prefilled: facts.prefilled,
+        proactive: facts.proactive,
+        elapsed: { documented, shipped },
+        page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null },
+      }
+      const story: Omit<InteractionStory, 'sentence'> = {
+        id: ia.id,
+        plugin: ia.plugin,
+        index: ia.index,
+        label: interactionLabel(ia.plugin, ia.index, pageNumber, multiPage),
+        summary,
+        restored: d.restored,
+        failures: d.failures,
+        steps: d.steps,
+        minimizedSpans: d.spans,
+        start: ia.events.length ? start : 0,
+        end: ia.events.length ? end : 0,
+        superseded: d.superseded && !ia.closed,
+        pageLeft: d.pageLeft && !ia.closed && !d.superseded,
+      }
+      return { ...story, sentence: storySentence(story) }
+    })
+  }
+
+  return { push, finish }
 }
 
 /**

@@ -151,6 +151,22 @@ describe('cxbus-devtools check', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60)
   })
 
+  it('reads a file from disk as from its text, and writes a large report in pieces', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'gen.session.json')
+    const text = serializeSession(generateSession({ events: 5000, seed: 11, pageLoads: 2, plugins: ['Callback', 'SendMessage'] }))
+    writeFileSync(file, text)
+    for (const flags of [[], ['--json']]) {
+      let streamed = ''
+      let writes = 0
+      const code = await main(['check', ...flags, file], { stdout: (s) => void ((streamed += s), writes++), stderr: () => {} })
+      const whole = await run(['check', ...flags, file], { [file]: text })
+      expect(code).toBe(whole.code)
+      expect(streamed).toBe(whole.stdout)
+      // The human report of a large file goes out in pieces, not as one string of megabytes.
+      if (flags.length === 0) expect(writes).toBeGreaterThan(1)
+    }
+  })
+
   it('formats durations for humans', () => {
     expect([formatDuration(0), formatDuration(845), formatDuration(2100), formatDuration(61234)]).toEqual(['0 ms', '845 ms', '2.1 s', '61.2 s'])
   })
