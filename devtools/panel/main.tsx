@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill'
 import { render } from 'preact'
 import { createChecker } from '../../src/core/check.ts'
-import { parseSession, serializeSession } from '../../src/core/session.ts'
+import { serializeSession } from '../../src/core/session.ts'
 import { RULES } from '../../src/core/rules.ts'
 import { App } from './App.tsx'
 import { createPanelStore } from './state/store.ts'
@@ -71,7 +71,6 @@ async function copyText(text: string): Promise<void> {
 const actions = createActions({
   store,
   ...(connection ? { send: (m) => connection.send(m) } : {}),
-  parseSession,
   serializeSession,
   persistSettings: (o) => saveSettings(storage, o),
   copyText,

@@ -1,10 +1,12 @@
 // Panel. What the toolbar's buttons do, between the store, the background connection and the
-// browser: export (session file download), import (validated by the core's parseSession; an invalid
-// file becomes an error banner that names the position, never a blank panel; a QA report is
-// accepted too), the QA report (one HTML file) and its Markdown summary, notes, settings.
-import type { CheckOptions, Session, SessionNote } from '../../../src/core/model.ts'
+// browser: export (session file download), import (parsed and validated by the core in slices
+// between tasks, so a 100 MB file never blocks the panel; an invalid file becomes an error banner
+// that names the position, never a blank panel; a QA report is accepted too), the QA report (one
+// HTML file) and its Markdown summary, notes, settings.
+import type { CheckOptions, Session, SessionEntry, SessionNote } from '../../../src/core/model.ts'
 import type { PanelToBackground } from '../../../src/core/protocol.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../../../src/core/session.ts'
+import { SLICE_CHARS, sessionSlices, type SessionHead } from '../../../src/core/sessionSlices.ts'
 import { analyzeSession, type QaAnalysis } from '../../../src/report/analyze.ts'
 import { renderReportHtml } from '../../../src/report/html.tsx'
 import { markdownSummary } from '../../../src/report/markdown.ts'
@@ -17,8 +19,9 @@ export interface ActionDeps {
   store: PanelStore
   /** Sends to the background; absent when the panel runs without an extension (tests). */
   send?(message: PanelToBackground): void
-  parseSession(text: string): Session
   serializeSession(session: Session): string
+  /** Lets the page paint and handle input between slices of an import (default: nextTask). */
+  yieldTask?(): Promise<void>
   /** Persists settings (storage.local); the store is updated at once either way. */
   persistSettings?(options: CheckOptions): Promise<void>
   /** Puts text on the clipboard (navigator.clipboard in the panel). */
@@ -46,6 +49,41 @@ export interface PanelActions {
 
 const mark = (name: string): void => {
   if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
+}
+
+/** A new task soon, without setTimeout's 4 ms clamp after a few nested calls. */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => {
+      channel.port1.close()
+      resolve()
+    }
+    channel.port2.postMessage(null)
+  })
+}
+
+/** ms of parsing per task: the panel answers input between slices. */
+export const PARSE_TASK_MS = 40
+
+/**
+ * A session's text parsed and validated slice by slice, each slice handed to `add` as it comes (a
+ * `restart` slice replaces what came before), `yieldTask` between tasks of about PARSE_TASK_MS.
+ */
+export async function parseInSlices(text: string, add: (entries: readonly SessionEntry[], restart: boolean) => void, yieldTask: () => Promise<void>, sliceChars = SLICE_CHARS): Promise<SessionHead> {
+  const slices = sessionSlices(text, sliceChars)
+  let started = performance.now()
+  let first = true
+  for (;;) {
+    const r = slices.next()
+    if (r.done) return r.value
+    add(r.value.entries, r.value.from === 0 && !first)
+    first = false
+    if (performance.now() - started >= PARSE_TASK_MS) {
+      await yieldTask()
+      started = performance.now()
+    }
+  }
 }
 
 /** Text of a file; File.text() is missing in some test DOMs, FileReader is everywhere. */
@@ -117,7 +155,6 @@ export function createActions(d: ActionDeps): PanelActions {
       setNotes(withoutNote(currentNotes(d.store.getState()), note))
     },
     async importFile(file) {
-      let session: Session
       // Marks show in the DevTools Performance panel and let the bench split the import time.
       mark('cxbus:import:start')
       // Refuse a file over the limit before reading it: reading 120 MB takes seconds for nothing.
@@ -127,16 +164,27 @@ export function createActions(d: ActionDeps): PanelActions {
         d.store.showError(`Cannot import ${file.name}:`, tooLargeMessage(file.size))
         return
       }
+      let text: string
       try {
-        const text = await readText(file)
-        mark('cxbus:import:read')
-        session = d.parseSession(text)
-        mark('cxbus:import:parsed')
+        text = await readText(file)
       } catch (err) {
         d.store.showError(`Cannot import ${file.name}:`, err instanceof Error ? err.message : String(err))
         return
       }
-      d.store.importSession(file.name, session) // checks in slices; a checker failure shows in the banner
+      mark('cxbus:import:read')
+      // The list shows the first entries while the rest is parsed, then the store checks in slices
+      // (a checker failure shows in the banner).
+      const sink = d.store.beginImport(file.name)
+      let head: SessionHead
+      try {
+        head = await parseInSlices(text, sink.add, d.yieldTask ?? nextTask)
+      } catch (err) {
+        sink.fail()
+        d.store.showError(`Cannot import ${file.name}:`, err instanceof Error ? err.message : String(err))
+        return
+      }
+      mark('cxbus:import:parsed')
+      sink.finish(head)
     },
     saveSettings(options) {
       d.store.setOptions(options)

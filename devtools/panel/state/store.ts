@@ -10,11 +10,15 @@
 // (the panel stays responsive), and findings, lanes and counts appear when it is done.
 import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote, SessionSource, Severity } from '../../../src/core/model.ts'
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
+import type { SessionHead } from '../../../src/core/sessionSlices.ts'
+import { createStoryBuilder } from '../../../src/core/story.ts'
 import { buildView, EMPTY_REPORT, NameIndex, viewOfSession, type SessionView } from './view.ts'
 
 /** The part of the engine (src/core/check.ts) the store needs; injected so tests can count calls. */
 export interface Checker {
   push(entry: SessionEntry): Finding[]
+  /** The interaction the entry with this seq was placed in (src/core/check.ts). */
+  interactionOf(seq: number): string | null | undefined
   report(): Report
   reset(): void
   counts(): Record<Severity, number>
@@ -60,6 +64,11 @@ export interface PanelStore {
   lastSeq(): number
   setConnection(status: ConnectionStatus): void
   importSession(name: string, session: Session): void
+  /**
+   * Shows an imported file while it is parsed (src/core/sessionSlices.ts): the list grows slice by
+   * slice, then finish() checks it. fail() puts back what was shown before.
+   */
+  beginImport(name: string): ImportSink
   backToLive(): void
   showError(title: string, message: string): void
   dismissError(): void
@@ -72,6 +81,17 @@ export interface PanelStore {
   /** Applies queued entries now (the scheduler calls it; tests call it directly). */
   flush(): void
 }
+
+export interface ImportSink {
+  /** The next parsed entries; `restart`: they replace the ones added so far. */
+  add(entries: readonly SessionEntry[], restart: boolean): void
+  /** Every entry is added: the rest of the file, then the check in slices. */
+  finish(head: SessionHead): void
+  fail(): void
+}
+
+/** ms between two updates of the list while an import is parsed (the first slice shows at once). */
+export const PARSE_UPDATE_MS = 250
 
 export interface StoreOptions {
   engine: Engine
@@ -172,13 +192,15 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
   }
 
   /** Shows an imported session at once, then checks it slice by slice. */
-  const showImported = (name: string, source: SessionSource | undefined, extra: Record<string, unknown>, events: readonly SessionEntry[], notes: SessionNote[]): void => {
+  const showImported = (name: string, source: SessionSource | undefined, extra: Record<string, unknown>, events: readonly SessionEntry[], notes: SessionNote[], names?: NameIndex): void => {
     const run = ++importRun
-    const unchecked = viewOfSession(events, EMPTY_REPORT)
+    const unchecked = viewOfSession(events, EMPTY_REPORT, names)
     // Notes added while the check runs are kept: read them from the state, not from the closure.
     const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, extra, view, progress, notes: state.imported?.notes ?? notes })
     emit({ imported: imported(unchecked, events.length ? 0 : 1), error: null })
     const checker = engine.createChecker(state.options)
+    // Stories are told in the same slices: telling 170 000 entries at once would be one long task.
+    const stories = createStoryBuilder()
     let next = 0
     const slice = (): void => {
       if (run !== importRun) return
@@ -187,7 +209,11 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       let end = Math.min(events.length, next + CHECK_SLICE)
       try {
         for (;;) {
-          for (; next < end; next++) checker.push(events[next]!)
+          for (; next < end; next++) {
+            const e = events[next]!
+            checker.push(e)
+            stories.push(e, e.kind === 'event' ? checker.interactionOf(e.seq) : undefined)
+          }
           if (next >= events.length || performance.now() - started >= sliceMs) break
           end = Math.min(events.length, next + 1000)
         }
@@ -201,7 +227,13 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
         emit({ imported: imported(unchecked, next / events.length) })
         defer(slice)
       } else {
-        emit({ imported: imported(unchecked.withReport(checker.report()), 1) })
+        // The stories, and then the findings on screen, each in a task of its own.
+        defer(() => {
+          if (run !== importRun) return
+          const report = checker.report()
+          const told = stories.finish(report)
+          defer(() => run === importRun && emit({ imported: imported(unchecked.withReport(report, told), 1) }))
+        })
       }
     }
     if (events.length) defer(slice)
@@ -240,6 +272,47 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       const { format: _format, version: _version, source, events, notes, ...extra } = session
       state = { ...state, imported: null }
       showImported(name, source, extra, events, notes ?? [])
+    },
+    beginImport(name) {
+      const run = ++importRun
+      const before = state.imported
+      let events: SessionEntry[] = []
+      let names = new NameIndex()
+      let shownAt = -Infinity
+      return {
+        add(entries, restart) {
+          if (run !== importRun) return
+          if (restart) {
+            events = []
+            names = new NameIndex()
+          }
+          for (const e of entries) {
+            events.push(e)
+            names.add(e)
+          }
+          // The first slice at once, then now and then: each update re-derives the list.
+          if (performance.now() - shownAt < PARSE_UPDATE_MS) return
+          shownAt = performance.now()
+          emit({ imported: { name, source: undefined, extra: {}, view: viewOfSession(events, EMPTY_REPORT, names), progress: 0, notes: [] }, error: null })
+        },
+        finish(head) {
+          if (run !== importRun) return
+          const { format: _format, version: _version, source, notes, ...extra } = head
+          state = { ...state, imported: null } // the file's notes, not those of the partial view
+          showImported(name, source, extra, events, (notes as SessionNote[] | undefined) ?? [], names)
+        },
+        fail() {
+          if (run !== importRun) return
+          // What was shown before comes back (checked again if its check was cut short by this import).
+          if (before && before.progress < 1) {
+            state = { ...state, imported: before }
+            showImported(before.name, before.source, before.extra, before.view.entries, before.notes)
+          } else {
+            importRun++
+            emit({ imported: before })
+          }
+        },
+      }
     },
     backToLive() {
       importRun++

@@ -41,8 +41,8 @@ export interface SessionView {
   hasBusEntries: boolean
   /** Index into `entries` by seq. */
   indexOf(seq: number): number | undefined
-  /** The same entries with another report (an import's check finished, or new settings). */
-  withReport(report: Report): SessionView
+  /** The same entries with another report (an import's check finished, or new settings), and its stories when already told. */
+  withReport(report: Report, stories?: InteractionStory[]): SessionView
 }
 
 export const EMPTY_REPORT: Report = { interactions: [], findings: [], events: {} }
@@ -99,7 +99,7 @@ export function buildView(entries: readonly SessionEntry[], report: Report, seqI
   return makeView(entries, report, (seq) => seqIndex.get(seq), names)
 }
 
-function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (seq: number) => number | undefined, names: NameIndex): SessionView {
+function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (seq: number) => number | undefined, names: NameIndex, told?: InteractionStory[]): SessionView {
   const findingsBySeq = new Map<number, Finding[]>()
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 }
   for (const f of report.findings) {
@@ -117,10 +117,11 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
     const opened = i.events.find((e) => e.event.endsWith('.opened')) ?? i.events[0]
     if (opened) openedAt.set(i.id, opened.time)
   }
-  let stories: InteractionStory[] | undefined
+  let stories: InteractionStory[] | undefined = told
   let byId: Map<string, InteractionStory> | undefined
   let attributed: Map<number, string> | undefined
-  const allStories = (): InteractionStory[] => (stories ??= buildStories(entries, report))
+  // Unchecked (an import being parsed or checked): no interaction, no story, nothing to scan for.
+  const allStories = (): InteractionStory[] => (stories ??= report.interactions.length === 0 ? [] : buildStories(entries, report))
   return {
     entries,
     report,
@@ -134,6 +135,7 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
     interactionOf(seq) {
       const id = report.events[seq]?.interaction
       if (id != null) return id
+      if (report.interactions.length === 0) return null // not checked yet: no story to tell
       if (!attributed) {
         attributed = new Map()
         for (const st of allStories()) for (const step of st.steps) if (step.kind !== 'step') attributed.set(step.seq, st.id)
@@ -154,7 +156,7 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
     pageCount: names.pageCount,
     hasBusEntries: names.names.length > 0,
     indexOf,
-    withReport: (next) => makeView(entries, next, indexOf, names),
+    withReport: (next, nextStories) => makeView(entries, next, indexOf, names, nextStories),
   }
 }
 
@@ -163,12 +165,13 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
  * seq, so seq look-ups are a binary search over the entries themselves: no 50 000-key map to build
  * before the first render. A file out of order falls back to a map.
  */
-export function viewOfSession(entries: readonly SessionEntry[], report: Report): SessionView {
-  const names = new NameIndex()
+export function viewOfSession(entries: readonly SessionEntry[], report: Report, indexed?: NameIndex): SessionView {
+  // `indexed`: the names of these entries, already collected while they were parsed.
+  const names = indexed ?? new NameIndex()
   let sorted = true
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!
-    names.add(e)
+    if (!indexed) names.add(e)
     if (i > 0 && e.seq <= entries[i - 1]!.seq) sorted = false
   }
   if (!sorted) {

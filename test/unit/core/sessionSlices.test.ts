@@ -64,7 +64,7 @@ describe('sessionSlices', () => {
   it('keeps the other top-level fields, before and after the events, a byte order mark, CRLF and empty events', () => {
     const base = JSON.parse(big) as Record<string, unknown>
     const variants = [
-      JSON.stringify({ notes: { a: [1, { b: 2 }] }, ...base, after: { c: 'x' } }, null, 2),
+      JSON.stringify({ remarks: { a: [1, { b: 2 }] }, ...base, after: { c: 'x' } }, null, 2),
       '\ufeff' + big,
       big.replace(/\n/g, '\r\n'),
       JSON.stringify({ ...base, events: [] }, null, 2),

@@ -9,6 +9,10 @@ import type { TabState } from '../../../src/core/protocol.ts'
 import { App } from '../../../devtools/panel/App.tsx'
 import { createPanelStore } from '../../../devtools/panel/state/store.ts'
 import { createActions } from '../../../devtools/panel/state/actions.ts'
+import { InteractionsPane, PAGE } from '../../../devtools/panel/components/Interactions/InteractionsPane.tsx'
+import { check } from '../../../src/core/check.ts'
+import { buildStories } from '../../../src/core/story.ts'
+import { generateSession } from '../../support/generate.ts'
 import { ev, fixture, marker, meta } from './helpers.ts'
 
 afterEach(cleanup)
@@ -17,7 +21,7 @@ afterEach(cleanup)
 function mount() {
   const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
   const send = vi.fn()
-  const actions = createActions({ store, send, parseSession, serializeSession, doc: document, userAgent: 'UA' })
+  const actions = createActions({ store, send, serializeSession, doc: document, userAgent: 'UA' })
   const utils = render(<App store={store} actions={actions} rules={RULES} />)
   return { store, send, ...utils }
 }
@@ -219,7 +223,7 @@ describe('large sessions', () => {
 describe('store binding', () => {
   it('shows updates that land between the first render and the subscription', async () => {
     const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
-    const actions = createActions({ store, parseSession, serializeSession, doc: document, userAgent: 'UA' })
+    const actions = createActions({ store, serializeSession, doc: document, userAgent: 'UA' })
     // A sibling rendered after the App updates the store: after the App read its state, before any
     // effect of the App could subscribe.
     let first = true
@@ -440,6 +444,20 @@ describe('real pages: focus, stories, grouped findings', () => {
     const current = container.querySelectorAll('.row.current, .row.selected')
     expect(current.length).toBe(7) // opened, minimized, unminimized, started, submitted, completed, closed
     expect(screen.getByTestId('tab-interactions').getAttribute('aria-selected')).toBe('true')
+  })
+
+  it('lists the first stories of a large session and more on demand, the selected one always', () => {
+    const session = generateSession({ events: 2000, seed: 9, plugins: ['Callback', 'SendMessage'] })
+    const stories = buildStories(session.events, check(session))
+    expect(stories.length).toBeGreaterThan(PAGE + 50)
+    const last = stories.at(-1)!
+    const props = { stories, findingsBySeq: new Map(), onSelectInteraction: () => {} }
+    const { rerender } = render(<InteractionsPane {...props} current={null} />)
+    expect(screen.getAllByTestId('interaction-row')).toHaveLength(PAGE)
+    rerender(<InteractionsPane {...props} current={last.id} />)
+    expect(screen.getAllByTestId('interaction-row').map((r) => r.dataset.interaction).at(-1)).toBe(last.id)
+    fireEvent.click(screen.getByTestId('interactions-more'))
+    expect(screen.getAllByTestId('interaction-row')).toHaveLength(Math.min(stories.length, 2 * PAGE) + (stories.length > 2 * PAGE ? 1 : 0))
   })
 
   it('draws the verdict on each lane, failures as red marks and minimize as a span', () => {

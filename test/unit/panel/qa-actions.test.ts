@@ -37,7 +37,7 @@ const setup = () => {
   const area = memoryArea()
   let clipboard = ''
   const actions = createActions({
-    store, parseSession, serializeSession, doc: document, userAgent: 'Mozilla/5.0 Chrome/156.0.0.0',
+    store, serializeSession, doc: document, userAgent: 'Mozilla/5.0 Chrome/156.0.0.0',
     copyText: async (t) => void (clipboard = t), now: () => new Date(Date.UTC(2026, 10, 30, 12)),
   })
   store.receive({ type: 'state', state: { tabId: 7, url: 'https://shop.example.test/contact', preserveLog: false, recording: true, bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, dropped: 0, count: 0, findings: { error: 0, warning: 0, info: 0 } } })

@@ -19,7 +19,7 @@ afterEach(() => {
 function mount(name = 'shipped-two-in-a-row') {
   const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
   const copied: string[] = []
-  const actions = createActions({ store, parseSession, serializeSession, doc: document, userAgent: 'UA', copyText: async (t) => void copied.push(t) })
+  const actions = createActions({ store, serializeSession, doc: document, userAgent: 'UA', copyText: async (t) => void copied.push(t) })
   render(<App store={store} actions={actions} rules={RULES} />)
   act(() => store.receive({ type: 'entries', entries: fixture(name).events }))
   return { store, actions, copied }

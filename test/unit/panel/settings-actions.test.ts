@@ -55,7 +55,7 @@ describe('actions', () => {
     const send = vi.fn()
     const area = memoryArea()
     const actions = createActions({
-      store, send, parseSession, serializeSession, doc: document, userAgent: 'UA/1',
+      store, send, serializeSession, doc: document, userAgent: 'UA/1',
       persistSettings: (o) => saveSettings(area, o), now: () => new Date(2026, 10, 25, 12, 0, 0),
     })
     return { store, send, area, actions }

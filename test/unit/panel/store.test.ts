@@ -2,7 +2,11 @@
 // clear, settings re-check.
 import { describe, expect, it, vi } from 'vitest'
 import { check, createChecker } from '../../../src/core/check.ts'
-import { CHECK_SLICE, createPanelStore, currentView, type Engine } from '../../../devtools/panel/state/store.ts'
+import { CHECK_SLICE, createPanelStore, currentView, PARSE_UPDATE_MS, type Engine } from '../../../devtools/panel/state/store.ts'
+import { parseInSlices } from '../../../devtools/panel/state/actions.ts'
+import { parseSession, serializeSession } from '../../../src/core/session.ts'
+import { buildStories } from '../../../src/core/story.ts'
+import { generateSession } from '../../support/generate.ts'
 import { fixture } from './helpers.ts'
 import type { TabState } from '../../../src/core/protocol.ts'
 
@@ -134,6 +138,47 @@ describe('panel store', () => {
     expect(s.imported!.name).toBe('small.json')
     expect(s.imported!.progress).toBe(1)
     expect(s.imported!.view.report).toEqual(check(big))
+  })
+
+  it('lists an import while it is parsed, slice by slice, then checks it; stories are told in the check slices', async () => {
+    const text = serializeSession(generateSession({ events: 3000, seed: 5, plugins: ['Callback', 'SendMessage'] }))
+    const slices: (() => void)[] = []
+    const store = createPanelStore({ engine: { createChecker }, defer: (fn) => slices.push(fn), sliceMs: 0 })
+    const shown: number[] = []
+    const sink = store.beginImport('gen.json')
+    const now = vi.spyOn(performance, 'now')
+    let clock = 0
+    now.mockImplementation(() => (clock += PARSE_UPDATE_MS)) // every slice is worth an update
+    try {
+      const head = await parseInSlices(text, (entries, restart) => {
+        sink.add(entries, restart)
+        shown.push(currentView(store.getState()).entries.length)
+      }, async () => {}, 20_000)
+      expect(store.getState().imported!.progress).toBe(0) // listed, not checked
+      sink.finish(head)
+    } finally {
+      now.mockRestore()
+    }
+    expect(shown.length).toBeGreaterThan(5)
+    expect(shown[0]).toBeLessThan(shown.at(-1)!) // the first entries were listed before the last ones were parsed
+    while (slices.length) slices.shift()!()
+    const session = parseSession(text)
+    const view = store.getState().imported!.view
+    expect(view.entries).toEqual(session.events)
+    expect(view.report).toEqual(check(session))
+    expect(view.stories).toEqual(buildStories(session.events, check(session)))
+    expect(store.getState().imported!.source).toEqual(session.source)
+  })
+
+  it('an import that fails while parsed puts back what was shown', () => {
+    const store = createPanelStore({ engine: { createChecker }, defer: (fn) => fn() })
+    store.importSession('first.json', session)
+    const before = store.getState().imported
+    const sink = store.beginImport('bad.json')
+    sink.add(session.events.slice(0, 3), false)
+    expect(store.getState().imported!.name).toBe('bad.json')
+    sink.fail()
+    expect(store.getState().imported).toBe(before)
   })
 
   it('a checker failure while an import is checked in slices leaves the events listed and says why', () => {

@@ -1,6 +1,9 @@
 // Panel. The Interactions tab: one row per interaction story (src/core/story.ts), what happened and
 // whether it was right: verdict sentence, submissions, failed requests with their status, duration,
 // and the worst finding. Clicking a row selects the interaction: its lane and its events light up.
+// A large session lists the first PAGE stories (and the selected one) and a "more" button: 30 000
+// rows at once would take seconds to render, and again on every update of the panel.
+import { useState } from 'preact/hooks'
 import type { Finding, SessionNote } from '../../../../src/core/model.ts'
 import type { InteractionStory } from '../../../../src/core/story.ts'
 import { failureDetail, formatSpan } from '../../../../src/core/story.ts'
@@ -15,7 +18,11 @@ export interface InteractionsPaneProps {
   onSelectInteraction(story: InteractionStory): void
 }
 
+/** Stories listed at first, and added by each "more". */
+export const PAGE = 100
+
 export function InteractionsPane({ stories, findingsBySeq, current, notes, onSelectInteraction }: InteractionsPaneProps) {
+  const [limit, setLimit] = useState(PAGE)
   if (stories.length === 0) {
     return (
       <div class="findings-empty muted" data-testid="interactions-empty">
@@ -34,7 +41,7 @@ export function InteractionsPane({ stories, findingsBySeq, current, notes, onSel
         </tr>
       </thead>
       <tbody>
-        {stories.map((st) => {
+        {shownStories(stories, limit, current).map((st) => {
           const findings = st.steps.flatMap((s) => findingsBySeq.get(s.seq) ?? [])
           const worst = worstSeverity(findings)
           return (
@@ -84,7 +91,24 @@ export function InteractionsPane({ stories, findingsBySeq, current, notes, onSel
             </tr>
           )
         })}
+        {stories.length > limit && (
+          <tr>
+            <td colSpan={4}>
+              <button type="button" class="link" data-testid="interactions-more" onClick={() => setLimit(limit + PAGE)}>
+                show more ({stories.length - limit} left)
+              </button>
+            </td>
+          </tr>
+        )}
       </tbody>
     </table>
   )
+}
+
+/** The first `limit` stories, and the current one after them when it is further down. */
+export function shownStories(stories: readonly InteractionStory[], limit: number, current: string | null): readonly InteractionStory[] {
+  if (stories.length <= limit) return stories
+  const first = stories.slice(0, limit)
+  const selected = current === null ? undefined : stories.find((st, i) => i >= limit && st.id === current)
+  return selected ? [...first, selected] : first
 }
