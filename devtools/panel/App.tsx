@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Severity } from '../../src/core/model.ts'
 import type { RuleInfo } from '../../src/core/rules.ts'
-import { EMPTY_FILTER, filterEntries, warmSearchText, type Filter } from './lib/filter.ts'
+import { EMPTY_FILTER, filterEntries, type Filter } from './lib/filter.ts'
 import { currentNotes, currentView, type PanelStore } from './state/store.ts'
 import { computeCoverage } from '../../src/core/coverage.ts'
 import { indexNotes } from '../../src/ui/notes.ts'
@@ -29,11 +29,6 @@ export interface AppProps {
 }
 
 type SideTab = 'interactions' | 'detail' | 'findings' | 'coverage'
-
-const idle = (fn: () => void): void => {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 500 })
-  else setTimeout(fn, 0)
-}
 
 /** URL of the latest top-level page-load marker. */
 function lastTopUrl(entries: readonly SessionEntry[]): string | undefined {
@@ -63,15 +58,19 @@ export function App({ store, actions, rules }: AppProps) {
   const ruleInfo = (id: string): RuleInfo | undefined => ruleMap.get(id)
   // `view` changes identity on every batch; entries.length covers the live array growing in place.
   // The text filter also matches what the row shows beyond the entry: "Callback #5", "page 2".
-  const rows = useMemo(
-    () => filterEntries(view.entries, view.findingsBySeq, filter, (e) => interactionLabelOf(view, e.seq)),
-    [view, view.entries.length, filter],
-  )
+  const rows = useMemo(() => {
+    // One label per interaction, not one string per entry (a text filter reads it for every entry).
+    const labels = new Map<string, string>()
+    const rowText = (e: SessionEntry): string => {
+      const id = view.interactionOf(e.seq)
+      if (id === null) return ''
+      let label = labels.get(id)
+      if (label === undefined) labels.set(id, (label = interactionLabelOf(view, e.seq)))
+      return label
+    }
+    return filterEntries(view.entries, view.findingsBySeq, filter, rowText)
+  }, [view, view.entries.length, filter])
 
-  // Prepare the text search of an imported file in idle time (live entries are indexed on demand).
-  // Starts once the import's check is done, so the two do not compete for the main thread.
-  const importedEntries = state.imported && state.imported.progress >= 1 ? state.imported.view.entries : undefined
-  useEffect(() => (importedEntries ? warmSearchText(importedEntries, idle) : undefined), [importedEntries])
 
   const select = (seq: number): void => {
     setSelected(seq)

@@ -1,6 +1,7 @@
 // Panel (pure). The event list's filters: plugin, event, minimum severity and free text, the text
 // also matched inside each entry's data. Must stay well under 200 ms on 100 000 entries, so the
-// lower-cased search text of an entry is computed once and cached by identity (entries never change).
+// lower-cased search text of an entry is computed once and cached by identity (entries never change);
+// an import computes it while the file is parsed (state/actions.ts).
 import type { Finding, SessionEntry, Severity } from '../../../src/core/model.ts'
 import { inFocus, matchesPattern } from '../../../src/core/focus.ts'
 import { nameOf, pluginOf } from './entries.ts'
@@ -38,25 +39,6 @@ export function searchTextOf(entry: SessionEntry): string {
     searchCache.set(entry, text)
   }
   return text
-}
-
-/**
- * Computes the search text of every entry in small slices while the panel is idle, so the first
- * text filter on a big import does not pay for 50 000 JSON.stringify calls. Returns a cancel.
- */
-export function warmSearchText(entries: readonly SessionEntry[], defer: (fn: () => void) => void, slice = 4000): () => void {
-  let next = 0
-  let cancelled = false
-  const step = (): void => {
-    if (cancelled) return
-    const end = Math.min(entries.length, next + slice)
-    for (; next < end; next++) searchTextOf(entries[next]!)
-    if (next < entries.length) defer(step)
-  }
-  defer(step)
-  return () => {
-    cancelled = true
-  }
 }
 
 /** The worst severity among findings, or undefined. */

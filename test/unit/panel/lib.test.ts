@@ -215,18 +215,3 @@ describe('virtual rows and keyboard moves', () => {
     expect(indexIn([1, 3, 5], 4)).toBe(-1)
   })
 })
-
-describe('warmSearchText', () => {
-  it('indexes every entry in slices and can be cancelled', async () => {
-    const { warmSearchText, searchTextOf } = await import('../../../devtools/panel/lib/filter.ts')
-    const entries = Array.from({ length: 5 }, (_, i) => ev(i, 'Callback.opened', { n: i }))
-    const queue: (() => void)[] = []
-    const cancel = warmSearchText(entries, (fn) => queue.push(fn), 2)
-    queue.shift()!()
-    expect(queue).toHaveLength(1) // 2 of 5 done, next slice queued
-    cancel()
-    queue.shift()!()
-    expect(queue).toHaveLength(0)
-    expect(searchTextOf(entries[4]!)).toContain('"n":4')
-  })
-})

@@ -2,6 +2,7 @@
 // (valid file replaces the view, invalid file shows the validator's error), settings persistence.
 import { describe, expect, it, vi } from 'vitest'
 import { createChecker } from '../../../src/core/check.ts'
+import { EMPTY_FILTER, filterEntries } from '../../../devtools/panel/lib/filter.ts'
 import { parseSession, serializeSession } from '../../../src/core/session.ts'
 import { createPanelStore } from '../../../devtools/panel/state/store.ts'
 import { createActions } from '../../../devtools/panel/state/actions.ts'
@@ -75,6 +76,20 @@ describe('actions', () => {
     await actions.importFile(new File([text], 'bug.session.json'))
     expect(store.getState().imported?.name).toBe('bug.session.json')
     expect(store.getState().error).toBeNull()
+  })
+
+  it('builds the text filter’s index while it parses an import: the first text filter serialises nothing', async () => {
+    const { actions, store } = setup()
+    await actions.importFile(new File([serializeSession(fixture('shipped-failed-retry'))], 'retry.session.json'))
+    const view = store.getState().imported!.view
+    const stringify = vi.spyOn(JSON, 'stringify')
+    try {
+      const rows = filterEntries(view.entries, view.findingsBySeq, { ...EMPTY_FILTER, text: 'scheduleerror' })
+      expect(rows.length).toBeGreaterThan(0)
+      expect(stringify).not.toHaveBeenCalled()
+    } finally {
+      stringify.mockRestore()
+    }
   })
 
   it('shows the validator error, with the position, for an invalid file and keeps the view', async () => {
