@@ -36,5 +36,3 @@ export async function interleaved<T>(rounds: number, a: () => Promise<T>, b: () 
   return out
 }
 
-/** The fastest sample (bench/capture.bench.ts until it reports paired ratios too). */
-export const best = (values: readonly number[]): number => Math.min(...values)
