@@ -6,7 +6,9 @@
 // - `cxbus-devtools report FILE... [-o report.html]` writes the one-file HTML QA report.
 // Exit codes: 0 no error finding, 1 an error finding or a required path missing, 2 usage error or a
 // file that cannot be read or is invalid. main(argv, io) never exits the process, so tests call it.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
+import { StringDecoder } from 'node:string_decoder'
 import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -16,7 +18,8 @@ import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
 import type { CheckOptions, Finding, Report, Session, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
-import { MAX_SESSION_BYTES, parseSession, tooLargeMessage } from '../src/core/session.ts'
+import { MAX_SESSION_BYTES, tooLargeMessage } from '../src/core/session.ts'
+import { parseSessionSliced, type TextSource } from '../src/core/sessionSlices.ts'
 import { analyzeSession, countsText, coverageText, verdictText, type QaAnalysis } from '../src/report/analyze.ts'
 import { renderReportHtml } from '../src/report/html.tsx'
 import { markdownSummary } from '../src/report/markdown.ts'
@@ -60,14 +63,44 @@ exit codes: 0 no error finding, 1 an error finding or a required path missing (c
             2 a file cannot be read or is invalid, or bad usage
 `
 
-async function defaultReadFile(path: string): Promise<string> {
-  // Check the size first: a huge file fails with a clear message instead of exhausting memory.
+/** Check the size first: a huge file fails with a clear message instead of exhausting memory. */
+async function checkSize(path: string): Promise<void> {
   const info = await stat(path)
   if (!info.isFile()) throw new Error('not a file')
   if (info.size > MAX_SESSION_BYTES) {
     throw new Error(tooLargeMessage(info.size))
   }
+}
+
+async function defaultReadFile(path: string): Promise<string> {
+  await checkSize(path)
   return fsReadFile(path, 'utf8')
+}
+
+/**
+ * A session file read 1 MB at a time as src/core/sessionSlices.ts parses it: the text is never
+ * whole in memory beside the parsed session (a 100 000-event file is 57 MB of text).
+ */
+async function openText(path: string): Promise<TextSource> {
+  await checkSize(path)
+  const fd = openSync(path, 'r')
+  const buffer = Buffer.allocUnsafe(1 << 20)
+  const decoder = new StringDecoder('utf8')
+  let open = true
+  return {
+    read() {
+      while (open) {
+        const n = readSync(fd, buffer, 0, buffer.length, null)
+        if (n > 0) return decoder.write(buffer.subarray(0, n))
+        open = false
+        closeSync(fd)
+        const end = decoder.end()
+        if (end) return end
+      }
+      return null
+    },
+    whole: () => readFileSync(path, 'utf8'),
+  }
 }
 
 /** A checked file, or one that could not be read or is not a valid session. */
@@ -173,7 +206,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const results: FileResult[] = []
   for (const file of args.positionals) {
     try {
-      const session = parseSession(await readFile(file))
+      const session = parseSessionSliced(io.readFile ? await io.readFile(file) : await openText(file))
       const a = analyzeSession(session, { report: check(session, settings.options), paths: settings.paths, require: settings.require })
       results.push({ file, session, report: a.report, stories: a.stories, analysis: a })
     } catch (err) {

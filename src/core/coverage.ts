@@ -130,11 +130,19 @@ function stepKey(story: InteractionStory): string {
 
 const below = (min: number | undefined, n: number): boolean => min !== undefined && n < min
 
+/** A path's steps as one string, joined once per path, not once per story it is compared with. */
+const wantedSteps = new WeakMap<readonly string[], string>()
+function wantedKey(steps: readonly string[]): string {
+  let k = wantedSteps.get(steps)
+  if (k === undefined) wantedSteps.set(steps, (k = steps.join('\u0000')))
+  return k
+}
+
 /** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
 export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
   const s = story.summary
   if (m.outcome !== undefined && !outcomes(m.outcome).includes(s.outcome)) return false
-  if (m.steps !== undefined && stepKey(story) !== m.steps.join('\u0000')) return false // a few steps: cheap
+  if (m.steps !== undefined && stepKey(story) !== wantedKey(m.steps)) return false
   if (below(m.submits, s.submits) || below(m.failures, s.failures.length) || below(m.retries, s.retries)) return false
   if (below(m.minimized, s.minimized) || below(m.restored, story.restored)) return false
   if (m.autoSubmitted !== undefined && s.autoSubmitted !== m.autoSubmitted) return false
@@ -148,13 +156,15 @@ export function matches(m: PathMatch, story: InteractionStory, previous: Interac
 /** Ticks every path (DEFAULT_PATHS plus a team's own) with the stories that show it. */
 export function computeCoverage(entries: readonly SessionEntry[], stories: readonly InteractionStory[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
   const seen = pluginsSeen(entries)
-  // The interaction before each one, in the same plugin and page load (stories are in capture order).
-  const previous = new Map<string, InteractionStory>()
+  // Each plugin's stories with the interaction before each one, in the same plugin and page load
+  // (stories are in capture order): made once, not once per path.
+  const byPlugin = new Map<string, { st: InteractionStory; prev: InteractionStory | undefined }[]>()
   const last = new Map<string, InteractionStory>()
   for (const st of stories) {
     const k = `${st.summary.page.pageLoadId ?? ''}\u0000${st.plugin}`
-    const p = last.get(k)
-    if (p) previous.set(st.id, p)
+    let list = byPlugin.get(st.plugin)
+    if (!list) byPlugin.set(st.plugin, (list = []))
+    list.push({ st, prev: last.get(k) })
     last.set(k, st)
   }
   const items: CoverageItem[] = []
@@ -166,9 +176,7 @@ export function computeCoverage(entries: readonly SessionEntry[], stories: reado
         if (!added.has(id)) ids.push(id)
         added.add(id)
       }
-      for (const st of stories) {
-        if (st.plugin !== plugin) continue
-        const prev = previous.get(st.id)
+      for (const { st, prev } of byPlugin.get(plugin) ?? []) {
         if (!matches(path.match, st, prev)) continue
         // "In a row" is shown by the pair.
         if (path.match.afterClosed && prev) add(prev.id)

@@ -61,8 +61,8 @@ export function* sessionSlices(source: TextSource | string, sliceChars = SLICE_C
   return head as SessionHead
 }
 
-/** A session's text parsed in slices (parseSession with the same result, for tests and callers that keep every entry). */
-export function parseSessionSliced(text: string, sliceChars = SLICE_CHARS): Session {
+/** A session parsed in slices: parseSession's result, without the whole text in memory when it comes in pieces (the CLI). */
+export function parseSessionSliced(text: TextSource | string, sliceChars = SLICE_CHARS): Session {
   const events: SessionEntry[] = []
   const it = sessionSlices(text, sliceChars)
   for (let r = it.next(); ; r = it.next()) {
