@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { act, cleanup, render, screen } from '@testing-library/preact'
 import { createChecker } from '../../../src/core/check.ts'
-import { parseSession, serializeSession } from '../../../src/core/session.ts'
+import { serializeSession } from '../../../src/core/session.ts'
 import { RULES } from '../../../src/core/rules.ts'
 import type { SessionEntry } from '../../../src/core/model.ts'
 import { App } from '../../../devtools/panel/App.tsx'
@@ -33,7 +33,7 @@ describe('timeline height', () => {
   it('is refitted to the panel when the panel is resized', () => {
     setInnerHeight(900)
     const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
-    const actions = createActions({ store, send: vi.fn(), parseSession, serializeSession, doc: document, userAgent: 'UA' })
+    const actions = createActions({ store, send: vi.fn(), serializeSession, doc: document, userAgent: 'UA' })
     render(<App store={store} actions={actions} rules={RULES} />)
     act(() => store.receive({ type: 'entries', entries: manyInteractions() }))
     const timeline = screen.getByTestId('timeline')
