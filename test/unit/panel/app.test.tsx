@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact'
 import { createChecker } from '../../../src/core/check.ts'
-import { parseSession, serializeSession } from '../../../src/core/session.ts'
+import { serializeSession } from '../../../src/core/session.ts'
 import { RULES } from '../../../src/core/rules.ts'
 import type { SessionEntry } from '../../../src/core/model.ts'
 import type { TabState } from '../../../src/core/protocol.ts'
