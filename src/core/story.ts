@@ -141,13 +141,15 @@ export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   const distinct = [...new Set(failures.map((f) => describeFailure(f, failures.length > 1)))]
   const failed = failures.length ? ` after ${plural(failures.length, 'failed submission')} (${distinct.join(', ')})` : ''
   const started = s.steps.some((x) => x.kind === 'step' && x.label === 'started')
+  // Both outcomes in one interaction (order/both-terminal): never read as a plain success or cancel.
+  const both = s.steps.some((x) => x.kind === 'step' && x.label === 'completed') && s.steps.some((x) => x.kind === 'step' && x.label === 'cancelled')
   let head: string
   switch (m.outcome) {
     case 'completed':
-      head = `Completed${failed}`
+      head = both ? `Completed and cancelled (two outcomes)${failed}` : `Completed${failed}`
       break
     case 'cancelled':
-      head = `Cancelled${failed || (m.submits ? ' after submitting' : started ? ' after typing' : ' without typing')}`
+      head = both ? `Cancelled and completed (two outcomes)${failed}` : `Cancelled${failed || (m.submits ? ' after submitting' : started ? ' after typing' : ' without typing')}`
       break
     case 'no-outcome':
       head = s.superseded ? `Ended without closed or an outcome (a new one opened)${failed}` : `Closed without completed or cancelled${failed}`

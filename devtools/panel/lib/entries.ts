@@ -47,7 +47,8 @@ export function describeMarker(entry: SessionEntry): string {
     case 'page-load':
       return data.top === false ? `Frame loaded${url ? `: ${url}` : ''}` : `Page load${url ? `: ${url}` : ''}`
     case 'bus':
-      return `Bus found via ${String(data.via ?? '?')}${typeof data.widgetsVersion === 'string' ? ` (widgets ${data.widgetsVersion})` : ''}`
+      // The hook writes a second bus marker once widgets-core answers the version: say what it adds.
+      return typeof data.widgetsVersion === 'string' ? `Widgets ${data.widgetsVersion} (bus via ${String(data.via ?? '?')})` : `Bus found via ${String(data.via ?? '?')}`
     case 'dropped':
       switch (droppedKind(entry)) {
         case 'paused':

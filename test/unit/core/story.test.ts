@@ -106,6 +106,16 @@ describe('interaction stories: edges', () => {
     expect(stories[1]!.summary.page.number).toBe(2)
   })
 
+  it('both outcomes in one interaction are told as such, never as a plain success', () => {
+    const s = loadFixture('documented-submitted')
+    const completed = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.completed')
+    const cancelled = { ...structuredClone(s.events[completed]!), event: 'Callback.cancelled', time: s.events[completed]!.time + 1 } as SessionEntry
+    s.events.splice(completed + 1, 0, cancelled)
+    const [st] = storiesOf({ ...s, events: renumber(s.events) })
+    expect(st!.summary.outcome).toBe('completed')
+    expect(st!.sentence).toMatch(/^Completed and cancelled \(two outcomes\)/)
+  })
+
   it('a new opened without closed ends the previous one without outcome', () => {
     const s = loadFixture('shipped-two-in-a-row')
     s.events = s.events.filter((e) => !(e.kind === 'event' && (e.event === 'Callback.closed' || e.event === 'Callback.cancelled') && e.seq < 7))

@@ -506,6 +506,27 @@ describe('real pages: focus, stories, grouped findings', () => {
     const { store } = mount()
     act(() => store.importSession('two.json', fixture('shipped-two-in-a-row')))
     const labels = [...(screen.getByTestId('filter-severity') as HTMLSelectElement).options].map((o) => o.textContent)
-    expect(labels).toEqual(['All entries', 'With an error', 'With a warning or error', 'With any finding'])
+    expect(labels).toEqual(['All entries', 'Errors', 'Warnings+', 'Any finding'])
+  })
+})
+
+describe('QA pass fixes', () => {
+  it('the detail of a service failure names the interaction it was attributed to', () => {
+    const { store } = mount()
+    act(() => store.importSession('retry.json', fixture('shipped-failed-retry')))
+    fireEvent.click(rows().find((r) => r.dataset.event === 'CallbackService.scheduleError')!)
+    const head = screen.getByTestId('event-detail').querySelector('.detail-head p')!.textContent!
+    expect(head).toContain('Callback interaction #1')
+    expect(head).toMatch(/from opened/)
+  })
+
+  it('zooming in with the buttons keeps the selected event in the window', () => {
+    const { store, container } = mount()
+    act(() => store.importSession('retry.json', fixture('shipped-failed-retry')))
+    const first = rows().find((r) => r.dataset.event === 'Callback.opened')!
+    fireEvent.click(first)
+    for (let i = 0; i < 6; i++) fireEvent.click(screen.getByTestId('zoom-in'))
+    expect(container.querySelectorAll('[data-testid=timeline-lane]').length).toBe(1)
+    expect([...container.querySelectorAll<HTMLElement>('[data-testid=timeline-mark]')].some((m) => m.dataset.seq === first.dataset.seq)).toBe(true)
   })
 })

@@ -83,7 +83,8 @@ describe('entries', () => {
     expect(nameOf(marker(0, 'dropped'))).toBe('dropped')
     expect(shortName('CallbackService.scheduleError')).toBe('scheduleError')
     expect(describeMarker(marker(0, 'dropped', { count: 12 }))).toBe('12 events lost (capture buffer full)')
-    expect(describeMarker(marker(0, 'bus', { via: 'CXBus', widgetsVersion: '9.0.018.07' }))).toBe('Bus found via CXBus (widgets 9.0.018.07)')
+    expect(describeMarker(marker(0, 'bus', { via: 'CXBus', widgetsVersion: '9.0.018.07' }))).toBe('Widgets 9.0.018.07 (bus via CXBus)')
+    expect(describeMarker(marker(0, 'bus', { via: 'CXBus' }))).toBe('Bus found via CXBus')
   })
 })
 

@@ -113,6 +113,8 @@ describe('time window', () => {
   })
   it('skips phase labels that would overlap', () => {
     expect(visibleLabels([0, 10, 70, 80, 200], 58)).toEqual([true, false, true, false, true])
+    // Wide labels centred on their marks need more room than the minimum gap.
+    expect(visibleLabels([0, 60, 200], 58, [34, 95, 34])).toEqual([true, false, true])
   })
   it('places elapsed labels after the bar, else before it, else over it', () => {
     expect(labelX(10, 50, 100, 400)).toBe(54)

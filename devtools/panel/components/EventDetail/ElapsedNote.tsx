@@ -10,7 +10,7 @@ const PROFILES = profileMap()
 const TEXT: Record<Exclude<ElapsedDefinition, 'not-applicable'>, string> = {
   documented: 'elapsed follows the documented definition: (completed or cancelled) − started.',
   shipped: 'elapsed follows the shipped 9.x definition: (closed or publish time) − opened, not the documented one.',
-  both: 'elapsed matches both the documented and the shipped definition here.',
+  both: 'elapsed matches both the documented and the shipped definition here (within the tolerances).',
   absolute: 'elapsed is an absolute epoch time: opened was still false when it was computed (9.x auto-submit).',
   neither: 'elapsed matches neither the documented nor the shipped definition.',
 }

@@ -49,11 +49,13 @@ export function EventDetail({ view, seq, ruleInfo, onSelect, notes }: EventDetai
     )
   }
   const info = view.report.events[seq]
-  const interaction = info?.interaction == null ? undefined : view.interactionById.get(info.interaction)
+  // A lifecycle event's interaction, or the one a service failure or minimize was attributed to.
+  const interactionId = view.interactionOf(seq)
+  const interaction = interactionId === null ? undefined : view.interactionById.get(interactionId)
   const previous = previousInInteraction(view, seq)
   // Worst first: an error must not hide below a page of info notes.
   const findings = [...(view.findingsBySeq.get(seq) ?? [])].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity))
-  const openedAt = info?.interaction == null ? undefined : view.openedAt.get(info.interaction)
+  const openedAt = interactionId === null ? undefined : view.openedAt.get(interactionId)
   return (
     <div class="detail" data-testid="event-detail" data-seq={seq}>
       <header class="detail-head">

@@ -53,9 +53,9 @@ export function FilterBar({ filter, plugins, patterns, shown, total, others, onC
         onChange={(e) => set({ severity: e.currentTarget.value as Filter['severity'] })}
       >
         <option value="">All entries</option>
-        <option value="error">With an error</option>
-        <option value="warning">With a warning or error</option>
-        <option value="info">With any finding</option>
+        <option value="error">Errors</option>
+        <option value="warning">Warnings+</option>
+        <option value="info">Any finding</option>
       </select>
       {others > 0 && (
         <button

@@ -86,8 +86,10 @@ export function Row({ entry, top, selected, current = false, interaction, intera
         {findings?.length ? (
           <>
             <span class={`dot dot-${worst}`} aria-hidden="true" />
-            {(findings.find((f) => f.severity === worst) ?? findings[0]!).rule}
-            {findings.length > 1 ? ` +${findings.length - 1}` : ''}
+            <span class="find-rule" title={findings.map((f) => f.rule).join(', ')}>
+              {(findings.find((f) => f.severity === worst) ?? findings[0]!).rule}
+              {findings.length > 1 ? ` +${findings.length - 1}` : ''}
+            </span>
           </>
         ) : null}
       </span>

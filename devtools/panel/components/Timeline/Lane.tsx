@@ -55,7 +55,7 @@ function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'document
 export function Lane({ lane, window, width, top, height, current, selectedSeq, noted, onHover, onSelect }: LaneProps) {
   const compact = height <= COMPACT_LANE_HEIGHT
   const xs = lane.marks.map((m) => timeToX(m.time, window, width))
-  const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP)
+  const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP, lane.marks.map((m) => m.name.length * LABEL_CHAR_PX))
   const opened = lane.marks.find((m) => m.name === 'opened')
   const closed = lane.marks.find((m) => m.name === 'closed')
   const barFrom = clampX(timeToX(opened?.time ?? lane.start, window, width), width)

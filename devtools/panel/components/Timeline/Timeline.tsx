@@ -67,8 +67,11 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
   const outer = height ?? autoMaxHeight(panelHeight)
   const layout = laneLayout(shown, outer - CHROME_HEIGHT, currentInteraction)
   const rows = lanesInView(layout.tops, layout.heights, scrollTop, size.height)
-  const { ticks } = niceTicks(window, Math.max(2, Math.floor(width / 110)))
-  const tickBase = view.entries[0]?.time ?? window.t0 // ticks count from the start of the capture
+  // Ticks count from the start of the capture, at round steps from it; none where its label would be cut.
+  const tickBase = view.entries[0]?.time ?? window.t0
+  const ticks = niceTicks({ t0: window.t0 - tickBase, t1: window.t1 - tickBase }, Math.max(2, Math.floor(width / 110)))
+    .ticks.map((t) => t + tickBase)
+    .filter((t) => timeToX(t, window, width) <= width - 30)
 
   // A selection made in the list or the findings brings its lane (and time) into view.
   useEffect(() => {
@@ -92,7 +95,10 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
   }, [selectedSeq, shown])
 
   const trackX = (clientX: number): number => clientX - (scroller.current?.getBoundingClientRect().left ?? 0) - LABEL_WIDTH
-  const zoom = (factor: number, anchor = (window.t0 + window.t1) / 2): void => setUserWindow(zoomAt(window, factor, anchor))
+  // The buttons zoom around the selected event when it is in view (else the middle): zooming in never loses it.
+  const selectedTime = selectedSeq === null ? undefined : view.entries[view.indexOf(selectedSeq) ?? -1]?.time
+  const center = selectedTime !== undefined && selectedTime >= window.t0 && selectedTime <= window.t1 ? selectedTime : (window.t0 + window.t1) / 2
+  const zoom = (factor: number, anchor = center): void => setUserWindow(zoomAt(window, factor, anchor))
 
   const onWheel = (e: WheelEvent): void => {
     if (e.ctrlKey || e.metaKey) {

@@ -258,11 +258,15 @@ export function niceTicks(w: TimeWindow, maxTicks: number): { step: number; tick
  * Which phase labels to draw: a label is skipped when it would overlap the previous drawn one
  * (zoomed out, `cancelled` and `closed` are 1 ms apart). Hover still names every mark.
  */
-export function visibleLabels(xs: readonly number[], minGap: number): boolean[] {
+export function visibleLabels(xs: readonly number[], minGap: number, widths?: readonly number[]): boolean[] {
   let lastX = -Infinity
-  return xs.map((x) => {
-    if (x - lastX >= minGap) {
+  let lastW = 0
+  return xs.map((x, i) => {
+    // Labels are centred on their mark: two wide ones ("scheduleError 500") need more than minGap.
+    const w = widths?.[i] ?? 0
+    if (x - lastX >= Math.max(minGap, (lastW + w) / 2 + 6)) {
       lastX = x
+      lastW = w
       return true
     }
     return false
