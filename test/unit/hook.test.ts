@@ -543,12 +543,14 @@ describe('page hook: capture at publish time', () => {
       cb.publish('opened', { opened: 1 })
       cb.publish('opened', { opened: 2 })
       cb.publish('minimized')
+      await until(() => events(got, 'Callback.minimized').length >= 1, 'minimized')
       await new Promise((r) => setTimeout(r, 100))
       expect(events(got, 'Callback.ready')).toHaveLength(1)
       expect(events(got, 'Callback.opened').map((e) => (e.data as { opened: number }).opened)).toEqual([1, 2])
       expect(events(got, 'Callback.minimized')).toHaveLength(1)
       // nothing left over to hide a later event published some other way
       cb.publish('closed', { closed: 1 })
+      await until(() => events(got, 'Callback.closed').length >= 1, 'closed') // a loaded machine takes longer than 50 ms
       await new Promise((r) => setTimeout(r, 50))
       expect(events(got, 'Callback.closed')).toHaveLength(1)
     })
