@@ -8,12 +8,12 @@
 //      load (pageLoadId, seq 0, 1, 2, ...), adding frameUrl; a page-load marker comes first;
 //   3. sends them to the background on a runtime port, batched, and keeps each one until the
 //      background acks it (the background acks only what it has stored): a stopped service worker
-//      (MV3) means reconnect with backoff and resend; a full buffer drops the oldest and says so
-//      with a `dropped` marker, never silently;
+//      (MV3) means reconnect with backoff and resend; a full buffer refuses new entries and says
+//      how many with one `dropped` marker per gap, never silently, never counting an entry twice;
 //   4. stops quietly once the extension context is invalidated (extension reloaded or removed).
 
 import { RingBuffer } from '../src/core/buffer.ts'
-import { droppedCount, type SessionEntry } from '../src/core/model.ts'
+import { lostBy, type SessionEntry } from '../src/core/model.ts'
 import {
   PROTOCOL_VERSION,
   RELAY_BATCH_LIMIT,
@@ -107,9 +107,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   let nextSeq = 0
   /** Highest seq already sent on the current port; reset on reconnect so un-acked entries are resent. */
   let sentUpTo = -1
-  /** Highest seq ever posted on any port: a background may hold what is at or below it. */
-  let postedUpTo = -1
-  /** Entries evicted from the full buffer that no `dropped` marker has counted yet. */
+  /** Entries (events, commands) a full buffer refused that no `dropped` marker has counted yet. */
   let lost = 0
   let port: RelayRuntimePort | null = null
   let hookPort: HookPort | null = null
@@ -118,32 +116,29 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   let flushTimer: ReturnType<typeof setTimeout> | null = null
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null
 
-  /** Appends, counting what a full buffer evicts. */
-  function push(entry: SessionEntry): void {
-    const evicted = buffer.push(entry)
-    if (!evicted) return
-    // A `dropped` marker no background can have seen carries its count into the next marker, so
-    // the counts add up to the entries lost; one that was posted may already be stored, so it
-    // counts as the one lost seq it is (counting its count again could double the number).
-    lost += lostBy(evicted)
+  /**
+   * Appends, or counts the entry as lost when the buffer is full. The newest entry is the one that
+   * goes: every entry already in the buffer may have been posted, and a posted entry may be stored
+   * by the background (its ack still on the way), so evicting it could count as lost an entry that
+   * is not. Dropping the newest keeps the count exact: stored entries plus the counts of the
+   * `dropped` markers equal the entries the hook sent. Consecutive losses make ONE marker, placed
+   * where they happened, once there is room for it (the next add, or an ack that frees slots).
+   */
+  function add(entry: HookEntry, frameUrl = win.location.href): void {
+    if (lost > 0) noteLost(frameUrl)
+    if (lost > 0 || buffer.length >= buffer.capacity) {
+      lost += lostBy(entry)
+      return
+    }
+    buffer.push({ ...entry, seq: nextSeq++, pageLoadId, frameUrl } as SessionEntry)
   }
 
-  /** What an evicted entry takes with it: itself, or the count of a marker no background saw yet. */
-  const lostBy = (e: SessionEntry): number => (e.seq > postedUpTo ? droppedCount(e) || 1 : 1)
-
-  function add(entry: HookEntry, frameUrl = win.location.href): void {
-    push({ ...entry, seq: nextSeq++, pageLoadId, frameUrl } as SessionEntry)
-    if (lost > 0) {
-      // The oldest un-acked entries are gone: say how many, in the stream itself. The marker takes
-      // a slot too: when that evicts one more, it is counted in this marker, not left for a later one.
-      if (buffer.length === buffer.capacity) {
-        const oldest = buffer.shift() as SessionEntry
-        lost += lostBy(oldest)
-      }
-      const count = lost
-      lost = 0
-      push({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count, where: 'relay' }, seq: nextSeq++, pageLoadId, frameUrl })
-    }
+  /** Stores the marker for the losses so far, if a slot is free. */
+  function noteLost(frameUrl = win.location.href): void {
+    if (lost === 0 || buffer.length >= buffer.capacity) return
+    const count = lost
+    lost = 0
+    buffer.push({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count, where: 'relay' }, seq: nextSeq++, pageLoadId, frameUrl })
   }
 
   /** After adding (once per hook message, not per entry): send now when a batch is full, else soon. */
@@ -170,7 +165,6 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
         const msg: RelayToBackground = { type: 'entries', pageLoadId, entries }
         port.postMessage(msg)
         sentUpTo = (entries[entries.length - 1] as SessionEntry).seq
-        postedUpTo = Math.max(postedUpTo, sentUpTo)
       }
     } catch (err) {
       // The port died between disconnect events; onDisconnect (or the next connect) resends.
@@ -196,6 +190,10 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
       if (port !== p || !isBackgroundToRelay(msg) || msg.pageLoadId !== pageLoadId) return
       backoff = BACKOFF_MIN // the worker is alive and storing
       buffer.shiftWhile((e) => e.seq <= msg.seq)
+      if (lost > 0) {
+        noteLost() // the gap is marked as soon as there is room, not only when the page publishes again
+        scheduleFlush(false)
+      }
     })
     p.onDisconnect.addListener(() => {
       if (port === p) onPortGone(lastError())

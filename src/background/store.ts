@@ -11,15 +11,22 @@
 // - Clear (the panel's button, clearByUser) forgets the entries and begins the new capture with a
 //   `dropped` marker { count, where: 'cleared' } per page load it had entries of: the capture then
 //   begins in the middle of those page loads, and the checker must not expect their `ready`;
-// - is bounded: past `maxEntries` the oldest go, counted in TabState.dropped and in a `dropped` marker
-//   (where: 'background'). TabState.dropped counts every overflow loss (also the hook's and the
-//   relay's markers passing through), not entries paused or cleared.
+// - is bounded: past `maxEntries` events and commands the oldest entries go, counted in
+//   TabState.dropped and in one `dropped` marker per batch (where: 'background'). Markers do not use
+//   that budget (they have MARKER_SLOTS of their own), so a burst of maxEntries events is stored whole.
+//   A marker's count is what is gone in captured entries (model.ts lostBy): an evicted `dropped`
+//   marker's count is carried into the next one, an evicted page-load or bus marker counts 0, so the
+//   stored events and commands plus the stored markers' counts are exactly what the page published.
+//   TabState.dropped counts every overflow loss once (also the hook's and the relay's markers passing
+//   through), not entries paused or cleared.
 
 import { RingBuffer, SeqDedupe } from '../core/buffer.ts'
-import { droppedCount, type Json, type SessionEntry, type Severity } from '../core/model.ts'
+import { droppedCount, lostBy, type Json, type SessionEntry, type Severity } from '../core/model.ts'
 import type { TabState } from '../core/protocol.ts'
 
 export const DEFAULT_MAX_ENTRIES = 100_000
+/** Slots for markers on top of the event budget (markers are few: one per gap, page load, bus). */
+export const MARKER_SLOTS = 1_000
 
 export interface IngestResult {
   /** Entries newly stored, with their session seq (markers the store itself added included). */
@@ -51,8 +58,12 @@ export class TabStore {
   readonly entries: RingBuffer<SessionEntry>
   nextSeq = 0
   private dedupe: SeqDedupe
-  /** Entries the bounded store evicted since the last settle(): the next `dropped` marker counts them. */
+  /** Captured entries the bounded store evicted since the last settle(): the next `dropped` marker counts them... */
   private evicted = 0
+  /** ...and the counts of evicted `dropped` markers it carries on (already in TabState.dropped). */
+  private carried = 0
+  /** Events and commands in `entries` (what maxEntries bounds). */
+  private captured = 0
   /** pageLoadId of the current top-frame document; the bus marker of that page sets state.bus. */
   private topLoad: string | null = null
   /** Per page load: entries not stored while recording was off, marked when recording resumes. */
@@ -69,7 +80,7 @@ export class TabStore {
       count: 0,
       findings: emptyFindings(),
     }
-    this.entries = new RingBuffer<SessionEntry>(maxEntries)
+    this.entries = new RingBuffer<SessionEntry>(maxEntries + MARKER_SLOTS)
     this.dedupe = new SeqDedupe()
   }
 
@@ -173,25 +184,34 @@ export class TabStore {
 
   /** After storing: an overflow gets its marker; the count follows. */
   private settle(added: SessionEntry[]): void {
-    const dropped = this.evicted
-    this.evicted = 0
-    if (dropped > 0) this.noteDropped(dropped, added)
+    if (this.evicted > 0 || this.carried > 0) this.noteDropped(added)
     this.state.count = this.entries.length
   }
 
   private store(e: SessionEntry, added: SessionEntry[]): void {
-    if (this.entries.push(e) !== undefined) this.evicted++
+    const evicted = this.entries.push(e)
+    if (evicted !== undefined) this.forget(evicted)
+    if (e.kind !== 'marker') this.captured++
+    // Only events and commands use the budget: markers past it stay, the oldest entries go.
+    while (this.captured > this.maxEntries) this.forget(this.entries.shift() as SessionEntry)
     added.push(e)
   }
 
-  /** One `dropped` marker for every overflow, placed after the entries that caused it. */
-  private noteDropped(count: number, added: SessionEntry[]): void {
-    // The marker itself takes a slot: when the store is full it evicts one more entry, counted here.
-    const total = count + (this.entries.length === this.entries.capacity ? 1 : 0)
-    this.state.dropped += total
-    const marker: SessionEntry = { kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), data: { count: total, where: 'background' } }
-    this.store(marker, added)
-    this.evicted = 0 // the marker's own eviction is in `total`
+  /** Counts what an entry leaving the store takes with it. */
+  private forget(e: SessionEntry): void {
+    if (e.kind !== 'marker') this.captured--
+    if (e.kind === 'marker' && e.marker === 'dropped') this.carried += droppedCount(e)
+    else this.evicted += lostBy(e)
+  }
+
+  /** One `dropped` marker per overflowing batch, placed after the entries that caused it. */
+  private noteDropped(added: SessionEntry[]): void {
+    const data = { count: 0, where: 'background' }
+    const marker: SessionEntry = { kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), data }
+    this.store(marker, added) // a full ring evicts one more for it: counted below, in this marker
+    data.count = this.evicted + this.carried
+    this.state.dropped += this.evicted // carried counts are in it already
+    this.evicted = this.carried = 0
     // Entries that were evicted in this same batch must not reach panels as "added".
     const oldest = this.entries.peek()?.seq ?? 0
     let i = 0
@@ -201,7 +221,7 @@ export class TabStore {
 
   clear(): void {
     this.entries.clear()
-    this.evicted = 0
+    this.evicted = this.carried = this.captured = 0
     this.state.count = 0
     this.state.dropped = 0
   }
@@ -229,7 +249,16 @@ export class TabStore {
         s.paused.set(p.pageLoadId, { pageLoadId: p.pageLoadId, count: p.count, ...(typeof p.frameUrl === 'string' ? { frameUrl: p.frameUrl } : {}) })
       }
     }
-    for (const e of entries) if (e.seq < s.nextSeq) s.entries.push(e)
+    for (const e of entries) {
+      if (e.seq >= s.nextSeq) continue
+      const evicted = s.entries.push(e)
+      if (evicted && evicted.kind !== 'marker') s.captured--
+      if (e.kind !== 'marker') s.captured++
+    }
+    while (s.captured > maxEntries) {
+      const e = s.entries.shift() as SessionEntry
+      if (e.kind !== 'marker') s.captured--
+    }
     s.state.count = s.entries.length
     return s
   }

@@ -60,6 +60,16 @@ export function droppedCount(e: SessionEntry): number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 1
 }
 
+/**
+ * How many captured entries (events and commands) are gone when `e` is lost from a buffer: 1 for an
+ * event or a command, the count of a `dropped` marker (the losses it carried), 0 for the tool's own
+ * page-load and bus markers. The sum of the `dropped` counts is thus exactly the captured entries lost.
+ */
+export function lostBy(e: { kind: string; marker?: unknown; data?: unknown }): number {
+  if (e.kind !== 'marker') return 1
+  return e.marker === 'dropped' ? droppedCount(e as SessionEntry) : 0
+}
+
 export const SESSION_FORMAT = 'cxbus-devtools/session'
 export const SESSION_VERSION = 1
 

@@ -63,8 +63,13 @@ export type RelayToBackground =
   /** Entries numbered per page load (seq 0, 1, 2, ... of this pageLoadId); resent until acked. */
   | { type: 'entries'; pageLoadId: string; entries: SessionEntry[] }
 
-/** Most entries a relay keeps un-acked; past it the oldest are dropped and a `dropped` marker sent. */
-export const RELAY_BUFFER_LIMIT = 50_000
+/**
+ * Most entries a relay keeps un-acked; past it new entries are refused and counted in a `dropped`
+ * marker. Above the background's per-tab budget (100 000 events), so a burst the tab can store is
+ * not cut on the way: a page publishing in a tight loop hands the relay everything before the
+ * background can ack anything (they share the page's thread).
+ */
+export const RELAY_BUFFER_LIMIT = 110_000
 /** Most entries in one `entries` message from the relay. */
 export const RELAY_BATCH_LIMIT = 500
 

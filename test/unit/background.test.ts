@@ -169,16 +169,34 @@ describe('TabStore', () => {
     expect(s.clearByUser().map((e) => e.data)).toEqual([{ count: 4, where: 'cleared' }, { count: 1, where: 'cleared' }])
   })
 
-  it('is bounded and says how many it dropped', () => {
+  it('is bounded by events and commands: markers use no budget, and what is gone is counted exactly', () => {
     const s = new TabStore(1, 5)
-    const r = s.ingest('p1', Array.from({ length: 8 }, (_, i) => ev(i, 'Callback.minimized', { i })))
+    const load: SessionEntry = { ...pageLoad(0), pageLoadId: 'p1' }
+    const r = s.ingest('p1', [load, ...Array.from({ length: 8 }, (_, i) => ev(i + 1, 'Callback.minimized', { i }))])
     const stored = s.entries.toArray()
-    expect(stored).toHaveLength(5)
+    // 5 events kept (the newest), then one marker: 3 events gone; the page-load marker went with
+    // them but counts 0 (it is no captured entry), so events + counts = the 8 published
+    expect(stored.filter((e) => e.kind === 'event').map((e) => (e.data as { i: number }).i)).toEqual([3, 4, 5, 6, 7])
     const marker = stored[stored.length - 1] as SessionEntry
-    expect(marker).toMatchObject({ kind: 'marker', marker: 'dropped' })
-    expect((marker.data as { count: number }).count).toBe(4)
-    expect(s.state.dropped).toBe(4)
+    expect(marker).toMatchObject({ kind: 'marker', marker: 'dropped', data: { count: 3, where: 'background' } })
+    expect(s.state.dropped).toBe(3)
     expect(r.added.every((e) => e.seq >= (stored[0] as SessionEntry).seq)).toBe(true)
+    // a burst of exactly the budget is stored whole, however many markers came before
+    const t = new TabStore(2, 10)
+    const markers: SessionEntry[] = Array.from({ length: 4 }, (_, i) => ({ kind: 'marker', marker: 'bus', seq: i, time: 1, data: { via: 'CXBus' }, pageLoadId: 'p1' }))
+    t.ingest('p1', [...markers, ...Array.from({ length: 10 }, (_, i) => ev(i + 4, 'Callback.minimized', { i }))])
+    expect(t.entries.toArray()).toHaveLength(14)
+    expect(t.state.dropped).toBe(0)
+    // an evicted `dropped` marker's count is carried on, not lost and not counted twice
+    const u = new TabStore(3, 3)
+    const relayLoss: SessionEntry = { kind: 'marker', marker: 'dropped', seq: 1, time: 1, data: { count: 40, where: 'relay' }, pageLoadId: 'p1' }
+    u.ingest('p1', [ev(0, 'Callback.ready'), relayLoss, ev(2, 'Callback.opened'), ev(3, 'Callback.started')])
+    u.ingest('p1', [ev(4, 'Callback.submitted'), ev(5, 'Callback.completed')])
+    const kept = u.entries.toArray()
+    const lost = kept.reduce((n, e) => n + (e.kind === 'marker' && e.marker === 'dropped' ? (e.data as { count: number }).count : 0), 0)
+    expect(kept.filter((e) => e.kind === 'event')).toHaveLength(3)
+    expect(kept.filter((e) => e.kind === 'event').length + lost).toBe(5 + 40)
+    expect(u.state.dropped).toBe(42)
   })
 
   it('counts the relay\'s own overflow markers in TabState.dropped, not paused or cleared ones', () => {
