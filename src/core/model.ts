@@ -65,7 +65,7 @@ export function droppedCount(e: SessionEntry): number {
  * event or a command, the count of a `dropped` marker (the losses it carried), 0 for the tool's own
  * page-load and bus markers. The sum of the `dropped` counts is thus exactly the captured entries lost.
  */
-export function lostBy(e: { kind: string; marker?: unknown; data?: unknown }): number {
+export function lostBy(e: { [key: string]: unknown }): number {
   if (e.kind !== 'marker') return 1
   return e.marker === 'dropped' ? droppedCount(e as SessionEntry) : 0
 }
