@@ -43,9 +43,6 @@ const portProto: Record<string, unknown> | null = MC ? (() => {
 const portPost = portProto?.postMessage as Fn | undefined
 const portClose = portProto?.close as Fn | undefined
 const portOnMessage = portProto ? getOwnPropertyDescriptor(portProto, 'onmessage')?.set : undefined
-const SetCtor = Set
-const setHas = Set.prototype.has
-const setAdd = Set.prototype.add
 const WeakSetCtor = WeakSet
 const weakHas = WeakSet.prototype.has
 const weakAdd = WeakSet.prototype.add
@@ -55,7 +52,36 @@ const weakMapSet = WeakMap.prototype.set
 const stringIndexOf = String.prototype.indexOf
 const stringSlice = String.prototype.slice
 const createObject = Object.create
+const setPrototypeOf = Object.setPrototypeOf
 const mathFloor = Math.floor
+// MessageEvent fields through the built-in getters: a page that replaces them on the prototype
+// would otherwise be handed our events (and with them the ports they came on).
+const eventGetter = (key: string): Fn | undefined =>
+  typeof MessageEvent === 'function' ? (getOwnPropertyDescriptor(MessageEvent.prototype, key)?.get as Fn | undefined) : undefined
+const msgData = eventGetter('data')
+const msgSource = eventGetter('source')
+const stopImmediate = typeof Event === 'function' ? (Event.prototype.stopImmediatePropagation as Fn) : undefined
+function readEvent(ev: object, getter: Fn | undefined, key: string): unknown {
+  try {
+    if (getter) return apply(getter, ev, [])
+  } catch {
+    // not a real MessageEvent (tests pass plain objects)
+  }
+  return (ev as Bag)[key]
+}
+
+/**
+ * An array the page cannot reach: no prototype, so `a[a.length] = v` defines an own slot instead of
+ * running an index setter a page put on Array.prototype, and nothing (slice's species lookup, an
+ * iterator) goes through Array.prototype. Every array the hook writes to is made here.
+ */
+function list<T>(): T[] {
+  return setPrototypeOf([], null) as T[]
+}
+/** A string-keyed set of the hook's own: a null-prototype object (Set.prototype is the page's). */
+type NameSet = Record<string, true>
+const nameSet = (): NameSet => createObject(null) as NameSet
+const namesOf = (set: NameSet): string[] => ownKeys(set) as string[]
 const mathRandom = Math.random
 
 /** Where the page exposes the bus (SPEC.md §1, checked in this order). */
@@ -67,8 +93,8 @@ const KNOWN_EVENTS: Record<string, string[]> = {
   Callback: LIFECYCLE,
   CallbackService: ['ready', 'scheduled', 'scheduleError', 'availableSlots', 'availabilityError'],
   SendMessage: LIFECYCLE,
-  WebChat: [...LIFECYCLE, 'rejected'],
-  ClickToCall: [...LIFECYCLE, 'expired'],
+  WebChat: LIFECYCLE.concat('rejected'),
+  ClickToCall: LIFECYCLE.concat('expired'),
 }
 const KNOWN_COMMANDS: Record<string, string[]> = {
   Callback: ['open', 'close', 'minimize', 'showEWT', 'showOverlay', 'hideOverlay'],
@@ -90,6 +116,8 @@ const RETRY_DELAYS = [0, 10, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 15_000, 
 const INSTALLED = '__cxbusDevtoolsHook__'
 /** Our own plugin's name starts with this (never tapped, hidden from the registry scan). */
 const OWN_PLUGIN = 'cxbusDevtools'
+/** Most ports offered before one relay says ready (each `hello` gets one). */
+const MAX_OFFERS = 16
 /** Longest event name the protocol carries (protocol.ts isName). */
 const MAX_NAME = 200
 
@@ -97,17 +125,17 @@ const MAX_NAME = 200
 interface BusState {
   bus: Bag
   via: Via
-  subscribed: Set<string>
+  subscribed: NameSet
   /** What subscribe() returned per subscribed name (an id for unsubscribe), null-prototype. */
   ids: Record<string, unknown>
   /** The plugin each subscribed name belongs to (plugin names may contain dots), null-prototype. */
   owner: Record<string, string>
   /** Names whose subscribe returned false; retried on RETRY_DELAYS. */
-  pending: Set<string>
+  pending: NameSet
   retry: number
   /** Plugin interface from registerPlugin (for registry() and before()), once we have one. */
   plugin: Bag | null
-  hooked: Set<string>
+  hooked: NameSet
   versionSent: boolean
 }
 
@@ -130,9 +158,9 @@ export function installHook(win: HookWindow): void {
 
   // --- channel to the relay ----------------------------------------------------------------
   let port: MessagePort | null = null
-  const offered: MessagePort[] = []
+  const offered = list<MessagePort>()
   // Queue while no relay said ready: items [head, queue.length) are waiting.
-  let queue: HookEntry[] = []
+  let queue = list<HookEntry>()
   let head = 0
   let dropped = 0
 
@@ -140,14 +168,14 @@ export function installHook(win: HookWindow): void {
   // and the relay's work on receipt (its isolated world shares the page's thread) then come after
   // the page's own handlers instead of between them. An idle callback with a deadline, so a busy
   // page still gets its batch out within IDLE_DEADLINE_MS; pagehide (navigation) flushes at once.
-  let out: HookEntry[] = []
+  let out = list<HookEntry>()
   let outScheduled = false
 
   function flushOut(): void {
     outScheduled = false
     if (!port || out.length === 0) return
     const entries = out
-    out = []
+    out = list()
     // Losses since the last batch (queue overflow before the relay was ready, a failed post) go
     // first, as a marker of their own: never silent.
     const lost = dropped
@@ -161,6 +189,7 @@ export function installHook(win: HookWindow): void {
       dropped += lost
     }
     for (let i = 0; i < entries.length; i += HOOK_BATCH_LIMIT) {
+      // slice of a null-prototype array: no species lookup through the page's Array.prototype
       const batch = i === 0 && entries.length <= HOOK_BATCH_LIMIT ? entries : (apply(arraySlice, entries, [i, i + HOOK_BATCH_LIMIT]) as HookEntry[])
       try {
         const msg: HookToRelay = { type: 'entries', entries: batch }
@@ -197,7 +226,7 @@ export function installHook(win: HookWindow): void {
         dropped++
         if (head >= HOOK_QUEUE_LIMIT) {
           // Compact now and then, or a page that never gets a relay grows the array without bound.
-          const live: HookEntry[] = []
+          const live = list<HookEntry>()
           for (let i = head; i < queue.length; i++) live[live.length] = queue[i] as HookEntry
           queue = live
           head = 0
@@ -209,16 +238,23 @@ export function installHook(win: HookWindow): void {
     }
   }
 
+  /**
+   * Offers the relay a private port with a `connect` window message. The relay's window listener,
+   * registered at document_start before any page script, takes it and stops it there (page
+   * listeners never see it), so only the relay holds the other end and only it can say `ready`.
+   * Offers are bounded: a page posting `hello`s in a loop makes no more than MAX_OFFERS ports.
+   */
   function offerPort(): void {
-    if (!MC || port) return
+    if (!MC || port || offers >= MAX_OFFERS) return
     try {
+      offers++
       const ch = new MC()
       const mine = ch.port1
       offered[offered.length] = mine
       apply(portOnMessage as Fn, mine, [
         (ev: MessageEvent) => {
           try {
-            const d = ev.data as Bag | null
+            const d = readEvent(ev, msgData, 'data') as Bag | null
             if (port || !d || typeof d !== 'object' || d.type !== 'ready') return
             // The first port that says ready wins, forever; a page cannot make us switch later.
             port = mine
@@ -226,7 +262,7 @@ export function installHook(win: HookWindow): void {
             offered.length = 0
             const q = queue
             const from = head
-            queue = []
+            queue = list()
             head = 0
             for (let i = from; i < q.length; i++) send(q[i] as HookEntry)
           } catch {
@@ -240,18 +276,22 @@ export function installHook(win: HookWindow): void {
     }
   }
 
+  let offers = 0
   try {
     apply(winListen, win, [
       'message',
       (ev: MessageEvent) => {
         try {
           // A relay that started after our first connect asks again; answer only until one is ready.
-          if (port || (ev.source as unknown) !== win) return
-          const d = ev.data as Bag | null
+          if (readEvent(ev, msgSource, 'source') !== win) return
+          const d = readEvent(ev, msgData, 'data') as Bag | null
           if (!d || typeof d !== 'object' || isArray(d)) return
           const src = getOwnPropertyDescriptor(d, 'source')
           const type = getOwnPropertyDescriptor(d, 'type')
-          if (src?.value === RELAY_SOURCE && type?.value === 'hello') offerPort()
+          if (src?.value !== RELAY_SOURCE || type?.value !== 'hello') return
+          // The handshake is ours: page listeners (registered after us) do not see it.
+          if (stopImmediate) apply(stopImmediate, ev, [])
+          offerPort()
         } catch {
           // never into the page
         }
@@ -295,7 +335,6 @@ export function installHook(win: HookWindow): void {
   const wrappedCommands = new WeakSetCtor<object>()
   const chained = new WeakMapCtor<object, Fn>()
   const trappedOnReady = new WeakSetCtor<object>()
-  const setDelete = Set.prototype.delete
 
   /**
    * One bus per frame carries the events: CXBus and _genesys.widgets.bus are two faces of the same
@@ -312,11 +351,13 @@ export function installHook(win: HookWindow): void {
         if (!primary.plugin) wrapCommand(bus)
         return
       }
-      primary = { bus, via, subscribed: new SetCtor(), ids: createObject(null) as Record<string, unknown>, owner: createObject(null) as Record<string, string>, pending: new SetCtor(), retry: 0, plugin: null, hooked: new SetCtor(), versionSent: false }
+      primary = { bus, via, subscribed: nameSet(), ids: createObject(null) as Record<string, unknown>, owner: createObject(null) as Record<string, string>, pending: nameSet(), retry: 0, plugin: null, hooked: nameSet(), versionSent: false }
       const version = readVersion()
       primary.versionSent = version !== undefined
       send(marker('bus', version !== undefined ? { via, widgetsVersion: version } : { via }))
-      for (const plugin of ownKeys(KNOWN_EVENTS) as string[]) {
+      const known = ownKeys(KNOWN_EVENTS) as string[]
+      for (let k = 0; k < known.length; k++) {
+        const plugin = known[k] as string
         const names = KNOWN_EVENTS[plugin] as string[]
         for (let i = 0; i < names.length; i++) subscribe(primary, `${plugin}.${names[i]}`, plugin)
       }
@@ -329,10 +370,10 @@ export function installHook(win: HookWindow): void {
   }
 
   function subscribe(st: BusState, name: string, plugin: string): void {
-    if (apply(setHas, st.subscribed, [name])) return
+    if (st.subscribed[name]) return
     st.owner[name] = plugin
     if (tapped[plugin]) {
-      apply(setDelete, st.pending, [name]) // captured at publish time: no subscription needed
+      delete st.pending[name] // captured at publish time: no subscription needed
       return
     }
     const sub = method(st.bus, 'subscribe')
@@ -343,29 +384,26 @@ export function installHook(win: HookWindow): void {
       ok = false
     }
     // 9.0.018.07 answers false (and drops the handler) until its own CXBus plugin exists.
-    if (ok === false) apply(setAdd, st.pending, [name])
+    if (ok === false) st.pending[name] = true
     else {
-      apply(setAdd, st.subscribed, [name])
-      apply(setDelete, st.pending, [name])
+      st.subscribed[name] = true
+      delete st.pending[name]
       st.ids[name] = ok
       attached[name] = true
     }
   }
 
   function flushPending(st: BusState): void {
-    if (st.pending.size === 0 && st.plugin) return
+    if (namesOf(st.pending).length === 0 && st.plugin) return
     const delay = RETRY_DELAYS[st.retry]
     if (delay === undefined) return
     st.retry++
     const run = (): void => {
       try {
-        const names: string[] = []
-        st.pending.forEach((n) => {
-          names[names.length] = n
-        })
+        const names = namesOf(st.pending)
         for (let i = 0; i < names.length; i++) subscribe(st, names[i] as string, st.owner[names[i] as string] ?? pluginOf(names[i] as string))
         if (!st.plugin) attachPlugin(st)
-        if (st.pending.size > 0 || !st.plugin) flushPending(st)
+        if (namesOf(st.pending).length > 0 || !st.plugin) flushPending(st)
       } catch {
         // never into the page
       }
@@ -477,7 +515,7 @@ export function installHook(win: HookWindow): void {
   /** Copying an event runs the page's getters; one that publishes again is not copied in turn... */
   let copying = 0
   /** ...and is recorded after the event being copied, in the order the bus saw them. */
-  let nested: EventEntry[] = []
+  let nested = list<EventEntry>()
 
   /** The interface methods that publish an event under the plugin's name (Genesys' Bus API). */
   const PUBLISHERS = ['publish', 'republish', 'publishDirect']
@@ -521,7 +559,7 @@ export function installHook(win: HookWindow): void {
           if (entry && copying > 0) nested[nested.length] = entry
           else if (entry) {
             const after = nested
-            nested = []
+            nested = list()
             sendEvent(entry, entry.event === ready)
             for (let n = 0; n < after.length; n++) sendEvent(after[n] as EventEntry)
           }
@@ -616,12 +654,10 @@ export function installHook(win: HookWindow): void {
   function dropTappedSubscriptions(st: BusState): void {
     const owner = st.plugin && method(st.plugin, 'unsubscribe') ? st.plugin : method(st.bus, 'unsubscribe') ? st.bus : null
     const unsubscribe = owner ? method(owner, 'unsubscribe') : null
-    const names: string[] = []
-    st.subscribed.forEach((n) => {
-      if (tapped[st.owner[n] ?? pluginOf(n)]) names[names.length] = n
-    })
-    for (let i = 0; i < names.length; i++) {
-      const n = names[i] as string
+    const subscribed = namesOf(st.subscribed)
+    for (let i = 0; i < subscribed.length; i++) {
+      const n = subscribed[i] as string
+      if (!tapped[st.owner[n] ?? pluginOf(n)]) continue
       const id = st.ids[n]
       // Only by the id subscribe() gave us: never by event name, which would remove page handlers.
       if (!unsubscribe || (typeof id !== 'string' && typeof id !== 'number') || (typeof id === 'string' && (id === n || apply(stringIndexOf, id, ['.']) !== -1))) continue
@@ -630,7 +666,7 @@ export function installHook(win: HookWindow): void {
       } catch {
         continue
       }
-      apply(setDelete, st.subscribed, [n])
+      delete st.subscribed[n]
       delete st.ids[n]
     }
   }
@@ -666,7 +702,7 @@ export function installHook(win: HookWindow): void {
    */
   function hookCommand(st: BusState, name: string, again = false): void {
     const plugin = st.plugin
-    if (!plugin || (!again && apply(setHas, st.hooked, [name]))) return
+    if (!plugin || (!again && st.hooked[name])) return
     const before = method(plugin, 'before')
     if (!before) return
     const token = {}
@@ -684,7 +720,7 @@ export function installHook(win: HookWindow): void {
       ])
       if (ok !== false) latestBefore[name] = token
       // false: that plugin is not registered yet; the next registry check tries again.
-      if (ok !== false) apply(setAdd, st.hooked, [name])
+      if (ok !== false) st.hooked[name] = true
     } catch {
       // before() refused this name; the command simply is not recorded
     }
@@ -747,7 +783,9 @@ export function installHook(win: HookWindow): void {
     try {
       const st = primary
       if (!st) return
-      for (const plugin of ownKeys(KNOWN_COMMANDS) as string[]) {
+      const known = ownKeys(KNOWN_COMMANDS) as string[]
+      for (let k = 0; k < known.length; k++) {
+        const plugin = known[k] as string
         const names = KNOWN_COMMANDS[plugin] as string[]
         for (let i = 0; i < names.length; i++) hookCommand(st, `${plugin}.${names[i]}`)
       }
@@ -763,7 +801,7 @@ export function installHook(win: HookWindow): void {
         eachName(own(info, 'events'), pluginName, (n) => subscribe(st, n, pluginName))
         eachName(own(info, 'commands'), pluginName, (n) => hookCommand(st, n))
       }
-      if (st.pending.size > 0) flushPending(st)
+      if (namesOf(st.pending).length > 0) flushPending(st)
       if (!st.versionSent) {
         const version = readVersion()
         if (version !== undefined) {
@@ -777,10 +815,11 @@ export function installHook(win: HookWindow): void {
   }
 
   /** Registry names, every one a plugin's event or command, full or short. */
-  function eachName(list: unknown, plugin: string, fn: (name: string) => void): void {
-    if (!isArray(list)) return
-    for (let i = 0; i < list.length && i < 500; i++) {
-      const n = list[i]
+  function eachName(names: unknown, plugin: string, fn: (name: string) => void): void {
+    if (!isArray(names)) return
+    const length = own(names, 'length') as number
+    for (let i = 0; i < length && i < 500; i++) {
+      const n = own(names, `${i}`) // own slots only: a hole would read the page's Array.prototype
       if (typeof n !== 'string' || !n || n.length > 200) continue
       fn(qualified(plugin, n))
     }
@@ -894,6 +933,9 @@ export function installHook(win: HookWindow): void {
     return read
   }
 
+  /** The _genesys keys that hold a bus (their names are also the `via` we report). */
+  const HOLDERS: Via[] = ['widgets', 'cxwidget']
+
   /** Looks everywhere a bus can be; cheap, idempotent, run on a timer and on page events. */
   function scan(): void {
     try {
@@ -903,9 +945,9 @@ export function installHook(win: HookWindow): void {
       }
       const g = genesysValue()
       if (!isBag(g)) return
-      const targets: [string, Via][] = [['widgets', 'widgets'], ['cxwidget', 'cxwidget']]
-      for (let i = 0; i < targets.length; i++) {
-        const [key, via] = targets[i] as [string, Via]
+      for (let i = 0; i < HOLDERS.length; i++) {
+        const key = HOLDERS[i] as Via
+        const via = key
         const holder = own(g, key)
         if (!isBag(holder)) continue
         trapOnReady(holder, via)

@@ -69,6 +69,8 @@ export interface RelayWindowMessage {
   source: unknown
   data: unknown
   ports: readonly HookPort[]
+  /** Keeps the hook's connect (and its port) from every page listener registered after ours. */
+  stopImmediatePropagation(): void
 }
 
 /** The part of the content script's window the relay uses. */
@@ -253,11 +255,24 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   }
 
   // --- hook side -------------------------------------------------------------------------------
+  /**
+   * Registered at document_start, before any page script, so it runs before every page listener:
+   * each hook connect is stopped here and its port never reaches the page (the hook offers one per
+   * `hello`, and a page may post `hello`s too). The listener stays for the page's lifetime for that.
+   */
   function onWindowMessage(ev: RelayWindowMessage): void {
     // Only our own window (not a parent or child frame), only our tag, only once.
+    if (ev.source !== win || !isHookConnectMessage(ev.data)) return
+    ev.stopImmediatePropagation()
     const offered = ev.ports?.[0]
-    if (hookPort || stopped || ev.source !== win || !isHookConnectMessage(ev.data) || !offered) return
-    win.removeEventListener('message', onWindowMessage, true)
+    if (hookPort || stopped || !offered) {
+      try {
+        offered?.close() // an extra offer (answer to a page's hello): nobody else gets it either
+      } catch {
+        // already closed
+      }
+      return
+    }
     hookPort = offered
     hookPort.onmessage = (e) => {
       if (stopped) return

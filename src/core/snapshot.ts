@@ -8,8 +8,11 @@
 //   every cut is visible as a labelled placeholder, never silent;
 // - cycles -> "[Circular]" (shared, non-cyclic references are copied again, within the budget);
 // - functions -> "[Function name]", DOM nodes -> "[Node DIV#id.class]", windows -> "[Window]";
-// - a getter runs at most once per key; if it throws -> "[Thrown: message]";
-// - Proxies whose traps throw, revoked Proxies -> "[Unreadable: message]";
+// - page getters never run (as in Chrome DevTools' object previews): an accessor property becomes
+//   "[Getter]" (a getter could publish, count, or change the page's state); only own data
+//   properties are read, so an index getter on Array.prototype is never reached through a hole;
+// - Proxies whose traps throw, revoked Proxies -> "[Unreadable: message]" (a Proxy's traps are the
+//   one kind of page code that still runs: reading any property of it calls one);
 // - page `toJSON` methods are never called; Date -> ISO string (read with the built-in getter);
 // - BigInt -> "[BigInt 123]", Symbol values -> "[Symbol(desc)]", symbol keys -> key "[Symbol(desc)]";
 // - NaN / Infinity / -Infinity -> "[NaN]" / "[Infinity]" / "[-Infinity]" (JSON has no such numbers);
@@ -45,6 +48,22 @@ const regexpExec = RegExp.prototype.exec
 const stringReplace = String.prototype.replace
 const stringTrim = String.prototype.trim
 const mathMin = Math.min
+/** The DOM's own getters for a node's label (a page may replace them on the prototypes later). */
+const domGetter = (key: string): ((this: unknown) => unknown) | undefined => {
+  try {
+    const c = (globalThis as Record<string, unknown>).HTMLElement as { prototype: object } | undefined
+    for (let o: object | null = c ? c.prototype : null; o; o = getPrototypeOf(o)) {
+      const d = getOwnPropertyDescriptor(o, key)
+      if (d) return d.get as (this: unknown) => unknown
+    }
+  } catch {
+    // no DOM here (background, CLI)
+  }
+  return undefined
+}
+const nodeNameGet = domGetter('nodeName')
+const idGet = domGetter('id')
+const classNameGet = domGetter('className')
 
 export interface SnapshotLimits {
   /** Nesting depth below the root that is copied; deeper objects become "[Object]" / "[Array(n)]". */
@@ -71,6 +90,7 @@ export const DEFAULT_LIMITS: SnapshotLimits = {
 }
 
 export const CIRCULAR = '[Circular]'
+export const GETTER = '[Getter]'
 export const BUDGET_EXCEEDED = '[Budget exceeded]'
 export const PROTO_KEY = '[__proto__]'
 
@@ -227,12 +247,13 @@ function describeNode(obj: object, tag: string): string | null {
   if (!test(NODE_TAG, tag)) return null
   let label = 'Node'
   try {
-    const n = obj as { nodeName?: unknown; id?: unknown; className?: unknown }
-    const name = n.nodeName
+    // Built-in getters only: a node from another frame (other built-ins) gets the generic label.
+    const read = (get: ((this: unknown) => unknown) | undefined): unknown => (get ? apply(get, obj, NO_ARGS) : undefined)
+    const name = read(nodeNameGet)
     if (typeof name === 'string') label += ` ${name}`
-    const id = n.id
+    const id = read(idGet)
     if (typeof id === 'string' && id) label += `#${apply(stringSlice, id, [0, 60]) as string}`
-    const cls = n.className
+    const cls = read(classNameGet)
     if (typeof cls === 'string' && cls) label += `.${apply(stringSlice, apply(stringReplace, apply(stringTrim, cls, []), [/\s+/g, '.']), [0, 60]) as string}`
   } catch {
     // A node subclass with a throwing getter: the generic label is enough.
@@ -255,7 +276,7 @@ function copyArray(arr: unknown[], depth: number, s: State): Json {
     if (s.nodes >= s.limits.maxNodes) break
     let v: Json | undefined
     try {
-      v = copy(arr[i], depth + 1, s) // one read per index: an index getter runs once
+      v = copy(ownValue(arr, i), depth + 1, s)
     } catch (err) {
       v = thrown('Thrown', err)
     }
@@ -266,8 +287,8 @@ function copyArray(arr: unknown[], depth: number, s: State): Json {
 }
 
 /**
- * Own enumerable keys, like JSON.stringify: Object.keys then one read per key (a getter runs once;
- * a throwing one becomes "[Thrown: message]"). Symbol keys after, labelled.
+ * Own enumerable keys, like JSON.stringify: Object.keys then each key's own descriptor (a getter
+ * never runs: "[Getter]"). Symbol keys after, labelled.
  */
 function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
   let keys: string[]
@@ -279,7 +300,6 @@ function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
   const out: JsonObject = {}
   // Errors keep message/stack as non-enumerable own properties and name on the prototype.
   if (tag === '[object Error]') copyErrorFields(obj, out, s)
-  const bag = obj as Record<string, unknown>
   let kept = 0
   const n = keys.length
   for (let i = 0; i < n; i++) {
@@ -290,7 +310,7 @@ function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
     const key = keys[i] as string
     let v: Json | undefined
     try {
-      v = copy(bag[key], depth + 1, s)
+      v = copy(ownValue(obj, key), depth + 1, s)
     } catch (err) {
       v = thrown('Thrown', err)
     }
@@ -309,7 +329,7 @@ function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
     let v: Json | undefined
     try {
       if (!apply(propertyIsEnumerable, obj, [sym])) continue
-      v = copy((obj as Record<symbol, unknown>)[sym], depth + 1, s)
+      v = copy(ownValue(obj, sym), depth + 1, s)
     } catch (err) {
       v = thrown('Thrown', err)
     }
@@ -340,6 +360,17 @@ function outKey(key: string | symbol, s: State): string {
   if (typeof key === 'symbol') return `[${apply(symbolToString, key, []) as string}]`
   if (key === '__proto__') return PROTO_KEY
   return copyString(key, s)
+}
+
+/**
+ * An own property's value without running page code: a data property's value, GETTER for an
+ * accessor with a getter, undefined (left out) for a setter only or a key that is gone.
+ */
+function ownValue(obj: object, key: string | number | symbol): unknown {
+  const d = getOwnPropertyDescriptor(obj, key)
+  if (d === undefined) return undefined
+  if ('value' in d) return d.value
+  return d.get ? GETTER : undefined
 }
 
 /** RegExp test through the captured built-in (a page may replace RegExp.prototype.test). */

@@ -571,7 +571,7 @@ describe('page hook: capture at publish time', () => {
     await until(() => names(got).includes('cmd:CallbackService.schedule'), 'command entry')
   })
 
-  it('a page getter that publishes while the hook copies: page order kept, no recursion', async () => {
+  it('never runs a page getter while copying: a getter that publishes adds no event the page would not see', async () => {
     const { win, got } = await hooked()
     const seen: string[] = []
     for (const e of ['opened', 'changed']) win.CXBus.subscribe(`Callback.${e}`, () => seen.push(e))
@@ -579,9 +579,25 @@ describe('page hook: capture at publish time', () => {
     let reads = 0
     const meta = { opened: 1, get live() { reads++; cb.publish('changed', meta); return 'x' } }
     cb.publish('opened', meta) // the page itself never reads `live`
+    await until(() => seen.length === 1 && events(got, 'Callback.opened').length === 1, 'opened')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(reads).toBe(0)
+    expect(seen).toEqual(['opened']) // exactly what the page sees without the extension
+    expect(events(got, 'Callback.opened')[0]?.data).toEqual({ opened: 1, live: '[Getter]' })
+    expect(events(got, 'Callback.changed')).toEqual([])
+  })
+
+  it('a Proxy trap that publishes while the hook copies: page order kept, no recursion', async () => {
+    const { win, got } = await hooked()
+    const seen: string[] = []
+    for (const e of ['opened', 'changed']) win.CXBus.subscribe(`Callback.${e}`, () => seen.push(e))
+    const cb = win.CXBus.registerPlugin('Callback')
+    let traps = 0
+    const meta: object = new Proxy({ opened: 1 }, { ownKeys(t) { if (traps++ === 0) cb.publish('changed', meta); return Reflect.ownKeys(t) } })
+    cb.publish('opened', meta)
     await until(() => seen.length === 2 && events(got, 'Callback.changed').length === 1, 'both')
-    expect(seen).toEqual(['opened', 'changed']) // as a subscriber would have caused it, not before
-    expect(reads).toBe(1) // the nested publish is not copied in turn
+    expect(seen).toEqual(['opened', 'changed'])
+    expect(traps).toBe(2) // Object.keys and the symbol keys; the nested publish is not copied in turn
     expect((names(got) as string[]).filter((n) => n.startsWith('Callback.'))).toEqual(['Callback.opened', 'Callback.changed'])
     expect(events(got, 'Callback.changed')[0]?.data).toMatch(/^\[Not copied/)
   })

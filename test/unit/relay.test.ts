@@ -102,9 +102,12 @@ class FakeWindow implements RelayWindow {
   dispatch(type: string, ev: unknown): void {
     for (const l of this.listeners.slice()) if (l.type === type) (l.fn as (e: unknown) => void)(ev)
   }
+  /** Messages a listener stopped (page listeners registered after the relay's never see them). */
+  stopped: unknown[] = []
   /** A window message as `source` would post it. */
   message(source: unknown, data: unknown, ports: HookPort[] = []): void {
-    this.dispatch('message', { source, data, ports })
+    const stopped = this.stopped
+    this.dispatch('message', { source, data, ports, stopImmediatePropagation: () => void stopped.push(data) })
   }
 }
 
@@ -146,12 +149,15 @@ describe('relay: the page side', () => {
     const hook = new FakeHookPort()
     win.message(win, CONNECT, [hook])
     expect(hook.posted).toEqual([{ type: 'ready' }])
-    // Every later window message is ignored: the listener is gone, and a second connect gets nothing.
-    expect(win.listeners.filter((l) => l.type === 'message')).toHaveLength(0)
+    // A second connect (the hook's answer to a page's hello) gets nothing and is closed.
     const second = new FakeHookPort()
     win.message(win, CONNECT, [second])
     expect(second.posted).toEqual([])
     expect(second.onmessage).toBeNull()
+    expect(second.closed).toBe(true)
+    // Every hook connect from its own window is stopped before page listeners (its port with it),
+    // the first and the later ones; another frame's and untagged messages are left alone.
+    expect(win.stopped).toEqual([CONNECT, CONNECT, CONNECT])
 
     hook.send({ type: 'entry', entry: ev('Callback.opened') })
     vi.advanceTimersByTime(BATCH_MS)

@@ -1,7 +1,8 @@
 // Unit tests of src/core/snapshot.ts: every hostile case the page hook may meet (ARCHITECTURE.md
 // "Copy at receipt"). Each result must also survive JSON and structured clone unchanged.
 import { describe, expect, it } from 'vitest'
-import { BUDGET_EXCEEDED, CIRCULAR, MORE_KEYS, PROTO_KEY, snapshot } from '../../src/core/snapshot.ts'
+import { BUDGET_EXCEEDED, CIRCULAR, GETTER, MORE_KEYS, PROTO_KEY, snapshot } from '../../src/core/snapshot.ts'
+import { fixtureNames, loadFixture } from '../support/fixtures.ts'
 
 const roundTrips = (v: unknown): void => {
   expect(JSON.parse(JSON.stringify(v))).toEqual(v)
@@ -54,14 +55,29 @@ describe('snapshot', () => {
     roundTrips(s)
   })
 
-  it('getters run once; a throwing getter becomes [Thrown: message]', () => {
+  it('never runs a page getter: accessors become [Getter], also on arrays and through holes', () => {
     let calls = 0
-    const o = {}
+    const o = { plain: 1 }
     Object.defineProperty(o, 'counted', { enumerable: true, get: () => ++calls })
     Object.defineProperty(o, 'bad', { enumerable: true, get: () => { throw new Error('hostile getter') } })
-    const s = snapshot(o)
-    expect(s).toEqual({ counted: 1, bad: '[Thrown: hostile getter]' })
-    expect(calls).toBe(1)
+    Object.defineProperty(o, 'setterOnly', { enumerable: true, set: () => void calls++ })
+    const arr = [1, , 3] // a hole: reading it plainly would run an index getter of Array.prototype
+    Object.defineProperty(arr, 0, { enumerable: true, get: () => ++calls })
+    Object.defineProperty(Array.prototype, '1', { configurable: true, get: () => ++calls })
+    let s: unknown
+    try {
+      s = snapshot({ o, arr })
+    } finally {
+      delete (Array.prototype as unknown as Record<string, unknown>)['1']
+    }
+    expect(s).toEqual({ o: { plain: 1, counted: GETTER, bad: GETTER }, arr: [GETTER, null, 3] })
+    expect(calls).toBe(0)
+  })
+
+  it('the shipped Genesys shapes (plain data) are copied in full', () => {
+    for (const name of fixtureNames()) {
+      for (const e of loadFixture(name).events) expect(snapshot(e.data)).toEqual(e.data)
+    }
   })
 
   it('never calls toJSON or toString of page objects', () => {
@@ -183,8 +199,14 @@ describe('snapshot', () => {
   it('errors thrown with hostile messages are labelled safely', () => {
     const msg = {}
     Object.defineProperty(msg, 'message', { get() { throw new Error('again') } })
-    const o = {}
-    Object.defineProperty(o, 'x', { enumerable: true, get() { throw msg } })
+    // a Proxy whose descriptor trap throws for one key (Object.keys itself succeeds)
+    const o = new Proxy({ x: 1 }, {
+      getOwnPropertyDescriptor(t, k) {
+        if (k === 'x' && thrown++ > 0) throw msg
+        return Reflect.getOwnPropertyDescriptor(t, k)
+      },
+    })
+    let thrown = 0
     expect(snapshot(o)).toEqual({ x: '[Thrown]' })
   })
 })
