@@ -886,11 +886,15 @@ export function installHook(win: HookWindow): void {
   function trapGlobal(key: string, onSet: (v: unknown) => void): () => unknown {
     let value: unknown
     let prevGet: (() => unknown) | undefined
+    let ourGet: unknown
     const read = (): unknown => {
       try {
-        // The page may have replaced our accessor with Object.defineProperty: read what is there.
+        // The page may have replaced our accessor with Object.defineProperty: read what is there,
+        // through the page's own getter if it defined one (it may hand out a new facade each time;
+        // the bus found first stays the one we subscribe on, so a new facade changes nothing).
         const current = getOwnPropertyDescriptor(win, key)
         if (current && 'value' in current) return current.value
+        if (current && current.get && current.get !== ourGet) return apply(current.get, win, [])
         if (prevGet) return apply(prevGet, win, [])
         return value
       } catch {
@@ -925,6 +929,7 @@ export function installHook(win: HookWindow): void {
           }
         },
       }
+      ourGet = desc.get
       defineProperty(win, key, desc)
       if (read() !== undefined) onSet(read())
     } catch {

@@ -360,6 +360,33 @@ describe('page hook', () => {
     expect(got[0]).toMatchObject({ marker: 'bus', data: { via: 'CXBus' } })
   })
 
+  it('a page that defines window.CXBus as its own getter (a new facade each read) is still captured', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    let real: any
+    const facade = (b: any) => ({
+      subscribe: (e: string, fn: Fn) => b.subscribe(e, fn),
+      command: (c: string, o?: unknown) => b.command(c, o),
+      registerPlugin: (n: string) => b.registerPlugin(n),
+      unsubscribe: (id: unknown) => b.unsubscribe(id),
+    })
+    // the page's first script replaces the hook's trap
+    Object.defineProperty(win, 'CXBus', { configurable: true, enumerable: true, get: () => (real ? facade(real) : undefined), set: (v) => (real = v) })
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus // the widgets assign it later, through the page's setter
+    expect(win.CXBus).not.toBe(win.CXBus)
+    await until(() => got.some((e) => e.kind === 'marker' && e.marker === 'bus'), 'found through the page getter', 2000)
+    publish('Callback.opened', { opened: 1 })
+    await until(() => names(got).includes('Callback.opened'), 'event')
+    expect(got.filter((e) => e.kind === 'marker' && e.marker === 'bus')).toHaveLength(1)
+    await new Promise((r) => setTimeout(r, 600)) // more scans: still one bus, one subscription
+    publish('Callback.closed', {})
+    await until(() => names(got).includes('Callback.closed'), 'closed')
+    expect(names(got).filter((n) => n === 'Callback.opened')).toHaveLength(1)
+    expect(got.filter((e) => e.kind === 'marker' && e.marker === 'bus')).toHaveLength(1)
+  })
+
   it('keeps an accessor someone else defined on window.CXBus working', async () => {
     const { win, got, accept } = fakeWindow()
     let stored: unknown
@@ -629,6 +656,112 @@ describe('page hook: capture at publish time', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(events(got, 'Callback.opened')).toHaveLength(1)
     expect(ours('Callback.opened')).toBe(1)
+  })
+})
+
+describe('page hook: a page that poisons built-ins after the hook installed', () => {
+  /** A bus written like minified ES5 widgets code: no iterators, no Set, no push. */
+  function es5Bus() {
+    const subs: Record<string, Fn[]> = Object.create(null)
+    const befores: Record<string, Fn[]> = Object.create(null)
+    const ifaces: Record<string, unknown> = Object.create(null)
+    let n = 0
+    const append = (o: Record<string, Fn[]>, k: string, fn: Fn) => {
+      const l = o[k] || (o[k] = [])
+      l[l.length] = fn
+    }
+    const publish = (event: string, data: unknown) => {
+      const l = subs[event] || []
+      for (let i = 0; i < l.length; i++) {
+        const fn = l[i] as Fn
+        setTimeout(() => fn({ time: Date.now(), publisher: event.slice(0, event.indexOf('.')), event, data }), 0)
+      }
+      return true
+    }
+    const bus: Record<string, Fn> = {
+      subscribe: (event: string, fn: Fn) => (append(subs, event, fn), `id${n++}`),
+      command: (cmd: string, options: unknown) => {
+        const l = befores[cmd] || []
+        for (let i = 0; i < l.length; i++) options = (l[i] as Fn)(options)
+        return true
+      },
+      registerPlugin: (name: string) => {
+        if (ifaces[name]) return false
+        const iface = {
+          publish: (e: string, d: unknown) => publish(`${name}.${e}`, d),
+          before: (cmd: string, fn: Fn) => (append(befores, cmd, fn), true),
+          registry: () => ({ Callback: { events: ['Callback.opened'], commands: ['Callback.open'] } }),
+          subscribe: (e: string, fn: Fn) => bus.subscribe!(e, fn),
+        }
+        ifaces[name] = iface
+        return iface
+      },
+    }
+    return bus
+  }
+
+  /**
+   * The attacks of issue 11 (items 1 and 2): index setters 0..63 on Array.prototype that swallow
+   * any object with its own `kind` or `time`, and a throwing Array iterator and Set methods.
+   * Returns a restore function and what the setters swallowed.
+   */
+  function poison() {
+    const swallowed = { count: 0 }
+    const hasOwn = Object.prototype.hasOwnProperty
+    const saved = { iter: Array.prototype[Symbol.iterator], forEach: Set.prototype.forEach, has: Set.prototype.has, add: Set.prototype.add }
+    for (let i = 0; i < 64; i++) {
+      Object.defineProperty(Array.prototype, i, {
+        configurable: true,
+        get: () => undefined,
+        set(this: object, v: unknown) {
+          if (v && typeof v === 'object' && (hasOwn.call(v, 'kind') || hasOwn.call(v, 'time'))) swallowed.count++
+          else Object.defineProperty(this, i, { value: v, writable: true, enumerable: true, configurable: true })
+        },
+      })
+    }
+    const hostile = function () { throw new Error('hostile built-in') }
+    Array.prototype[Symbol.iterator] = hostile as never
+    Set.prototype.forEach = hostile as never
+    Set.prototype.has = hostile as never
+    Set.prototype.add = hostile as never
+    const restore = () => {
+      for (let i = 0; i < 64; i++) delete (Array.prototype as unknown as Record<number, unknown>)[i]
+      Array.prototype[Symbol.iterator] = saved.iter
+      Set.prototype.forEach = saved.forEach
+      Set.prototype.has = saved.has
+      Set.prototype.add = saved.add
+    }
+    return { swallowed, restore }
+  }
+
+  it('captures every event and the Callback.open command, before and after the relay is ready', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    win.CXBus = es5Bus()
+    const cb = win.CXBus.registerPlugin('Callback')
+    await new Promise((r) => setTimeout(r, 300)) // the registry check hooked Callback.open
+    let p = poison()
+    try {
+      // the relay is not ready yet: entries wait in the hook's queue
+      cb.publish('opened', { opened: 1 })
+      win.CXBus.command('Callback.open', { form: { firstname: 'Ada' } })
+    } finally {
+      p.restore()
+    }
+    expect(p.swallowed.count).toBe(0)
+    accept()
+    await until(() => names(got).includes('cmd:Callback.open') && names(got).includes('Callback.opened'), 'queued entries')
+    p = poison() // synchronous only: the test runner shares this realm (the e2e test poisons a page for good)
+    try {
+      for (let i = 0; i < 70; i++) cb.publish('minimized', { i })
+      win.CXBus.command('Callback.open', { again: true })
+    } finally {
+      p.restore()
+    }
+    await until(() => names(got).filter((n) => n === 'Callback.minimized').length === 70, '70 events')
+    expect(p.swallowed.count).toBe(0)
+    expect(names(got).filter((n) => n === 'cmd:Callback.open')).toHaveLength(2)
+    expect(got.some((e) => e.kind === 'marker' && e.marker === 'dropped')).toBe(false)
   })
 })
 
