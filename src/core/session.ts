@@ -2,9 +2,14 @@
 // parse, validate and write. Any input that is not this shape is rejected with one SessionError that
 // names the problem and where (`events[17].seq: expected an integer, got "3"`): never a crash, never a
 // partial session. Validation keeps the parsed objects as they are, so unknown extra fields (forward
-// compatibility) survive a round trip through serializeSession.
-import { MAX_NOTE_CHARS, MAX_NOTES, SESSION_FORMAT, SESSION_VERSION, type Session, type SessionEntry } from './model.ts'
+// compatibility) survive a round trip through serializeSession, with one exception: a string in an
+// entry's data longer than the capture keeps (DEFAULT_LIMITS.maxString) is cut the way the capture
+// cuts it, so no panel or check ever holds a 95 MB value. A file from any source is bounded before
+// anything walks it: data nested deeper than MAX_DATA_DEPTH is refused (every later walk may then
+// recurse), and so are times that are not plausible milliseconds (nothing may size arrays from them).
+import { MAX_NOTE_CHARS, MAX_NOTES, SESSION_FORMAT, SESSION_VERSION, type Json, type Session, type SessionEntry } from './model.ts'
 import { extractEmbeddedSession } from './embed.ts'
+import { DEFAULT_LIMITS } from './snapshot.ts'
 
 /**
  * Largest session text accepted (100 MB, counted in UTF-16 code units of the text, i.e. characters):
@@ -12,6 +17,14 @@ import { extractEmbeddedSession } from './embed.ts'
  * memory. A 100 000-event capture is about 60 MB.
  */
 export const MAX_SESSION_BYTES = 100 * 1024 * 1024
+
+/** Deepest nesting accepted in an entry's data (the capture keeps 8 levels; hand-made files get more). */
+export const MAX_DATA_DEPTH = 64
+/**
+ * Latest time accepted, in ms: 2100-01-01 as epoch milliseconds. Times are epoch ms (captures) or
+ * ms from some start (hand-made files); anything larger is neither, e.g. 1e300.
+ */
+export const MAX_TIME = Date.UTC(2100, 0, 1)
 
 export class SessionError extends Error {
   /** Where the problem is, e.g. "events[17].seq"; "" for the document as a whole. */
@@ -97,10 +110,13 @@ export function validateEntry(value: unknown, i: number, prevSeq: number): numbe
   const e = value as Record<string, unknown>
   // The common case first, without building the path string every message would start with.
   if (typeof value === 'object' && value !== null && Number.isInteger(e.seq) && (e.seq as number) > prevSeq && (e.seq as number) >= 0 &&
-    typeof e.time === 'number' && Number.isFinite(e.time) && e.time >= 0 && !Array.isArray(value) &&
-    (e.pageLoadId === undefined || typeof e.pageLoadId === 'string') && (e.frameUrl === undefined || typeof e.frameUrl === 'string') && e.data !== undefined &&
-    ((e.kind === 'event' && typeof e.publisher === 'string' && typeof e.event === 'string') || (e.kind === 'command' && typeof e.command === 'string') ||
+    typeof e.time === 'number' && Number.isFinite(e.time) && e.time >= 0 && e.time <= MAX_TIME && !Array.isArray(value) &&
+    (e.pageLoadId === undefined || (typeof e.pageLoadId === 'string' && e.pageLoadId.length <= MAX_FIELD_LENGTH)) &&
+    (e.frameUrl === undefined || (typeof e.frameUrl === 'string' && e.frameUrl.length <= MAX_FIELD_LENGTH)) && e.data !== undefined &&
+    ((e.kind === 'event' && isName(e.publisher) && isName(e.event)) || (e.kind === 'command' && isName(e.command)) ||
       (e.kind === 'marker' && typeof e.marker === 'string' && MARKERS.includes(e.marker)))) {
+    // every other value an entry carries (data, fields of newer versions) is bounded: see boundData
+    for (const k of Object.keys(e)) if (!BOUNDED_KEYS.includes(k)) e[k] = boundData(e[k] as Json, `events[${i}].${k}`)
     return e.seq as number
   }
   return entryProblem(value, i, prevSeq)
@@ -117,6 +133,9 @@ function entryProblem(value: unknown, i: number, prevSeq: number): never {
   }
   if (typeof e.time !== 'number' || !Number.isFinite(e.time) || e.time < 0) {
     throw new SessionError(`${at}.time`, `expected a time in ms (a number >= 0), got ${describe(e.time)}`)
+  }
+  if (e.time > MAX_TIME) {
+    throw new SessionError(`${at}.time`, `expected epoch milliseconds or milliseconds since the capture began (at most ${MAX_TIME}, the year 2100), got ${describe(e.time)}`)
   }
   optionalString(e, 'pageLoadId', at)
   optionalString(e, 'frameUrl', at)
@@ -139,6 +158,31 @@ function entryProblem(value: unknown, i: number, prevSeq: number): never {
   // data is any JSON value; when the session came from JSON.parse it cannot be anything else.
   if (e.data === undefined) throw new SessionError(`${at}.data`, 'missing (expected a JSON value, {} when none)')
   throw new Error(`events[${i}]: validateEntry and entryProblem disagree`)
+}
+
+/**
+ * Walks `data` without recursion (any depth is safe to walk here): refuses nesting deeper than
+ * MAX_DATA_DEPTH, cuts over-long strings as the capture does. Returns the (possibly cut) value.
+ */
+function boundData(data: Json, at: string): Json {
+  const cut = (v: string): string => `${v.slice(0, DEFAULT_LIMITS.maxString)}…[truncated, ${v.length} chars]`
+  if (typeof data === 'string') return data.length > DEFAULT_LIMITS.maxString ? cut(data) : data
+  if (data === null || typeof data !== 'object') return data
+  const stack: { v: Json[] | Record<string, Json>; depth: number }[] = [{ v: data, depth: 1 }]
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop() as { v: Json[] | Record<string, Json>; depth: number }
+    if (depth > MAX_DATA_DEPTH) throw new SessionError(at, `nested deeper than ${MAX_DATA_DEPTH} levels (the most this tool accepts)`)
+    const keys = Array.isArray(v) ? null : Object.keys(v)
+    const n = keys ? keys.length : (v as Json[]).length
+    for (let i = 0; i < n; i++) {
+      const k = keys ? (keys[i] as string) : i
+      const child = (v as Record<string | number, Json>)[k] as Json
+      if (typeof child === 'string') {
+        if (child.length > DEFAULT_LIMITS.maxString) (v as Record<string | number, Json>)[k] = cut(child)
+      } else if (child !== null && typeof child === 'object') stack.push({ v: child, depth: depth + 1 })
+    }
+  }
+  return data
 }
 
 /** The optional `notes` field: bounded, each note on exactly one event or interaction. */
@@ -189,12 +233,26 @@ function expectObject(v: unknown, path: string, what: string): Record<string, un
   return v as Record<string, unknown>
 }
 
+/** Longest name (event, command, publisher) and longest other string field (URL, ids) accepted. */
+export const MAX_NAME_LENGTH = 1_000
+const MAX_FIELD_LENGTH = DEFAULT_LIMITS.maxString
+/** Entry fields checked one by one above (strings of bounded length, numbers). */
+const BOUNDED_KEYS = ['seq', 'kind', 'time', 'publisher', 'event', 'command', 'marker', 'pageLoadId', 'frameUrl']
+
 function requireString(o: Record<string, unknown>, key: string, at: string): void {
   if (typeof o[key] !== 'string') throw new SessionError(`${at}.${key}`, `expected a string, got ${describe(o[key])}`)
+  tooLong(o[key] as string, MAX_NAME_LENGTH, `${at}.${key}`)
 }
 
 function optionalString(o: Record<string, unknown>, key: string, at: string): void {
   if (o[key] !== undefined && typeof o[key] !== 'string') throw new SessionError(`${at}.${key}`, `expected a string when present, got ${describe(o[key])}`)
+  if (typeof o[key] === 'string') tooLong(o[key] as string, MAX_FIELD_LENGTH, at === '' ? key : `${at}.${key}`)
+}
+
+const isName = (v: unknown): boolean => typeof v === 'string' && v.length <= MAX_NAME_LENGTH
+
+function tooLong(v: string, max: number, at: string): void {
+  if (v.length > max) throw new SessionError(at, `expected at most ${max} characters, got ${v.length}`)
 }
 
 /** A short description of a bad value for messages: `"3"`, `null`, `an array`, `nothing (missing)`. */

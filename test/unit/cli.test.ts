@@ -81,6 +81,22 @@ describe('cxbus-devtools check', () => {
     expect(out.files[1].findings.some((f: { rule: string }) => f.rule === 'order/transition')).toBe(true)
   })
 
+  it('hostile files: deep nesting, absurd times and a huge string give one clear message or a normal check, never a crash', async () => {
+    const head = '{"format":"cxbus-devtools/session","version":1,"events":[{"seq":0,"kind":"event","time":1764000000000,"publisher":"Callback","event":"Callback.opened","data":'
+    const deep = head + '['.repeat(200_000) + ']'.repeat(200_000) + '}]}'
+    const times = JSON.stringify({ format: 'cxbus-devtools/session', version: 1, events: [{ seq: 0, kind: 'event', time: 1e300, publisher: 'Callback', event: 'Callback.opened', data: {} }] })
+    const big = head + JSON.stringify({ opened: 1764000000000, form: { note: 'y'.repeat(20_000_000) } }) + '}]}'
+    const r = await run(['check', 'deep.json', 'times.json', 'big.json'], { 'deep.json': deep, 'times.json': times, 'big.json': big })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('cxbus-devtools: deep.json: events[0].data: nested deeper than 64 levels')
+    expect(r.stderr).toContain('cxbus-devtools: times.json: events[0].time: expected epoch milliseconds')
+    expect(r.stderr).not.toContain('big.json')
+    expect(r.stderr).not.toMatch(/\bat \w+ \(/) // no stack trace
+    expect(r.stdout).toContain('big.json')
+    const json = await run(['check', '--json', 'big.json'], { 'big.json': big })
+    expect(json.stdout.length).toBeLessThan(100_000)
+  })
+
   it('--config changes severities and tolerances', async () => {
     const cfg = JSON.stringify({ severities: { 'order/transition': 'warning' } })
     const r = await run(['check', '--config', 'cfg.json', 'faulty-completed-without-submit.session.json'], { 'cfg.json': cfg })

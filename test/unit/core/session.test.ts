@@ -1,7 +1,8 @@
 // @vitest-environment node
 // Node (vitest). The session file: parse, validate, write; one clear SessionError for bad input.
 import { describe, expect, it } from 'vitest'
-import { MAX_SESSION_BYTES, SessionError, parseSession, serializeSession, validateSession } from '../../../src/core/session.ts'
+import { MAX_DATA_DEPTH, MAX_SESSION_BYTES, MAX_TIME, SessionError, parseSession, serializeSession, validateSession } from '../../../src/core/session.ts'
+import { DEFAULT_LIMITS } from '../../../src/core/snapshot.ts'
 import { fixtureNames, fixtureText, loadFixture } from '../../support/fixtures.ts'
 
 function errorOf(fn: () => unknown): SessionError {
@@ -49,6 +50,35 @@ describe('parseSession', () => {
     const e = errorOf(() => parseSession(text))
     expect(e.path).toBe(path)
     expect(e.message).toMatch(message)
+  })
+
+  it('refuses data nested deeper than MAX_DATA_DEPTH with one message, even 200 000 levels deep', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000)
+    const text = `{"format":"cxbus-devtools/session","version":1,"events":[{"seq":0,"kind":"event","time":1,"publisher":"Callback","event":"Callback.ready","data":${deep}}]}`
+    const e = errorOf(() => parseSession(text))
+    expect(e.message).toBe(`events[0].data: nested deeper than ${MAX_DATA_DEPTH} levels (the most this tool accepts)`)
+    // exactly the limit is fine
+    let ok: unknown = 1
+    for (let i = 0; i < MAX_DATA_DEPTH; i++) ok = [ok]
+    expect(parseSession(doc([evt(0, { data: ok })])).events).toHaveLength(1)
+  })
+
+  it('refuses times that are not plausible milliseconds (1e300), accepts epoch and relative ones', () => {
+    const e = errorOf(() => parseSession(doc([evt(0, { time: 1e300 })])))
+    expect(e.path).toBe('events[0].time')
+    expect(e.message).toMatch(/expected epoch milliseconds or milliseconds since the capture began \(at most \d+, the year 2100\), got 1e\+300/)
+    expect(parseSession(doc([evt(0, { time: 0 }), evt(1, { time: 1764000000000 }), evt(2, { time: MAX_TIME })])).events).toHaveLength(3)
+  })
+
+  it('cuts over-long strings in data as the capture does; names and fields over the limits are refused', () => {
+    const huge = 'x'.repeat(5_000_000)
+    const s = parseSession(doc([evt(0, { data: { form: { note: huge }, list: [huge] }, extra: huge })]))
+    const cut = `${'x'.repeat(DEFAULT_LIMITS.maxString)}…[truncated, 5000000 chars]`
+    expect(s.events[0]?.data).toEqual({ form: { note: cut }, list: [cut] })
+    expect(s.events[0]?.extra).toBe(cut)
+    expect(errorOf(() => parseSession(doc([evt(0, { event: huge })]))).message).toBe('events[0].event: expected at most 1000 characters, got 5000000')
+    expect(errorOf(() => parseSession(doc([evt(0, { frameUrl: huge })]))).path).toBe('events[0].frameUrl')
+    expect(errorOf(() => parseSession(doc([], { source: { url: huge } }))).path).toBe('source.url')
   })
 
   it('rejects a text above MAX_SESSION_BYTES before parsing it', () => {
