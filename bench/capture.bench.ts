@@ -13,7 +13,9 @@
 //    publish time) and through a path the hook cannot see (it then subscribes);
 // 2. the page main thread's CPU per event: Chromium's TaskDuration of each tab over the same rounds
 //    (publish, handlers and everything deferred), with minus without, per round;
-// 3. a 10 000-event burst from the demo page to an extension page on the panel port: events lost,
+// 3. issue 11's flood: 100 000 events published in one tight loop (three page handlers each), the
+//    loop's own time with the extension over without (the hook's per-event path under a flood);
+// 4. a 10 000-event burst from the demo page to an extension page on the panel port: events lost,
 //    events per second (first publish to last arrival), p50/p99 latency (envelope time at publish to
 //    arrival; both Date.now() on this machine; it includes the page's own dispatch queue).
 import { createServer, type Server } from 'node:http'
@@ -33,6 +35,7 @@ export const targets: Record<string, string> = {
   hookOverheadRatioTrivialHandlers: '~1.35 (handlers that do nothing: no more delay than one copy)',
   hookOverheadRatioSubscribedOnly: 'report (plugin registered where the hook cannot see it)',
   mainThreadUsPerEvent: '<= 12',
+  floodPublishRatio: 'report (100 000 publishes in one loop: the loop\'s time with the extension / without)',
   burstLost: '0',
 }
 
@@ -97,6 +100,16 @@ export const overheadPage = (register: Register): string => `<!doctype html><met
       var target = n * 3, t0 = performance.now(), now = Date.now();
       for (var i = 0; i < n; i++) callback.publish('opened', metadata(now, i));
       (function poll() { if (handled >= target) resolve(performance.now() - t0); else setTimeout(poll, 0); })();
+    });
+  };
+  // n publishes in one tight loop (issue 11's flood): the loop's own time; the handlers then drain
+  window.flood = function (n) {
+    return new Promise(function (resolve) {
+      handled = 0;
+      var target = n * 3, now = Date.now(), t0 = performance.now();
+      for (var i = 0; i < n; i++) callback.publish('opened', metadata(now, i));
+      var ms = performance.now() - t0;
+      (function poll() { if (handled >= target) resolve(ms); else setTimeout(poll, 20); })();
     });
   };
   // Resolves once the thread has been idle for two full idle periods in a row: whatever the round
@@ -208,6 +221,41 @@ async function hookOverhead(register: Register): Promise<Record<string, number |
   }
 }
 
+const FLOOD_EVENTS = 100_000
+const FLOOD_ROUNDS = 4
+
+/**
+ * Issue 11's flood: FLOOD_EVENTS publishes in one tight loop, the loop's own time (the hook's
+ * per-event path) with the extension and without (incognito), interleaved rounds, each ending when
+ * the page is idle again; the ratio of medians with the p10-p90 of the paired ratios.
+ */
+export async function flood(): Promise<Record<string, number | string>> {
+  const { url, server } = await servePage(overheadPage('public'))
+  const pair = await launchPair()
+  try {
+    const withExt = await side(pair.ext.context, url)
+    const without = await side(pair.incognito, url)
+    await withExt.page.waitForTimeout(300)
+    const one = async (s: { page: Page }): Promise<number> => {
+      const ms = await s.page.evaluate((n) => (window as unknown as { flood(n: number): Promise<number> }).flood(n), FLOOD_EVENTS)
+      await s.page.evaluate(() => (window as unknown as PageApi).settle())
+      return ms
+    }
+    const runs = await interleaved(FLOOD_ROUNDS, () => one(withExt), () => one(without))
+    const r = paired(runs.a, runs.b)
+    return {
+      floodEvents: FLOOD_EVENTS,
+      floodPublishMsWithout: +median(runs.b).toFixed(1),
+      floodPublishMsWith: +median(runs.a).toFixed(1),
+      floodPublishRatio: +r.ratio.toFixed(2),
+      floodPublishRatioSpread: ratioText(r),
+    }
+  } finally {
+    await pair.close()
+    server.close()
+  }
+}
+
 async function burst(n = 10_000): Promise<Record<string, number>> {
   const demo = await startDemoServer({ port: 0 })
   const b = await launchWithExtension()
@@ -274,6 +322,7 @@ export async function run(): Promise<Record<string, number | string>> {
     mainThreadUsPerEventTrivialHandlers: tap.trivialUsPerEvent!,
     mainThreadUsPerEventSubscribedOnly: sub.analyticsUsPerEvent!,
   }
+  Object.assign(figures, await flood())
   Object.assign(figures, await burst())
   return figures
 }

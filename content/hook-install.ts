@@ -29,7 +29,6 @@ const isArray = Array.isArray
 const now = Date.now
 const setTimer = globalThis.setTimeout
 const idleCallback: Fn | undefined = typeof requestIdleCallback === 'function' ? (requestIdleCallback as Fn) : undefined
-const arraySlice = Array.prototype.slice
 const queueTask: (cb: () => void) => void = typeof queueMicrotask === 'function' ? queueMicrotask : (cb) => void Promise.resolve().then(cb)
 const MC = typeof MessageChannel === 'function' ? MessageChannel : undefined
 // Port methods read from a real port's prototype (not the MessagePort global, which a page could
@@ -107,6 +106,8 @@ const KNOWN_COMMANDS: Record<string, string[]> = {
 const SCAN_MS = 250
 const SCAN_FOR_MS = 30_000
 const SLOW_MS = 5_000
+/** Entries held for the idle moment before a page that never idles has them posted at once. */
+const FLUSH_AT = 50_000
 /** Longest an idle page waits for its batch to go to the relay. */
 const IDLE_DEADLINE_MS = 100
 /** Subscribe retries while a 9.0.018.07 bus answers false (its CXBus plugin does not exist yet). */
@@ -168,14 +169,21 @@ export function installHook(win: HookWindow): void {
   // and the relay's work on receipt (its isolated world shares the page's thread) then come after
   // the page's own handlers instead of between them. An idle callback with a deadline, so a busy
   // page still gets its batch out within IDLE_DEADLINE_MS; pagehide (navigation) flushes at once.
+  // Kept in batches of HOOK_BATCH_LIMIT as they come (`full`, then `out`), so a flush posts them
+  // as they are: no slicing (slow on the null-prototype arrays the hook uses) on the page's thread.
   let out = list<HookEntry>()
+  let full = list<HookEntry[]>()
+  let held = 0
   let outScheduled = false
 
   function flushOut(): void {
     outScheduled = false
-    if (!port || out.length === 0) return
-    const entries = out
+    if (!port || held === 0) return
+    const batches = full
+    if (out.length > 0) batches[batches.length] = out
+    full = list()
     out = list()
+    held = 0
     // Losses since the last batch (queue overflow before the relay was ready, a failed post) go
     // first, as a marker of their own: never silent.
     const lost = dropped
@@ -188,9 +196,8 @@ export function installHook(win: HookWindow): void {
     } catch {
       dropped += lost
     }
-    for (let i = 0; i < entries.length; i += HOOK_BATCH_LIMIT) {
-      // slice of a null-prototype array: no species lookup through the page's Array.prototype
-      const batch = i === 0 && entries.length <= HOOK_BATCH_LIMIT ? entries : (apply(arraySlice, entries, [i, i + HOOK_BATCH_LIMIT]) as HookEntry[])
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i] as HookEntry[]
       try {
         const msg: HookToRelay = { type: 'entries', entries: batch }
         apply(portPost as Fn, port, [msg])
@@ -215,8 +222,13 @@ export function installHook(win: HookWindow): void {
     try {
       if (port) {
         out[out.length] = entry
-        // A page publishing in a tight loop never goes idle: past a full queue, send right away.
-        if (out.length >= HOOK_QUEUE_LIMIT) flushOut()
+        if (out.length >= HOOK_BATCH_LIMIT) {
+          full[full.length] = out
+          out = list()
+        }
+        // A page publishing in a tight loop never goes idle: past FLUSH_AT, send right away. Posting
+        // (a structured clone) costs more than the capture itself, so the loop pays it rarely.
+        if (++held >= FLUSH_AT) flushOut()
         else scheduleFlush()
         return
       }
