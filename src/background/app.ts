@@ -28,6 +28,11 @@ import { DEFAULT_MAX_ENTRIES, TabStore } from './store.ts'
 
 /** Entries per message to a panel (a replay of 100 000 entries goes out in pieces). */
 export const PANEL_CHUNK = 2_000
+/**
+ * A tab store that evicted waits this long after the last relay batch before it stores the one
+ * `dropped` marker for all of it: a flood evicts on batch after batch, and says so once.
+ */
+export const DROPPED_SETTLE_MS = 300
 
 export interface PortLike {
   name: string
@@ -91,7 +96,10 @@ export function createBackground(deps: BackgroundDeps): Background {
 
   const ready = (async () => {
     const restored = await persist.restore(maxEntries)
-    for (const [id, s] of restored) stores.set(id, s)
+    for (const [id, s] of restored) {
+      stores.set(id, s)
+      if (s.hasPendingDropped()) settleDropped(id) // the previous worker stopped before marking them
+    }
     findings.setOptions(normalizeOptions(await deps.readSettings().catch(() => undefined)), stores.values())
   })().catch((err) => log('start failed', err))
 
@@ -117,6 +125,30 @@ export function createBackground(deps: BackgroundDeps): Background {
 
   const fromExtension = (sender: MessageSender | undefined): boolean =>
     !!sender && sender.id === deps.extensionId && typeof sender.url === 'string' && sender.url.startsWith(deps.extensionOrigin)
+
+  /** Pending drop-marker timers per tab (see DROPPED_SETTLE_MS). */
+  const droppedTimers = new Map<number, ReturnType<typeof setTimeout>>()
+
+  function settleDropped(tabId: number): void {
+    const prev = droppedTimers.get(tabId)
+    if (prev !== undefined) clearTimeout(prev)
+    droppedTimers.set(tabId, setTimeout(() => whenReady(() => flushDropped(tabId)), DROPPED_SETTLE_MS))
+  }
+
+  /** Stores the tab's pending `dropped` marker now (a timer, or an export that must be exact). */
+  function flushDropped(tabId: number): void {
+    const t = droppedTimers.get(tabId)
+    if (t !== undefined) clearTimeout(t)
+    droppedTimers.delete(tabId)
+    const s = stores.get(tabId)
+    if (!s || !s.hasPendingDropped()) return
+    const added = s.flushDropped()
+    findings.push(s, added)
+    void save(tabId, added).then(() => {
+      pump(tabId)
+      broadcast(tabId, stateMsg(s))
+    })
+  }
 
   function save(tabId: number, added: readonly SessionEntry[] = [], cleared = false): Promise<void> {
     lastWrite = persist.save(tabId, added, cleared)
@@ -224,6 +256,7 @@ export function createBackground(deps: BackgroundDeps): Background {
           broadcast(tabId, { type: 'cleared' })
         }
         if (added.length) findings.push(s, added)
+        if (s.hasPendingDropped()) settleDropped(tabId)
         if (added.some((e) => e.kind === 'marker' && e.marker === 'page-load')) findings.show(s, true)
         void save(tabId, added, cleared).then(() => {
           if (alive) {
@@ -254,6 +287,7 @@ export function createBackground(deps: BackgroundDeps): Background {
   })
 
   function answer(req: Request): ResponseMap[Request['type']] {
+    if (req.type === 'export-session') flushDropped(req.tabId) // the export says what is missing, exactly
     const s = stores.get(req.tabId)
     if (req.type === 'get-tab-state') return s ? { ...s.state, findings: { ...s.state.findings } } : null
     const session: Session = {
@@ -273,6 +307,9 @@ export function createBackground(deps: BackgroundDeps): Background {
   deps.onTabRemoved((tabId) =>
     whenReady(() => {
       stores.delete(tabId)
+      const t = droppedTimers.get(tabId)
+      if (t !== undefined) clearTimeout(t)
+      droppedTimers.delete(tabId)
       findings.forget(tabId)
       for (const p of panels) if (p.tabId === tabId) send(p, { type: 'cleared' })
       lastWrite = persist.forget(tabId)

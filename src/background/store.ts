@@ -12,7 +12,8 @@
 //   `dropped` marker { count, where: 'cleared' } per page load it had entries of: the capture then
 //   begins in the middle of those page loads, and the checker must not expect their `ready`;
 // - is bounded: past `maxEntries` events and commands the oldest entries go, counted in
-//   TabState.dropped and in one `dropped` marker per batch (where: 'background'). Markers do not use
+//   TabState.dropped and in one `dropped` marker per burst (where: 'background': ingest() only
+//   counts, the owner calls flushDropped() once the relay's batches stop coming). Markers do not use
 //   that budget (they have MARKER_SLOTS of their own), so a burst of maxEntries events is stored whole.
 //   A marker's count is what is gone in captured entries (model.ts lostBy): an evicted `dropped`
 //   marker's count is carried into the next one, an evicted page-load or bus marker counts 0, so the
@@ -42,6 +43,8 @@ export interface TabMeta {
   dedupe: [string, number][]
   /** Entries not recorded (paused) per page load, not yet marked (absent in older saves). */
   paused?: NotRecorded[]
+  /** Evictions not yet in a `dropped` marker (flushDropped): captured entries, and carried counts. */
+  evicted?: { entries: number; carried: number }
 }
 
 /** Entries of one page load that are not in the store and not yet marked by a `dropped` marker. */
@@ -117,7 +120,9 @@ export class TabStore {
       this.state.dropped += droppedCount(e)
       this.store({ ...e, seq: this.nextSeq++ }, added)
     }
-    this.settle(added)
+    // Evictions wait for flushDropped: a flood evicts on batch after batch, one marker says it all.
+    this.dropAdded(added)
+    this.state.count = this.entries.length
     return { added, cleared }
   }
 
@@ -184,8 +189,20 @@ export class TabStore {
 
   /** After storing: an overflow gets its marker; the count follows. */
   private settle(added: SessionEntry[]): void {
-    if (this.evicted > 0 || this.carried > 0) this.noteDropped(added)
+    if (this.hasPendingDropped()) this.noteDropped(added)
     this.state.count = this.entries.length
+  }
+
+  /** Whether evictions wait for their `dropped` marker (the owner then calls flushDropped soon). */
+  hasPendingDropped(): boolean {
+    return this.evicted > 0 || this.carried > 0
+  }
+
+  /** Stores the one `dropped` marker for the evictions so far (where: 'background'); returns it. */
+  flushDropped(): SessionEntry[] {
+    const added: SessionEntry[] = []
+    this.settle(added)
+    return added
   }
 
   private store(e: SessionEntry, added: SessionEntry[]): void {
@@ -201,18 +218,25 @@ export class TabStore {
   private forget(e: SessionEntry): void {
     if (e.kind !== 'marker') this.captured--
     if (e.kind === 'marker' && e.marker === 'dropped') this.carried += droppedCount(e)
-    else this.evicted += lostBy(e)
+    else {
+      const n = lostBy(e)
+      this.evicted += n
+      this.state.dropped += n // the banner counts it at once, the marker follows
+    }
   }
 
-  /** One `dropped` marker per overflowing batch, placed after the entries that caused it. */
+  /** One `dropped` marker for the evictions so far, placed after the entries that caused them. */
   private noteDropped(added: SessionEntry[]): void {
     const data = { count: 0, where: 'background' }
     const marker: SessionEntry = { kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), data }
     this.store(marker, added) // a full ring evicts one more for it: counted below, in this marker
     data.count = this.evicted + this.carried
-    this.state.dropped += this.evicted // carried counts are in it already
     this.evicted = this.carried = 0
-    // Entries that were evicted in this same batch must not reach panels as "added".
+    this.dropAdded(added)
+  }
+
+  /** Entries that were evicted in this same batch must not reach panels as "added". */
+  private dropAdded(added: SessionEntry[]): void {
     const oldest = this.entries.peek()?.seq ?? 0
     let i = 0
     while (i < added.length && (added[i] as SessionEntry).seq < oldest) i++
@@ -236,6 +260,7 @@ export class TabStore {
   meta(): TabMeta {
     const meta: TabMeta = { state: { ...this.state, findings: { ...this.state.findings } }, nextSeq: this.nextSeq, dedupe: this.dedupe.toJSON() }
     if (this.paused.size > 0) meta.paused = [...this.paused.values()].map((p) => ({ ...p }))
+    if (this.hasPendingDropped()) meta.evicted = { entries: this.evicted, carried: this.carried }
     return meta
   }
 
@@ -248,6 +273,11 @@ export class TabStore {
       if (p && typeof p.pageLoadId === 'string' && Number.isInteger(p.count) && p.count > 0) {
         s.paused.set(p.pageLoadId, { pageLoadId: p.pageLoadId, count: p.count, ...(typeof p.frameUrl === 'string' ? { frameUrl: p.frameUrl } : {}) })
       }
+    }
+    const ev = meta.evicted
+    if (ev && Number.isInteger(ev.entries) && Number.isInteger(ev.carried) && ev.entries >= 0 && ev.carried >= 0) {
+      s.evicted = ev.entries
+      s.carried = ev.carried
     }
     for (const e of entries) {
       if (e.seq >= s.nextSeq) continue

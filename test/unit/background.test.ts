@@ -2,7 +2,7 @@
 // action API: per-tab store, dedupe, preserve log, recording, bounds, persistence across a worker
 // restart, late panels, tab removal, request/port sender checks, badge.
 import { describe, expect, it } from 'vitest'
-import { createBackground, type BackgroundDeps, type PortLike } from '../../src/background/app.ts'
+import { DROPPED_SETTLE_MS, createBackground, type BackgroundDeps, type PortLike } from '../../src/background/app.ts'
 import { badgeText, badgeTitle } from '../../src/background/badge.ts'
 import { sequentialWrite, type StorageArea, type StorageWrite } from '../../src/background/persist.ts'
 import { TabStore } from '../../src/background/store.ts'
@@ -173,6 +173,9 @@ describe('TabStore', () => {
     const s = new TabStore(1, 5)
     const load: SessionEntry = { ...pageLoad(0), pageLoadId: 'p1' }
     const r = s.ingest('p1', [load, ...Array.from({ length: 8 }, (_, i) => ev(i + 1, 'Callback.minimized', { i }))])
+    expect(s.hasPendingDropped()).toBe(true)
+    expect(s.state.dropped).toBe(3) // counted at once; the marker waits for the end of the burst
+    s.flushDropped()
     const stored = s.entries.toArray()
     // 5 events kept (the newest), then one marker: 3 events gone; the page-load marker went with
     // them but counts 0 (it is no captured entry), so events + counts = the 8 published
@@ -192,11 +195,26 @@ describe('TabStore', () => {
     const relayLoss: SessionEntry = { kind: 'marker', marker: 'dropped', seq: 1, time: 1, data: { count: 40, where: 'relay' }, pageLoadId: 'p1' }
     u.ingest('p1', [ev(0, 'Callback.ready'), relayLoss, ev(2, 'Callback.opened'), ev(3, 'Callback.started')])
     u.ingest('p1', [ev(4, 'Callback.submitted'), ev(5, 'Callback.completed')])
+    u.flushDropped()
     const kept = u.entries.toArray()
     const lost = kept.reduce((n, e) => n + (e.kind === 'marker' && e.marker === 'dropped' ? (e.data as { count: number }).count : 0), 0)
     expect(kept.filter((e) => e.kind === 'event')).toHaveLength(3)
     expect(kept.filter((e) => e.kind === 'event').length + lost).toBe(5 + 40)
     expect(u.state.dropped).toBe(42)
+  })
+
+  it('a flood past the budget, batch after batch, is said by one marker; the count survives a worker restart', () => {
+    const s = new TabStore(1, 100)
+    let seq = 0
+    for (let b = 0; b < 40; b++) s.ingest('p1', Array.from({ length: 50 }, () => ev(seq, 'Callback.minimized', { i: seq++ })))
+    expect(s.entries.toArray().filter((e) => e.kind === 'marker')).toEqual([])
+    const restored = TabStore.restore(s.meta(), s.entries.toArray(), 100)
+    for (const t of [s, restored]) {
+      const marker = t.flushDropped()
+      expect(marker).toEqual([expect.objectContaining({ kind: 'marker', marker: 'dropped', data: { count: 1_900, where: 'background' } })])
+      expect(t.entries.toArray().filter((e) => e.kind === 'event')).toHaveLength(100)
+      expect(t.hasPendingDropped()).toBe(false)
+    }
   })
 
   it('counts the relay\'s own overflow markers in TabState.dropped, not paused or cleared ones', () => {
@@ -393,6 +411,24 @@ describe('background', () => {
     const area = sequentialWrite(basic)
     await area.write({ remove: ['a', 'b'], set: { b: 20, d: 4 } })
     expect(Object.fromEntries(mem.data)).toEqual({ b: 20, c: 3, d: 4 })
+  })
+
+  it('a flood past the tab budget: one dropped marker once the batches stop, to panels and in the export', async () => {
+    const t = setup(memoryArea(), { maxEntries: 1_000 })
+    const r = t.relay(4)
+    const p = t.panel(4)
+    let seq = 0
+    for (let b = 0; b < 10; b++) r.emit({ type: 'entries', pageLoadId: 'p1', entries: Array.from({ length: 500 }, () => ev(seq, 'Callback.minimized', { i: seq++ })) })
+    await t.settle()
+    expect(t.panelEntries(p).filter((e) => e.kind === 'marker')).toEqual([]) // not one per batch
+    // an export in the meantime is exact already: it stores the marker first
+    const s = (await t.message({ type: 'export-session', tabId: 4 })) as Session
+    const lost = s.events.filter((e) => e.kind === 'marker' && e.marker === 'dropped')
+    expect(lost.map((e) => e.data)).toEqual([{ count: 4_000, where: 'background' }])
+    expect(s.events.filter((e) => e.kind === 'event')).toHaveLength(1_000)
+    await new Promise((res) => setTimeout(res, DROPPED_SETTLE_MS + 50))
+    await t.settle()
+    expect(t.panelEntries(p).filter((e) => e.kind === 'marker').map((e) => e.data)).toEqual([{ count: 4_000, where: 'background' }])
   })
 
   it('exports a session with source and events', async () => {
