@@ -477,6 +477,8 @@ export function installHook(win: HookWindow): void {
   /** ...and, for publishes without an object, by event name. */
   const awaitingByName = createObject(null) as Record<string, number>
   const tappedRegister = new WeakSetCtor<object>()
+  /** Wrappers wrapAfter made (never wrapped again). */
+  const ourWrappers = new WeakSetCtor<object>()
   const tappedIfaces = new WeakSetCtor<object>()
 
   /** Wraps bus.registerPlugin: interfaces it returns get their publish() tapped. */
@@ -495,8 +497,10 @@ export function installHook(win: HookWindow): void {
    */
   function wrapAfter(obj: Bag, key: string, after: (args: unknown[], result: unknown) => void): void {
     const original = method(obj, key)
-    if (!original) return
-    replaceMethod(obj, key, original, function (this: unknown, ...args: unknown[]): unknown {
+    // Already ours: a facade of a bus we wrapped (a Proxy, an object inheriting from the bus) hands
+    // out the same method. One wrapper per underlying bus, however many facades the page makes.
+    if (!original || apply(weakHas, ourWrappers, [original])) return
+    const wrapper = function (this: unknown, ...args: unknown[]): unknown {
       const result = apply(original, this, args)
       try {
         after(args, result)
@@ -504,7 +508,9 @@ export function installHook(win: HookWindow): void {
         // never into the page
       }
       return result
-    })
+    }
+    apply(weakAdd, ourWrappers, [wrapper])
+    replaceMethod(obj, key, original, wrapper)
   }
 
   /**
@@ -956,10 +962,11 @@ export function installHook(win: HookWindow): void {
   /** Looks everywhere a bus can be; cheap, idempotent, run on a timer and on page events. */
   function scan(): void {
     try {
-      if (!primary) {
-        const c = cxbusValue()
-        if (c !== undefined) foundBus(c, 'CXBus')
-      }
+      // Read every scan, also once a bus is found: a page that replaced our trap with its own
+      // getter is read through it (once here, guarded), and the bus face it returns gets its
+      // registerPlugin wrapped (once per underlying bus, see wrapAfter).
+      const c = cxbusValue()
+      if (c !== undefined) foundBus(c, 'CXBus')
       const g = genesysValue()
       if (!isBag(g)) return
       for (let i = 0; i < HOLDERS.length; i++) {
