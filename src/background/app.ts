@@ -30,9 +30,11 @@ import { DEFAULT_MAX_ENTRIES, TabStore } from './store.ts'
 export const PANEL_CHUNK = 2_000
 /**
  * A tab store that evicted waits this long after the last relay batch before it stores the one
- * `dropped` marker for all of it: a flood evicts on batch after batch, and says so once.
+ * `dropped` marker for all of it: a flood evicts on batch after batch, and says so once. A page
+ * that never stops publishing gets one marker per DROPPED_MAX_WAIT_MS.
  */
-export const DROPPED_SETTLE_MS = 300
+export const DROPPED_SETTLE_MS = 1_000
+export const DROPPED_MAX_WAIT_MS = 5_000
 
 export interface PortLike {
   name: string
@@ -126,13 +128,17 @@ export function createBackground(deps: BackgroundDeps): Background {
   const fromExtension = (sender: MessageSender | undefined): boolean =>
     !!sender && sender.id === deps.extensionId && typeof sender.url === 'string' && sender.url.startsWith(deps.extensionOrigin)
 
-  /** Pending drop-marker timers per tab (see DROPPED_SETTLE_MS). */
+  /** Pending drop-marker timers per tab, and when the first eviction they wait for happened. */
   const droppedTimers = new Map<number, ReturnType<typeof setTimeout>>()
+  const droppedSince = new Map<number, number>()
 
   function settleDropped(tabId: number): void {
     const prev = droppedTimers.get(tabId)
     if (prev !== undefined) clearTimeout(prev)
-    droppedTimers.set(tabId, setTimeout(() => whenReady(() => flushDropped(tabId)), DROPPED_SETTLE_MS))
+    const since = droppedSince.get(tabId) ?? Date.now()
+    droppedSince.set(tabId, since)
+    const wait = Math.max(0, Math.min(DROPPED_SETTLE_MS, since + DROPPED_MAX_WAIT_MS - Date.now()))
+    droppedTimers.set(tabId, setTimeout(() => whenReady(() => flushDropped(tabId)), wait))
   }
 
   /** Stores the tab's pending `dropped` marker now (a timer, or an export that must be exact). */
@@ -140,6 +146,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     const t = droppedTimers.get(tabId)
     if (t !== undefined) clearTimeout(t)
     droppedTimers.delete(tabId)
+    droppedSince.delete(tabId)
     const s = stores.get(tabId)
     if (!s || !s.hasPendingDropped()) return
     const added = s.flushDropped()
@@ -310,6 +317,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       const t = droppedTimers.get(tabId)
       if (t !== undefined) clearTimeout(t)
       droppedTimers.delete(tabId)
+      droppedSince.delete(tabId)
       findings.forget(tabId)
       for (const p of panels) if (p.tabId === tabId) send(p, { type: 'cleared' })
       lastWrite = persist.forget(tabId)

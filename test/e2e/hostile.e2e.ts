@@ -149,19 +149,20 @@ describe('a hostile page (issue 11)', () => {
   })
 
   it('100 000 events in one loop arrive whole: stored + lost = published, no marker per event', async () => {
-    const tab = await openDemo(env.b, env.demo.url)
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&noise=0') // only the burst publishes
     await tab.call('whenReady')
     const c = await openCollector(env.b, tab.tabId)
-    const before = await tab.page.evaluate(() => (window as unknown as { demo: { events: unknown[] } }).demo.events.length)
+    await new Promise((r) => setTimeout(r, 1000))
+    // everything captured before the burst (the collector keeps what the store may evict later)
+    const before = (await c.get()).entries.filter((e) => e.kind !== 'marker').length
     await tab.call('burst', 100_000)
-    const got = await c.waitFor((x) => events(x.entries, 'minimized').length + lostCount(x.entries) >= 100_000, '100 000 events', 120_000)
+    const got = await c.waitFor((x) => events(x.entries, '.minimized').length + events(x.entries, '.unminimized').length >= 100_000, '100 000 events', 150_000)
     await new Promise((r) => setTimeout(r, 1000)) // nothing more comes (no duplicates)
-    // What the tab stores (the collector also kept what the store evicted since: the per-tab cap is
-    // 100 000 events, so the events from before the burst make room for it).
+    // What the tab stores: the per-tab budget is 100 000 events, so the burst makes room for itself.
     const all = await exported(c.page, tab.tabId)
-    const published = await tab.page.evaluate(() => (window as unknown as { demo: { events: unknown[] } }).demo.events.length)
-    const stored = all.filter((e) => e.kind === 'event').length
-    console.log(`published ${published} (burst 100000 after ${before}), stored events ${stored}, dropped markers ${dropped(all).length}, lost ${lostCount(all)}`)
+    const stored = all.filter((e) => e.kind !== 'marker').length
+    const published = before + 100_000
+    console.log(`published ${published} (burst 100000 after ${before}), stored ${stored}, dropped markers ${dropped(all).length}, lost ${lostCount(all)}`)
     expect(stored + lostCount(all)).toBe(published)
     expect(events(all, '.minimized').length + events(all, '.unminimized').length).toBe(100_000) // whole: within the per-tab cap
     expect(dropped(all).length).toBeLessThanOrEqual(1)
@@ -169,7 +170,7 @@ describe('a hostile page (issue 11)', () => {
     expect(got.disconnects).toBe(0)
     await c.close()
     await tab.page.close()
-  })
+  }, 240_000)
 
   it('the handshake cannot be raced: a page answering every port and flooding hellos, 50 runs in a row', async () => {
     // From its first script: listens for every message, answers `ready` on every port it sees (and
@@ -216,7 +217,7 @@ describe('a hostile page (issue 11)', () => {
     expect(dropped(all)).toEqual([])
     await c.close()
     await page.close()
-  })
+  }, 240_000)
 })
 
 describe('hostile session files in the panel (issue 11)', () => {
