@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { SessionEntry } from '../../src/core/model.ts'
-import { MAX_SESSION_BYTES } from '../../src/core/session.ts'
+import { MAX_SESSION_BYTES, MAX_TIME } from '../../src/core/session.ts'
 import { useDemoAndExtension } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
 import { demoTab, openDemo } from './support/demo.ts'
@@ -247,12 +247,20 @@ describe('hostile session files in the panel (issue 11)', () => {
     await panel.locator('[data-testid=import-input]').setInputFiles(file('times.session.json', times))
     await panel.waitForFunction(() => document.querySelector('[data-testid=error-banner]')?.textContent?.includes('events[1].time'))
 
+    // the widest span of times accepted (0 and 2100-01-01) is drawn without sizing anything from it
+    const span = JSON.stringify({ format: 'cxbus-devtools/session', version: 1, events: [0, 1, 2].map((i) => ({ seq: i, kind: 'event', time: i === 1 ? MAX_TIME : i, publisher: 'Callback', event: ['Callback.opened', 'Callback.started', 'Callback.closed'][i], data: { opened: 0, started: false, closed: false } })) })
+    const t1 = Date.now()
+    await panel.locator('[data-testid=import-input]').setInputFiles(file('span.session.json', span))
+    await panel.locator('[data-testid=imported-banner][data-checked=true]', { hasText: 'span.session.json' }).waitFor()
+    expect(await panel.evaluate(() => 1 + 1)).toBe(2)
+    expect(Date.now() - t1).toBeLessThan(10_000)
+
     // one string filling the file up to the limit (100 MB of characters, all but the JSON around it)
     const around = head.length + '{"note":""}}]}'.length
     const big = file('big.session.json', `${head}{"note":"${'z'.repeat(MAX_SESSION_BYTES - around)}"}}]}`)
     const t0 = Date.now()
     await panel.locator('[data-testid=import-input]').setInputFiles(big)
-    await panel.locator('[data-testid=imported-banner]').waitFor({ timeout: 60_000 })
+    await panel.locator('[data-testid=imported-banner][data-checked=true]', { hasText: 'big.session.json' }).waitFor({ timeout: 60_000 })
     console.log(`100 MB file with one string imported in ${Date.now() - t0} ms`)
     // the panel still answers: a click reaches it and the page evaluates at once
     expect(await panel.evaluate(() => 1 + 1)).toBe(2)
