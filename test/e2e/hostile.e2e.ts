@@ -44,7 +44,8 @@ async function exported(page: Page, tabId: number): Promise<SessionEntry[]> {
 describe('a hostile page (issue 11)', () => {
   it('index setters on Array.prototype and throwing iterators from its first script: nothing lost, nothing swallowed', async () => {
     // Setters for Array.prototype[0..63] that swallow any object with its own kind or time (every
-    // entry the hook makes), a throwing Array iterator and Set methods, all on while the widgets
+    // entry the hook makes), a throwing Array iterator (spread, destructuring), Set methods and
+    // instanceof for the page's constructors, all on while the widgets
     // load, the page publishes 70 events and sends Callback.open; off only once the hook's batches
     // have gone out. The page's own code (ES5, like the widgets) does not need any of them.
     const tab = await openHostile(`(function () {
@@ -66,6 +67,12 @@ describe('a hostile page (issue 11)', () => {
       }
       guard(Array.prototype, Symbol.iterator);
       guard(Set.prototype, 'forEach'); guard(Set.prototype, 'has'); guard(Set.prototype, 'add');
+      // instanceof with the page's constructors: each one throws while the attack is on
+      [Array, Object, Function, MessagePort, MessageEvent, Event, Error].forEach(function (C) {
+        Object.defineProperty(C, Symbol.hasInstance, { configurable: true, value: function () {
+          if (state.on) { state.iteratorCalls++; throw new Error('hostile instanceof'); } return Function.prototype[Symbol.hasInstance].apply(this, arguments);
+        } });
+      });
       addEventListener('load', function () {
         window.demo.whenReady().then(function () {
           var sim = window.__cxbusSim;
