@@ -13,7 +13,7 @@
 // replaced, commands are observed through the bus's own before() hook and are never changed.
 
 import { snapshot } from '../src/core/snapshot.ts'
-import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type HookEntry, type HookToRelay } from '../src/core/protocol.ts'
+import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, TESTKIT_BINDING, type HookEntry, type HookToRelay, type HookToTestkit } from '../src/core/protocol.ts'
 import type { Json } from '../src/core/model.ts'
 
 type Fn = (...args: unknown[]) => unknown
@@ -82,6 +82,9 @@ type NameSet = Record<string, true>
 const nameSet = (): NameSet => createObject(null) as NameSet
 const namesOf = (set: NameSet): string[] => ownKeys(set) as string[]
 const mathRandom = Math.random
+const jsonStringify = JSON.stringify
+const promiseThen = Promise.prototype.then
+const noop = (): void => undefined
 
 /** Where the page exposes the bus (SPEC.md §1, checked in this order). */
 type Via = 'CXBus' | 'widgets' | 'cxwidget'
@@ -146,6 +149,38 @@ export interface HookWindow {
   addEventListener(type: string, listener: (ev: Event) => void, capture?: boolean): void
 }
 
+/**
+ * The test kit's transport (cxbus-devtools/playwright, /puppeteer): a runner that exposed a
+ * function as window[TESTKIT_BINDING] before page scripts gets every batch through it, as JSON text
+ * (the runner's own argument serializer then has nothing of ours to walk). The global is taken and
+ * deleted at once, so the page never sees it; its promise gets a no-op rejection handler (a closing
+ * page must not see an unhandledrejection). Absent in the extension: null, and the relay is used.
+ */
+function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | null {
+  try {
+    const d = getOwnPropertyDescriptor(win, TESTKIT_BINDING)
+    if (!d || typeof d.value !== 'function') return null
+    const fn = d.value as Fn
+    delete win[TESTKIT_BINDING]
+    const load = `t${now()}-${mathFloor((apply(mathRandom, Math, []) as number) * 1e12)}`
+    const call = (m: HookToTestkit): void => {
+      const p = apply(fn, win, [apply(jsonStringify, JSON, [m])])
+      if (p !== null && typeof p === 'object') apply(promiseThen, p, [undefined, noop])
+    }
+    let url = ''
+    try {
+      // window.location and Location.href are unforgeable: a page cannot redefine them.
+      url = `${(win.location as { href?: unknown } | undefined)?.href ?? ''}`
+    } catch {
+      // no location (tests): the runner knows the frame's url anyway
+    }
+    call({ type: 'hello', load, url, top: win.top === win, time: now() })
+    return (message) => call({ type: 'batch', load, message })
+  } catch {
+    return null
+  }
+}
+
 /** Installs the hook on `win` (the page's window; tests pass fake windows). Never throws. */
 export function installHook(win: HookWindow): void {
   try {
@@ -157,8 +192,11 @@ export function installHook(win: HookWindow): void {
   const winPost = win.postMessage
   const winListen = win.addEventListener
 
-  // --- channel to the relay ----------------------------------------------------------------
-  let port: MessagePort | null = null
+  // --- transport -------------------------------------------------------------------------------
+  // Where batches go once a receiver is ready: the relay's private port (the extension), or the
+  // function a test runner exposed before page scripts (the test kit, testkitSink). Set once, never
+  // switched. Until then entries wait in a bounded queue.
+  let post: ((msg: HookToRelay) => void) | null = testkitSink(win)
   const offered = list<MessagePort>()
   // Queue while no relay said ready: items [head, queue.length) are waiting.
   let queue = list<HookEntry>()
@@ -178,7 +216,7 @@ export function installHook(win: HookWindow): void {
 
   function flushOut(): void {
     outScheduled = false
-    if (!port || held === 0) return
+    if (!post || held === 0) return
     const batches = full
     if (out.length > 0) batches[batches.length] = out
     full = list()
@@ -191,7 +229,7 @@ export function installHook(win: HookWindow): void {
     try {
       if (lost > 0) {
         const first: HookToRelay = { type: 'entry', entry: marker('dropped', { count: lost, where: 'hook' }) }
-        apply(portPost as Fn, port, [first])
+        post(first)
       }
     } catch {
       dropped += lost
@@ -200,7 +238,7 @@ export function installHook(win: HookWindow): void {
       const batch = batches[i] as HookEntry[]
       try {
         const msg: HookToRelay = { type: 'entries', entries: batch }
-        apply(portPost as Fn, port, [msg])
+        post(msg)
       } catch {
         dropped += batch.length // e.g. a DataCloneError we did not foresee: counted, reported next time
       }
@@ -220,7 +258,7 @@ export function installHook(win: HookWindow): void {
 
   function send(entry: HookEntry): void {
     try {
-      if (port) {
+      if (post) {
         out[out.length] = entry
         if (out.length >= HOOK_BATCH_LIMIT) {
           full[full.length] = out
@@ -257,7 +295,7 @@ export function installHook(win: HookWindow): void {
    * Offers are bounded: a page posting `hello`s in a loop makes no more than MAX_OFFERS ports.
    */
   function offerPort(): void {
-    if (!MC || port || offers >= MAX_OFFERS) return
+    if (!MC || post || offers >= MAX_OFFERS) return
     try {
       offers++
       const ch = new MC()
@@ -267,9 +305,9 @@ export function installHook(win: HookWindow): void {
         (ev: MessageEvent) => {
           try {
             const d = readEvent(ev, msgData, 'data') as Bag | null
-            if (port || !d || typeof d !== 'object' || d.type !== 'ready') return
+            if (post || !d || typeof d !== 'object' || d.type !== 'ready') return
             // The first port that says ready wins, forever; a page cannot make us switch later.
-            port = mine
+            post = (msg) => void apply(portPost as Fn, mine, [msg])
             for (let i = 0; i < offered.length; i++) if (offered[i] !== mine) apply(portClose as Fn, offered[i], [])
             offered.length = 0
             const q = queue
