@@ -78,7 +78,7 @@ describe('test kit capture', () => {
     const file = await cx.save(join(dir, 'out', 'callback.session.json'))
     const saved = parseSession(readFileSync(file, 'utf8'))
     expect(saved.events).toEqual(cx.session().events)
-    expect(saved.source.userAgent).toBe('Mozilla/5.0 Test')
+    expect(saved.source?.userAgent).toBe('Mozilla/5.0 Test')
     const html = readFileSync(await cx.save(join(dir, 'report.html')), 'utf8')
     expect(html).toMatch(/^<!DOCTYPE html>/i)
     expect(parseSession(html).events.length).toBe(saved.events.length) // the report embeds the session
