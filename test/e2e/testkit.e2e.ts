@@ -4,7 +4,8 @@
 // Then Firefox ESR through puppeteer-core (WebDriver BiDi), frames, late and legacy buses, the page
 // noticing nothing, and the proof that the kit records what the extension records for the same
 // driven scenario.
-import { mkdtempSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -214,4 +215,37 @@ describe('cxbus-devtools/puppeteer in Firefox ESR (WebDriver BiDi)', () => {
       await page.close()
     })
   }
+})
+
+describe('the package', () => {
+  it('cxbus-devtools/playwright and /puppeteer resolve with their types for a consumer (module node16, strict)', () => {
+    // inside the package folder, so the name resolves to this package (self-reference through "exports")
+    const dir = mkdtempSync(join('test', '.consumer-'))
+    try {
+      writeFileSync(join(dir, 'use.ts'), [
+        "import { captureCxbus, type CxbusCapture } from 'cxbus-devtools/playwright'",
+        "import { captureCxbus as withPuppeteer } from 'cxbus-devtools/puppeteer'",
+        "import type { Page } from 'playwright-core'",
+        'export async function qa(page: Page): Promise<string[]> {',
+        '  const cx: CxbusCapture = await captureCxbus(page, { config: { severities: {} } })',
+        "  await cx.waitFor('Callback.closed', { timeout: 5000 })",
+        '  cx.expectNoErrors()',
+        '  void withPuppeteer',
+        '  return cx.check().findings.map((f) => f.rule).concat(cx.interactions().map((s) => s.summary.outcome))',
+        '}',
+        // a wrong use is refused: the types are real, not any
+        '// @ts-expect-error waitFor takes a name',
+        'export const wrong = (cx: CxbusCapture) => cx.waitFor(42)',
+      ].join('\n'))
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'ES2022', lib: ['ES2023', 'DOM'], strict: true, noEmit: true, types: ['node'] },
+        files: ['use.ts'],
+      }))
+      const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', dir], { encoding: 'utf8' })
+      expect(r.stdout + r.stderr).toBe('')
+      expect(r.status).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
