@@ -7,84 +7,26 @@
 //   2. subscribe to every Callback/CallbackService event and to every event of every plugin the
 //      bus registry lists (also plugins registered later), and record commands;
 //   3. copy each envelope at receipt (src/core/snapshot.ts) and hand it to content/relay.ts over a
-//      private MessagePort (protocol.ts section 1).
+//      private MessagePort (protocol.ts section 1), or, in a test runner, to the function the runner
+//      exposed (content/hook/transport.ts, protocol.ts section 1b).
+// The built-ins it uses are captured in content/hook/builtins.ts.
 // The page must not notice us (ARCHITECTURE.md): built-ins are captured before page code runs, every
 // callback is wrapped in try/catch, page handlers (onReady, CXBus setters) are chained, never
 // replaced, commands are observed through the bus's own before() hook and are never changed.
 
 import { snapshot } from '../src/core/snapshot.ts'
-import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, TESTKIT_BINDING, type HookEntry, type HookToRelay, type HookToTestkit } from '../src/core/protocol.ts'
+import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type HookEntry, type HookToRelay } from '../src/core/protocol.ts'
 import type { Json } from '../src/core/model.ts'
+import {
+  apply, createObject, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, idleCallback, isArray, list, mathFloor, mathRandom, MC,
+  msgData, msgSource, nameSet, namesOf, now, ownKeys, portClose, portOnMessage, portPost, queueTask, readEvent, setTimer, stopImmediate,
+  stringIndexOf, stringSlice, weakAdd, weakHas, weakMapGet, weakMapSet, WeakMapCtor, WeakSetCtor, type Bag, type Fn, type NameSet,
+} from './hook/builtins.ts'
+import { testkitSink, type HookWindow } from './hook/transport.ts'
 
-type Fn = (...args: unknown[]) => unknown
-type Bag = Record<string, unknown>
+export type { HookWindow }
+
 type EventEntry = { kind: 'event'; time: number; publisher: string; event: string; data: Json }
-
-// ---------------------------------------------------------------------------------------------
-// Built-ins, captured at document_start: a page that later replaces them cannot break us.
-const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
-const hasOwn = ObjectProto.hasOwnProperty
-const { apply, ownKeys } = Reflect
-const isArray = Array.isArray
-const now = Date.now
-const setTimer = globalThis.setTimeout
-const idleCallback: Fn | undefined = typeof requestIdleCallback === 'function' ? (requestIdleCallback as Fn) : undefined
-const queueTask: (cb: () => void) => void = typeof queueMicrotask === 'function' ? queueMicrotask : (cb) => void Promise.resolve().then(cb)
-const MC = typeof MessageChannel === 'function' ? MessageChannel : undefined
-// Port methods read from a real port's prototype (not the MessagePort global, which a page could
-// replace, and which in Node-based tests is not the class MessageChannel makes).
-const portProto: Record<string, unknown> | null = MC ? (() => {
-  const probe = new MC()
-  probe.port1.close()
-  probe.port2.close()
-  return Object.getPrototypeOf(probe.port1) as Record<string, unknown>
-})() : null
-const portPost = portProto?.postMessage as Fn | undefined
-const portClose = portProto?.close as Fn | undefined
-const portOnMessage = portProto ? getOwnPropertyDescriptor(portProto, 'onmessage')?.set : undefined
-const WeakSetCtor = WeakSet
-const weakHas = WeakSet.prototype.has
-const weakAdd = WeakSet.prototype.add
-const WeakMapCtor = WeakMap
-const weakMapGet = WeakMap.prototype.get
-const weakMapSet = WeakMap.prototype.set
-const stringIndexOf = String.prototype.indexOf
-const stringSlice = String.prototype.slice
-const createObject = Object.create
-const setPrototypeOf = Object.setPrototypeOf
-const mathFloor = Math.floor
-// MessageEvent fields through the built-in getters: a page that replaces them on the prototype
-// would otherwise be handed our events (and with them the ports they came on).
-const eventGetter = (key: string): Fn | undefined =>
-  typeof MessageEvent === 'function' ? (getOwnPropertyDescriptor(MessageEvent.prototype, key)?.get as Fn | undefined) : undefined
-const msgData = eventGetter('data')
-const msgSource = eventGetter('source')
-const stopImmediate = typeof Event === 'function' ? (Event.prototype.stopImmediatePropagation as Fn) : undefined
-function readEvent(ev: object, getter: Fn | undefined, key: string): unknown {
-  try {
-    if (getter) return apply(getter, ev, [])
-  } catch {
-    // not a real MessageEvent (tests pass plain objects)
-  }
-  return (ev as Bag)[key]
-}
-
-/**
- * An array the page cannot reach: no prototype, so `a[a.length] = v` defines an own slot instead of
- * running an index setter a page put on Array.prototype, and nothing (slice's species lookup, an
- * iterator) goes through Array.prototype. Every array the hook writes to is made here.
- */
-function list<T>(): T[] {
-  return setPrototypeOf([], null) as T[]
-}
-/** A string-keyed set of the hook's own: a null-prototype object (Set.prototype is the page's). */
-type NameSet = Record<string, true>
-const nameSet = (): NameSet => createObject(null) as NameSet
-const namesOf = (set: NameSet): string[] => ownKeys(set) as string[]
-const mathRandom = Math.random
-const jsonStringify = JSON.stringify
-const promiseThen = Promise.prototype.then
-const noop = (): void => undefined
 
 /** Where the page exposes the bus (SPEC.md §1, checked in this order). */
 type Via = 'CXBus' | 'widgets' | 'cxwidget'
@@ -143,43 +85,6 @@ interface BusState {
   versionSent: boolean
 }
 
-export interface HookWindow {
-  [key: string]: unknown
-  postMessage(message: unknown, targetOrigin: string, transfer?: Transferable[]): void
-  addEventListener(type: string, listener: (ev: Event) => void, capture?: boolean): void
-}
-
-/**
- * The test kit's transport (cxbus-devtools/playwright, /puppeteer): a runner that exposed a
- * function as window[TESTKIT_BINDING] before page scripts gets every batch through it, as JSON text
- * (the runner's own argument serializer then has nothing of ours to walk). The global is taken and
- * deleted at once, so the page never sees it; its promise gets a no-op rejection handler (a closing
- * page must not see an unhandledrejection). Absent in the extension: null, and the relay is used.
- */
-function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | null {
-  try {
-    const d = getOwnPropertyDescriptor(win, TESTKIT_BINDING)
-    if (!d || typeof d.value !== 'function') return null
-    const fn = d.value as Fn
-    delete win[TESTKIT_BINDING]
-    const load = `t${now()}-${mathFloor((apply(mathRandom, Math, []) as number) * 1e12)}`
-    const call = (m: HookToTestkit): void => {
-      const p = apply(fn, win, [apply(jsonStringify, JSON, [m])])
-      if (p !== null && typeof p === 'object') apply(promiseThen, p, [undefined, noop])
-    }
-    let url = ''
-    try {
-      // window.location and Location.href are unforgeable: a page cannot redefine them.
-      url = `${(win.location as { href?: unknown } | undefined)?.href ?? ''}`
-    } catch {
-      // no location (tests): the runner knows the frame's url anyway
-    }
-    call({ type: 'hello', load, url, top: win.top === win, time: now() })
-    return (message) => call({ type: 'batch', load, message })
-  } catch {
-    return null
-  }
-}
 
 /** Installs the hook on `win` (the page's window; tests pass fake windows). Never throws. */
 export function installHook(win: HookWindow): void {
