@@ -1,11 +1,15 @@
 // Node (`npm run bench`, after the build). The test kit's cost to the page: the overhead page of
 // capture.bench.ts (a Genesys-style bus, three page handlers, Callback metadata) in two tabs of one
 // plain Chromium (no extension), one with captureCxbus(page) from the built cxbus-devtools/playwright
-// (the hook, its batches through the exposed function to Node) and one without; publish-to-handlers
-// time with / without, as for the extension (same rounds, same fastest-round and median ratios).
-import { chromium } from 'playwright-core'
+// (the hook, its batches through the exposed function to Node) and one without. Publish-to-handlers
+// time, rounds interleaved in alternating order, each after the pages went quiet; the figure is the
+// ratio of medians, with the p10-p90 of the paired per-round ratios (no best-of).
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { chromium, type Page } from 'playwright-core'
 import { captureCxbus } from 'cxbus-devtools/playwright'
-import { compareOverhead, overheadPage, servePage } from './capture.bench.ts'
+import { overheadPage } from './capture.bench.ts'
+import { percentile } from './stats.ts'
 
 export const name = 'testkit'
 export const targets: Record<string, string> = {
@@ -13,8 +17,22 @@ export const targets: Record<string, string> = {
   testkitOverheadRatioTrivialHandlers: 'report (worst case: handlers that do nothing)',
 }
 
-export async function run(): Promise<Record<string, number>> {
-  const { url, server } = await servePage(overheadPage('public'))
+const EVENTS_PER_ROUND = 2_000
+const ROUNDS = 25
+type Mode = 'analytics' | 'trivial'
+
+const measure = (page: Page, n: number, mode: Mode): Promise<number> =>
+  page.evaluate(([k, m]) => (window as unknown as { measure(n: number, mode: string): Promise<number> }).measure(k, m), [n, mode] as const)
+const hooked = (page: Page): Promise<boolean> => page.evaluate(() => '__cxbusDevtoolsHook__' in window)
+
+export async function run(): Promise<Record<string, number | string>> {
+  const html = overheadPage('public')
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+    res.end(html)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
   try {
     const withKit = await browser.newPage()
@@ -22,18 +40,28 @@ export async function run(): Promise<Record<string, number>> {
     const cx = await captureCxbus(withKit)
     await withKit.goto(url)
     await without.goto(url)
+    if (!(await hooked(withKit)) || (await hooked(without))) throw new Error('bench: the hook must run in the kit tab only')
     await withKit.waitForTimeout(300) // the hook's first scan is done
-    const hooked = await withKit.evaluate(() => '__cxbusDevtoolsHook__' in window)
-    if (!hooked || (await without.evaluate(() => '__cxbusDevtoolsHook__' in window))) throw new Error('bench: the hook must run in the kit tab only')
-    const figures = await compareOverhead(withKit, without)
+    const out: Record<string, number | string> = {}
+    for (const mode of ['analytics', 'trivial'] as const) {
+      await measure(without, 500, mode) // warm-up
+      await measure(withKit, 500, mode)
+      const t = { with: [] as number[], without: [] as number[] }
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const side of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
+          await withKit.waitForTimeout(100) // the last round's batches have left the page
+          t[side].push(await measure(side === 'with' ? withKit : without, EVENTS_PER_ROUND, mode))
+        }
+      }
+      const ratios = t.with.map((w, i) => w / t.without[i]!)
+      out[`${mode}MsWithout`] = +percentile(t.without, 0.5).toFixed(1)
+      out[`${mode}MsWithKit`] = +percentile(t.with, 0.5).toFixed(1)
+      out[`${mode}Ratio`] = +(percentile(t.with, 0.5) / percentile(t.without, 0.5)).toFixed(3)
+      out[`${mode}Spread`] = `${percentile(ratios, 0.1).toFixed(2)}–${percentile(ratios, 0.9).toFixed(2)}`
+    }
     const captured = cx.entries().filter((e) => e.kind === 'event').length
     if (captured === 0) throw new Error('bench: the kit captured nothing')
-    return {
-      ...figures,
-      testkitOverheadRatio: figures.analyticsRatio as number,
-      testkitOverheadRatioTrivialHandlers: figures.trivialRatio as number,
-      eventsCaptured: captured,
-    }
+    return { ...out, testkitOverheadRatio: out.analyticsRatio!, testkitOverheadRatioTrivialHandlers: out.trivialRatio!, eventsCaptured: captured }
   } finally {
     await browser.close()
     server.close()
