@@ -2,14 +2,14 @@
 // capture.bench.ts (a Genesys-style bus, three page handlers, Callback metadata) in two tabs of one
 // plain Chromium (no extension), one with captureCxbus(page) from the built cxbus-devtools/playwright
 // (the hook, its batches through the exposed function to Node) and one without. Publish-to-handlers
-// time, rounds interleaved in alternating order, each after the pages went quiet; the figure is the
-// ratio of medians, with the p10-p90 of the paired per-round ratios (no best-of).
+// time, rounds interleaved in alternating order, each ending when its page is idle again; the figure
+// is the ratio of medians, with the p10-p90 of the paired per-round ratios (stats.ts, no best-of).
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Page } from 'playwright-core'
 import { captureCxbus } from 'cxbus-devtools/playwright'
 import { overheadPage } from './capture.bench.ts'
-import { percentile } from './stats.ts'
+import { interleaved, median, paired, ratioText } from './stats.ts'
 
 export const name = 'testkit'
 export const targets: Record<string, string> = {
@@ -46,18 +46,18 @@ export async function run(): Promise<Record<string, number | string>> {
     for (const mode of ['analytics', 'trivial'] as const) {
       await measure(without, 500, mode) // warm-up
       await measure(withKit, 500, mode)
-      const t = { with: [] as number[], without: [] as number[] }
-      for (let r = 0; r < ROUNDS; r++) {
-        for (const side of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
-          await withKit.waitForTimeout(100) // the last round's batches have left the page
-          t[side].push(await measure(side === 'with' ? withKit : without, EVENTS_PER_ROUND, mode))
-        }
+      // a round ends when its page is idle again (the kit's batches have left it), as in capture.bench.ts
+      const timed = (page: Page) => async (): Promise<number> => {
+        const ms = await measure(page, EVENTS_PER_ROUND, mode)
+        await page.evaluate(() => (window as unknown as { settle(): Promise<void> }).settle())
+        return ms
       }
-      const ratios = t.with.map((w, i) => w / t.without[i]!)
-      out[`${mode}MsWithout`] = +percentile(t.without, 0.5).toFixed(1)
-      out[`${mode}MsWithKit`] = +percentile(t.with, 0.5).toFixed(1)
-      out[`${mode}Ratio`] = +(percentile(t.with, 0.5) / percentile(t.without, 0.5)).toFixed(3)
-      out[`${mode}Spread`] = `${percentile(ratios, 0.1).toFixed(2)}–${percentile(ratios, 0.9).toFixed(2)}`
+      const runs = await interleaved(ROUNDS, timed(withKit), timed(without))
+      const r = paired(runs.a, runs.b)
+      out[`${mode}MsWithout`] = +median(runs.b).toFixed(1)
+      out[`${mode}MsWithKit`] = +median(runs.a).toFixed(1)
+      out[`${mode}Ratio`] = +r.ratio.toFixed(3)
+      out[`${mode}Spread`] = ratioText(r)
     }
     const captured = cx.entries().filter((e) => e.kind === 'event').length
     if (captured === 0) throw new Error('bench: the kit captured nothing')

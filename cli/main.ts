@@ -132,7 +132,11 @@ export function settingsOf(raw: unknown): Settings {
 
 /** The text `check` prints for one file (also the test kit's expectNoErrors message). */
 export function checkText(file: string, analysis: QaAnalysis, columns = DEFAULT_COLUMNS): string {
-  return humanFile({ file, session: analysis.session, report: analysis.report, stories: analysis.stories, analysis }, () => true, columns)
+  let text = ''
+  humanFile({ file, session: analysis.session, report: analysis.report, stories: analysis.stories, analysis }, () => true, columns, (t) => {
+    text += t
+  })
+  return text
 }
 
 async function loadSettings(config: string | undefined, require: string | undefined, readFile: (p: string) => Promise<string>): Promise<Settings> {
