@@ -6,6 +6,6 @@ export default defineConfig({
   plugins: [preact()],
   test: {
     environment: 'happy-dom',
-    include: ['test/unit/**/*.test.{ts,tsx}'],
+    include: ['test/unit/**/*.test.{ts,tsx}', 'test/testkit/**/*.test.ts'],
   },
 })

@@ -11,7 +11,7 @@ export interface BenchModule {
   run(): Promise<Record<string, number | string>>
 }
 
-const modules: string[] = ['./check.bench.ts', './capture.bench.ts', './panel.bench.ts', './report.bench.ts']
+const modules: string[] = ['./check.bench.ts', './capture.bench.ts', './panel.bench.ts', './report.bench.ts', './testkit.bench.ts']
 const only = process.argv.slice(2)
 
 const resultsFile = new URL('./results.json', import.meta.url)

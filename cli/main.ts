@@ -116,21 +116,34 @@ interface Checked {
 const reasonOf = (err: unknown): string => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message)
 
 /** What --config and --require make of the options of both commands. */
-interface Settings {
+export interface Settings {
   options: CheckOptions
   paths: CoveragePath[]
   require: string[]
+}
+
+/** A --config file's content, validated (also the test kit's check options); throws on a bad one. */
+export function settingsOf(raw: unknown): Settings {
+  // The coverage part is read here; the rest must be CheckOptions (unknown keys are typos).
+  const { coverage, require: req, ...options } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : { '(root)': raw }) as Record<string, unknown>
+  const cov = validateCoverageConfig({ coverage, require: req })
+  return { options: validateCheckOptions(options), paths: cov.paths, require: cov.require }
+}
+
+/** The text `check` prints for one file (also the test kit's expectNoErrors message). */
+export function checkText(file: string, analysis: QaAnalysis, columns = DEFAULT_COLUMNS): string {
+  let text = ''
+  humanFile({ file, session: analysis.session, report: analysis.report, stories: analysis.stories, analysis }, () => true, columns, (t) => {
+    text += t
+  })
+  return text
 }
 
 async function loadSettings(config: string | undefined, require: string | undefined, readFile: (p: string) => Promise<string>): Promise<Settings> {
   let settings: Settings = { options: {}, paths: [...DEFAULT_PATHS], require: [] }
   if (config !== undefined) {
     try {
-      const raw: unknown = JSON.parse(await readFile(config))
-      // The coverage part is read here; the rest must be CheckOptions (unknown keys are typos).
-      const { coverage, require: req, ...options } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : { '(root)': raw }) as Record<string, unknown>
-      const cov = validateCoverageConfig({ coverage, require: req })
-      settings = { options: validateCheckOptions(options), paths: cov.paths, require: cov.require }
+      settings = settingsOf(JSON.parse(await readFile(config)))
     } catch (err) {
       throw new UsageError(`config ${config}: ${reasonOf(err)}`)
     }

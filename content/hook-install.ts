@@ -7,7 +7,9 @@
 //   2. subscribe to every Callback/CallbackService event and to every event of every plugin the
 //      bus registry lists (also plugins registered later), and record commands;
 //   3. copy each envelope at receipt (src/core/snapshot.ts) and hand it to content/relay.ts over a
-//      private MessagePort (protocol.ts section 1).
+//      private MessagePort (protocol.ts section 1), or, in a test runner, to the function the runner
+//      exposed (content/hook/transport.ts, protocol.ts section 1b).
+// The built-ins it uses are captured in content/hook/builtins.ts.
 // The page must not notice us (ARCHITECTURE.md): built-ins are captured before page code runs, every
 // callback is wrapped in try/catch, page handlers (onReady, CXBus setters) are chained, never
 // replaced, commands are observed through the bus's own before() hook and are never changed.
@@ -15,73 +17,16 @@
 import { snapshot } from '../src/core/snapshot.ts'
 import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type HookEntry, type HookToRelay } from '../src/core/protocol.ts'
 import type { Json } from '../src/core/model.ts'
+import {
+  apply, createObject, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, idleCallback, isArray, list, mathFloor, mathRandom, MC,
+  msgData, msgSource, nameSet, namesOf, now, ownKeys, portClose, portOnMessage, portPost, queueTask, readEvent, setTimer, stopImmediate,
+  stringIndexOf, stringSlice, weakAdd, weakHas, weakMapGet, weakMapSet, WeakMapCtor, WeakSetCtor, type Bag, type Fn, type NameSet,
+} from './hook/builtins.ts'
+import { testkitSink, type HookWindow } from './hook/transport.ts'
 
-type Fn = (...args: unknown[]) => unknown
-type Bag = Record<string, unknown>
+export type { HookWindow }
+
 type EventEntry = { kind: 'event'; time: number; publisher: string; event: string; data: Json }
-
-// ---------------------------------------------------------------------------------------------
-// Built-ins, captured at document_start: a page that later replaces them cannot break us.
-const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
-const hasOwn = ObjectProto.hasOwnProperty
-const { apply, ownKeys } = Reflect
-const isArray = Array.isArray
-const now = Date.now
-const setTimer = globalThis.setTimeout
-const idleCallback: Fn | undefined = typeof requestIdleCallback === 'function' ? (requestIdleCallback as Fn) : undefined
-const queueTask: (cb: () => void) => void = typeof queueMicrotask === 'function' ? queueMicrotask : (cb) => void Promise.resolve().then(cb)
-const MC = typeof MessageChannel === 'function' ? MessageChannel : undefined
-// Port methods read from a real port's prototype (not the MessagePort global, which a page could
-// replace, and which in Node-based tests is not the class MessageChannel makes).
-const portProto: Record<string, unknown> | null = MC ? (() => {
-  const probe = new MC()
-  probe.port1.close()
-  probe.port2.close()
-  return Object.getPrototypeOf(probe.port1) as Record<string, unknown>
-})() : null
-const portPost = portProto?.postMessage as Fn | undefined
-const portClose = portProto?.close as Fn | undefined
-const portOnMessage = portProto ? getOwnPropertyDescriptor(portProto, 'onmessage')?.set : undefined
-const WeakSetCtor = WeakSet
-const weakHas = WeakSet.prototype.has
-const weakAdd = WeakSet.prototype.add
-const WeakMapCtor = WeakMap
-const weakMapGet = WeakMap.prototype.get
-const weakMapSet = WeakMap.prototype.set
-const stringIndexOf = String.prototype.indexOf
-const stringSlice = String.prototype.slice
-const createObject = Object.create
-const setPrototypeOf = Object.setPrototypeOf
-const mathFloor = Math.floor
-// MessageEvent fields through the built-in getters: a page that replaces them on the prototype
-// would otherwise be handed our events (and with them the ports they came on).
-const eventGetter = (key: string): Fn | undefined =>
-  typeof MessageEvent === 'function' ? (getOwnPropertyDescriptor(MessageEvent.prototype, key)?.get as Fn | undefined) : undefined
-const msgData = eventGetter('data')
-const msgSource = eventGetter('source')
-const stopImmediate = typeof Event === 'function' ? (Event.prototype.stopImmediatePropagation as Fn) : undefined
-function readEvent(ev: object, getter: Fn | undefined, key: string): unknown {
-  try {
-    if (getter) return apply(getter, ev, [])
-  } catch {
-    // not a real MessageEvent (tests pass plain objects)
-  }
-  return (ev as Bag)[key]
-}
-
-/**
- * An array the page cannot reach: no prototype, so `a[a.length] = v` defines an own slot instead of
- * running an index setter a page put on Array.prototype, and nothing (slice's species lookup, an
- * iterator) goes through Array.prototype. Every array the hook writes to is made here.
- */
-function list<T>(): T[] {
-  return setPrototypeOf([], null) as T[]
-}
-/** A string-keyed set of the hook's own: a null-prototype object (Set.prototype is the page's). */
-type NameSet = Record<string, true>
-const nameSet = (): NameSet => createObject(null) as NameSet
-const namesOf = (set: NameSet): string[] => ownKeys(set) as string[]
-const mathRandom = Math.random
 
 /** Where the page exposes the bus (SPEC.md §1, checked in this order). */
 type Via = 'CXBus' | 'widgets' | 'cxwidget'
@@ -140,11 +85,6 @@ interface BusState {
   versionSent: boolean
 }
 
-export interface HookWindow {
-  [key: string]: unknown
-  postMessage(message: unknown, targetOrigin: string, transfer?: Transferable[]): void
-  addEventListener(type: string, listener: (ev: Event) => void, capture?: boolean): void
-}
 
 /** Installs the hook on `win` (the page's window; tests pass fake windows). Never throws. */
 export function installHook(win: HookWindow): void {
@@ -157,8 +97,11 @@ export function installHook(win: HookWindow): void {
   const winPost = win.postMessage
   const winListen = win.addEventListener
 
-  // --- channel to the relay ----------------------------------------------------------------
-  let port: MessagePort | null = null
+  // --- transport -------------------------------------------------------------------------------
+  // Where batches go once a receiver is ready: the relay's private port (the extension), or the
+  // function a test runner exposed before page scripts (the test kit, testkitSink). Set once, never
+  // switched. Until then entries wait in a bounded queue.
+  let post: ((msg: HookToRelay) => void) | null = testkitSink(win)
   const offered = list<MessagePort>()
   // Queue while no relay said ready: items [head, queue.length) are waiting.
   let queue = list<HookEntry>()
@@ -178,7 +121,7 @@ export function installHook(win: HookWindow): void {
 
   function flushOut(): void {
     outScheduled = false
-    if (!port || held === 0) return
+    if (!post || held === 0) return
     const batches = full
     if (out.length > 0) batches[batches.length] = out
     full = list()
@@ -191,7 +134,7 @@ export function installHook(win: HookWindow): void {
     try {
       if (lost > 0) {
         const first: HookToRelay = { type: 'entry', entry: marker('dropped', { count: lost, where: 'hook' }) }
-        apply(portPost as Fn, port, [first])
+        post(first)
       }
     } catch {
       dropped += lost
@@ -200,7 +143,7 @@ export function installHook(win: HookWindow): void {
       const batch = batches[i] as HookEntry[]
       try {
         const msg: HookToRelay = { type: 'entries', entries: batch }
-        apply(portPost as Fn, port, [msg])
+        post(msg)
       } catch {
         dropped += batch.length // e.g. a DataCloneError we did not foresee: counted, reported next time
       }
@@ -220,7 +163,7 @@ export function installHook(win: HookWindow): void {
 
   function send(entry: HookEntry): void {
     try {
-      if (port) {
+      if (post) {
         out[out.length] = entry
         if (out.length >= HOOK_BATCH_LIMIT) {
           full[full.length] = out
@@ -257,7 +200,7 @@ export function installHook(win: HookWindow): void {
    * Offers are bounded: a page posting `hello`s in a loop makes no more than MAX_OFFERS ports.
    */
   function offerPort(): void {
-    if (!MC || port || offers >= MAX_OFFERS) return
+    if (!MC || post || offers >= MAX_OFFERS) return
     try {
       offers++
       const ch = new MC()
@@ -267,9 +210,9 @@ export function installHook(win: HookWindow): void {
         (ev: MessageEvent) => {
           try {
             const d = readEvent(ev, msgData, 'data') as Bag | null
-            if (port || !d || typeof d !== 'object' || d.type !== 'ready') return
+            if (post || !d || typeof d !== 'object' || d.type !== 'ready') return
             // The first port that says ready wins, forever; a page cannot make us switch later.
-            port = mine
+            post = (msg) => void apply(portPost as Fn, mine, [msg])
             for (let i = 0; i < offered.length; i++) if (offered[i] !== mine) apply(portClose as Fn, offered[i], [])
             offered.length = 0
             const q = queue

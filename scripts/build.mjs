@@ -39,4 +39,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   console.log('build: dist/cli')
   vite(['-c', 'vite.cli.config.ts'])
+  console.log('build: dist/testkit')
+  vite(['-c', 'vite.testkit.config.ts'])
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.testkit.json'], { stdio: 'inherit' })
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1)
 }

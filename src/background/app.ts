@@ -297,16 +297,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     if (req.type === 'export-session') flushDropped(req.tabId) // the export says what is missing, exactly
     const s = stores.get(req.tabId)
     if (req.type === 'get-tab-state') return s ? { ...s.state, findings: { ...s.state.findings } } : null
-    const session: Session = {
-      format: SESSION_FORMAT,
-      version: SESSION_VERSION,
-      source: {
-        ...(s?.state.url ? { url: s.state.url } : {}),
-        ...(s?.state.bus?.widgetsVersion ? { widgetsVersion: s.state.bus.widgetsVersion } : {}),
-        userAgent: deps.userAgent,
-      },
-      events: s ? s.entries.toArray() : [],
-    }
+    const session: Session = s ? s.toSession(deps.userAgent) : { format: SESSION_FORMAT, version: SESSION_VERSION, source: { userAgent: deps.userAgent }, events: [] }
     return session
   }
 

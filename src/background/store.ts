@@ -22,7 +22,7 @@
 //   through), not entries paused or cleared.
 
 import { RingBuffer, SeqDedupe } from '../core/buffer.ts'
-import { droppedCount, lostBy, type Json, type SessionEntry, type Severity } from '../core/model.ts'
+import { droppedCount, lostBy, SESSION_FORMAT, SESSION_VERSION, type Json, type Session, type SessionEntry, type Severity } from '../core/model.ts'
 import type { TabState } from '../core/protocol.ts'
 
 export const DEFAULT_MAX_ENTRIES = 100_000
@@ -255,6 +255,23 @@ export class TabStore {
     const from = this.entries.lowerBound((e) => e.seq > afterSeq)
     const to = upTo === Infinity ? this.entries.length : this.entries.lowerBound((e) => e.seq > upTo)
     return this.entries.slice(from, to)
+  }
+
+  /**
+   * The session file of SPEC.md §4 (what Export writes): the stored entries and what the page was.
+   * Call flushDropped() first, so the file says exactly what is missing.
+   */
+  toSession(userAgent: string): Session {
+    return {
+      format: SESSION_FORMAT,
+      version: SESSION_VERSION,
+      source: {
+        ...(this.state.url ? { url: this.state.url } : {}),
+        ...(this.state.bus?.widgetsVersion ? { widgetsVersion: this.state.bus.widgetsVersion } : {}),
+        userAgent,
+      },
+      events: this.entries.toArray(),
+    }
   }
 
   meta(): TabMeta {

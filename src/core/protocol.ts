@@ -53,6 +53,23 @@ export type RelayToHook = { type: 'ready' }
 export const HOOK_QUEUE_LIMIT = 10_000
 
 // ---------------------------------------------------------------------------------------------
+// 1b. hook -> test runner (cxbus-devtools/playwright, /puppeteer; no extension, no relay)
+
+/**
+ * The function a test runner exposes to every frame before page scripts. The hook takes it (and
+ * deletes the global) at install, and calls it with JSON text of HookToTestkit messages.
+ */
+export const TESTKIT_BINDING = '__cxbusDevtoolsTestkit__'
+
+/**
+ * `hello` once per document (what the relay's page-load marker says), then the hook's batches.
+ * `load` is the hook's id of this document: the runner's pageLoadId for it.
+ */
+export type HookToTestkit =
+  | { type: 'hello'; load: string; url: string; top: boolean; time: number }
+  | { type: 'batch'; load: string; message: HookToRelay }
+
+// ---------------------------------------------------------------------------------------------
 // 2. relay -> background
 
 export const RELAY_PORT = 'cxbus-devtools:relay'

@@ -1,0 +1,43 @@
+// Page world (the hook). Where the hook's batches go: the extension's relay (a private MessagePort
+// offered in hook-install.ts's handshake) or, in a test runner, the function the runner exposed before
+// page scripts (testkitSink, protocol.ts section 1b). Exactly one of them, chosen at install.
+import { TESTKIT_BINDING, type HookToRelay, type HookToTestkit } from '../../src/core/protocol.ts'
+import { apply, getOwnPropertyDescriptor, jsonStringify, mathFloor, mathRandom, noop, now, promiseThen, type Fn } from './builtins.ts'
+
+export interface HookWindow {
+  [key: string]: unknown
+  postMessage(message: unknown, targetOrigin: string, transfer?: Transferable[]): void
+  addEventListener(type: string, listener: (ev: Event) => void, capture?: boolean): void
+}
+
+/**
+ * The test kit's transport (cxbus-devtools/playwright, /puppeteer): a runner that exposed a
+ * function as window[TESTKIT_BINDING] before page scripts gets every batch through it, as JSON text
+ * (the runner's own argument serializer then has nothing of ours to walk). The global is taken and
+ * deleted at once, so the page never sees it; its promise gets a no-op rejection handler (a closing
+ * page must not see an unhandledrejection). Absent in the extension: null, and the relay is used.
+ */
+export function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | null {
+  try {
+    const d = getOwnPropertyDescriptor(win, TESTKIT_BINDING)
+    if (!d || typeof d.value !== 'function') return null
+    const fn = d.value as Fn
+    delete win[TESTKIT_BINDING]
+    const load = `t${now()}-${mathFloor((apply(mathRandom, Math, []) as number) * 1e12)}`
+    const call = (m: HookToTestkit): void => {
+      const p = apply(fn, win, [apply(jsonStringify, JSON, [m])])
+      if (p !== null && typeof p === 'object') apply(promiseThen, p, [undefined, noop])
+    }
+    let url = ''
+    try {
+      // window.location and Location.href are unforgeable: a page cannot redefine them.
+      url = `${(win.location as { href?: unknown } | undefined)?.href ?? ''}`
+    } catch {
+      // no location (tests): the runner knows the frame's url anyway
+    }
+    call({ type: 'hello', load, url, top: win.top === win, time: now() })
+    return (message) => call({ type: 'batch', load, message })
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,92 @@
+// The test kit's answers (testkit/capture.ts): waitFor, check, interactions, expectNoErrors, save.
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { check } from '../../src/core/check.ts'
+import { parseSession } from '../../src/core/session.ts'
+import { CxbusCapture } from '../../testkit/capture.ts'
+import { loadFixture } from '../support/fixtures.ts'
+import { feedSession, send } from './feed.ts'
+
+const capture = () => new CxbusCapture(() => 'Mozilla/5.0 Test')
+
+describe('test kit capture', () => {
+  it('waitFor resolves when the entry arrives, and the n-th one with count', async () => {
+    const cx = capture()
+    const first = cx.waitFor('Callback.closed')
+    const second = cx.waitFor('Callback.closed', { count: 2, timeout: 1000 })
+    feedSession(cx.collector, loadFixture('shipped-two-in-a-row'))
+    const [a, b] = await Promise.all([first, second])
+    expect(a.seq).toBeLessThan(b.seq)
+    expect(a).toMatchObject({ kind: 'event', event: 'Callback.closed' })
+    // already there: at once
+    await expect(cx.waitFor('Callback.opened')).resolves.toMatchObject({ event: 'Callback.opened' })
+  })
+
+  it('waitFor fails after its timeout, listing what did arrive', async () => {
+    const cx = capture()
+    await expect(cx.waitFor('Callback.completed', { timeout: 30 })).rejects.toThrow(/Callback.completed did not arrive within 30 ms; nothing arrived/)
+    feedSession(cx.collector, loadFixture('shipped-failed-cancel'))
+    const err = await cx.waitFor('Callback.completed', { timeout: 30 }).catch((e: Error) => e)
+    expect((err as Error).message).toMatch(/arrived: marker:page-load, .*Callback\.opened.*CallbackService\.scheduleError.*Callback\.cancelled/)
+  })
+
+  it('check() is the checker on the session file, with the options of a --config file', () => {
+    const fixture = loadFixture('faulty-completed-without-submit')
+    const cx = capture()
+    feedSession(cx.collector, fixture)
+    const rules = (r: { findings: { rule: string; severity: string }[] }) => r.findings.map((f) => `${f.severity} ${f.rule}`).sort()
+    expect(rules(cx.check())).toEqual(rules(check(fixture)))
+    expect(rules(cx.check())).toContain('error order/transition')
+    const off = cx.check({ severities: { 'order/transition': 'off' } })
+    expect(rules(off)).not.toContain('error order/transition')
+    expect(() => cx.check({ severitys: {} })).toThrow(/severitys/)
+  })
+
+  it('interactions() tells the stories; expectNoErrors passes on shipped behaviour', () => {
+    const cx = capture()
+    feedSession(cx.collector, loadFixture('shipped-failed-retry'))
+    const [story] = cx.interactions()
+    expect(story).toMatchObject({ plugin: 'Callback', summary: { outcome: 'completed' } })
+    expect(story!.failures.length).toBe(1)
+    expect(() => cx.expectNoErrors()).not.toThrow()
+  })
+
+  it('expectNoErrors throws the CLI text: the story, the finding with its rule, the counts', () => {
+    const cx = capture()
+    feedSession(cx.collector, loadFixture('faulty-completed-without-submit'))
+    let message = ''
+    try {
+      cx.expectNoErrors()
+    } catch (e) {
+      message = (e as Error).message
+    }
+    expect(message).toMatch(/^cxbus: the Callback lifecycle check failed\ncaptured session\n {2}Callback #1 /)
+    expect(message).toMatch(/\n {4}error {3}order\/transition +seq [\d,]+ {2}/)
+    expect(message).toMatch(/\n {2}[1-9]\d* errors?, \d+ warnings?, \d+ info\n/)
+    // a required path that is missing fails as the CLI's --require does
+    const ok = capture()
+    feedSession(ok.collector, loadFixture('shipped-failed-retry'))
+    expect(() => ok.expectNoErrors({ require: ['Callback/failed-cancel'] })).toThrow(/required but missing: Callback\/failed-cancel/)
+  })
+
+  it('save() writes the session file, or for .html the report that embeds it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-tk-'))
+    const cx = capture()
+    feedSession(cx.collector, loadFixture('shipped-failed-retry'))
+    const file = await cx.save(join(dir, 'out', 'callback.session.json'))
+    const saved = parseSession(readFileSync(file, 'utf8'))
+    expect(saved.events).toEqual(cx.session().events)
+    expect(saved.source?.userAgent).toBe('Mozilla/5.0 Test')
+    const html = readFileSync(await cx.save(join(dir, 'report.html')), 'utf8')
+    expect(html).toMatch(/^<!DOCTYPE html>/i)
+    expect(parseSession(html).events.length).toBe(saved.events.length) // the report embeds the session
+  })
+
+  it('a batch for a load without hello is still numbered', () => {
+    const cx = capture()
+    send(cx.collector, { type: 'batch', load: 'x', message: { type: 'entry', entry: { kind: 'event', time: 1, publisher: 'Callback', event: 'Callback.opened', data: {} } } })
+    expect(cx.entries()).toMatchObject([{ seq: 0, pageLoadId: 'x', event: 'Callback.opened' }])
+  })
+})

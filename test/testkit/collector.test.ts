@@ -1,0 +1,63 @@
+// The test kit's Node side (testkit/collector.ts): numbering, markers and the session file as the
+// relay and the background make them for the extension.
+import { describe, expect, it } from 'vitest'
+import { validateSession } from '../../src/core/session.ts'
+import { Collector } from '../../testkit/collector.ts'
+import { loadFixture } from '../support/fixtures.ts'
+import { feedSession, send } from './feed.ts'
+
+const ev = (event: string, time = 1000) => ({ kind: 'event' as const, time, publisher: event.split('.')[0]!, event, data: {} })
+
+describe('test kit collector', () => {
+  it('numbers per page load behind a page-load marker, session-wide seq, frameUrl from the hello', () => {
+    const c = new Collector()
+    send(c, { type: 'hello', load: 'top1', url: 'https://a.example/', top: true, time: 1 })
+    send(c, { type: 'hello', load: 'frame1', url: 'https://a.example/frame', top: false, time: 2 })
+    send(c, { type: 'batch', load: 'frame1', message: { type: 'entries', entries: [ev('Callback.ready')] } })
+    send(c, { type: 'batch', load: 'top1', message: { type: 'entry', entry: ev('App.ready') } })
+    const s = c.session('UA')
+    expect(s.events.map((e) => [e.seq, e.pageLoadId, e.frameUrl, e.kind === 'marker' ? e.marker : e.kind === 'event' ? e.event : ''])).toEqual([
+      [0, 'top1', 'https://a.example/', 'page-load'],
+      [1, 'frame1', 'https://a.example/frame', 'page-load'],
+      [2, 'frame1', 'https://a.example/frame', 'Callback.ready'],
+      [3, 'top1', 'https://a.example/', 'App.ready'],
+    ])
+    expect(s.events[1]).toMatchObject({ data: { url: 'https://a.example/frame', top: false } })
+    expect(s.source).toEqual({ url: 'https://a.example/', userAgent: 'UA' })
+    expect(() => validateSession(JSON.parse(JSON.stringify(s)))).not.toThrow()
+  })
+
+  it('a malformed entry costs itself, counted in a dropped marker; a message that is not the protocol is refused', () => {
+    const c = new Collector()
+    send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
+    c.receive(JSON.stringify({ type: 'batch', load: 'l', message: { type: 'entries', entries: [ev('Callback.opened'), { kind: 'event', event: '' }, 42] } }))
+    c.receive('not json')
+    c.receive(JSON.stringify({ type: 'batch', load: '../../x', message: { type: 'entries', entries: [ev('Callback.opened')] } }))
+    c.receive({ type: 'hello' })
+    const names = c.entries().map((e) => (e.kind === 'marker' ? `${e.marker}:${JSON.stringify(e.data)}` : e.kind === 'event' ? e.event : ''))
+    expect(names).toEqual(['page-load:{"url":"u","top":true}', 'Callback.opened', 'dropped:{"count":2,"where":"relay"}'])
+    expect(c.rejected).toBe(3)
+  })
+
+  it('keeps earlier documents by default; with preserveLog false a new top-frame load starts over, as the panel', () => {
+    for (const preserveLog of [true, false]) {
+      const c = new Collector({ preserveLog })
+      feedSession(c, loadFixture('shipped-two-in-a-row'), { load: 'first' })
+      send(c, { type: 'hello', load: 'second', url: 'https://shop.example/next', top: true, time: 5 })
+      const loads = new Set(c.entries().map((e) => e.pageLoadId))
+      expect([...loads]).toEqual(preserveLog ? ['first', 'second'] : ['second'])
+    }
+  })
+
+  it('past its budget the oldest entries go, said by one dropped marker in the session', () => {
+    const c = new Collector({ maxEntries: 5 })
+    send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
+    send(c, { type: 'batch', load: 'l', message: { type: 'entries', entries: Array.from({ length: 8 }, (_, i) => ev('Callback.minimized', i)) } })
+    const s = c.session('UA')
+    const last = s.events.at(-1)!
+    expect(last).toMatchObject({ kind: 'marker', marker: 'dropped', data: { where: 'background' } })
+    // stored events + the marker's count = what the page published (the page-load marker counts 0)
+    const stored = s.events.filter((e) => e.kind === 'event').length
+    expect(stored + (last.data as { count: number }).count).toBe(8)
+  })
+})

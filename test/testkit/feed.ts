@@ -1,0 +1,19 @@
+// Test kit unit tests: feeding a Collector what the hook would send for a session fixture.
+import type { Session, SessionEntry } from '../../src/core/model.ts'
+import type { HookEntry, HookToTestkit } from '../../src/core/protocol.ts'
+import type { Collector } from '../../testkit/collector.ts'
+
+/** An entry as the hook produced it (no seq, pageLoadId, frameUrl). */
+export function hookEntry(e: SessionEntry): HookEntry {
+  const { seq: _s, pageLoadId: _p, frameUrl: _f, ...rest } = e as SessionEntry & { pageLoadId?: string; frameUrl?: string }
+  return rest as HookEntry
+}
+
+export const send = (c: Collector, m: HookToTestkit): void => c.receive(JSON.stringify(m))
+
+/** One document (hello) whose hook sent the fixture's events and commands in batches of `batch`. */
+export function feedSession(c: Collector, session: Session, { load = 'load1', url = 'https://shop.example/', batch = 3 } = {}): void {
+  send(c, { type: 'hello', load, url, top: true, time: session.events[0]?.time ?? 0 })
+  const entries = session.events.filter((e) => e.kind !== 'marker' || e.marker === 'bus').map(hookEntry)
+  for (let i = 0; i < entries.length; i += batch) send(c, { type: 'batch', load, message: { type: 'entries', entries: entries.slice(i, i + batch) } })
+}

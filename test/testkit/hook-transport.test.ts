@@ -1,0 +1,108 @@
+// The page hook's test-kit transport (content/hook-install.ts testkitSink): a runner's exposed
+// function, taken before page scripts, instead of the relay's port. The rest of the hook is
+// test/unit/hook.test.ts's.
+import { describe, expect, it, vi } from 'vitest'
+import { installHook, type HookWindow } from '../../content/hook-install.ts'
+import { HOOK_SOURCE, TESTKIT_BINDING } from '../../src/core/protocol.ts'
+import { Collector } from '../../testkit/collector.ts'
+
+type Fn = (...a: any[]) => any
+
+/** A bus that dispatches like CXBus (a timer per handler) with subscribe, command, no registerPlugin. */
+function tinyBus() {
+  const subs = new Map<string, Fn[]>()
+  let n = 0
+  return {
+    bus: {
+      subscribe(event: string, fn: Fn) {
+        subs.set(event, [...(subs.get(event) ?? []), fn])
+        return `sub${++n}`
+      },
+      command: () => true,
+    },
+    publish(event: string, data: unknown) {
+      for (const fn of subs.get(event) ?? []) setTimeout(() => fn({ time: Date.now(), publisher: event.split('.')[0], event, data }), 0)
+    },
+  }
+}
+
+function runnerWindow(binding: Fn | undefined) {
+  const posted: unknown[] = []
+  const win = {
+    postMessage: (m: unknown) => void posted.push(m),
+    addEventListener: () => {},
+    location: { href: 'https://shop.example/cart' },
+  } as unknown as HookWindow & Record<string, any>
+  win.top = win
+  if (binding) win[TESTKIT_BINDING] = binding
+  return { win, posted }
+}
+
+async function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {
+  const t0 = Date.now()
+  while (!pred()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+const names = (c: Collector) => c.entries().map((e) => (e.kind === 'event' ? e.event : e.kind === 'command' ? `cmd:${e.command}` : `marker:${e.marker}`))
+
+describe('page hook: test kit transport', () => {
+  it('takes the exposed function, deletes the global, says hello, sends batches as JSON text', async () => {
+    const c = new Collector()
+    const calls: unknown[] = []
+    const { win, posted } = runnerWindow((text: unknown) => {
+      calls.push(text)
+      c.receive(text)
+      return Promise.resolve()
+    })
+    installHook(win)
+    expect(TESTKIT_BINDING in win).toBe(false) // the page never sees it
+    expect(posted.filter((m) => (m as { source?: string })?.source === HOOK_SOURCE)).toEqual([]) // no relay handshake
+    expect(typeof calls[0]).toBe('string')
+    expect(JSON.parse(calls[0] as string)).toMatchObject({ type: 'hello', url: 'https://shop.example/cart', top: true })
+    const { bus, publish } = tinyBus()
+    win.CXBus = bus
+    const data = { errors: [] as string[] }
+    publish('Callback.opened', data)
+    await until(() => names(c).includes('Callback.opened'), 'Callback.opened')
+    data.errors.push('later') // copied at receipt: a later change is not in the entry
+    expect(names(c)).toEqual(['marker:page-load', 'marker:bus', 'Callback.opened'])
+    expect(c.entries()[2]).toMatchObject({ seq: 2, frameUrl: 'https://shop.example/cart', data: { errors: [] } })
+  })
+
+  it('a runner function that throws or rejects never reaches the page; what it lost comes as a dropped marker', async () => {
+    const c = new Collector()
+    let fail = true
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    try {
+      const { win } = runnerWindow((text: unknown) => {
+        const m = JSON.parse(text as string) as { type: string }
+        if (m.type === 'batch' && fail) throw new Error('runner gone')
+        c.receive(text)
+        return Promise.reject(new Error('binding closed')) // e.g. a page closing: must not be unhandled
+      })
+      installHook(win)
+      const { bus, publish } = tinyBus()
+      win.CXBus = bus // bus marker: lost (the runner throws)
+      publish('Callback.opened', {})
+      await new Promise((r) => setTimeout(r, 50))
+      fail = false
+      publish('Callback.closed', {})
+      await until(() => names(c).includes('Callback.closed'), 'Callback.closed')
+      expect(names(c)).toEqual(['marker:page-load', 'marker:dropped', 'Callback.closed'])
+      expect(c.entries()[1]).toMatchObject({ data: { count: 2, where: 'hook' } })
+      await new Promise((r) => setTimeout(r, 20))
+      expect(unhandled).not.toHaveBeenCalled()
+    } finally {
+      process.off('unhandledRejection', unhandled)
+    }
+  })
+
+  it('without the function (the extension) the hook offers the relay its port as before', () => {
+    const { win, posted } = runnerWindow(undefined)
+    installHook(win)
+    expect(posted).toMatchObject([{ source: HOOK_SOURCE, type: 'connect' }])
+  })
+})

@@ -1,0 +1,98 @@
+// Node (test kit). What the relay and the background do for the extension, for a test runner that
+// feeds the page hook's batches in through an exposed function (protocol.ts section 1b): checks
+// every message with the protocol guards, numbers the entries per page load (seq 0, 1, 2, ...,
+// pageLoadId, frameUrl) behind a page-load marker, and stores them in the extension's own TabStore
+// (session-wide seq, dropped markers, the budget), so a session file is built exactly as an export.
+import { TabStore, DEFAULT_MAX_ENTRIES } from '../src/background/store.ts'
+import type { Session, SessionEntry } from '../src/core/model.ts'
+import { hookMessageEntries, isHookEntry, isObject, isPageLoadId, type HookEntry } from '../src/core/protocol.ts'
+
+export interface CollectorOptions {
+  /** Keep the entries of earlier documents when the top frame navigates (default true; the panel's "Preserve log"). */
+  preserveLog?: boolean
+  /** Most events and commands kept (default 100 000, as the extension); the oldest go, counted. */
+  maxEntries?: number
+}
+
+interface Load {
+  url: string
+  nextSeq: number
+}
+
+export class Collector {
+  readonly store: TabStore
+  private loads = new Map<string, Load>()
+  private listeners = new Set<(added: readonly SessionEntry[]) => void>()
+  /** Messages that were not HookToTestkit at all (a hook bug, or a page calling a stale reference). */
+  rejected = 0
+
+  constructor(options: CollectorOptions = {}) {
+    this.store = new TabStore(0, options.maxEntries ?? DEFAULT_MAX_ENTRIES, { preserveLog: options.preserveLog ?? true })
+  }
+
+  /** One call of the exposed function: JSON text of a HookToTestkit message. */
+  receive(text: unknown): void {
+    let msg: unknown
+    try {
+      msg = typeof text === 'string' ? JSON.parse(text) : undefined
+    } catch {
+      msg = undefined
+    }
+    if (!isObject(msg) || !isPageLoadId(msg.load)) {
+      this.rejected++
+      return
+    }
+    const loadId = msg.load
+    if (msg.type === 'hello') {
+      if (this.loads.has(loadId)) return
+      const url = typeof msg.url === 'string' ? msg.url : ''
+      const time = typeof msg.time === 'number' && Number.isFinite(msg.time) ? msg.time : Date.now()
+      this.add(loadId, [{ kind: 'marker', marker: 'page-load', time, data: { url, top: msg.top === true } }])
+      return
+    }
+    const entries = msg.type === 'batch' ? hookMessageEntries(msg.message) : null
+    if (!entries) {
+      this.rejected++
+      return
+    }
+    const valid: HookEntry[] = []
+    let invalid = 0
+    for (const e of entries) {
+      if (isHookEntry(e)) valid.push(e)
+      else invalid++
+    }
+    // As the relay: malformed entries are counted in a marker, never silent.
+    if (invalid > 0) valid.push({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count: invalid, where: 'relay' } })
+    this.add(loadId, valid)
+  }
+
+  private add(loadId: string, entries: readonly HookEntry[]): void {
+    let load = this.loads.get(loadId)
+    if (!load) {
+      // Batches without a hello (cannot happen with the shipped hook): numbered all the same.
+      load = { url: '', nextSeq: 0 }
+      this.loads.set(loadId, load)
+    }
+    if (entries[0]?.kind === 'marker' && entries[0].marker === 'page-load') load.url = String((entries[0].data as { url: string }).url)
+    const numbered = entries.map((e) => ({ ...e, seq: load.nextSeq++, pageLoadId: loadId, frameUrl: load.url }) as SessionEntry)
+    const { added } = this.store.ingest(loadId, numbered)
+    if (added.length > 0) for (const fn of this.listeners) fn(added)
+  }
+
+  /** Every stored entry, oldest first. */
+  entries(): SessionEntry[] {
+    return this.store.entries.toArray()
+  }
+
+  /** The session file (SPEC.md §4), as the extension exports it. */
+  session(userAgent: string): Session {
+    this.store.flushDropped()
+    return this.store.toSession(userAgent)
+  }
+
+  /** Called with each group of newly stored entries; returns the unsubscribe function. */
+  onEntries(fn: (added: readonly SessionEntry[]) => void): () => void {
+    this.listeners.add(fn)
+    return () => this.listeners.delete(fn)
+  }
+}

@@ -1,0 +1,30 @@
+// cxbus-devtools/playwright: the extension's capture and checks in a Playwright test, without the
+// extension. Adapter only: the binding and the hook go in before page scripts, in every frame.
+import type { Page } from 'playwright-core'
+import { TESTKIT_BINDING } from '../src/core/protocol.ts'
+import { CxbusCapture, type CaptureOptions } from './capture.ts'
+import { hookSource } from './hook-source.ts'
+
+export { CxbusCapture, entryName, type CaptureOptions, type CheckConfig, type WaitOptions } from './capture.ts'
+
+/** Minimal Page surface used (playwright and playwright-core pages both have it). */
+export type PlaywrightPage = Pick<Page, 'exposeBinding' | 'addInitScript' | 'evaluate'>
+
+/** Starts capturing on `page`: call it before page.goto. */
+export async function captureCxbus(page: PlaywrightPage, options: CaptureOptions = {}): Promise<CxbusCapture> {
+  let userAgent = ''
+  const cx = new CxbusCapture(() => userAgent, options)
+  await page.exposeBinding(TESTKIT_BINDING, (_source: unknown, text: unknown) => cx.collector.receive(text))
+  await page.addInitScript({ content: await hookSource() })
+  userAgent = await browserUserAgent(page)
+  return cx
+}
+
+/** The browser's own user agent (what the extension's export records), read before the page runs. */
+async function browserUserAgent(page: PlaywrightPage): Promise<string> {
+  try {
+    return await page.evaluate(() => navigator.userAgent)
+  } catch {
+    return ''
+  }
+}
