@@ -102,6 +102,8 @@ export function installHook(win: HookWindow): void {
   // function a test runner exposed before page scripts (the test kit, testkitSink). Set once, never
   // switched. Until then entries wait in a bounded queue.
   let post: ((msg: HookToRelay) => void) | null = testkitSink(win)
+  /** The relay's port once it said ready: the only one panel commands are taken from. */
+  let relayPort: MessagePort | null = null
   const offered = list<MessagePort>()
   // Queue while no relay said ready: items [head, queue.length) are waiting.
   let queue = list<HookEntry>()
@@ -210,9 +212,13 @@ export function installHook(win: HookWindow): void {
         (ev: MessageEvent) => {
           try {
             const d = readEvent(ev, msgData, 'data') as Bag | null
-            if (post || !d || typeof d !== 'object' || d.type !== 'ready') return
+            if (!d || typeof d !== 'object') return
+            // Only the relay holds the other end of this port (it said ready on it): a panel command.
+            if (relayPort === mine && own(d, 'type') === 'command') return runCommand(own(d, 'id'), own(d, 'name'), own(d, 'options'))
+            if (post || d.type !== 'ready') return
             // The first port that says ready wins, forever; a page cannot make us switch later.
             post = (msg) => void apply(portPost as Fn, mine, [msg])
+            relayPort = mine
             for (let i = 0; i < offered.length; i++) if (offered[i] !== mine) apply(portClose as Fn, offered[i], [])
             offered.length = 0
             const q = queue
@@ -257,6 +263,59 @@ export function installHook(win: HookWindow): void {
     // no window listener: the first connect below still reaches a relay that already listens
   }
   offerPort()
+
+  // --- panel commands (issue 15) ------------------------------------------------------------------
+  /** The name of the panel command being run: the command entry it makes is marked as sent from the panel. */
+  let panelCommand: string | null = null
+
+  function reply(id: string, outcome: 'resolved' | 'rejected', detail: unknown): void {
+    try {
+      const msg: HookToRelay = { type: 'command-result', id, outcome, detail: detail === undefined ? null : snapshot(detail) }
+      if (post) post(msg)
+    } catch {
+      // the relay times the command out
+    }
+  }
+
+  /**
+   * Runs a command from the panel through the page's own bus object, exactly as a page script
+   * calling bus.command(name, options) would (the options object was made in the page's realm by
+   * the port), and reports how its deferred ends. Page code runs here (the bus, its handlers),
+   * guarded; nothing of it reaches the page's own code as an exception.
+   */
+  function runCommand(id: unknown, name: unknown, options: unknown): void {
+    if (typeof id !== 'string' || typeof name !== 'string') return
+    const bus = primary?.bus
+    const command = bus ? method(bus, 'command') : null
+    if (!bus || !command) return reply(id, 'rejected', 'No bus with command() in this frame')
+    let result: unknown
+    panelCommand = name
+    try {
+      result = apply(command, bus, [name, options])
+    } catch (err) {
+      return reply(id, 'rejected', err)
+    } finally {
+      panelCommand = null
+    }
+    let settled = false
+    const settle = (outcome: 'resolved' | 'rejected') => (value: unknown): void => {
+      if (settled) return
+      settled = true
+      reply(id, outcome, value)
+    }
+    try {
+      const done = isBag(result) ? method(result, 'done') : null
+      const fail = isBag(result) ? method(result, 'fail') : null
+      const then = isBag(result) ? method(result, 'then') : null
+      if (done && fail) {
+        apply(done, result, [settle('resolved')])
+        apply(fail, result, [settle('rejected')])
+      } else if (then) apply(then, result, [settle('resolved'), settle('rejected')])
+      else reply(id, 'resolved', result === undefined ? '[command() returned no deferred]' : result)
+    } catch (err) {
+      settle('rejected')(err)
+    }
+  }
 
   function marker(kind: 'bus' | 'dropped', data: Json): HookEntry {
     return { kind: 'marker', marker: kind, time: now(), data }
@@ -692,7 +751,9 @@ export function installHook(win: HookWindow): void {
     // or over-long. (Events get theirs from safeName and the subscribed name.)
     if (!name) return
     name = safeName(name)
-    send({ kind: 'command', time: now(), command: name, data: options === undefined ? {} : snapshot(options) })
+    const entry: HookEntry = { kind: 'command', time: now(), command: name, data: options === undefined ? {} : snapshot(options) }
+    if (panelCommand === name) entry.origin = 'panel'
+    send(entry)
     // Commands load plugins lazily (CallbackService on the first submit): look for new ones soon.
     setTimer(checkRegistry, 50)
   }

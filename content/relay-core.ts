@@ -13,8 +13,9 @@
 //   4. stops quietly once the extension context is invalidated (extension reloaded or removed).
 
 import { RingBuffer } from '../src/core/buffer.ts'
-import { lostBy, type SessionEntry } from '../src/core/model.ts'
+import { lostBy, type JsonObject, type SessionEntry } from '../src/core/model.ts'
 import {
+  COMMAND_TIMEOUT_MS,
   PROTOCOL_VERSION,
   RELAY_BATCH_LIMIT,
   RELAY_BUFFER_LIMIT,
@@ -24,6 +25,7 @@ import {
   isHookConnectMessage,
   hookMessageEntries,
   isHookEntry,
+  isHookCommandResult,
   type HookEntry,
   type RelayHelloMessage,
   type RelayToBackground,
@@ -41,6 +43,8 @@ export const BACKOFF_MAX = 5_000
  * relay is ready); waiting a moment first keeps this message, which page scripts can see, rare.
  */
 export const HELLO_AFTER_MS = 50
+/** Most panel commands waiting for the hook's answer at once (a click each; the background times them out). */
+export const MAX_OPEN_COMMANDS = 64
 
 /** The part of a runtime.Port the relay uses (browser.runtime.connect's result). */
 export interface RelayRuntimePort {
@@ -190,6 +194,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     sentUpTo = -1
     p.onMessage.addListener((msg: unknown) => {
       if (port !== p || !isBackgroundToRelay(msg) || msg.pageLoadId !== pageLoadId) return
+      if (msg.type === 'command') return toHook(msg.id, msg.name, msg.options)
       backoff = BACKOFF_MIN // the worker is alive and storing
       buffer.shiftWhile((e) => e.seq <= msg.seq)
       if (lost > 0) {
@@ -254,6 +259,34 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     hookPort = null
   }
 
+  // --- panel commands (issue 15): background -> hook, and the bus's answer back ---------------
+  /** Ids of the commands handed to the hook and not answered yet: only these answers go back. */
+  const asked = new Set<string>()
+
+  function toHook(id: string, name: string, options: JsonObject): void {
+    if (!hookPort || stopped || asked.size >= MAX_OPEN_COMMANDS) return // the background times it out
+    asked.add(id)
+    setTimeout(() => asked.delete(id), COMMAND_TIMEOUT_MS) // the background has given up on it by then
+    const msg: RelayToHook = { type: 'command', id, name, options }
+    try {
+      hookPort.postMessage(msg)
+    } catch {
+      asked.delete(id)
+    }
+  }
+
+  function fromHook(data: unknown): boolean {
+    if (!isHookCommandResult(data)) return false
+    if (!asked.delete(data.id)) return true // not one we asked for
+    const msg: RelayToBackground = { type: 'command-result', pageLoadId, id: data.id, outcome: data.outcome, detail: data.detail }
+    try {
+      port?.postMessage(msg)
+    } catch {
+      // the background times the command out
+    }
+    return true
+  }
+
   // --- hook side -------------------------------------------------------------------------------
   /**
    * Registered at document_start, before any page script, so it runs before every page listener:
@@ -275,7 +308,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     }
     hookPort = offered
     hookPort.onmessage = (e) => {
-      if (stopped) return
+      if (stopped || fromHook(e.data)) return
       const entries = hookMessageEntries(e.data)
       if (!entries) return
       const frameUrl = win.location.href // once per batch: the page's thread pays for every read

@@ -9,8 +9,10 @@
 // Nothing is handled before the stores of the previous worker instance are restored: every
 // listener is registered at once (MV3 wakes the worker for them) but waits for `ready`.
 
-import { SESSION_FORMAT, SESSION_VERSION, type CheckOptions, type Session, type SessionEntry } from '../core/model.ts'
+import { SESSION_FORMAT, SESSION_VERSION, type CheckOptions, type Json, type Session, type SessionEntry } from '../core/model.ts'
+import { confirmationReason } from '../core/commands.ts'
 import {
+  COMMAND_TIMEOUT_MS,
   RELAY_PORT,
   isPanelToBackground,
   isRelayToBackground,
@@ -18,6 +20,8 @@ import {
   tabIdFromPanelPort,
   type BackgroundToPanel,
   type BackgroundToRelay,
+  type CommandOutcome,
+  type PanelToBackground,
   type Request,
   type ResponseMap,
 } from '../core/protocol.ts'
@@ -67,6 +71,16 @@ export interface BackgroundDeps {
   userAgent: string
   maxEntries?: number
   log?: (...args: unknown[]) => void
+}
+
+interface RelayConn {
+  port: PortLike
+  tabId: number
+  pageLoadId: string
+  frameUrl: string
+  bus: boolean
+  /** When its hello came (the newest page load with a bus is the one commanded). */
+  since: number
 }
 
 interface PanelConn {
@@ -222,6 +236,8 @@ export function createBackground(deps: BackgroundDeps): Background {
             void save(tabId)
             broadcast(tabId, stateMsg(s))
             return
+          case 'command':
+            return sendCommand(conn, s, msg)
           case 'set-recording': {
             // Resuming marks what was not recorded (a `paused` marker per page load).
             const added = s.setRecording(msg.value)
@@ -235,6 +251,59 @@ export function createBackground(deps: BackgroundDeps): Background {
     )
   }
 
+  // --- panel commands (issue 15): panel -> here -> the relay of the bus's page load -> hook ------
+  /** Connected relays by page load; `bus`: the hook of that page load found a bus. */
+  const relays = new Map<string, RelayConn>()
+  const commands = new Map<string, { panel: PanelConn; relay: RelayConn; timer: ReturnType<typeof setTimeout> }>()
+
+  /** After a worker restart: the bus marker of that page load is in the restored store. */
+  const hasBusMarker = (tabId: number, pageLoadId: string): boolean =>
+    stores.get(tabId)?.entries.toArray().some((e) => e.pageLoadId === pageLoadId && e.kind === 'marker' && e.marker === 'bus') ?? false
+
+  /** The frame to command: the newest connected page load of the tab whose hook found a bus. */
+  function commandTarget(tabId: number): RelayConn | null {
+    let best: RelayConn | null = null
+    for (const r of relays.values()) if (r.tabId === tabId && r.bus && (!best || r.since >= best.since)) best = r
+    return best
+  }
+
+  function answerPanel(panel: PanelConn, id: string, outcome: CommandOutcome, detail: Json, target?: string): void {
+    send(panel, { type: 'command-result', id, outcome, detail, ...(target !== undefined ? { target } : {}) })
+  }
+
+  function sendCommand(panel: PanelConn, s: TabStore, msg: Extract<PanelToBackground, { type: 'command' }>): void {
+    // The panel disables the drawer in these cases; checked here as well, where it cannot be bypassed.
+    const refuse = (why: string): void => answerPanel(panel, msg.id, 'not-sent', why)
+    if (commands.has(msg.id)) return refuse('A command with this id is already waiting')
+    if (!s.state.recording) return refuse('The capture is paused: resume it to send commands')
+    if (confirmationReason(msg.name) && !msg.confirmed) return refuse(`Not confirmed: ${confirmationReason(msg.name)}`)
+    const relay = commandTarget(panel.tabId)
+    if (!relay) return refuse('No bus was found on this tab (or its page is gone)')
+    const timer = setTimeout(() => {
+      if (commands.get(msg.id)?.timer !== timer) return
+      commands.delete(msg.id)
+      answerPanel(panel, msg.id, 'timeout', `No answer from the bus within ${COMMAND_TIMEOUT_MS / 1000} s`, relay.frameUrl)
+    }, COMMAND_TIMEOUT_MS)
+    commands.set(msg.id, { panel, relay, timer })
+    const out: BackgroundToRelay = { type: 'command', pageLoadId: relay.pageLoadId, id: msg.id, name: msg.name, options: msg.options }
+    try {
+      relay.port.postMessage(out)
+    } catch {
+      clearTimeout(timer)
+      commands.delete(msg.id)
+      refuse('The page went away before the command could be sent')
+    }
+  }
+
+  function commandResult(relay: RelayConn | null, id: string, outcome: CommandOutcome, detail: Json): void {
+    const c = commands.get(id)
+    // Only the relay the command went to answers it.
+    if (!c || c.relay !== relay) return
+    clearTimeout(c.timer)
+    commands.delete(id)
+    answerPanel(c.panel, id, outcome, detail, relay.frameUrl)
+  }
+
   // --- relays -----------------------------------------------------------------------------------
   function onRelayPort(port: PortLike): void {
     const tabId = port.sender?.tab?.id
@@ -245,16 +314,25 @@ export function createBackground(deps: BackgroundDeps): Background {
     }
     let pageLoadId: string | null = null
     let alive = true
-    port.onDisconnect.addListener(() => (alive = false))
+    let relay: RelayConn | null = null
+    port.onDisconnect.addListener(() => {
+      alive = false
+      if (relay && relays.get(relay.pageLoadId) === relay) relays.delete(relay.pageLoadId)
+    })
     port.onMessage.addListener((msg) =>
       whenReady(() => {
         if (!isRelayToBackground(msg)) return
         if (msg.type === 'hello') {
           pageLoadId = msg.pageLoadId
+          relay = { port, tabId, pageLoadId, frameUrl: msg.frameUrl, bus: relays.get(pageLoadId)?.bus ?? hasBusMarker(tabId, pageLoadId), since: Date.now() }
+          if (alive) relays.set(pageLoadId, relay)
           return
         }
         // One port, one page load: a relay cannot write into another document's numbering.
-        if (msg.pageLoadId !== pageLoadId || msg.entries.length === 0) return
+        if (msg.pageLoadId !== pageLoadId) return
+        if (msg.type === 'command-result') return commandResult(relay, msg.id, msg.outcome, msg.detail)
+        if (msg.entries.length === 0) return
+        if (relay && msg.entries.some((e) => e.kind === 'marker' && e.marker === 'bus')) relay.bus = true
         const s = store(tabId)
         const { added, cleared } = s.ingest(msg.pageLoadId, msg.entries)
         const ack: BackgroundToRelay = { type: 'ack', pageLoadId: msg.pageLoadId, seq: (msg.entries[msg.entries.length - 1] as SessionEntry).seq }

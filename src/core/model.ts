@@ -34,6 +34,8 @@ export interface CommandEntry extends EntryBase {
   /** Full name, e.g. "Callback.open". */
   command: string
   data: Json
+  /** 'panel': the user sent it from the panel's Commands drawer (the hook ran it on the page's bus). */
+  origin?: 'panel'
 }
 
 /**

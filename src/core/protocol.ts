@@ -5,7 +5,7 @@
 //   4. popup / panel           -> background               runtime.sendMessage one-shot requests
 // Data from hops 1 and 2 comes from the page and is untrusted: receivers validate it with the guards here.
 
-import type { Json, SessionEntry, Session, Severity } from './model.ts'
+import type { Json, JsonObject, SessionEntry, Session, Severity } from './model.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -37,7 +37,11 @@ export type HookEntry = DistributiveOmit<SessionEntry, 'seq' | 'pageLoadId' | 'f
  * Sent by the hook over the private MessagePort. The hook batches (`entries`, in capture order) to
  * spare the page one task per event; `entry` (one) is accepted as well.
  */
-export type HookToRelay = { type: 'entry'; entry: HookEntry } | { type: 'entries'; entries: HookEntry[] }
+export type HookToRelay =
+  | { type: 'entry'; entry: HookEntry }
+  | { type: 'entries'; entries: HookEntry[] }
+  /** What the page's bus answered to a panel command the relay handed over (id is the relay's). */
+  | { type: 'command-result'; id: string; outcome: BusOutcome; detail: Json }
 
 /** Most entries in one hook batch. */
 export const HOOK_BATCH_LIMIT = 1_000
@@ -47,7 +51,10 @@ export const HOOK_BATCH_LIMIT = 1_000
  * have posted two connects (its own, and its answer to RELAY_HELLO); it sends entries only on the
  * port that said `ready`, queueing them until then, and never switches to another port afterwards.
  */
-export type RelayToHook = { type: 'ready' }
+export type RelayToHook =
+  | { type: 'ready' }
+  /** A command the user sent from the panel: the hook runs bus.command(name, options) as a page script would. */
+  | { type: 'command'; id: string; name: string; options: JsonObject }
 
 /** Most entries the hook keeps in the page while no relay has said `ready` (then it counts drops). */
 export const HOOK_QUEUE_LIMIT = 10_000
@@ -79,6 +86,8 @@ export type RelayToBackground =
   | { type: 'hello'; pageLoadId: string; frameUrl: string; top: boolean; time: number }
   /** Entries numbered per page load (seq 0, 1, 2, ... of this pageLoadId); resent until acked. */
   | { type: 'entries'; pageLoadId: string; entries: SessionEntry[] }
+  /** The bus's answer to a command the background sent to this page load. */
+  | { type: 'command-result'; pageLoadId: string; id: string; outcome: BusOutcome; detail: Json }
 
 /**
  * Most entries a relay keeps un-acked; past it new entries are refused and counted in a `dropped`
@@ -92,7 +101,9 @@ export const RELAY_BATCH_LIMIT = 500
 
 export type BackgroundToRelay =
   /** Everything up to and including seq of this page load is stored: the relay may forget it. */
-  { type: 'ack'; pageLoadId: string; seq: number }
+  | { type: 'ack'; pageLoadId: string; seq: number }
+  /** A panel command for the hook of this page load (the relay answers with command-result). */
+  | { type: 'command'; pageLoadId: string; id: string; name: string; options: JsonObject }
 
 // ---------------------------------------------------------------------------------------------
 // 3. background <-> panel
@@ -132,6 +143,11 @@ export type PanelToBackground =
   | { type: 'clear' }
   | { type: 'set-preserve-log'; value: boolean }
   | { type: 'set-recording'; value: boolean }
+  /**
+   * Sent only on a user's click: run bus.command(name, options) in the tab's frame that has the bus
+   * (its latest page load). `confirmed`: the user confirmed a command that reaches a real service.
+   */
+  | { type: 'command'; id: string; name: string; options: JsonObject; confirmed: boolean }
 
 export type BackgroundToPanel =
   | { type: 'state'; state: TabState }
@@ -139,6 +155,15 @@ export type BackgroundToPanel =
   | { type: 'entries'; entries: SessionEntry[] }
   /** The store was cleared (by a panel, or by a navigation without preserve log). */
   | { type: 'cleared' }
+  /** How a panel command ended; `target` is the frame it was sent to (when it was sent). */
+  | { type: 'command-result'; id: string; outcome: CommandOutcome; detail: Json; target?: string }
+
+/** What the page's bus did with a command: its deferred resolved or was rejected (detail: its value). */
+export type BusOutcome = 'resolved' | 'rejected'
+/** ...or no answer within COMMAND_TIMEOUT_MS, or the tool did not send it (detail says why). */
+export type CommandOutcome = BusOutcome | 'timeout' | 'not-sent'
+/** Longest wait for the bus's answer to a panel command. */
+export const COMMAND_TIMEOUT_MS = 5_000
 
 // ---------------------------------------------------------------------------------------------
 // 4. one-shot requests (runtime.sendMessage)
@@ -181,7 +206,19 @@ export function isRelayHelloMessage(data: unknown): data is RelayHelloMessage {
 }
 
 export function isRelayToHook(data: unknown): data is RelayToHook {
-  return isObject(data) && data.type === 'ready'
+  if (!isObject(data)) return false
+  return data.type === 'ready' || (data.type === 'command' && isCommandId(data.id) && isCommandName(data.name) && isObject(data.options))
+}
+
+/** A command id as panels make them. */
+export const isCommandId = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{1,64}$/.test(v)
+/** "Plugin.command": what bus.command accepts (SPEC.md §1). */
+export const isCommandName = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_NAME && /^[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$.]*$/.test(v)
+const isBusOutcome = (v: unknown): v is BusOutcome => v === 'resolved' || v === 'rejected'
+
+/** A command result from the hook (the relay also checks that it asked for this id). */
+export function isHookCommandResult(data: unknown): data is Extract<HookToRelay, { type: 'command-result' }> {
+  return isObject(data) && data.type === 'command-result' && isCommandId(data.id) && isBusOutcome(data.outcome) && 'detail' in data
 }
 
 /** An entry as the hook produces it (no seq/pageLoadId/frameUrl yet). */
@@ -209,8 +246,8 @@ export function hookMessageEntries(data: unknown): unknown[] | null {
   return data.type === 'entries' && Array.isArray(data.entries) && data.entries.length <= HOOK_BATCH_LIMIT ? data.entries : null
 }
 
-/** A hook message every entry of which is well-formed. */
-export function isHookToRelay(data: unknown): data is HookToRelay {
+/** A hook entries message every entry of which is well-formed. */
+export function isHookToRelay(data: unknown): data is Extract<HookToRelay, { type: 'entry' | 'entries' }> {
   const entries = hookMessageEntries(data)
   return entries !== null && entries.every(isHookEntry)
 }
@@ -234,11 +271,14 @@ export function isRelayToBackground(msg: unknown): msg is RelayToBackground {
     return isPageLoadId(id) && Array.isArray(msg.entries) && msg.entries.length <= RELAY_BATCH_LIMIT &&
       msg.entries.every((e) => isRelayEntry(e, id))
   }
+  if (msg.type === 'command-result') return isPageLoadId(msg.pageLoadId) && isHookCommandResult(msg)
   return false
 }
 
 export function isBackgroundToRelay(msg: unknown): msg is BackgroundToRelay {
-  return isObject(msg) && msg.type === 'ack' && isPageLoadId(msg.pageLoadId) && Number.isInteger(msg.seq)
+  if (!isObject(msg) || !isPageLoadId(msg.pageLoadId)) return false
+  if (msg.type === 'ack') return Number.isInteger(msg.seq)
+  return msg.type === 'command' && isCommandId(msg.id) && isCommandName(msg.name) && isObject(msg.options)
 }
 
 export function isPanelToBackground(msg: unknown): msg is PanelToBackground {
@@ -251,6 +291,8 @@ export function isPanelToBackground(msg: unknown): msg is PanelToBackground {
     case 'set-preserve-log':
     case 'set-recording':
       return typeof msg.value === 'boolean'
+    case 'command':
+      return isCommandId(msg.id) && isCommandName(msg.name) && isObject(msg.options) && typeof msg.confirmed === 'boolean'
     default:
       return false
   }

@@ -14,7 +14,7 @@ const idle = vi.hoisted(() => {
   }
   return state
 })
-import { HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookConnectMessage, isHookToRelay, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
+import { HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookCommandResult, isHookConnectMessage, isHookToRelay, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
 
 type Fn = (...a: any[]) => any
 
@@ -125,13 +125,15 @@ function fakeWindow() {
     const port = connects[i] as MessagePort
     port.onmessage = (e) => {
       const m = e.data
+      if (isHookCommandResult(m)) results.push(m)
       if (!isHookToRelay(m)) return
       if (m.type === 'entry') got.push(m.entry)
       else got.push(...m.entries)
     }
     port.postMessage({ type: 'ready' })
   }
-  return { win: win as HookWindow & Record<string, any>, got, connects, accept, listeners }
+  const results: unknown[] = []
+  return { win: win as HookWindow & Record<string, any>, got, connects, accept, listeners, results }
 }
 
 async function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {
@@ -418,6 +420,44 @@ describe('page hook', () => {
     expect(result.options).toBe(opts) // same object, unchanged
     await until(() => names(got).includes('cmd:Callback.open'), 'command entry')
     expect(got.find((e) => e.kind === 'command')?.data).toEqual({ form: { firstname: 'Ada' } })
+  })
+
+  it('runs a panel command from its relay port on the page\'s bus, marks its entry, reports the deferred', async () => {
+    const { win, got, accept, connects, results } = fakeWindow()
+    installHook(win)
+    accept()
+    const { bus, define } = fakeBus()
+    define('Callback', ['opened'], ['open', 'close'])
+    const inner = bus.command
+    const calls: unknown[][] = []
+    // A 9.x-like deferred: close is refused while the form was started.
+    bus.command = function (this: unknown, name: string, options: unknown) {
+      calls.push([this, name, options])
+      inner.call(bus, name, options)
+      const refused = name === 'Callback.close'
+      return {
+        done(fn: Fn) { if (!refused) setTimeout(() => fn(), 0); return this },
+        fail(fn: Fn) { if (refused) setTimeout(() => fn('User must confirm close'), 0); return this },
+      } as any
+    }
+    win.CXBus = bus
+    await new Promise((r) => setTimeout(r, 300))
+    const relay = connects[0] as MessagePort
+    relay.postMessage({ type: 'command', id: 'c1', name: 'Callback.open', options: { form: { firstname: 'Ada' } } })
+    relay.postMessage({ type: 'command', id: 'c2', name: 'Callback.close', options: {} })
+    await until(() => results.length === 2, 'two results')
+    expect(results).toEqual([
+      { type: 'command-result', id: 'c1', outcome: 'resolved', detail: null },
+      { type: 'command-result', id: 'c2', outcome: 'rejected', detail: 'User must confirm close' },
+    ])
+    expect(calls[0]?.[0]).toBe(bus) // called on the page's own bus object, as a page script would
+    expect(calls[0]?.[2]).toEqual({ form: { firstname: 'Ada' } })
+    await until(() => got.filter((e) => e.kind === 'command').length === 2, 'command entries')
+    expect(got.filter((e) => e.kind === 'command').map((e) => e.origin)).toEqual(['panel', 'panel'])
+    // A command the page sends itself is not marked.
+    bus.command('Callback.open', {})
+    await until(() => got.filter((e) => e.kind === 'command').length === 3, 'page command entry')
+    expect(got.filter((e) => e.kind === 'command')[2]?.origin).toBeUndefined()
   })
 
   it('subscribes to events of plugins registered later (registry), once per name', async () => {
