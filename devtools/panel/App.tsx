@@ -4,7 +4,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Severity } from '../../src/core/model.ts'
 import type { RuleInfo } from '../../src/core/rules.ts'
 import { EMPTY_FILTER, filterEntries, type Filter } from './lib/filter.ts'
-import { currentNotes, currentView, type PanelStore } from './state/store.ts'
+import { currentNotes, currentView, type ConnectionStatus, type PanelStore } from './state/store.ts'
+import type { TabState } from '../../src/core/protocol.ts'
 import { computeCoverage } from '../../src/core/coverage.ts'
 import { indexNotes } from '../../src/ui/notes.ts'
 import { interactionLabelOf } from './state/view.ts'
@@ -21,11 +22,16 @@ import { CoveragePane } from './components/Coverage/index.ts'
 import { NotesSection } from './components/Notes/index.ts'
 import { Timeline } from './components/Timeline/index.ts'
 import { RulesDialog, SettingsDialog, Toolbar } from './components/Toolbar/index.ts'
+import { CommandsDrawer } from './components/Commands/index.ts'
+import { waitForEntry, type CommandsStore } from './state/commands.ts'
+import { drawerPlugins } from '../../src/core/commands.ts'
 
 export interface AppProps {
   store: PanelStore
   actions: PanelActions
   rules: readonly RuleInfo[]
+  /** The Commands drawer's store; absent without a tab to command (tests, a panel opened without tabId). */
+  commands?: CommandsStore
 }
 
 type SideTab = 'interactions' | 'detail' | 'findings' | 'coverage'
@@ -39,7 +45,7 @@ function lastTopUrl(entries: readonly SessionEntry[]): string | undefined {
   return undefined
 }
 
-export function App({ store, actions, rules }: AppProps) {
+export function App({ store, actions, rules, commands }: AppProps) {
   const state = useStoreState(store)
   const view = currentView(state)
   const live = state.imported === null
@@ -271,6 +277,15 @@ export function App({ store, actions, rules }: AppProps) {
           </div>
         </main>
       )}
+      {commands && (
+        <CommandsDrawer
+          commands={commands}
+          disabled={commandsDisabled(live, tabState, state.connection)}
+          plugins={drawerPlugins(state.live.plugins)}
+          waitFor={(match, after, ms) => waitForEntry(store, match, after, ms)}
+          lastSeq={() => store.lastSeq()}
+        />
+      )}
       {dragging && <div class="drop-overlay">Drop a session file to import it</div>}
       {dialog === 'settings' && (
         <SettingsDialog
@@ -286,6 +301,15 @@ export function App({ store, actions, rules }: AppProps) {
       {dialog === 'rules' && <RulesDialog rules={rules} severities={state.options.severities} onClose={() => setDialog(null)} />}
     </div>
   )
+}
+
+/** Why the Commands drawer cannot send now, or null. */
+function commandsDisabled(live: boolean, tabState: TabState | null, connection: ConnectionStatus): string | null {
+  if (!live) return 'Disabled on an imported session: go back to live to send commands.'
+  if (connection !== 'connected') return 'Not connected to the extension.'
+  if (!tabState?.bus) return 'No bus was found on this tab.'
+  if (!tabState.recording) return 'The capture is paused: resume it to send commands.'
+  return null
 }
 
 /**

@@ -11,6 +11,8 @@ import { App } from './App.tsx'
 import { createPanelStore } from './state/store.ts'
 import { connectPanel, type PortLike } from './state/connection.ts'
 import { createActions } from './state/actions.ts'
+import { createCommandsStore } from './state/commands.ts'
+import type { PanelToBackground } from '../../src/core/protocol.ts'
 import { loadSettings, normalizeOptions, saveSettings, SETTINGS_KEY } from '../../src/ui/settings.ts'
 import { applyTheme } from '../../src/ui/theme.ts'
 import { syncLiveNotes } from '../../src/ui/notes.ts'
@@ -24,16 +26,21 @@ const tabId = rawTab !== null && /^\d+$/.test(rawTab) ? Number(rawTab) : null
 
 const store = createPanelStore({ engine: { createChecker } })
 
+/** The Commands drawer's sends go out on the connection made below (never before a click). */
+let sendToBackground: ((m: PanelToBackground) => void) | null = null
+const commands = createCommandsStore((m) => sendToBackground?.(m))
+
 const connection =
   tabId === null
     ? null
     : connectPanel({
         tabId,
         connect: (name) => browser.runtime.connect({ name }) as unknown as PortLike,
-        onMessage: (m) => store.receive(m),
+        onMessage: (m) => (m.type === 'command-result' ? commands.receive(m) : store.receive(m)),
         onStatus: (s) => store.setConnection(s),
         afterSeq: () => store.lastSeq(),
       })
+if (connection) sendToBackground = (m) => connection.send(m)
 if (tabId === null) store.showError('No tab to inspect:', 'open this page as devtools/panel.html?tabId=<id>, or import a session file.')
 
 const storage = browser.storage.local
@@ -79,4 +86,4 @@ const actions = createActions({
 })
 
 addEventListener('pagehide', () => connection?.close())
-render(<App store={store} actions={actions} rules={RULES} />, document.getElementById('app')!)
+render(<App store={store} actions={actions} rules={RULES} {...(connection ? { commands } : {})} />, document.getElementById('app')!)

@@ -276,7 +276,8 @@ export function createBackground(deps: BackgroundDeps): Background {
     const refuse = (why: string): void => answerPanel(panel, msg.id, 'not-sent', why)
     if (commands.has(msg.id)) return refuse('A command with this id is already waiting')
     if (!s.state.recording) return refuse('The capture is paused: resume it to send commands')
-    if (confirmationReason(msg.name) && !msg.confirmed) return refuse(`Not confirmed: ${confirmationReason(msg.name)}`)
+    const reason = confirmationReason(msg.name, msg.options)
+    if (reason && !msg.confirmed) return refuse(`Not confirmed: ${reason}`)
     const relay = commandTarget(panel.tabId)
     if (!relay) return refuse('No bus was found on this tab (or its page is gone)')
     const timer = setTimeout(() => {

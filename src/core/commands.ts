@@ -63,10 +63,18 @@ export function drawerPlugins(seen: readonly string[]): string[] {
   return known.length ? known : ['Callback']
 }
 
-/** Commands that reach a real service: CallbackService.schedule books a callback, availability asks the service. */
-export function confirmationReason(name: string): string | null {
+/**
+ * Why a command needs the user's confirmation (it reaches a real service), or null:
+ * CallbackService.schedule books a callback, availability asks the service, and an open with
+ * `form.autoSubmit` makes the widget submit at once (it sends CallbackService.schedule itself).
+ */
+export function confirmationReason(name: string, options: JsonObject = {}): string | null {
   if (name === 'CallbackService.schedule') return 'CallbackService.schedule books a real callback with the contact centre.'
   if (name.startsWith('CallbackService.')) return `${name} calls the real Callback service of this page.`
+  const form = options.form
+  if (name.endsWith('.open') && form !== null && typeof form === 'object' && !Array.isArray(form) && form.autoSubmit === true) {
+    return 'With autoSubmit the widget submits the form at once: on a real page this books a real callback.'
+  }
   return null
 }
 

@@ -431,3 +431,21 @@ describe('relay: extension context invalidated', () => {
     expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.opened'])
   })
 })
+
+describe('relay: panel commands (issue 15)', () => {
+  it('hands its page load\'s commands to the hook and only the answers it asked for back; a window message is no command', () => {
+    const { win, runtime, relay, hook } = setup()
+    const cmd = { type: 'command', id: 'c1', name: 'Callback.open', options: {} }
+    runtime.port.receive({ ...cmd, pageLoadId: 'someone-else' })
+    runtime.port.receive({ ...cmd, pageLoadId: relay.pageLoadId, name: 'not a name' })
+    win.message(win, { ...cmd, pageLoadId: relay.pageLoadId }) // the page cannot reach the background this way
+    expect(hook.posted).toEqual([{ type: 'ready' }])
+    runtime.port.receive({ ...cmd, pageLoadId: relay.pageLoadId })
+    expect(hook.posted).toEqual([{ type: 'ready' }, cmd])
+    hook.send({ type: 'command-result', id: 'other', outcome: 'resolved', detail: null }) // never asked
+    hook.send({ type: 'command-result', id: 'c1', outcome: 'rejected', detail: 'User must confirm close' })
+    hook.send({ type: 'command-result', id: 'c1', outcome: 'resolved', detail: null }) // answered already
+    const results = runtime.port.sent.filter((m) => m.type === 'command-result')
+    expect(results).toEqual([{ type: 'command-result', pageLoadId: relay.pageLoadId, id: 'c1', outcome: 'rejected', detail: 'User must confirm close' }])
+  })
+})

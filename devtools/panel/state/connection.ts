@@ -39,7 +39,7 @@ export interface Connection {
   close(): void
 }
 
-const TYPES = new Set(['state', 'entries', 'cleared'])
+const TYPES = new Set(['state', 'entries', 'cleared', 'command-result'])
 
 /** The background is ours, but a wrong message must not crash the panel: check the envelope. */
 export function isBackgroundToPanel(value: unknown): value is BackgroundToPanel {
@@ -48,6 +48,7 @@ export function isBackgroundToPanel(value: unknown): value is BackgroundToPanel 
   if (typeof type !== 'string' || !TYPES.has(type)) return false
   if (type === 'entries') return Array.isArray((value as { entries?: unknown }).entries)
   if (type === 'state') return typeof (value as { state?: unknown }).state === 'object'
+  if (type === 'command-result') return typeof (value as { id?: unknown }).id === 'string' && typeof (value as { outcome?: unknown }).outcome === 'string'
   return true
 }
 

@@ -78,6 +78,11 @@ export function Row({ entry, top, selected, current = false, interaction, intera
           </span>
         )}
         {entry.kind === 'command' ? `▸ ${shortName(name)}()` : shortName(name)}
+        {entry.kind === 'command' && entry.origin === 'panel' && (
+          <span class="pill from-panel" data-testid="row-from-panel" title="Sent from the panel's Commands drawer">
+            {' '}panel
+          </span>
+        )}
       </span>
       <span class="c-inter" role="gridcell" title={interaction ?? undefined}>
         {interaction ?? ''}

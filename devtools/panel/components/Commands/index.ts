@@ -1,0 +1,2 @@
+// Panel. The Commands drawer.
+export { CommandsDrawer } from './CommandsDrawer.tsx'
