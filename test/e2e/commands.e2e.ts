@@ -3,12 +3,15 @@
 // the page's own bus; the drawer shows how it ended, the list marks it as sent from the panel, and
 // the page's own subscriber sees what the widget did. A hostile page tries every message it can
 // reach to use the same path, and the widget never moves.
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { useDemoAndExtension } from './support/setup.ts'
 import { demoTab, openDemo, type DemoTab } from './support/demo.ts'
 
 const env = useDemoAndExtension()
+const SHOTS = resolve('out/screenshots')
 
 async function openPanelFor(tab: DemoTab): Promise<Page> {
   const panel = await env.b.openPanel(tab.tabId)
@@ -185,6 +188,10 @@ describe('Commands drawer (issue 15)', () => {
     expect(await steps.nth(3).textContent()).toMatch(/User must confirm close/)
     await tab.call('confirmClose')
     await expect.poll(() => panel.getByTestId('scenario').getAttribute('data-passed'), { timeout: 15_000 }).toBe('true')
+    // The README's picture of the drawer (docs/commands-drawer.png is a copy).
+    mkdirSync(SHOTS, { recursive: true })
+    await panel.setViewportSize({ width: 1280, height: 800 })
+    await panel.screenshot({ path: join(SHOTS, 'commands-drawer.png') })
     await panel.close()
     await tab.page.close()
   })
