@@ -9,7 +9,7 @@ import { buildStories } from '../../src/core/story.ts'
 import type { Finding, SessionEntry } from '../../src/core/model.ts'
 import { BROWSER, useDemoAndBrowser } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
-import { openDemo } from './support/demo.ts'
+import { openDemo, DEMO_FAULTS } from './support/demo.ts'
 
 const env = useDemoAndBrowser()
 
@@ -83,14 +83,7 @@ describe(`lifecycle of the demo page, captured and checked (${BROWSER})`, () => 
     expect(rules(findings)).toEqual([])
   })
 
-  const faults: [query: string, scenario: string, rule: string][] = [
-    ['elapsed=wrong', 'complete', 'meta/elapsed'],
-    ['seconds=1', 'complete', 'meta/timestamp-unit'],
-    ['duplicate=1', 'abandon-untouched', 'order/duplicate'],
-    ['nosubmit=1', 'complete', 'order/transition'],
-    ['noclosed=1', 'two-in-a-row', 'order/transition'],
-  ]
-  for (const [query, scenario, rule] of faults) {
+  for (const [query, scenario, rule] of DEMO_FAULTS) {
     it(`?${query} shows ${rule}`, async () => {
       const { findings } = await captureAndCheck(query, [scenario])
       expect(rules(findings)).toContain(rule)

@@ -18,7 +18,7 @@ import type { SessionEntry } from '../../src/core/model.ts'
 import { parseSession } from '../../src/core/session.ts'
 import { launchWithExtension } from './support/browser.ts'
 import { openCollector } from './support/collector.ts'
-import { openDemo } from './support/demo.ts'
+import { openDemo, DEMO_FAULTS } from './support/demo.ts'
 
 let demo: DemoServer
 let browser: Browser
@@ -69,14 +69,7 @@ describe('example QA suite (cxbus-devtools/playwright, Chromium)', () => {
     })
   }
 
-  const faults: [query: string, scenario: string, rule: string][] = [
-    ['elapsed=wrong', 'complete', 'meta/elapsed'],
-    ['seconds=1', 'complete', 'meta/timestamp-unit'],
-    ['duplicate=1', 'abandon-untouched', 'order/duplicate'],
-    ['nosubmit=1', 'complete', 'order/transition'],
-    ['noclosed=1', 'two-in-a-row', 'order/transition'],
-  ]
-  for (const [query, scenario, rule] of faults) {
+  for (const [query, scenario, rule] of DEMO_FAULTS) {
     it(`?${query}: ${rule}, and expectNoErrors says so as the CLI would`, async () => {
       const { page, cx } = await openCaptured(query)
       await play(page, scenario)

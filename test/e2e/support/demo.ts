@@ -3,6 +3,15 @@
 // demo's test API (window.demo, see demo/README.md).
 import type { E2eBrowser, PageOf, TestPage } from './types.ts'
 
+/** Each fault switch of the demo (URL parameter), a scenario that shows it, and the rule it gives. */
+export const DEMO_FAULTS: readonly [query: string, scenario: string, rule: string][] = [
+  ['elapsed=wrong', 'complete', 'meta/elapsed'],
+  ['seconds=1', 'complete', 'meta/timestamp-unit'],
+  ['duplicate=1', 'abandon-untouched', 'order/duplicate'],
+  ['nosubmit=1', 'complete', 'order/transition'],
+  ['noclosed=1', 'two-in-a-row', 'order/transition'],
+]
+
 export interface DemoTab<P extends TestPage = TestPage> {
   page: P
   tabId: number
