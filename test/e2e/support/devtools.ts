@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core'
 import { findChrome, QUIET_FLAGS } from './browser.ts'
-import { cdpTestPage, poll, testPage } from './puppeteer.ts'
+import { cdpTestPage, extensionPages, poll } from './puppeteer.ts'
 import { findTabId } from './tabs.ts'
 import type { TestPage } from './types.ts'
 import { fitPanel, LAYOUTS, type DevToolsBrowser, type DevToolsOptions, type DevToolsWindow, type DockLayout } from './devtools-window.ts'
@@ -34,13 +34,7 @@ export async function launchChromiumForDevTools(opts: { dist?: string } = {}): P
   const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 })
   const extensionId = new URL(worker.url()).host
   const extensionUrl = (path: string): string => `chrome-extension://${extensionId}/${path}`
-  const newPage = async (): Promise<TestPage & { raw: Page }> => testPage(await browser.newPage())
-  const openExtensionPage = async (path: string): Promise<TestPage & { raw: Page }> => {
-    const page = await newPage()
-    await page.goto(extensionUrl(path))
-    return page
-  }
-  let helper: (TestPage & { raw: Page }) | null = null
+  const { newPage, openExtensionPage, helperPage } = extensionPages(browser, extensionUrl)
   const b: ChromiumDevToolsBrowser = {
     name: 'chromium',
     browser,
@@ -49,8 +43,7 @@ export async function launchChromiumForDevTools(opts: { dist?: string } = {}): P
     newPage,
     openExtensionPage,
     async tabIdOf(page) {
-      if (!helper || helper.raw.isClosed()) helper = await openExtensionPage('popup/index.html')
-      return findTabId(helper, page.url())
+      return findTabId(await helperPage(), page.url())
     },
     async openPanel(tabId, o = {}) {
       const page = await newPage()

@@ -9,11 +9,10 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import puppeteer, { type Browser } from 'puppeteer-core'
 import { panelPortName } from '../../../src/core/protocol.ts'
-import { contextOf, testPage } from './puppeteer.ts'
+import { contextOf, extensionPages } from './puppeteer.ts'
 import { findTabId } from './tabs.ts'
-import type { TestPage } from './types.ts'
 import type { DevToolsBrowser } from './devtools-window.ts'
 import { openFirefoxToolbox } from './firefox-toolbox.ts'
 
@@ -64,17 +63,7 @@ export async function launchFirefoxWithExtension(opts: FirefoxLaunchOptions = {}
   await browser.installExtension(dist)
   const base = `moz-extension://${uuid}/`
   const extensionUrl = (path: string): string => base + path
-  const newPage = async (): Promise<TestPage & { raw: Page }> => testPage(await browser.newPage())
-  const openExtensionPage = async (path: string): Promise<TestPage & { raw: Page }> => {
-    const page = await newPage()
-    await page.goto(extensionUrl(path))
-    return page
-  }
-  let helper: (TestPage & { raw: Page }) | null = null
-  const helperPage = async (): Promise<TestPage> => {
-    if (!helper || helper.raw.isClosed()) helper = await openExtensionPage('popup/index.html')
-    return helper
-  }
+  const { newPage, openExtensionPage, helperPage } = extensionPages(browser, extensionUrl)
   const b: FirefoxExtensionBrowser = {
     name: 'firefox',
     browser,

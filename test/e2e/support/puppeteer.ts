@@ -1,6 +1,6 @@
 // Node (end-to-end tests). puppeteer-core pages as TestPages, for the Firefox adapter (firefox.ts,
 // WebDriver BiDi) and the real DevTools window in Chromium (devtools.ts, CDP).
-import type { CDPSession, Page } from 'puppeteer-core'
+import type { Browser, CDPSession, Page } from 'puppeteer-core'
 import type { TestPage } from './types.ts'
 
 /** The puppeteer-internal BiDi browsing context behind a Firefox page (two calls puppeteer does not offer). */
@@ -80,3 +80,22 @@ export function cdpTestPage(session: CDPSession, url: string): TestPage {
   }
 }
 
+
+/**
+ * The page helpers both puppeteer adapters need (Chromium's DevTools browser, Firefox): a new tab,
+ * one of the extension's pages as a tab, and one extension page kept open for lookups (tab ids).
+ */
+export function extensionPages(browser: Browser, extensionUrl: (path: string) => string) {
+  const newPage = async (): Promise<TestPage & { raw: Page }> => testPage(await browser.newPage())
+  const openExtensionPage = async (path: string): Promise<TestPage & { raw: Page }> => {
+    const page = await newPage()
+    await page.goto(extensionUrl(path))
+    return page
+  }
+  let helper: (TestPage & { raw: Page }) | null = null
+  const helperPage = async (): Promise<TestPage> => {
+    if (!helper || helper.raw.isClosed()) helper = await openExtensionPage('popup/index.html')
+    return helper
+  }
+  return { newPage, openExtensionPage, helperPage }
+}
