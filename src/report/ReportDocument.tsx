@@ -5,7 +5,7 @@
 import { RULES, type RuleInfo } from '../core/rules.ts'
 import { lifecycleSteps, formatSpan, type InteractionStory } from '../core/story.ts'
 import type { Finding, SessionNote } from '../core/model.ts'
-import { RichText } from '../../devtools/panel/components/shared/RichText.tsx'
+import { RuleExplanation } from '../../devtools/panel/components/shared/RichText.tsx'
 import { formatValue } from '../../devtools/panel/lib/format.ts'
 import { countsText, coverageText, findingsByRule, formatUtc, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
 import { TimelineSvg, timelineContext } from './TimelineSvg.tsx'
@@ -213,10 +213,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
                 <span class={`badge sev-${g.severity}`}>{g.severity}</span> <code>{g.rule}</code> {rule?.title ?? ''} <span class="muted">× {g.findings.length}</span>
               </h3>
               {rule && (
-                <p class="explain">
-                  <RichText text={rule.explanation} /> <em>Fix: </em>
-                  <RichText text={rule.fix} />
-                </p>
+                <RuleExplanation rule={rule} />
               )}
               <ul class="findings">
                 {g.findings.slice(0, REPORT_LIMITS.perRule).map((f, k) => (

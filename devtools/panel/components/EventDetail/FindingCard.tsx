@@ -3,7 +3,7 @@
 import type { Finding } from '../../../../src/core/model.ts'
 import type { RuleInfo } from '../../../../src/core/rules.ts'
 import { formatValue } from '../../lib/format.ts'
-import { RichText } from '../shared/RichText.tsx'
+import { RuleExplanation } from '../shared/RichText.tsx'
 import { SeverityBadge } from '../shared/SeverityBadge.tsx'
 
 export interface FindingCardProps {
@@ -34,10 +34,7 @@ export function FindingCard({ finding, rule, currentSeq, onSelect }: FindingCard
         </dl>
       )}
       {rule && (
-        <p class="explain">
-          <RichText text={rule.explanation} /> <em>Fix: </em>
-          <RichText text={rule.fix} />
-        </p>
+        <RuleExplanation rule={rule} />
       )}
       {others.length > 0 && (
         <p class="related">
