@@ -15,6 +15,7 @@ export function mdText(s: string, max = 160): string {
 const MAX_STORIES = 8
 const MAX_RULES = 8
 const MAX_NOTES = 5
+const MAX_PAGES = 4
 
 function more<T>(list: readonly T[], max: number, line: (x: T) => string): string[] {
   const out = list.slice(0, max).map(line)
@@ -29,13 +30,16 @@ export function markdownSummary(a: QaAnalysis, title?: string): string {
   lines.push('')
   lines.push(`**${countsText(a.counts)}** · ${a.stories.length} interaction${a.stories.length === 1 ? '' : 's'} · ${coverageText(coverage)}`)
   if (a.missing.length) lines.push(`**Required but missing:** ${a.missing.map((m) => `\`${m}\``).join(', ')}`)
+  // A session over several pages names them all (up to a few), not just the one it ended on.
+  const urls = [...new Set(env.pageLoads.filter((u) => u !== null))]
   const envParts = [
-    env.pageUrl ? `Page ${mdText(env.pageUrl, 120)}` : null,
+    urls.length > 1 ? null : env.pageUrl ? `Page ${mdText(env.pageUrl, 120)}` : null,
     env.widgetsVersion ? `Widgets ${mdText(env.widgetsVersion, 30)}` : null,
     env.browser ? mdText(env.browser, 40) : null,
     env.extensionVersion ? `extension ${mdText(env.extensionVersion, 20)}` : null,
   ].filter((x) => x !== null)
   if (envParts.length) lines.push(envParts.join(' · '))
+  if (urls.length > 1) lines.push(`Pages: ${urls.slice(0, MAX_PAGES).map((u) => mdText(u, 120)).join(', ')}${urls.length > MAX_PAGES ? ` … and ${urls.length - MAX_PAGES} more` : ''}`)
   if (env.from !== null && env.to !== null) {
     lines.push(`Captured ${formatUtc(env.from)}, ${formatSpan(env.to - env.from)}, ${env.events} entries, ${env.pageLoads.length} page load${env.pageLoads.length === 1 ? '' : 's'}`)
   }

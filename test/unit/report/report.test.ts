@@ -169,4 +169,16 @@ describe('the Markdown summary', () => {
     expect(md).toContain('- … and 3 more')
     expect(md).toContain('**Notes (1)**')
   })
+
+  it('names every page of a session over several pages, not only the last one', () => {
+    const s = demoSession()
+    const loads = s.events.filter((e) => e.kind === 'marker' && e.marker === 'page-load' && (e.data as { top?: unknown }).top !== false)
+    expect(loads.length).toBeGreaterThan(1)
+    loads.forEach((e, i) => ((e.data as { url: string }).url = `https://shop.example/step-${i + 1}`))
+    const md = markdownSummary(analyzeSession(s))
+    expect(md).toContain(`Pages: https://shop.example/step-1, https://shop.example/step-2`)
+    expect(md).not.toMatch(/^Page /m)
+    const one = demoSession()
+    expect(markdownSummary(analyzeSession(one))).toMatch(/^Page http/m)
+  })
 })
