@@ -33,9 +33,10 @@ import { DEFAULT_MAX_ENTRIES, TabStore } from './store.ts'
 /** Entries per message to a panel (a replay of 100 000 entries goes out in pieces). */
 export const PANEL_CHUNK = 2_000
 /**
- * A tab store that evicted waits this long after the last relay batch before it stores the one
- * `dropped` marker for all of it: a flood evicts on batch after batch, and says so once. A page
- * that never stops publishing gets one marker per DROPPED_MAX_WAIT_MS.
+ * A tab store that evicted waits this long after the last relay batch before it stores the
+ * `dropped` markers (one per plugin and page load): a flood evicts on batch after batch, and says so
+ * once. A page that never stops publishing gets one per DROPPED_MAX_WAIT_MS, except for housekeeping
+ * plugins, whose markers the store paces itself (TabStore.droppedDueIn).
  */
 export const DROPPED_SETTLE_MS = 1_000
 export const DROPPED_MAX_WAIT_MS = 5_000
@@ -149,21 +150,34 @@ export function createBackground(deps: BackgroundDeps): Background {
   function settleDropped(tabId: number): void {
     const prev = droppedTimers.get(tabId)
     if (prev !== undefined) clearTimeout(prev)
-    const since = droppedSince.get(tabId) ?? Date.now()
-    droppedSince.set(tabId, since)
-    const wait = Math.max(0, Math.min(DROPPED_SETTLE_MS, since + DROPPED_MAX_WAIT_MS - Date.now()))
+    const s = stores.get(tabId)
+    if (!s) return
+    const now = Date.now()
+    const due = s.droppedDueIn(now)
+    let wait: number
+    if (due > 0) {
+      // Only housekeeping waits, on its own pace: not the start of a burst.
+      droppedSince.delete(tabId)
+      wait = Math.min(due, 2 ** 31 - 1)
+    } else {
+      const since = droppedSince.get(tabId) ?? now
+      droppedSince.set(tabId, since)
+      wait = Math.max(0, Math.min(DROPPED_SETTLE_MS, since + DROPPED_MAX_WAIT_MS - now))
+    }
     droppedTimers.set(tabId, setTimeout(() => whenReady(() => flushDropped(tabId)), wait))
   }
 
-  /** Stores the tab's pending `dropped` marker now (a timer, or an export that must be exact). */
-  function flushDropped(tabId: number): void {
+  /** Stores the tab's `dropped` markers due now (a timer), or all of them (an export must be exact). */
+  function flushDropped(tabId: number, all = false): void {
     const t = droppedTimers.get(tabId)
     if (t !== undefined) clearTimeout(t)
     droppedTimers.delete(tabId)
     droppedSince.delete(tabId)
     const s = stores.get(tabId)
     if (!s || !s.hasPendingDropped()) return
-    const added = s.flushDropped()
+    const added = s.flushDropped(all)
+    if (s.hasPendingDropped()) settleDropped(tabId) // housekeeping, later
+    if (added.length === 0) return
     findings.push(s, added)
     void save(tabId, added).then(() => {
       pump(tabId)
@@ -373,7 +387,7 @@ export function createBackground(deps: BackgroundDeps): Background {
   })
 
   function answer(req: Request): ResponseMap[Request['type']] {
-    if (req.type === 'export-session') flushDropped(req.tabId) // the export says what is missing, exactly
+    if (req.type === 'export-session') flushDropped(req.tabId, true) // the export says what is missing, exactly
     const s = stores.get(req.tabId)
     if (req.type === 'get-tab-state') return s ? { ...s.state, findings: { ...s.state.findings } } : null
     const session: Session = s ? s.toSession(deps.userAgent) : { format: SESSION_FORMAT, version: SESSION_VERSION, source: { userAgent: deps.userAgent }, events: [] }

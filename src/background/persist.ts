@@ -4,7 +4,9 @@
 //
 // Layout in the storage area (append-only chunks, so a write costs the new entries, not the log):
 //   cx:m:<tabId>            { meta: TabMeta, chunks: ChunkRef[], nextChunk }
-//   cx:c:<tabId>:<chunkId>  SessionEntry[]  (entries with session seq, in order)
+//   cx:c:<tabId>:<chunkId>  SessionEntry[]  (entries of one lane of the store, with session seq, in order)
+// A tab store evicts housekeeping before the checked plugins (store.ts): each lane is FIFO, so its
+// chunks go once the lane's floor passes them (chunks of older saves, of both lanes, once both have).
 // Writes are serialised and coalesced: while one is in flight, new entries gather for the next.
 // save() resolves only once the entries are really stored, and the caller acks a relay and shows
 // entries to panels only then, so a worker killed mid-write loses nothing: the relay still has the
@@ -14,7 +16,7 @@
 // (the relay resends, the restored dedupe state predates them). Failures are counted in `errors`.
 
 import type { SessionEntry } from '../core/model.ts'
-import { TabStore, type TabMeta } from './store.ts'
+import { laneOf, TabStore, type TabMeta } from './store.ts'
 
 /** One write: `remove` is applied first, then `set` (a key in both ends up set). */
 export interface StorageWrite {
@@ -54,6 +56,8 @@ interface ChunkRef {
   id: number
   first: number
   last: number
+  /** The store's lane its entries are of (absent in older saves: both). */
+  lane?: number
 }
 
 interface Persisted {
@@ -218,16 +222,25 @@ export class Persister {
         t.reset = false
       }
       if (t.pending.length) {
-        const id = t.nextChunk++
-        const first = (t.pending[0] as SessionEntry).seq
-        const last = (t.pending[t.pending.length - 1] as SessionEntry).seq
-        items[chunkKey(tabId, id)] = t.pending
-        t.chunks.push({ id, first, last })
+        const lanes: SessionEntry[][] = []
+        for (const e of t.pending) (lanes[laneOf(e)] ??= []).push(e)
+        lanes.forEach((entries, lane) => {
+          const id = t.nextChunk++
+          items[chunkKey(tabId, id)] = entries
+          t.chunks.push({ id, first: (entries[0] as SessionEntry).seq, last: (entries[entries.length - 1] as SessionEntry).seq, lane })
+        })
         t.pending = []
       }
       // Chunks whose entries the bounded store has evicted since.
-      const oldest = store.entries.peek()?.seq ?? store.nextSeq
-      while (t.chunks.length && (t.chunks[0] as ChunkRef).last < oldest) removals.push(chunkKey(tabId, (t.chunks.shift() as ChunkRef).id))
+      const floor = (c: ChunkRef): number => (c.lane !== undefined ? store.entries.floor(c.lane) : Math.min(store.entries.floor(0), store.entries.floor(1)))
+      if (t.chunks.some((c) => c.last < floor(c))) {
+        for (const c of t.chunks) {
+          if (c.last >= floor(c)) continue
+          removals.push(chunkKey(tabId, c.id))
+          delete items[chunkKey(tabId, c.id)] // written in this very write: not at all then
+        }
+        t.chunks = t.chunks.filter((c) => c.last >= floor(c))
+      }
       const p: Persisted = { meta: store.meta(), chunks: t.chunks.slice(), nextChunk: t.nextChunk }
       items[metaKey(tabId)] = p
       covered.set(tabId, store.nextSeq - 1)

@@ -11,23 +11,47 @@
 // - Clear (the panel's button, clearByUser) forgets the entries and begins the new capture with a
 //   `dropped` marker { count, where: 'cleared' } per page load it had entries of: the capture then
 //   begins in the middle of those page loads, and the checker must not expect their `ready`;
-// - is bounded: past `maxEntries` events and commands the oldest entries go, counted in
-//   TabState.dropped and in one `dropped` marker per burst (where: 'background': ingest() only
-//   counts, the owner calls flushDropped() once the relay's batches stop coming). Markers do not use
-//   that budget (they have MARKER_SLOTS of their own), so a burst of maxEntries events is stored whole.
+// - is bounded: past `maxEntries` events and commands, entries go, counted in TabState.dropped at
+//   once and in `dropped` markers (where: 'background') later: ingest() only counts, the owner calls
+//   flushDropped() once the relay's batches stop coming. What goes first is housekeeping: entries of
+//   plugins outside focus.ts's focus (Watchman, WindowManager, ...: no profile, nothing checked) live
+//   in a lane of their own and are evicted oldest first while any is left; only then the oldest of
+//   the kept lane (the profiles' plugins, their services, markers). A tab left open on a real page
+//   (Watchman three times a second) thus keeps its Callback history however long it stays open.
+//   Markers do not use the budget (MARKER_SLOTS of their own), so a burst of maxEntries events is
+//   stored whole.
+// - counts evictions per plugin and page load, and writes one marker per plugin and page load:
+//   data { count, where: 'background', plugin } with that pageLoadId. Those of checked plugins (and
+//   counts carried without a plugin) come with the next flush, one per burst. Housekeeping ones are
+//   paced: the first at once, then at most one per HOUSEKEEPING_WAIT_MS doubling up to
+//   HOUSEKEEPING_MAX_WAIT_MS, the count growing meanwhile (an export flushes them all: exact), so a
+//   tab evicting Watchman for hours holds a handful of markers, not one per second.
 //   A marker's count is what is gone in captured entries (model.ts lostBy): an evicted `dropped`
-//   marker's count is carried into the next one, an evicted page-load or bus marker counts 0, so the
-//   stored events and commands plus the stored markers' counts are exactly what the page published.
-//   TabState.dropped counts every overflow loss once (also the hook's and the relay's markers passing
-//   through), not entries paused or cleared.
+//   marker's count is carried into the next one of its plugin and page load, an evicted page-load or
+//   bus marker counts 0, so the stored events and commands plus the stored markers' counts are
+//   exactly what the page published. TabState.dropped counts every overflow loss once (also the
+//   hook's and the relay's markers passing through), not entries paused or cleared.
 
-import { RingBuffer, SeqDedupe } from '../core/buffer.ts'
-import { droppedCount, lostBy, SESSION_FORMAT, SESSION_VERSION, type Json, type Session, type SessionEntry, type Severity } from '../core/model.ts'
+import { SeqDedupe, SeqLanes } from '../core/buffer.ts'
+import { entryPlugin, focusPlugins, inFocus } from '../core/focus.ts'
+import { droppedCount, droppedPlugin, lostBy, SESSION_FORMAT, SESSION_VERSION, type Json, type Session, type SessionEntry, type Severity } from '../core/model.ts'
 import type { TabState } from '../core/protocol.ts'
 
 export const DEFAULT_MAX_ENTRIES = 100_000
 /** Slots for markers on top of the event budget (markers are few: one per gap, page load, bus). */
 export const MARKER_SLOTS = 1_000
+/** After a housekeeping plugin's `dropped` marker, the next one waits this long, then twice as long... */
+export const HOUSEKEEPING_WAIT_MS = 60_000
+/** ...up to this (an hour: a tab open for a day holds a few dozen per plugin at most). */
+export const HOUSEKEEPING_MAX_WAIT_MS = 3_600_000
+
+/** The lanes of a tab store: what is evicted last, and what goes first. */
+export const KEPT = 0
+export const HOUSEKEEPING = 1
+const FOCUS = focusPlugins()
+/** The lane an entry is stored in: markers and the focus plugins are kept, the rest is housekeeping. */
+export const laneOf = (e: SessionEntry): number => (inFocus(e, FOCUS) ? KEPT : HOUSEKEEPING)
+const isHousekeeping = (plugin: string): boolean => plugin !== '' && !FOCUS.has(plugin)
 
 export interface IngestResult {
   /** Entries newly stored, with their session seq (markers the store itself added included). */
@@ -43,9 +67,28 @@ export interface TabMeta {
   dedupe: [string, number][]
   /** Entries not recorded (paused) per page load, not yet marked (absent in older saves). */
   paused?: NotRecorded[]
-  /** Evictions not yet in a `dropped` marker (flushDropped): captured entries, and carried counts. */
+  /** Per lane: entries below this seq were evicted (chunks saved before still hold some). */
+  floors?: number[]
+  /** Evictions per plugin and page load, and the pace of housekeeping markers (absent when none). */
+  drops?: DropAccount[]
+  /** Older saves: evictions not yet in a marker, as one count. */
   evicted?: { entries: number; carried: number }
 }
+
+/** Evictions of one plugin ('' for counts carried without one) and page load. */
+export interface DropAccount {
+  plugin: string
+  pageLoadId?: string
+  frameUrl?: string
+  /** Captured entries gone and not yet in a `dropped` marker. */
+  count: number
+  /** Housekeeping: no marker of it before this time (ms)... */
+  next?: number
+  /** ...and the wait after the next one. */
+  wait?: number
+}
+
+const dropKey = (plugin: string, pageLoadId: string | undefined): string => `${plugin}\n${pageLoadId ?? ''}`
 
 /** Entries of one page load that are not in the store and not yet marked by a `dropped` marker. */
 export interface NotRecorded {
@@ -58,13 +101,16 @@ const emptyFindings = (): Record<Severity, number> => ({ error: 0, warning: 0, i
 
 export class TabStore {
   readonly state: TabState
-  readonly entries: RingBuffer<SessionEntry>
+  /** Lane KEPT: markers and the focus plugins; lane HOUSEKEEPING: the rest, evicted first. */
+  readonly entries: SeqLanes<SessionEntry>
   nextSeq = 0
   private dedupe: SeqDedupe
-  /** Captured entries the bounded store evicted since the last settle(): the next `dropped` marker counts them... */
-  private evicted = 0
-  /** ...and the counts of evicted `dropped` markers it carries on (already in TabState.dropped). */
-  private carried = 0
+  /** Evictions not yet in a marker, per plugin and page load (dropKey). */
+  private drops = new Map<string, DropAccount>()
+  /** Sum of the accounts' counts (hasPendingDropped is asked after every batch). */
+  private unmarked = 0
+  /** While a marker is being stored: what its own insertion evicts is counted in it. */
+  private absorbing: { key: string; count: number; mixed: boolean } | null = null
   /** Events and commands in `entries` (what maxEntries bounds). */
   private captured = 0
   /** pageLoadId of the current top-frame document; the bus marker of that page sets state.bus. */
@@ -83,7 +129,7 @@ export class TabStore {
       count: 0,
       findings: emptyFindings(),
     }
-    this.entries = new RingBuffer<SessionEntry>(maxEntries + MARKER_SLOTS)
+    this.entries = new SeqLanes<SessionEntry>([maxEntries + MARKER_SLOTS, maxEntries])
     this.dedupe = new SeqDedupe()
   }
 
@@ -156,7 +202,9 @@ export class TabStore {
       if (g) g.count += n
       else gone.set(e.pageLoadId, { pageLoadId: e.pageLoadId, count: n, ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) })
     }
-    for (const p of this.paused.values()) {
+    // Evicted and not yet marked: gone from these page loads as well.
+    const pending = [...this.drops.values()].filter((a) => a.count > 0 && a.pageLoadId !== undefined)
+    for (const p of [...pending.map((a) => ({ pageLoadId: a.pageLoadId as string, count: a.count, ...(a.frameUrl !== undefined ? { frameUrl: a.frameUrl } : {}) })), ...this.paused.values()]) {
       const g = gone.get(p.pageLoadId)
       if (g) g.count += p.count
       else gone.set(p.pageLoadId, { ...p })
@@ -187,74 +235,132 @@ export class TabStore {
     }
   }
 
-  /** After storing: an overflow gets its marker; the count follows. */
-  private settle(added: SessionEntry[]): void {
-    if (this.hasPendingDropped()) this.noteDropped(added)
+  /** After storing: an overflow gets its marker (those due); the count follows. */
+  private settle(added: SessionEntry[], force = false, now = Date.now()): void {
+    if (this.hasPendingDropped()) this.noteDropped(added, force, now)
     this.state.count = this.entries.length
   }
 
-  /** Whether evictions wait for their `dropped` marker (the owner then calls flushDropped soon). */
+  /** Whether evictions wait for their `dropped` marker (the owner then calls flushDropped in time). */
   hasPendingDropped(): boolean {
-    return this.evicted > 0 || this.carried > 0
+    return this.unmarked > 0
   }
 
-  /** Stores the one `dropped` marker for the evictions so far (where: 'background'); returns it. */
-  flushDropped(): SessionEntry[] {
+  /**
+   * In how many ms flushDropped has a marker to write: 0 when one is due (a checked plugin's, or a
+   * housekeeping plugin's first), Infinity when nothing waits.
+   */
+  droppedDueIn(now = Date.now()): number {
+    let due = Infinity
+    for (const a of this.drops.values()) {
+      if (a.count === 0) continue
+      const at = isHousekeeping(a.plugin) && a.next !== undefined ? Math.max(0, a.next - now) : 0
+      if (at < due) due = at
+    }
+    return due
+  }
+
+  /**
+   * Stores the `dropped` markers due (where: 'background', one per plugin and page load); `force`:
+   * all of them, housekeeping too (an export says exactly what is missing). Returns what it stored.
+   */
+  flushDropped(force = false, now = Date.now()): SessionEntry[] {
     const added: SessionEntry[] = []
-    this.settle(added)
+    this.settle(added, force, now)
     return added
   }
 
   private store(e: SessionEntry, added: SessionEntry[]): void {
-    const evicted = this.entries.push(e)
+    const evicted = this.entries.push(laneOf(e), e)
     if (evicted !== undefined) this.forget(evicted)
     if (e.kind !== 'marker') this.captured++
-    // Only events and commands use the budget: markers past it stay, the oldest entries go.
-    while (this.captured > this.maxEntries) this.forget(this.entries.shift() as SessionEntry)
+    // Only events and commands use the budget: markers past it stay. Housekeeping goes first.
+    while (this.captured > this.maxEntries) {
+      this.forget(this.entries.shift(this.entries.laneLength(HOUSEKEEPING) > 0 ? HOUSEKEEPING : KEPT) as SessionEntry)
+    }
     added.push(e)
   }
 
-  /** Counts what an entry leaving the store takes with it. */
+  /** Counts what an entry leaving the store takes with it, in the account of its plugin and page load. */
   private forget(e: SessionEntry): void {
     if (e.kind !== 'marker') this.captured--
-    if (e.kind === 'marker' && e.marker === 'dropped') this.carried += droppedCount(e)
-    else {
-      const n = lostBy(e)
-      this.evicted += n
-      this.state.dropped += n // the banner counts it at once, the marker follows
+    const n = lostBy(e)
+    if (n === 0) return
+    // A `dropped` marker's count is in TabState.dropped already; an event's is counted now (the
+    // banner says it at once, the marker follows).
+    if (e.kind !== 'marker') this.state.dropped += n
+    const plugin = e.kind === 'marker' ? droppedPlugin(e) ?? '' : entryPlugin(e)
+    const key = dropKey(plugin, e.pageLoadId)
+    if (this.absorbing) {
+      this.absorbing.count += n
+      if (key !== this.absorbing.key) this.absorbing.mixed = true
+      return
     }
+    let a = this.drops.get(key)
+    if (!a) {
+      a = { plugin, count: 0, ...(e.pageLoadId !== undefined ? { pageLoadId: e.pageLoadId } : {}), ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) }
+      this.drops.set(key, a)
+    }
+    a.count += n
+    this.unmarked += n
   }
 
-  /** One `dropped` marker for the evictions so far, placed after the entries that caused them. */
-  private noteDropped(added: SessionEntry[]): void {
-    const data = { count: 0, where: 'background' }
-    const marker: SessionEntry = { kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), data }
-    this.store(marker, added) // a full ring evicts one more for it: counted below, in this marker
-    data.count = this.evicted + this.carried
-    this.evicted = this.carried = 0
+  /** One `dropped` marker per account due, placed after the entries that caused the evictions. */
+  private noteDropped(added: SessionEntry[], force: boolean, now: number): void {
+    for (const [key, a] of this.drops) {
+      const housekeeping = isHousekeeping(a.plugin)
+      if (a.count === 0) {
+        // A burst long over: the next one of this plugin is said at once again.
+        if (!housekeeping || a.next === undefined || now >= a.next + HOUSEKEEPING_MAX_WAIT_MS) this.drops.delete(key)
+        continue
+      }
+      if (housekeeping && !force && a.next !== undefined && now < a.next) continue
+      const data: { count: number; where: string; plugin?: string } = { count: 0, where: 'background', ...(a.plugin ? { plugin: a.plugin } : {}) }
+      const marker: SessionEntry = {
+        kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: now,
+        ...(a.pageLoadId !== undefined ? { pageLoadId: a.pageLoadId } : {}), ...(a.frameUrl !== undefined ? { frameUrl: a.frameUrl } : {}), data,
+      }
+      // A full lane evicts one more for the marker: counted in it (then it no longer names one
+      // plugin and page load if that entry was of another).
+      const absorbing = (this.absorbing = { key, count: 0, mixed: false })
+      this.store(marker, added)
+      this.absorbing = null
+      data.count = a.count + absorbing.count
+      if (absorbing.mixed) {
+        delete data.plugin
+        delete marker.pageLoadId
+        delete marker.frameUrl
+      }
+      this.unmarked -= a.count
+      a.count = 0
+      if (housekeeping) {
+        a.wait = a.next === undefined ? HOUSEKEEPING_WAIT_MS : Math.min((a.wait ?? HOUSEKEEPING_WAIT_MS) * 2, HOUSEKEEPING_MAX_WAIT_MS)
+        a.next = now + a.wait
+      } else this.drops.delete(key)
+    }
     this.dropAdded(added)
   }
 
   /** Entries that were evicted in this same batch must not reach panels as "added". */
   private dropAdded(added: SessionEntry[]): void {
-    const oldest = this.entries.peek()?.seq ?? 0
-    let i = 0
-    while (i < added.length && (added[i] as SessionEntry).seq < oldest) i++
-    if (i > 0) added.splice(0, i)
+    const first = added[0]
+    if (first === undefined || (first.seq >= this.entries.floor(KEPT) && first.seq >= this.entries.floor(HOUSEKEEPING))) return
+    let j = 0
+    for (const e of added) if (e.seq >= this.entries.floor(laneOf(e))) added[j++] = e
+    added.length = j
   }
 
   clear(): void {
-    this.entries.clear()
-    this.evicted = this.carried = this.captured = 0
+    this.entries.clear(this.nextSeq)
+    this.drops.clear()
+    this.unmarked = this.captured = 0
     this.state.count = 0
     this.state.dropped = 0
   }
 
   /** Stored entries with seq > afterSeq (and <= upTo), oldest first. */
   since(afterSeq: number, upTo = Infinity): SessionEntry[] {
-    const from = this.entries.lowerBound((e) => e.seq > afterSeq)
-    const to = upTo === Infinity ? this.entries.length : this.entries.lowerBound((e) => e.seq > upTo)
-    return this.entries.slice(from, to)
+    return this.entries.since(afterSeq, upTo)
   }
 
   /**
@@ -277,7 +383,8 @@ export class TabStore {
   meta(): TabMeta {
     const meta: TabMeta = { state: { ...this.state, findings: { ...this.state.findings } }, nextSeq: this.nextSeq, dedupe: this.dedupe.toJSON() }
     if (this.paused.size > 0) meta.paused = [...this.paused.values()].map((p) => ({ ...p }))
-    if (this.hasPendingDropped()) meta.evicted = { entries: this.evicted, carried: this.carried }
+    meta.floors = [this.entries.floor(KEPT), this.entries.floor(HOUSEKEEPING)]
+    if (this.drops.size > 0) meta.drops = [...this.drops.values()].map((a) => ({ ...a }))
     return meta
   }
 
@@ -291,19 +398,33 @@ export class TabStore {
         s.paused.set(p.pageLoadId, { pageLoadId: p.pageLoadId, count: p.count, ...(typeof p.frameUrl === 'string' ? { frameUrl: p.frameUrl } : {}) })
       }
     }
-    const ev = meta.evicted
-    if (ev && Number.isInteger(ev.entries) && Number.isInteger(ev.carried) && ev.entries >= 0 && ev.carried >= 0) {
-      s.evicted = ev.entries
-      s.carried = ev.carried
+    for (const a of Array.isArray(meta.drops) ? meta.drops : []) {
+      if (!a || typeof a.plugin !== 'string' || !Number.isInteger(a.count) || a.count < 0) continue
+      const pageLoadId = typeof a.pageLoadId === 'string' ? a.pageLoadId : undefined
+      const account: DropAccount = { plugin: a.plugin, count: a.count, ...(pageLoadId !== undefined ? { pageLoadId } : {}), ...(typeof a.frameUrl === 'string' ? { frameUrl: a.frameUrl } : {}) }
+      if (Number.isFinite(a.next) && Number.isFinite(a.wait)) Object.assign(account, { next: a.next, wait: a.wait })
+      s.drops.set(dropKey(a.plugin, pageLoadId), account)
+      s.unmarked += a.count
     }
+    const ev = meta.evicted
+    if (ev && Number.isInteger(ev.entries) && Number.isInteger(ev.carried) && ev.entries + ev.carried > 0) {
+      s.drops.set(dropKey('', undefined), { plugin: '', count: ev.entries + ev.carried })
+      s.unmarked += ev.entries + ev.carried
+    }
+    // Saved chunks may still hold entries evicted before the save: below their lane's floor.
+    const floors = Array.isArray(meta.floors) ? meta.floors.map((f) => (Number.isInteger(f) ? f : 0)) : []
+    const last = [-1, -1]
     for (const e of entries) {
-      if (e.seq >= s.nextSeq) continue
-      const evicted = s.entries.push(e)
+      const lane = laneOf(e)
+      if (e.seq >= s.nextSeq || e.seq < (floors[lane] ?? 0) || e.seq <= (last[lane] as number)) continue
+      last[lane] = e.seq
+      const evicted = s.entries.push(lane, e)
       if (evicted && evicted.kind !== 'marker') s.captured--
       if (e.kind !== 'marker') s.captured++
     }
+    s.entries.setFloors(floors)
     while (s.captured > maxEntries) {
-      const e = s.entries.shift() as SessionEntry
+      const e = s.entries.shift(s.entries.laneLength(HOUSEKEEPING) > 0 ? HOUSEKEEPING : KEPT) as SessionEntry
       if (e.kind !== 'marker') s.captured--
     }
     s.state.count = s.entries.length

@@ -1,6 +1,8 @@
 // Runs everywhere (relay, background, tests). Pure helpers for "nothing lost, nothing silent":
 // - RingBuffer: bounded FIFO that evicts the oldest item when full and returns it from push(), so
 //   the owner can count it and record an explicit `dropped` marker instead of losing data silently;
+// - SeqLanes: two such rings (lanes) of seq-numbered items sharing one list, read merged in seq
+//   order; each lane is FIFO on its own, so the owner can evict from one lane before the other;
 // - SeqDedupe: remembers, per page load, the highest per-load seq already accepted, so entries that
 //   a relay resends after a reconnect (it cannot know whether the last batch arrived) are dropped.
 // No browser API here; unit-tested in test/unit/buffer.test.ts.
@@ -92,6 +94,91 @@ export class RingBuffer<T> {
     }
     return lo
   }
+}
+
+/**
+ * Two FIFO lanes of items with a rising `seq`, read as one list in seq order (merged on read, so
+ * push and shift stay O(1)). Each lane is in seq order on its own, hence "gone from lane i" is
+ * exactly "seq below floor(i)": an owner that evicts from one lane first (TabStore: housekeeping
+ * before the checked plugins) can still say with two numbers what it no longer has.
+ */
+export class SeqLanes<T extends { seq: number }> {
+  private readonly lanes: RingBuffer<T>[]
+  /** Per lane: every item of it with a lower seq is gone (evicted, shifted or cleared). */
+  private readonly floors: number[]
+
+  constructor(capacities: readonly number[]) {
+    this.lanes = capacities.map((c) => new RingBuffer<T>(c))
+    this.floors = capacities.map(() => 0)
+  }
+
+  get length(): number {
+    let n = 0
+    for (const l of this.lanes) n += l.length
+    return n
+  }
+
+  laneLength(lane: number): number {
+    return (this.lanes[lane] as RingBuffer<T>).length
+  }
+
+  /** Appends to a lane (seq above everything in it); a full lane evicts and returns its oldest. */
+  push(lane: number, item: T): T | undefined {
+    const evicted = (this.lanes[lane] as RingBuffer<T>).push(item)
+    if (evicted !== undefined) this.floors[lane] = evicted.seq + 1
+    return evicted
+  }
+
+  shift(lane: number): T | undefined {
+    const item = (this.lanes[lane] as RingBuffer<T>).shift()
+    if (item !== undefined) this.floors[lane] = item.seq + 1
+    return item
+  }
+
+  /** Seq below which lane `lane` holds nothing any more. */
+  floor(lane: number): number {
+    return this.floors[lane] as number
+  }
+
+  /** Forgets everything below `floor` (the owner's next seq). */
+  clear(floor = 0): void {
+    for (let i = 0; i < this.lanes.length; i++) {
+      ;(this.lanes[i] as RingBuffer<T>).clear()
+      this.floors[i] = floor
+    }
+  }
+
+  /** Restores the floors of a saved store (items below them are not pushed again). */
+  setFloors(floors: readonly number[]): void {
+    for (let i = 0; i < this.floors.length; i++) this.floors[i] = Math.max(this.floors[i] as number, floors[i] ?? 0)
+  }
+
+  toArray(): T[] {
+    return this.since(-Infinity)
+  }
+
+  /** Items with afterSeq < seq <= upTo of every lane, in seq order. */
+  since(afterSeq: number, upTo = Infinity): T[] {
+    const parts = this.lanes.map((l) => {
+      const from = l.lowerBound((e) => e.seq > afterSeq)
+      const to = upTo === Infinity ? l.length : l.lowerBound((e) => e.seq > upTo)
+      return l.slice(from, to)
+    })
+    return parts.reduce(mergeBySeq, [])
+  }
+}
+
+function mergeBySeq<T extends { seq: number }>(a: T[], b: T[]): T[] {
+  if (a.length === 0) return b
+  if (b.length === 0) return a
+  const out = new Array<T>(a.length + b.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.length && j < b.length) out[k++] = (a[i] as T).seq < (b[j] as T).seq ? (a[i++] as T) : (b[j++] as T)
+  while (i < a.length) out[k++] = a[i++] as T
+  while (j < b.length) out[k++] = b[j++] as T
+  return out
 }
 
 /**

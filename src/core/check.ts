@@ -4,6 +4,8 @@
 // Per entry: profile lookup -> segmentation -> order rules -> metadata rules -> elapsed -> record.
 // End-of-capture findings (order/unclosed) are made by report()/counts() from the open interactions,
 // without changing state, so a report can be taken after any push.
+import { focusPlugins } from './focus.ts'
+import { droppedPlugin } from './model.ts'
 import type { BusEventEntry, CheckOptions, ElapsedDefinition, Finding, Interaction, Report, Session, SessionEntry, Severity } from './model.ts'
 import { Emitter, type StepContext } from './lifecycle/context.ts'
 import { resolveOptions } from './lifecycle/options.ts'
@@ -58,6 +60,8 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
     const cp = compileProfile(p)
     compiled.set(p.plugin, { cp, values: new Array<unknown>(cp.names.length).fill(undefined) })
   }
+  /** Plugins whose lost entries make a gap: the profiles' and their services' (focus.ts). */
+  const checked = focusPlugins(options.profiles ?? PROFILES)
   const unclosedSeverity = opts.severity['order/unclosed']
   /** "Callback.opened" -> "opened" ('' for events that are neither ready nor a step), cached: one lookup per event. */
   const stepNames = new Map<string, string>()
@@ -166,7 +170,11 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
     push(entry) {
       if (entry.kind === 'event') return pushEvent(entry)
       if (entry.kind === 'marker' && entry.marker === 'page-load') seg.pageLoad(entry.pageLoadId)
-      else if (entry.kind === 'marker' && entry.marker === 'dropped') seg.dropped(entry.pageLoadId)
+      else if (entry.kind === 'marker' && entry.marker === 'dropped') {
+        // Lost housekeeping (a marker naming an unchecked plugin) leaves no gap in checked histories.
+        const plugin = droppedPlugin(entry)
+        if (plugin === undefined || checked.has(plugin)) seg.dropped(entry.pageLoadId)
+      }
       return NONE
     },
     report: () => build(true),

@@ -42,9 +42,11 @@ export interface CommandEntry extends EntryBase {
  * Something the tool itself observed (our extension of SPEC.md §4, documented in the README):
  * - `page-load`: a new document started (navigation or reload); data `{ url }`
  * - `bus`: the hook found a bus; data `{ via: 'CXBus' | 'widgets' | 'cxwidget', widgetsVersion? }`
- * - `dropped`: entries are missing before this point; data `{ count, where }`: `where` is 'hook',
- *   'relay' or 'background' (that bounded buffer overflowed), 'paused' (not recorded while the
- *   capture was paused) or 'cleared' (removed by Clear). The checker treats all alike (a gap).
+ * - `dropped`: entries are missing before this point; data `{ count, where, plugin? }`: `where` is
+ *   'hook', 'relay' or 'background' (that bounded buffer overflowed), 'paused' (not recorded while the
+ *   capture was paused) or 'cleared' (removed by Clear). `plugin` (background only): every entry it
+ *   counts was of that plugin. The checker treats all alike (a gap), except those of a plugin it
+ *   does not check (housekeeping such as Watchman: no gap in Callback's history).
  */
 export interface MarkerEntry extends EntryBase {
   kind: 'marker'
@@ -60,6 +62,14 @@ export function droppedCount(e: SessionEntry): number {
   const d = e.data
   const n = d !== null && typeof d === 'object' && !Array.isArray(d) ? d.count : undefined
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 1
+}
+
+/** The plugin a `dropped` marker says all its lost entries were of (data.plugin), else undefined. */
+export function droppedPlugin(e: SessionEntry): string | undefined {
+  if (e.kind !== 'marker' || e.marker !== 'dropped') return undefined
+  const d = e.data
+  const p = d !== null && typeof d === 'object' && !Array.isArray(d) ? d.plugin : undefined
+  return typeof p === 'string' && p !== '' ? p : undefined
 }
 
 /**

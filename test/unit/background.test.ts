@@ -211,7 +211,7 @@ describe('TabStore', () => {
     const restored = TabStore.restore(s.meta(), s.entries.toArray(), 100)
     for (const t of [s, restored]) {
       const marker = t.flushDropped()
-      expect(marker).toEqual([expect.objectContaining({ kind: 'marker', marker: 'dropped', data: { count: 1_900, where: 'background' } })])
+      expect(marker).toEqual([expect.objectContaining({ kind: 'marker', marker: 'dropped', data: { count: 1_900, where: 'background', plugin: 'Callback' }, pageLoadId: 'p1' })])
       expect(t.entries.toArray().filter((e) => e.kind === 'event')).toHaveLength(100)
       expect(t.hasPendingDropped()).toBe(false)
     }
@@ -424,11 +424,35 @@ describe('background', () => {
     // an export in the meantime is exact already: it stores the marker first
     const s = (await t.message({ type: 'export-session', tabId: 4 })) as Session
     const lost = s.events.filter((e) => e.kind === 'marker' && e.marker === 'dropped')
-    expect(lost.map((e) => e.data)).toEqual([{ count: 4_000, where: 'background' }])
+    expect(lost.map((e) => e.data)).toEqual([{ count: 4_000, where: 'background', plugin: 'Callback' }])
     expect(s.events.filter((e) => e.kind === 'event')).toHaveLength(1_000)
     await new Promise((res) => setTimeout(res, DROPPED_SETTLE_MS + 50))
     await t.settle()
-    expect(t.panelEntries(p).filter((e) => e.kind === 'marker').map((e) => e.data)).toEqual([{ count: 4_000, where: 'background' }])
+    expect(t.panelEntries(p).filter((e) => e.kind === 'marker').map((e) => e.data)).toEqual([{ count: 4_000, where: 'background', plugin: 'Callback' }])
+  })
+
+  it('a full store evicting housekeeping: the first marker once the batches settle, then none for a while, the export exact', async () => {
+    const t = setup(memoryArea(), { maxEntries: 100 })
+    const r = t.relay(5)
+    const p = t.panel(5)
+    let seq = 0
+    const batch = (n: number) => r.emit({ type: 'entries', pageLoadId: 'p1', entries: Array.from({ length: n }, () => ev(seq++, 'Watchman.tick')) })
+    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(seq++, 'Callback.ready'), ev(seq++, 'Callback.opened')] })
+    batch(150)
+    await t.settle()
+    await new Promise((res) => setTimeout(res, DROPPED_SETTLE_MS + 50))
+    await t.settle()
+    const markers = () => t.panelEntries(p).filter((e) => e.kind === 'marker')
+    expect(markers().map((e) => e.data)).toEqual([{ count: 52, where: 'background', plugin: 'Watchman' }])
+    for (let i = 0; i < 5; i++) batch(3) // a page going on: nothing marked before the housekeeping pace allows
+    await new Promise((res) => setTimeout(res, DROPPED_SETTLE_MS + 50))
+    await t.settle()
+    expect(markers()).toHaveLength(1)
+    const s = (await t.message({ type: 'export-session', tabId: 5 })) as Session
+    const lost = s.events.filter((e) => e.kind === 'marker' && e.marker === 'dropped').map((e) => (e.data as { count: number }).count)
+    expect(lost).toEqual([52, 15])
+    expect(s.events.filter((e) => e.kind === 'event').map((e) => e.kind === 'event' && e.event).slice(0, 2)).toEqual(['Callback.ready', 'Callback.opened'])
+    expect(s.events.filter((e) => e.kind === 'event').length + 52 + 15).toBe(seq)
   })
 
   it('exports a session with source and events', async () => {

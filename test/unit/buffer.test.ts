@@ -1,7 +1,7 @@
 // Unit tests of src/core/buffer.ts: the bounded ring buffer (counts what it evicts) and the
-// per-page-load dedupe the background uses against relay resends.
+// per-page-load dedupe the background uses against relay resends, and two rings read as one (SeqLanes).
 import { describe, expect, it } from 'vitest'
-import { RingBuffer, SeqDedupe } from '../../src/core/buffer.ts'
+import { RingBuffer, SeqDedupe, SeqLanes } from '../../src/core/buffer.ts'
 
 describe('RingBuffer', () => {
   it('keeps order and evicts the oldest when full, returning each evicted item', () => {
@@ -66,5 +66,24 @@ describe('SeqDedupe', () => {
     d.accept('c', 1) // evicts b
     expect(d.highest('b')).toBe(-1)
     expect(d.highest('a')).toBe(2)
+  })
+})
+
+describe('SeqLanes', () => {
+  it('two FIFO lanes read as one list in seq order; a floor per lane says exactly what is gone', () => {
+    const l = new SeqLanes<{ seq: number }>([3, 4])
+    const evicted = Array.from({ length: 10 }, (_, seq) => l.push(seq % 3 === 0 ? 0 : 1, { seq })?.seq)
+    expect(evicted).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, 1, 2, 0])
+    // lane 0 got 0, 3, 6, 9 (capacity 3: 0 evicted); lane 1 got 1, 2, 4, 5, 7, 8 (capacity 4: 1, 2 evicted)
+    expect(l.toArray().map((e) => e.seq)).toEqual([3, 4, 5, 6, 7, 8, 9])
+    expect([l.floor(0), l.floor(1)]).toEqual([1, 3])
+    expect(l.shift(1)).toEqual({ seq: 4 })
+    expect([l.length, l.laneLength(0), l.laneLength(1), l.floor(1)]).toEqual([6, 3, 3, 5])
+    expect(l.since(5).map((e) => e.seq)).toEqual([6, 7, 8, 9])
+    expect(l.since(3, 7).map((e) => e.seq)).toEqual([5, 6, 7])
+    l.clear(10)
+    expect([l.length, l.floor(0), l.floor(1)]).toEqual([0, 10, 10])
+    l.setFloors([4, 12])
+    expect([l.floor(0), l.floor(1)]).toEqual([10, 12]) // never lowered
   })
 })

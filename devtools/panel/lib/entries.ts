@@ -56,7 +56,10 @@ export function describeMarker(entry: SessionEntry): string {
         case 'cleared':
           return `Cleared ${events(data.count)}`
         default:
-          return `${events(data.count)} lost (capture buffer full)`
+          // The tab store names the plugin whose entries it evicted (housekeeping goes first).
+          return typeof data.plugin === 'string' && data.plugin !== ''
+            ? `${typeof data.count === 'number' ? data.count : '?'} ${data.plugin} ${data.count === 1 ? 'entry' : 'entries'} evicted (store full)`
+            : `${events(data.count)} lost (capture buffer full)`
       }
     default:
       return String(entry.marker)

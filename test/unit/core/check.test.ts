@@ -236,6 +236,19 @@ describe('lost entries (dropped marker)', () => {
     const entries = renumber([marker(0, 1, 'cleared'), ...again.events.filter((e) => e.seq !== 2)])
     expect(notInfo(entries)).toEqual(['order/before-ready@3'])
   })
+  it('a marker of lost housekeeping (a plugin without a profile) is no gap; one of Callback, or of no plugin, is', () => {
+    const s = loadFixture('documented-submitted')
+    s.events = s.events.filter((e) => e.seq !== 6) // submitted missing: a real order error
+    const withMarker = (plugin?: string) => {
+      const c = structuredClone(s)
+      c.events.splice(c.events.findIndex((e) => e.seq === 7), 0, { ...dropped(6), data: { count: 40, where: 'background', ...(plugin ? { plugin } : {}) } })
+      return notInfo(c)
+    }
+    expect(withMarker('Watchman')).toEqual(['order/transition@5,9'])
+    expect(withMarker('Callback')).toEqual([])
+    expect(withMarker('CallbackService')).toEqual([])
+    expect(withMarker()).toEqual([])
+  })
   it('only the stream of the marker\'s page load is affected', () => {
     const s = loadFixture('documented-submitted')
     s.events = s.events.filter((e) => e.seq !== 6)

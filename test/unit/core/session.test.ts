@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_DATA_DEPTH, MAX_SESSION_BYTES, MAX_TIME, SessionError, parseSession, serializeSession, validateSession } from '../../../src/core/session.ts'
 import { DEFAULT_LIMITS } from '../../../src/core/snapshot.ts'
+import { parseSessionSliced } from '../../../src/core/sessionSlices.ts'
 import { fixtureNames, fixtureText, loadFixture } from '../../support/fixtures.ts'
 
 function errorOf(fn: () => unknown): SessionError {
@@ -99,6 +100,11 @@ describe('serializeSession', () => {
       const s = loadFixture(name)
       expect(parseSession(serializeSession(s))).toEqual(s)
     }
+  })
+  it('accepts the tab store\'s eviction marker (data.plugin, with a pageLoadId), whole and slice by slice', () => {
+    const marker = { seq: 1, kind: 'marker', time: 1764000000000, marker: 'dropped', pageLoadId: 'p1', frameUrl: 'https://x.test/', data: { count: 41_250, where: 'background', plugin: 'Watchman' } }
+    const text = doc([evt(0), marker])
+    for (const s of [parseSession(text), parseSessionSliced(text, 64)]) expect(s.events[1]).toEqual(marker)
   })
   it('keeps unknown extra fields and puts known fields first', () => {
     const text = JSON.stringify({ zeta: 1, events: [{ custom: { a: 1 }, data: {}, event: 'Callback.ready', publisher: 'Callback', time: 5, kind: 'event', seq: 0 }], version: 1, format: 'cxbus-devtools/session' })
