@@ -107,6 +107,8 @@ export class TabStore {
   private dedupe: SeqDedupe
   /** Evictions not yet in a marker, per plugin and page load (dropKey). */
   private drops = new Map<string, DropAccount>()
+  /** The account the last eviction went to (undefined once accounts may have been removed). */
+  private lastDrop: DropAccount | undefined
   /** Sum of the accounts' counts (hasPendingDropped is asked after every batch). */
   private unmarked = 0
   /** While a marker is being stored: what its own insertion evicts is counted in it. */
@@ -290,16 +292,21 @@ export class TabStore {
     // banner says it at once, the marker follows).
     if (e.kind !== 'marker') this.state.dropped += n
     const plugin = e.kind === 'marker' ? droppedPlugin(e) ?? '' : entryPlugin(e)
-    const key = dropKey(plugin, e.pageLoadId)
     if (this.absorbing) {
       this.absorbing.count += n
-      if (key !== this.absorbing.key) this.absorbing.mixed = true
+      if (dropKey(plugin, e.pageLoadId) !== this.absorbing.key) this.absorbing.mixed = true
       return
     }
-    let a = this.drops.get(key)
-    if (!a) {
-      a = { plugin, count: 0, ...(e.pageLoadId !== undefined ? { pageLoadId: e.pageLoadId } : {}), ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) }
-      this.drops.set(key, a)
+    // Evictions come in runs of one plugin and page load: the last account, without a lookup.
+    let a = this.lastDrop
+    if (a === undefined || a.plugin !== plugin || a.pageLoadId !== e.pageLoadId) {
+      const key = dropKey(plugin, e.pageLoadId)
+      a = this.drops.get(key)
+      if (!a) {
+        a = { plugin, count: 0, ...(e.pageLoadId !== undefined ? { pageLoadId: e.pageLoadId } : {}), ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) }
+        this.drops.set(key, a)
+      }
+      this.lastDrop = a
     }
     a.count += n
     this.unmarked += n
@@ -307,6 +314,7 @@ export class TabStore {
 
   /** One `dropped` marker per account due, placed after the entries that caused the evictions. */
   private noteDropped(added: SessionEntry[], force: boolean, now: number): void {
+    this.lastDrop = undefined
     for (const [key, a] of this.drops) {
       const housekeeping = isHousekeeping(a.plugin)
       if (a.count === 0) {
@@ -353,6 +361,7 @@ export class TabStore {
   clear(): void {
     this.entries.clear(this.nextSeq)
     this.drops.clear()
+    this.lastDrop = undefined
     this.unmarked = this.captured = 0
     this.state.count = 0
     this.state.dropped = 0

@@ -149,6 +149,21 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(s.state.dropped).toBe(lost(s.entries.toArray()))
   })
 
+  it('Clear counts housekeeping evicted and not yet marked in the cleared marker of its page load', () => {
+    const s = new TabStore(1, 4)
+    let seq = 0
+    s.ingest('p1', Array.from({ length: 4 }, () => hk(seq, T0 + seq++, 'Watchman.tick')))
+    s.flushDropped(false, T0) // nothing evicted yet
+    s.ingest('p1', Array.from({ length: 2 }, () => hk(seq, T0 + seq++, 'Watchman.tick')))
+    s.flushDropped(false, T0 + 1000) // the first Watchman marker: 2
+    s.ingest('p1', Array.from({ length: 3 }, () => hk(seq, T0 + seq++, 'Watchman.tick'))) // 3 more, paced: not marked yet
+    expect(s.flushDropped(false, T0 + 2000)).toEqual([])
+    const added = s.clearByUser()
+    // gone from p1: the 4 stored, the marked 2 and the 3 not yet marked = all 9 published
+    expect(added.map((m) => [m.pageLoadId, m.data])).toEqual([['p1', { count: 9, where: 'cleared' }]])
+    expect(s.hasPendingDropped()).toBe(false)
+  })
+
   it('survives a worker restart: the same entries, counts and pace; evicted housekeeping leaves the disk', async () => {
     const area = memoryArea()
     const max = 300
