@@ -149,6 +149,15 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(s.state.dropped).toBe(lost(s.entries.toArray()))
   })
 
+  it('restores an older save (one lane, no floors, one pending count) with the same policy and exact counts', () => {
+    const s = new TabStore(3, 100)
+    const entries = [hk(0, T0, 'Watchman.tick'), { ...hk(1, T0 + 1, 'Callback.ready'), publisher: 'Callback' }, hk(2, T0 + 2, 'Watchman.tick'), hk(3, T0 + 3, 'Watchman.tick')]
+    const meta = { ...s.meta(), nextSeq: 4, floors: undefined, drops: undefined, evicted: { entries: 5, carried: 2 } }
+    const r = TabStore.restore(meta, entries, 2) // a smaller budget than the save had: housekeeping goes
+    expect(r.entries.toArray().map((e) => e.seq)).toEqual([1, 3])
+    expect(r.flushDropped(true, T0 + 10).map((m) => m.data)).toEqual([{ count: 7, where: 'background' }])
+  })
+
   it('Clear counts housekeeping evicted and not yet marked in the cleared marker of its page load', () => {
     const s = new TabStore(1, 4)
     let seq = 0
