@@ -1,10 +1,11 @@
 // Panel (pure). The event list's filters: plugin, event, minimum severity and free text, the text
 // also matched inside each entry's data. Must stay well under 200 ms on 100 000 entries, so the
-// lower-cased search text of an entry is computed once and cached by identity (entries never change);
-// an import computes it while the file is parsed (state/actions.ts).
+// entries' lower-cased search text is indexed once per entries array (lib/textIndex.ts); an import
+// builds the index while the file is parsed (state/store.ts).
 import type { Finding, SessionEntry, Severity } from '../../../src/core/model.ts'
 import { inFocus, matchesPattern } from '../../../src/core/focus.ts'
 import { nameOf, pluginOf } from './entries.ts'
+import { textIndexOf } from './textIndex.ts'
 
 export interface Filter {
   /** '' = every plugin. */
@@ -29,18 +30,6 @@ export function isFilterActive(f: Filter): boolean {
   return f.plugin !== '' || f.event !== '' || f.severity !== '' || f.text.trim() !== ''
 }
 
-const searchCache = new WeakMap<SessionEntry, string>()
-
-/** Lower-cased text an entry is searched in: its name, plugin and JSON data. */
-export function searchTextOf(entry: SessionEntry): string {
-  let text = searchCache.get(entry)
-  if (text === undefined) {
-    text = `${nameOf(entry)} ${pluginOf(entry)} ${JSON.stringify(entry.data)}`.toLowerCase()
-    searchCache.set(entry, text)
-  }
-  return text
-}
-
 /** The worst severity among findings, or undefined. */
 export function worstSeverity(findings: readonly Finding[] | undefined): Severity | undefined {
   let worst: Severity | undefined
@@ -48,10 +37,22 @@ export function worstSeverity(findings: readonly Finding[] | undefined): Severit
   return worst
 }
 
-/** Lower-cased text a row shows that is not in the entry: the rule ids of its findings, its interaction. */
-function shownText(e: SessionEntry, findingsBySeq: ReadonlyMap<number, readonly Finding[]>, rowText?: (entry: SessionEntry) => string): string {
-  const rules = findingsBySeq.get(e.seq)?.map((f) => f.rule).join(' ') ?? ''
-  return `${rules} ${rowText ? rowText(e) : ''}`.toLowerCase()
+/**
+ * Whether what a row shows beyond its entry (the rule ids of its findings, its interaction label)
+ * contains `needle`. Most rows have neither finding nor label, or share their label with a whole
+ * interaction: no string is made for them.
+ */
+function shownMatcher(findingsBySeq: ReadonlyMap<number, readonly Finding[]>, needle: string, rowText?: (entry: SessionEntry) => string): (e: SessionEntry) => boolean {
+  const labels = new Map<string, boolean>()
+  return (e) => {
+    const findings = findingsBySeq.get(e.seq)
+    const row = rowText ? rowText(e) : ''
+    if (findings) return `${findings.map((f) => f.rule).join(' ')} ${row}`.toLowerCase().includes(needle)
+    if (row === '') return false
+    let hit = labels.get(row)
+    if (hit === undefined) labels.set(row, (hit = row.toLowerCase().includes(needle)))
+    return hit
+  }
 }
 
 /**
@@ -73,6 +74,8 @@ export function filterEntries(
   }
   const needle = filter.text.trim().toLowerCase()
   const maxRank = filter.severity === '' ? -1 : RANK[filter.severity]
+  const hits = needle === '' ? undefined : textIndexOf(entries).matches(needle)
+  const shown = shownMatcher(findingsBySeq, needle, rowText)
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!
     if (e.kind === 'marker') {
@@ -86,7 +89,7 @@ export function filterEntries(
       const worst = worstSeverity(findingsBySeq.get(e.seq))
       if (worst === undefined || RANK[worst] > maxRank) continue
     }
-    if (needle !== '' && !searchTextOf(e).includes(needle) && !shownText(e, findingsBySeq, rowText).includes(needle)) continue
+    if (hits && hits[i] === 0 && !shown(e)) continue
     out.push(i)
   }
   return out

@@ -13,7 +13,6 @@ import { markdownSummary } from '../../../src/report/markdown.ts'
 import { TOOL_VERSION } from '../../../src/report/version.ts'
 import { buildSession, downloadText, exportFileName } from '../../../src/ui/exportFile.ts'
 import { withNote, withoutNote, type NoteTarget } from '../../../src/ui/notes.ts'
-import { searchTextOf } from '../lib/filter.ts'
 import { currentNotes, currentView, type PanelState, type PanelStore } from './store.ts'
 
 export interface ActionDeps {
@@ -178,13 +177,8 @@ export function createActions(d: ActionDeps): PanelActions {
       const sink = d.store.beginImport(file.name)
       let head: SessionHead
       try {
-        // The text filter's index is built in the same tasks: typed right after the import, a
-        // filter over 100 000 entries does not have to serialise them all first.
-        const add = (entries: readonly SessionEntry[], restart: boolean): void => {
-          for (const e of entries) searchTextOf(e)
-          sink.add(entries, restart)
-        }
-        head = await parseInSlices(text, add, d.yieldTask ?? nextTask)
+        // The sink builds the text filter's index in the same tasks (state/store.ts).
+        head = await parseInSlices(text, sink.add, d.yieldTask ?? nextTask)
       } catch (err) {
         sink.fail()
         d.store.showError(`Cannot import ${file.name}:`, err instanceof Error ? err.message : String(err))

@@ -12,6 +12,7 @@ import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote,
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import type { SessionHead } from '../../../src/core/sessionSlices.ts'
 import { createStoryBuilder } from '../../../src/core/story.ts'
+import { textIndexOf } from '../lib/textIndex.ts'
 import { buildView, EMPTY_REPORT, NameIndex, viewOfSession, type SessionView } from './view.ts'
 
 /** The part of the engine (src/core/check.ts) the store needs; injected so tests can count calls. */
@@ -290,6 +291,9 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
             events.push(e)
             names.add(e)
           }
+          // The text filter's index, in the same tasks: typed right after the import, a filter
+          // over 100 000 entries does not have to serialise them all first.
+          textIndexOf(events).extend()
           // The first slice at once, then now and then: each update re-derives the list.
           if (performance.now() - shownAt < PARSE_UPDATE_MS) return
           shownAt = performance.now()
@@ -297,6 +301,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
         },
         finish(head) {
           if (run !== importRun) return
+          textIndexOf(events).extend(1) // the last, short chunk
           const { format: _format, version: _version, source, notes, ...extra } = head
           state = { ...state, imported: null } // the file's notes, not those of the partial view
           showImported(name, source, extra, events, (notes as SessionNote[] | undefined) ?? [], names)
