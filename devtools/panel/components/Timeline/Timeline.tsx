@@ -7,7 +7,7 @@ import type { SessionEntry } from '../../../../src/core/model.ts'
 import type { SessionView } from '../../state/view.ts'
 import { formatClock, formatDuration, formatRelative } from '../../lib/format.ts'
 import { isTopLoad, nameOf } from '../../lib/entries.ts'
-import { buildLanes, fitWindow, laneLayout, lanesInView, lanesInWindow, niceTicks, panBy, timeToX, xToTime, zoomAt, LANE_HEIGHT, type TimeWindow } from './layout.ts'
+import { fitWindow, laneBounds, laneOf, laneLayout, lanesInView, lanesInWindow, niceTicks, panBy, timeToX, xToTime, zoomAt, LANE_HEIGHT, type Lane as LaneData, type LaneBounds, type TimeWindow } from './layout.ts'
 import { Lane } from './Lane.tsx'
 import { useElementSize } from '../shared/useElementSize.ts'
 import { failureDetail, readFailure } from '../../../../src/core/story.ts'
@@ -52,14 +52,22 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
     return () => removeEventListener('resize', onResize)
   }, [])
 
-  const { lanes, pageLoads } = useMemo(() => {
+  // Every lane's extent (cheap), and a whole lane only for those drawn, each built once per view:
+  // building tens of thousands when an import's check is done would be one long task.
+  const { lanes, pageLoads, laneFor } = useMemo(() => {
     const entryBySeq = (seq: number) => {
       const i = view.indexOf(seq)
       return i === undefined ? undefined : view.entries[i]
     }
+    const built = new Map<string, LaneData>()
+    const laneFor = (b: LaneBounds): LaneData => {
+      let lane = built.get(b.id)
+      if (!lane) built.set(b.id, (lane = laneOf(b, entryBySeq, view.findingsBySeq)))
+      return lane
+    }
     // A sub-frame's load is not a reload of the page: no dashed line for it.
     const loads = view.entries.filter(isTopLoad).map((e) => e.time)
-    return { lanes: buildLanes(view.stories, entryBySeq, view.findingsBySeq), pageLoads: loads }
+    return { lanes: laneBounds(view.stories), pageLoads: loads, laneFor }
   }, [view])
 
   const window = userWindow ?? fitWindow(lanes, pageLoads)
@@ -164,15 +172,15 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
               <div key={i} class="pageload-line" data-testid="timeline-pageload" style={{ left: `${LABEL_WIDTH + x}px` }} title={`Page load at ${formatClock(t)}`} />
             )
           })}
-          {shown.slice(rows.start, rows.end).map((lane, i) => (
+          {shown.slice(rows.start, rows.end).map((b, i) => (
             <Lane
-              key={lane.id}
-              lane={lane}
+              key={b.id}
+              lane={laneFor(b)}
               window={window}
               width={width}
               top={layout.tops[rows.start + i]!}
               height={layout.heights[rows.start + i]!}
-              current={lane.id === currentInteraction}
+              current={b.id === currentInteraction}
               selectedSeq={selectedSeq}
               {...(noted ? { noted } : {})}
               onSelect={onSelect}

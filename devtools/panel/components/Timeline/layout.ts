@@ -106,52 +106,82 @@ export function shortVerdict(story: InteractionStory): string {
 }
 
 /**
- * One lane per interaction story, in the checker's order (by first event). `entryBySeq` resolves
- * an interaction's last lifecycle event to its data (the elapsed spans); `findingsBySeq` colours
- * the marks.
+ * What the timeline needs of every lane to lay them out and to fit the window: its interaction's
+ * extent (first to last step) and whether it is finished. A whole Lane (marks, spans, verdict) is
+ * built only for the few lanes on screen (laneOf): at 170 000 events there are tens of thousands.
  */
+export interface LaneBounds {
+  id: string
+  start: number
+  end: number
+  closed: boolean
+  story: InteractionStory
+}
+
+/** One LaneBounds per interaction story with steps, in the checker's order (by first event). */
+export function laneBounds(stories: readonly InteractionStory[]): LaneBounds[] {
+  const out: LaneBounds[] = []
+  for (const st of stories) {
+    if (st.steps.length === 0) continue
+    let start = Infinity
+    let end = -Infinity
+    for (const step of st.steps) {
+      if (step.time < start) start = step.time
+      if (step.time > end) end = step.time
+    }
+    out.push({ id: st.id, start, end, closed: st.summary.outcome !== 'open', story: st })
+  }
+  return out
+}
+
+/**
+ * The lane of one interaction story. `entryBySeq` resolves its last lifecycle event to its data
+ * (the elapsed spans); `findingsBySeq` colours the marks.
+ */
+export function laneOf(
+  { story: st, start, end, closed }: LaneBounds,
+  entryBySeq: (seq: number) => SessionEntry | undefined,
+  findingsBySeq: ReadonlyMap<number, readonly Finding[]>,
+): Lane {
+  const marks: LaneMark[] = []
+  let last: LaneMark | undefined
+  for (const step of st.steps) {
+    if (step.kind !== 'step' && step.kind !== 'failure') continue
+    const severity = worstSeverity(findingsBySeq.get(step.seq))
+    const mark: LaneMark = { seq: step.seq, name: step.label, time: step.time, kind: step.kind, ...(severity ? { severity } : {}) }
+    marks.push(mark)
+    if (step.kind === 'step') last = mark
+  }
+  // Spans from impossible timestamps are left out: the findings on the events explain them.
+  const spans = last ? elapsedSpans(entryBySeq(last.seq)?.data, last.time) : { documented: null, shipped: null }
+  const severity = worstSeverity(marks.flatMap((m) => findingsBySeq.get(m.seq) ?? []))
+  return {
+    id: st.id,
+    plugin: st.plugin,
+    index: st.index,
+    page: st.summary.page.number,
+    label: `${st.plugin} #${st.index}${st.summary.page.number ? ` · page ${st.summary.page.number}` : ''}`,
+    start,
+    end,
+    closed,
+    outcome: st.summary.outcome,
+    verdict: shortVerdict(st),
+    sentence: st.sentence,
+    ...(severity ? { severity } : {}),
+    marks,
+    minimized: st.minimizedSpans,
+    documented: plausibleSpan(spans.documented, { start, end }) ? spans.documented : null,
+    shipped: plausibleSpan(spans.shipped, { start, end }) ? spans.shipped : null,
+  }
+}
+
+/** Every lane at once (the QA report draws a few dozen). */
 export function buildLanes(
   stories: readonly InteractionStory[],
   entryBySeq: (seq: number) => SessionEntry | undefined,
   findingsBySeq: ReadonlyMap<number, readonly Finding[]>,
 ): Lane[] {
-  return stories
-    .filter((st) => st.steps.length > 0)
-    .map((st) => {
-      const marks: LaneMark[] = []
-      let last: LaneMark | undefined
-      for (const step of st.steps) {
-        if (step.kind !== 'step' && step.kind !== 'failure') continue
-        const severity = worstSeverity(findingsBySeq.get(step.seq))
-        const mark: LaneMark = { seq: step.seq, name: step.label, time: step.time, kind: step.kind, ...(severity ? { severity } : {}) }
-        marks.push(mark)
-        if (step.kind === 'step') last = mark
-      }
-      const times = st.steps.map((m) => m.time)
-      const start = Math.min(...times)
-      const end = Math.max(...times)
-      // Spans from impossible timestamps are left out: the findings on the events explain them.
-      const spans = last ? elapsedSpans(entryBySeq(last.seq)?.data, last.time) : { documented: null, shipped: null }
-      const severity = worstSeverity(marks.flatMap((m) => findingsBySeq.get(m.seq) ?? []))
-      return {
-        id: st.id,
-        plugin: st.plugin,
-        index: st.index,
-        page: st.summary.page.number,
-        label: `${st.plugin} #${st.index}${st.summary.page.number ? ` · page ${st.summary.page.number}` : ''}`,
-        start,
-        end,
-        closed: st.summary.outcome !== 'open',
-        outcome: st.summary.outcome,
-        verdict: shortVerdict(st),
-        sentence: st.sentence,
-        ...(severity ? { severity } : {}),
-        marks,
-        minimized: st.minimizedSpans,
-        documented: plausibleSpan(spans.documented, { start, end }) ? spans.documented : null,
-        shipped: plausibleSpan(spans.shipped, { start, end }) ? spans.shipped : null,
-      }
-    })
+  return laneBounds(stories).map((b) => laneOf(b, entryBySeq, findingsBySeq))
 }
 
 /** Height of a lane with its phase labels and elapsed spans, and of a finished one drawn compact. */
@@ -163,7 +193,7 @@ export const COMPACT_LANE_HEIGHT = 32
  * lanes are compact, except `expanded` (the selected interaction), so ten interactions stay
  * readable in a short timeline.
  */
-export function laneLayout(lanes: readonly Lane[], available: number, expanded: string | null): { tops: number[]; heights: number[]; total: number } {
+export function laneLayout(lanes: readonly Pick<Lane, 'id' | 'closed'>[], available: number, expanded: string | null): { tops: number[]; heights: number[]; total: number } {
   const full = lanes.length * LANE_HEIGHT <= available
   const heights = lanes.map((l) => (full || !l.closed || l.id === expanded ? LANE_HEIGHT : COMPACT_LANE_HEIGHT))
   const tops: number[] = []
@@ -230,7 +260,7 @@ export function xToTime(x: number, w: TimeWindow, width: number): number {
 }
 
 /** Lanes that overlap the window: the others are off-screen horizontally and are not drawn. */
-export function lanesInWindow(lanes: readonly Lane[], w: TimeWindow): Lane[] {
+export function lanesInWindow<L extends Pick<Lane, 'start' | 'end'>>(lanes: readonly L[], w: TimeWindow): L[] {
   return lanes.filter((l) => l.end >= w.t0 && l.start <= w.t1)
 }
 
