@@ -11,7 +11,7 @@
 import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote, SessionSource, Severity } from '../../../src/core/model.ts'
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import type { SessionHead } from '../../../src/core/sessionSlices.ts'
-import { createStoryBuilder } from '../../../src/core/story.ts'
+import { createStoryBuilder, type InteractionStory } from '../../../src/core/story.ts'
 import { textIndexOf } from '../lib/textIndex.ts'
 import { buildView, EMPTY_REPORT, NameIndex, viewOfSession, type SessionView } from './view.ts'
 
@@ -110,6 +110,8 @@ export interface StoreOptions {
 
 /** Fewest entries checked per slice of an import. */
 export const CHECK_SLICE = 4000
+/** Interactions whose story is told at a time once an import is checked (a slice goes on while under sliceMs). */
+export const STORY_SLICE = 500
 
 
 const defaultSchedule = (fn: () => void): void => {
@@ -228,12 +230,24 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
         emit({ imported: imported(unchecked, next / events.length) })
         defer(slice)
       } else {
-        // The stories, and then the findings on screen, each in a task of its own.
+        // The report, the stories (told STORY_SLICE interactions at a time: finish() reads only the
+        // report's interactions) and then the findings on screen, in tasks of their own.
         defer(() => {
           if (run !== importRun) return
           const report = checker.report()
-          const told = stories.finish(report)
-          defer(() => run === importRun && emit({ imported: imported(unchecked.withReport(report, told), 1) }))
+          const told: InteractionStory[] = []
+          const tell = (): void => {
+            if (run !== importRun) return
+            const started = performance.now()
+            while (told.length < report.interactions.length) {
+              const part = report.interactions.slice(told.length, told.length + STORY_SLICE)
+              for (const st of stories.finish({ ...report, interactions: part })) told.push(st)
+              if (performance.now() - started >= sliceMs) break
+            }
+            if (told.length < report.interactions.length) defer(tell)
+            else defer(() => run === importRun && emit({ imported: imported(unchecked.withReport(report, told), 1) }))
+          }
+          defer(tell)
         })
       }
     }

@@ -2,7 +2,7 @@
 // clear, settings re-check.
 import { describe, expect, it, vi } from 'vitest'
 import { check, createChecker } from '../../../src/core/check.ts'
-import { CHECK_SLICE, createPanelStore, currentView, PARSE_UPDATE_MS, type Engine } from '../../../devtools/panel/state/store.ts'
+import { CHECK_SLICE, STORY_SLICE, createPanelStore, currentView, PARSE_UPDATE_MS, type Engine } from '../../../devtools/panel/state/store.ts'
 import { parseInSlices } from '../../../devtools/panel/state/actions.ts'
 import { parseSession, serializeSession } from '../../../src/core/session.ts'
 import { buildStories } from '../../../src/core/story.ts'
@@ -168,6 +168,25 @@ describe('panel store', () => {
     expect(view.report).toEqual(check(session))
     expect(view.stories).toEqual(buildStories(session.events, check(session)))
     expect(store.getState().imported!.source).toEqual(session.source)
+  })
+
+  it('tells the stories of a checked import a few hundred interactions per task, then shows them all', () => {
+    const session = generateSession({ events: 9000, seed: 6, plugins: ['Callback', 'SendMessage'] })
+    const report = check(session)
+    expect(report.interactions.length).toBeGreaterThan(STORY_SLICE * 2)
+    const tasks: (() => void)[] = []
+    const store = createPanelStore({ engine: { createChecker }, defer: (fn) => tasks.push(fn), sliceMs: 0 })
+    store.importSession('many.json', session)
+    let ran = 0
+    while (tasks.length) {
+      tasks.shift()!()
+      ran++
+    }
+    // Check slices, the report, one task per STORY_SLICE stories, the findings on screen.
+    expect(ran).toBe(Math.ceil(session.events.length / CHECK_SLICE) + 1 + Math.ceil(report.interactions.length / STORY_SLICE) + 1)
+    const view = store.getState().imported!.view
+    expect(view.report).toEqual(report)
+    expect(view.stories).toEqual(buildStories(session.events, report))
   })
 
   it('an import that fails while parsed puts back what was shown', () => {
