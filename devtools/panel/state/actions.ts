@@ -6,7 +6,7 @@
 import type { CheckOptions, Session, SessionEntry, SessionNote } from '../../../src/core/model.ts'
 import type { PanelToBackground } from '../../../src/core/protocol.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../../../src/core/session.ts'
-import { SLICE_CHARS, sessionSlices, type SessionHead } from '../../../src/core/sessionSlices.ts'
+import { SLICE_CHARS, sessionSlices, wholeText, type SessionHead, type TextSource } from '../../../src/core/sessionSlices.ts'
 import { analyzeSession, type QaAnalysis } from '../../../src/report/analyze.ts'
 import { renderReportHtml } from '../../../src/report/html.tsx'
 import { markdownSummary } from '../../../src/report/markdown.ts'
@@ -22,6 +22,8 @@ export interface ActionDeps {
   serializeSession(session: Session): string
   /** Lets the page paint and handle input between slices of an import (default: nextTask). */
   yieldTask?(): Promise<void>
+  /** Bytes of an imported file decoded per task (default READ_CHUNK_BYTES). */
+  readChunkBytes?: number
   /** Persists settings (storage.local); the store is updated at once either way. */
   persistSettings?(options: CheckOptions): Promise<void>
   /** Puts text on the clipboard (navigator.clipboard in the panel). */
@@ -70,7 +72,7 @@ export const PARSE_TASK_MS = 40
  * A session's text parsed and validated slice by slice, each slice handed to `add` as it comes (a
  * `restart` slice replaces what came before), `yieldTask` between tasks of about PARSE_TASK_MS.
  */
-export async function parseInSlices(text: string, add: (entries: readonly SessionEntry[], restart: boolean) => void, yieldTask: () => Promise<void>, sliceChars = SLICE_CHARS): Promise<SessionHead> {
+export async function parseInSlices(text: TextSource | string, add: (entries: readonly SessionEntry[], restart: boolean) => void, yieldTask: () => Promise<void>, sliceChars = SLICE_CHARS): Promise<SessionHead> {
   const slices = sessionSlices(text, sliceChars)
   let started = performance.now()
   let first = true
@@ -86,12 +88,28 @@ export async function parseInSlices(text: string, add: (entries: readonly Sessio
   }
 }
 
-/** Text of a file; File.text() is missing in some test DOMs, FileReader is everywhere. */
-function readText(file: File): Promise<string> {
-  if (typeof file.text === 'function') return file.text()
+/** Bytes of a file decoded per task: decoding 100 MB at once is one task of about 200 ms. */
+export const READ_CHUNK_BYTES = 4 << 20
+
+/**
+ * The text of a file, decoded READ_CHUNK_BYTES at a time (each read is a task of its own) and
+ * handed to the parser piece by piece. File.text() and FileReader decode it all in one task.
+ */
+async function readText(file: File, chunk: number): Promise<TextSource> {
+  if (typeof file.arrayBuffer === 'function' && typeof TextDecoder === 'function') {
+    const decoder = new TextDecoder('utf-8')
+    const pieces: string[] = []
+    for (let at = 0; at < file.size; at += chunk) {
+      pieces.push(decoder.decode(await file.slice(at, at + chunk).arrayBuffer(), { stream: true }))
+    }
+    pieces.push(decoder.decode())
+    let next = 0
+    return { read: () => (next < pieces.length ? pieces[next++]! : null), whole: () => pieces.join('') }
+  }
+  // Some test DOMs have neither: FileReader is everywhere.
   return new Promise((resolve, reject) => {
     const r = new FileReader()
-    r.onload = () => resolve(String(r.result))
+    r.onload = () => resolve(wholeText(String(r.result)))
     r.onerror = () => reject(r.error)
     r.readAsText(file)
   })
@@ -164,9 +182,9 @@ export function createActions(d: ActionDeps): PanelActions {
         d.store.showError(`Cannot import ${file.name}:`, tooLargeMessage(file.size))
         return
       }
-      let text: string
+      let text: TextSource
       try {
-        text = await readText(file)
+        text = await readText(file, d.readChunkBytes ?? READ_CHUNK_BYTES)
       } catch (err) {
         d.store.showError(`Cannot import ${file.name}:`, err instanceof Error ? err.message : String(err))
         return

@@ -78,6 +78,20 @@ describe('actions', () => {
     expect(store.getState().error).toBeNull()
   })
 
+  it('reads an import a few bytes per task, characters split between two reads included', async () => {
+    const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
+    const actions = createActions({ store, serializeSession, doc: document, userAgent: 'UA/1', readChunkBytes: 7 })
+    const session = fixture('shipped-failed-retry')
+    // Two- and three-byte characters: with 7-byte reads many of them are cut in two.
+    session.events[3] = { ...session.events[3]!, data: { name: 'Zoë Ünal €€€ 日本' } }
+    const file = new File([serializeSession(session)], 'utf8.session.json')
+    const slice = vi.spyOn(file, 'slice')
+    await actions.importFile(file)
+    expect(slice.mock.calls.length).toBeGreaterThan(100)
+    expect(store.getState().error).toBeNull()
+    expect(store.getState().imported!.view.entries).toEqual(parseSession(serializeSession(session)).events)
+  })
+
   it('builds the text filter’s index while it parses an import: the first text filter serialises nothing', async () => {
     const { actions, store } = setup()
     await actions.importFile(new File([serializeSession(fixture('shipped-failed-retry'))], 'retry.session.json'))
