@@ -12,6 +12,7 @@ import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote,
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import type { SessionHead } from '../../../src/core/sessionSlices.ts'
 import { createStoryBuilder, type InteractionStory } from '../../../src/core/story.ts'
+import { StringPool } from '../lib/stringPool.ts'
 import { textIndexOf } from '../lib/textIndex.ts'
 import { buildView, EMPTY_REPORT, NameIndex, viewOfSession, type SessionView } from './view.ts'
 
@@ -294,6 +295,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       let events: SessionEntry[] = []
       let names = new NameIndex()
       let shownAt = -Infinity
+      const strings = new StringPool()
       return {
         add(entries, restart) {
           if (run !== importRun) return
@@ -302,6 +304,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
             names = new NameIndex()
           }
           for (const e of entries) {
+            strings.share(e)
             events.push(e)
             names.add(e)
           }
