@@ -39,19 +39,23 @@ export function worstSeverity(findings: readonly Finding[] | undefined): Severit
 
 /**
  * Whether what a row shows beyond its entry (the rule ids of its findings, its interaction label)
- * contains `needle`. Most rows have neither finding nor label, or share their label with a whole
- * interaction: no string is made for them.
+ * contains `needle`. Rule ids and labels repeat across thousands of rows: each is lower-cased and
+ * tested once. Only a needle with a space can match across two of them ("transition callback").
  */
 function shownMatcher(findingsBySeq: ReadonlyMap<number, readonly Finding[]>, needle: string, rowText?: (entry: SessionEntry) => string): (e: SessionEntry) => boolean {
-  const labels = new Map<string, boolean>()
+  const tested = new Map<string, boolean>()
+  const has = (text: string): boolean => {
+    let hit = tested.get(text)
+    if (hit === undefined) tested.set(text, (hit = text.toLowerCase().includes(needle)))
+    return hit
+  }
+  const spans = needle.includes(' ')
   return (e) => {
     const findings = findingsBySeq.get(e.seq)
     const row = rowText ? rowText(e) : ''
-    if (findings) return `${findings.map((f) => f.rule).join(' ')} ${row}`.toLowerCase().includes(needle)
-    if (row === '') return false
-    let hit = labels.get(row)
-    if (hit === undefined) labels.set(row, (hit = row.toLowerCase().includes(needle)))
-    return hit
+    if (findings && spans) return `${findings.map((f) => f.rule).join(' ')} ${row}`.toLowerCase().includes(needle)
+    if (findings) for (const f of findings) if (has(f.rule)) return true
+    return row !== '' && has(row)
   }
 }
 

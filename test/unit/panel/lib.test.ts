@@ -183,6 +183,9 @@ describe('filterEntries', () => {
     const label = (e: { seq: number }) => (e.seq === 4 ? 'SendMessage #5 · page 2' : '')
     expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'sendmessage #5' }, label)).toEqual([0, 4, 6])
     expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'page 2' }, label)).toEqual([0, 4, 6])
+    // Across two of what the row shows, as it reads: "order/transition meta/form-empty".
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'TRANSITION meta/form' })).toEqual([0, 5, 6])
+    expect(filterEntries(entries, findings, { ...EMPTY_FILTER, text: 'definition sendmessage' }, (e) => (e.seq === 3 ? 'SendMessage #1' : ''))).toEqual([0, 3, 6])
   })
   it('worstSeverity picks the most severe', () => {
     expect(worstSeverity(findings.get(5))).toBe('error')
