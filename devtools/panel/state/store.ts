@@ -22,6 +22,8 @@ export interface Checker {
   /** The interaction the entry with this seq was placed in (src/core/check.ts). */
   interactionOf(seq: number): string | null | undefined
   report(): Report
+  /** report() once nothing more is pushed, without copying the checker's state (src/core/check.ts). */
+  finish?(): Report
   reset(): void
   counts(): Record<Severity, number>
 }
@@ -232,10 +234,11 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
         defer(slice)
       } else {
         // The report, the stories (told STORY_SLICE interactions at a time: finish() reads only the
-        // report's interactions) and then the findings on screen, in tasks of their own.
+        // report's interactions), the view and then the findings on screen, in tasks of their own.
         defer(() => {
           if (run !== importRun) return
-          const report = checker.report()
+          // The import's checker is done with: its state becomes the report, no copy of it.
+          const report = checker.finish ? checker.finish() : checker.report()
           const told: InteractionStory[] = []
           const tell = (): void => {
             if (run !== importRun) return
@@ -246,7 +249,14 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
               if (performance.now() - started >= sliceMs) break
             }
             if (told.length < report.interactions.length) defer(tell)
-            else defer(() => run === importRun && emit({ imported: imported(unchecked.withReport(report, told), 1) }))
+            else {
+              // The view's look-ups (findings by seq, interactions by id) and the render in two tasks.
+              defer(() => {
+                if (run !== importRun) return
+                const view = unchecked.withReport(report, told)
+                defer(() => run === importRun && emit({ imported: imported(view, 1) }))
+              })
+            }
           }
           defer(tell)
         })

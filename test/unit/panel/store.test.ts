@@ -182,8 +182,8 @@ describe('panel store', () => {
       tasks.shift()!()
       ran++
     }
-    // Check slices, the report, one task per STORY_SLICE stories, the findings on screen.
-    expect(ran).toBe(Math.ceil(session.events.length / CHECK_SLICE) + 1 + Math.ceil(report.interactions.length / STORY_SLICE) + 1)
+    // Check slices, the report, one task per STORY_SLICE stories, the view, the findings on screen.
+    expect(ran).toBe(Math.ceil(session.events.length / CHECK_SLICE) + 1 + Math.ceil(report.interactions.length / STORY_SLICE) + 2)
     const view = store.getState().imported!.view
     expect(view.report).toEqual(report)
     expect(view.stories).toEqual(buildStories(session.events, report))
