@@ -13,6 +13,7 @@ import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import type { SessionHead } from '../../../src/core/sessionSlices.ts'
 import { createStoryBuilder, type InteractionStory } from '../../../src/core/story.ts'
 import { StringPool } from '../lib/stringPool.ts'
+import { deferTask } from '../lib/tasks.ts'
 import { textIndexOf } from '../lib/textIndex.ts'
 import { buildView, EMPTY_REPORT, NameIndex, viewOfSession, type SessionView } from './view.ts'
 
@@ -102,17 +103,17 @@ export interface StoreOptions {
   options?: CheckOptions
   /** Runs `fn` soon, once per batch: requestAnimationFrame in the panel. */
   schedule?: (fn: () => void) => void
-  /** Runs the next slice of an import's check: a macrotask in the panel, synchronous in tests. */
+  /** Runs the next slice of an import's check: a new task in the panel (deferTask), synchronous in tests. */
   defer?: (fn: () => void) => void
   /**
    * A check slice goes on past CHECK_SLICE entries while it has taken less than this many ms: long
-   * enough to be efficient, short enough to keep the panel responsive (default 40).
+   * enough to be efficient, short enough to keep the panel responsive (default 25: a GC pause can come on top).
    */
   sliceMs?: number
 }
 
 /** Fewest entries checked per slice of an import. */
-export const CHECK_SLICE = 4000
+export const CHECK_SLICE = 2000
 /** Interactions whose story is told at a time once an import is checked (a slice goes on while under sliceMs). */
 export const STORY_SLICE = 500
 
@@ -122,7 +123,7 @@ const defaultSchedule = (fn: () => void): void => {
   else setTimeout(fn, 16)
 }
 
-export function createPanelStore({ engine, options = {}, schedule = defaultSchedule, defer = (fn) => setTimeout(fn, 0), sliceMs = 40 }: StoreOptions): PanelStore {
+export function createPanelStore({ engine, options = {}, schedule = defaultSchedule, defer = deferTask, sliceMs = 25 }: StoreOptions): PanelStore {
   const listeners = new Set<() => void>()
   let checker = engine.createChecker(options)
   let entries: SessionEntry[] = []
