@@ -59,6 +59,8 @@ const mark = (name: string): void => {
  * 170 000 entries in memory on a busy machine) can land in any of them on top.
  */
 export const PARSE_TASK_MS = 25
+/** Characters parsed at a time (about 450 entries): a core slice (SLICE_CHARS, 1 MB) takes over 50 ms on a busy machine. */
+export const PARSE_SLICE_CHARS = 1 << 18
 
 /**
  * A session's text parsed and validated slice by slice, each slice handed to `add` as it comes (a
@@ -188,7 +190,7 @@ export function createActions(d: ActionDeps): PanelActions {
       let head: SessionHead
       try {
         // The sink builds the text filter's index in the same tasks (state/store.ts).
-        head = await parseInSlices(text, sink.add, d.yieldTask ?? nextTask)
+        head = await parseInSlices(text, sink.add, d.yieldTask ?? nextTask, PARSE_SLICE_CHARS)
       } catch (err) {
         sink.fail()
         d.store.showError(`Cannot import ${file.name}:`, err instanceof Error ? err.message : String(err))
