@@ -5,11 +5,13 @@
 //  - time to first render: from the input's change event to the first list row in the DOM; split
 //    with the panel's performance marks into file read, parse + validation, and the rest;
 //  - the longest task (Long Tasks API) from the change event until every finding is shown: the
-//    panel must stay responsive while it parses and checks (target: none over 200 ms);
+//    panel must stay responsive while it parses and checks (target: none over 200 ms), and how many
+//    tasks were over 200 ms in that run;
 //  - heap used after loading (CDP Runtime.getHeapUsage after a forced GC).
 // Then a 100 000-event session is imported and a text filter typed as soon as it is listed (parsed):
 // the cold filter, before the check is done, then again a few seconds after the check.
-// Each figure is the median of RUNS imports into a fresh panel page.
+// Each figure is the median of RUNS imports into a fresh panel page; the longest task, first render
+// and cold filter of every run are reported too (their maximum is what a tester may meet).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +25,7 @@ export const name = 'panel'
 export const targets: Record<string, string> = {
   firstRenderMs: '< 1000 (170 000 events)',
   longestTaskMs: '< 200',
+  longTasksOver200Ms: '0',
   filterTextColdMs: '< 200 (100 000 events)',
   filterTextMs: '< 200',
   filterSeverityMs: '< 200',
@@ -56,7 +59,7 @@ function timeFilter(page: Page, testId: string, value: string): Promise<number> 
   )
 }
 
-const RUNS = 3
+const RUNS = 5
 
 /** Imports `file` into a fresh panel page; resolves once its first row shows (the page stays open). */
 async function importInto(browser: ExtensionBrowser, file: string): Promise<Page> {
@@ -96,7 +99,7 @@ async function measureImport(browser: ExtensionBrowser, file: string): Promise<R
       await new Promise((r) => setTimeout(r, 300)) // the last long task is reported
       // [start, read, parsed] mark times; no named helper here (tsx keepNames, see timeFilter).
       const [start, read, parsed] = ['cxbus:import:start', 'cxbus:import:read', 'cxbus:import:parsed'].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN) as [number, number, number]
-      return { firstRenderMs: w.__t1 - w.__t0, readMs: read - start, parseMs: parsed - read, allFindingsShownMs, longestTaskMs: Math.max(0, ...w.__tasks), longTasks: w.__tasks.length }
+      return { firstRenderMs: w.__t1 - w.__t0, readMs: read - start, parseMs: parsed - read, allFindingsShownMs, longestTaskMs: Math.max(0, ...w.__tasks), longTasks: w.__tasks.length, over200: w.__tasks.filter((d) => d > 200).length }
     })
     const cdp = await browser.context.newCDPSession(panel)
     await cdp.send('HeapProfiler.collectGarbage')
@@ -108,6 +111,7 @@ async function measureImport(browser: ExtensionBrowser, file: string): Promise<R
       allFindingsShownMs: m.allFindingsShownMs,
       longestTaskMs: m.longestTaskMs,
       longTasksOver50Ms: m.longTasks,
+      longTasksOver200Ms: m.over200,
       heapUsedMB: heap.usedSize / 2 ** 20,
     }
   } finally {
@@ -155,6 +159,7 @@ export async function run(): Promise<Record<string, number | string>> {
     for (const key of Object.keys(runs[0]!)) figures[key] = +median(runs.map((r) => r[key]!)).toFixed(1)
     figures.firstRenderAllRunsMs = runs.map((r) => Math.round(r.firstRenderMs!)).join(' / ')
     figures.longestTaskAllRunsMs = runs.map((r) => Math.round(r.longestTaskMs!)).join(' / ')
+    figures.longTasksOver200MsAllRuns = runs.map((r) => r.longTasksOver200Ms!).join(' / ')
     figures.filterTextColdAllRunsMs = runs.map((r) => Math.round(r.filterTextColdMs!)).join(' / ')
     return figures
   } finally {
