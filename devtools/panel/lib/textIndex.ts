@@ -62,16 +62,16 @@ export class TextIndex {
       const starts = new Int32Array(end - first + 1)
       let at = 0
       for (let i = first; i < end; i++) {
-        const t = entryText(entries[i]!)
+        // Lower-cased entry by entry: the short-lived copies die young, and the chunk is the one
+        // large string made (a large string made only to be lower-cased would be garbage that only
+        // a full GC frees, and at 100 MB of imports those add up to many full GCs).
+        const t = entryText(entries[i]!).toLowerCase()
         parts[i - first] = t
         starts[i - first] = at
         at += t.length + SEP.length
       }
       starts[end - first] = at
-      // Lower-cased once per chunk: per entry it would make a second short-lived copy of each text.
-      const text = parts.join(SEP).toLowerCase()
-      // toLowerCase keeps the length of almost every text; where it does not (a few Unicode letters), index per entry.
-      this.chunks.push({ first, text: text.length === at - SEP.length ? text : perEntry(parts, starts), starts })
+      this.chunks.push({ first, text: parts.join(SEP), starts })
       this.count = end
       this.last = entries[end - 1]
     }
@@ -98,18 +98,6 @@ export class TextIndex {
     }
     return out
   }
-}
-
-/** The chunk's text lower-cased entry by entry, the offsets moved to match. */
-function perEntry(parts: string[], starts: Int32Array): string {
-  let at = 0
-  for (let k = 0; k < parts.length; k++) {
-    parts[k] = parts[k]!.toLowerCase()
-    starts[k] = at
-    at += parts[k]!.length + SEP.length
-  }
-  starts[parts.length] = at
-  return parts.join(SEP)
 }
 
 /** k such that starts[k] <= at < starts[k + 1]. */
