@@ -54,10 +54,7 @@ const mark = (name: string): void => {
   if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
 }
 
-/**
- * ms of parsing per task: the panel answers input between slices, and a GC pause (up to ~150 ms with
- * 170 000 entries in memory on a busy machine) can land in any of them on top.
- */
+/** ms of parsing per task: the panel answers input between slices, and a GC pause can come on top of any. */
 export const PARSE_TASK_MS = 25
 /** Characters parsed at a time (about 450 entries): a core slice (SLICE_CHARS, 1 MB) takes over 50 ms on a busy machine. */
 export const PARSE_SLICE_CHARS = 1 << 18
