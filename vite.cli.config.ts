@@ -1,5 +1,6 @@
 // Build of the command line for Node: cli/main.ts (and the core it imports) bundled into
-// dist/cli/main.js as one ES module; only node: builtins stay external. bin/cxbus-devtools.js loads it.
+// dist/cli/main.js as ES modules; only node: builtins stay external. bin/cxbus-devtools.js loads it.
+// The HTML report's code (Preact) is a chunk of its own, loaded only by `report`: `check` starts faster.
 import { defineConfig } from 'vite'
 
 export default defineConfig({
@@ -11,7 +12,7 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     rollupOptions: {
-      output: { entryFileNames: 'main.js', format: 'es' },
+      output: { entryFileNames: 'main.js', chunkFileNames: '[name].js', format: 'es' },
     },
   },
   ssr: { noExternal: true },

@@ -12,16 +12,14 @@ import { StringDecoder } from 'node:string_decoder'
 import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { check } from '../src/core/check.ts'
 import { DEFAULT_PATHS, unknownRequired, validateCoverageConfig, type Coverage, type CoveragePath } from '../src/core/coverage.ts'
 import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
 import type { CheckOptions, Finding, Report, Session, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../src/core/session.ts'
-import { parseSessionSliced, type TextSource } from '../src/core/sessionSlices.ts'
-import { analyzeSession, countsText, coverageText, verdictText, type QaAnalysis } from '../src/report/analyze.ts'
-import { renderReportHtml } from '../src/report/html.tsx'
+import { sessionSlices, type TextSource } from '../src/core/sessionSlices.ts'
+import { countsText, coverageText, createSessionAnalyzer, verdictText, type QaAnalysis } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
 import { TOOL_VERSION } from '../src/report/version.ts'
 
@@ -217,11 +215,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 
   const results: FileResult[] = []
+  // The HTML report embeds the session and the Markdown summary names the entries notes are on;
+  // the other outputs need no entry once it is analysed.
+  const keepEvents = command === 'report' || format === 'markdown'
   for (const file of args.positionals) {
     try {
-      const session = parseSessionSliced(io.readFile ? await io.readFile(file) : await openText(file))
-      const a = analyzeSession(session, { report: check(session, settings.options), paths: settings.paths, require: settings.require })
-      results.push({ file, session, report: a.report, stories: a.stories, analysis: a })
+      const a = analyzeText(io.readFile ? await io.readFile(file) : await openText(file), settings, keepEvents)
+      results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a })
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
       io.stderr(`cxbus-devtools: ${file}: ${reasonOf(err)}\n`)
@@ -247,6 +247,24 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   return results.some((r) => 'report' in r && failed(r)) ? EXIT_FINDINGS : EXIT_OK
 }
 
+/**
+ * Checks and analyses a session slice by slice as it is parsed (src/core/sessionSlices.ts): what is
+ * kept is per interaction (its story, its findings), not the entries, unless `keepEvents`.
+ */
+function analyzeText(text: TextSource | string, settings: Settings, keepEvents: boolean): QaAnalysis {
+  const make = () => createSessionAnalyzer({ options: settings.options, paths: settings.paths, require: settings.require, keepEvents })
+  let analyzer = make()
+  let pushed = false
+  const it = sessionSlices(text)
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return analyzer.finish(r.value)
+    // A slice from 0 after others: the text was parsed again as a whole; start over.
+    if (r.value.from === 0 && pushed) analyzer = make()
+    for (const e of r.value.entries) analyzer.push(e)
+    pushed = true
+  }
+}
+
 /** "x.session.json" -> "x.report.html" beside it; a report given as input gets ".report.html" added. */
 export function reportPathFor(file: string): string {
   const name = basename(file).replace(/(\.session)?\.json$/i, '').replace(/\.html?$/i, '')
@@ -256,6 +274,8 @@ export function reportPathFor(file: string): string {
 async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
   const writeFile = io.writeFile ?? ((p: string, t: string) => fsWriteFile(p, t, 'utf8'))
   const many = results.length > 1
+  // Loaded only here: `check`, what a CI job runs, does not load the HTML report's code (Preact).
+  const { renderReportHtml } = await import('../src/report/html.tsx')
   let code: number = results.some((r) => 'error' in r) ? EXIT_INVALID : EXIT_OK
   for (const r of results) {
     if ('error' in r) continue

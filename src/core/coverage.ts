@@ -110,21 +110,20 @@ const outcomes = (o: Outcome | readonly Outcome[]): readonly Outcome[] => (typeo
 /** Plugins that appear in the entries (as a publisher or a command's prefix). */
 export function pluginsSeen(entries: readonly SessionEntry[]): Set<string> {
   const seen = new Set<string>()
-  for (const e of entries) {
-    if (e.kind === 'event') seen.add(e.publisher)
-    else if (e.kind === 'command') seen.add(e.command.slice(0, Math.max(0, e.command.indexOf('.'))))
-  }
+  for (const e of entries) addPluginSeen(seen, e)
   return seen
 }
 
-/** A story's lifecycle steps as one string, computed once per story (a session can hold thousands). */
-const stepKeys = new WeakMap<InteractionStory, string>()
+/** Adds the plugin of one entry to `seen` (a stream of entries: the CLI keeps none of them). */
+export function addPluginSeen(seen: Set<string>, e: SessionEntry): void {
+  if (e.kind === 'event') seen.add(e.publisher)
+  else if (e.kind === 'command') seen.add(e.command.slice(0, Math.max(0, e.command.indexOf('.'))))
+}
+
+/** A story's lifecycle steps as one string. */
 function stepKey(story: InteractionStory): string {
-  let k = stepKeys.get(story)
-  if (k === undefined) {
-    k = story.steps.filter((x) => x.kind === 'step').map((x) => x.label).join('\u0000')
-    stepKeys.set(story, k)
-  }
+  let k = ''
+  for (const x of story.steps) if (x.kind === 'step') k = k === '' ? x.label : `${k}\u0000${x.label}`
   return k
 }
 
@@ -139,10 +138,10 @@ function wantedKey(steps: readonly string[]): string {
 }
 
 /** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
-export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
+export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined, steps?: string): boolean {
   const s = story.summary
   if (m.outcome !== undefined && !outcomes(m.outcome).includes(s.outcome)) return false
-  if (m.steps !== undefined && stepKey(story) !== wantedKey(m.steps)) return false
+  if (m.steps !== undefined && (steps ?? stepKey(story)) !== wantedKey(m.steps)) return false
   if (below(m.submits, s.submits) || below(m.failures, s.failures.length) || below(m.retries, s.retries)) return false
   if (below(m.minimized, s.minimized) || below(m.restored, story.restored)) return false
   if (m.autoSubmitted !== undefined && s.autoSubmitted !== m.autoSubmitted) return false
@@ -155,17 +154,23 @@ export function matches(m: PathMatch, story: InteractionStory, previous: Interac
 
 /** Ticks every path (DEFAULT_PATHS plus a team's own) with the stories that show it. */
 export function computeCoverage(entries: readonly SessionEntry[], stories: readonly InteractionStory[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
-  const seen = pluginsSeen(entries)
+  return coverageOf(pluginsSeen(entries), stories, paths)
+}
+
+/** computeCoverage from the plugins seen in the entries (pluginsSeen / addPluginSeen) instead of the entries. */
+export function coverageOf(seen: ReadonlySet<string>, stories: readonly InteractionStory[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
   // Each plugin's stories with the interaction before each one, in the same plugin and page load
-  // (stories are in capture order): made once, not once per path.
-  const byPlugin = new Map<string, { st: InteractionStory; prev: InteractionStory | undefined }[]>()
-  const last = new Map<string, InteractionStory>()
+  // (stories are in capture order) and its steps as one string: made once, not once per path.
+  const byPlugin = new Map<string, { st: InteractionStory; prev: InteractionStory | undefined; steps: string }[]>()
+  const last = new Map<string, Map<string, InteractionStory>>()
   for (const st of stories) {
-    const k = `${st.summary.page.pageLoadId ?? ''}\u0000${st.plugin}`
+    const page = st.summary.page.pageLoadId ?? ''
+    let inPage = last.get(page)
+    if (!inPage) last.set(page, (inPage = new Map()))
     let list = byPlugin.get(st.plugin)
     if (!list) byPlugin.set(st.plugin, (list = []))
-    list.push({ st, prev: last.get(k) })
-    last.set(k, st)
+    list.push({ st, prev: inPage.get(st.plugin), steps: stepKey(st) })
+    inPage.set(st.plugin, st)
   }
   const items: CoverageItem[] = []
   for (const path of paths) {
@@ -176,8 +181,8 @@ export function computeCoverage(entries: readonly SessionEntry[], stories: reado
         if (!added.has(id)) ids.push(id)
         added.add(id)
       }
-      for (const { st, prev } of byPlugin.get(plugin) ?? []) {
-        if (!matches(path.match, st, prev)) continue
+      for (const { st, prev, steps } of byPlugin.get(plugin) ?? []) {
+        if (!matches(path.match, st, prev, steps)) continue
         // "In a row" is shown by the pair.
         if (path.match.afterClosed && prev) add(prev.id)
         add(st.id)

@@ -1,11 +1,12 @@
 // Runs everywhere (panel, popup, CLI, bench). Everything a QA hand-over says about one session,
 // computed once from the core: the checker's report, the interaction stories, the scenario coverage,
 // the notes and the environment. The HTML report, the Markdown summary and the CLI read only this.
-import { check } from '../core/check.ts'
-import { computeCoverage, DEFAULT_PATHS, missingRequired, type Coverage, type CoveragePath } from '../core/coverage.ts'
+import { check, createChecker } from '../core/check.ts'
+import { addPluginSeen, coverageOf, DEFAULT_PATHS, missingRequired, type Coverage, type CoveragePath } from '../core/coverage.ts'
 import { countLabel, SEVERITIES, type CheckOptions, type Finding, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
 import { isFrameLoad } from '../core/pages.ts'
-import { buildStories, type InteractionStory } from '../core/story.ts'
+import type { SessionHead } from '../core/sessionSlices.ts'
+import { createStoryBuilder, type InteractionStory } from '../core/story.ts'
 
 export interface Environment {
   pageUrl: string | null
@@ -60,49 +61,115 @@ export function browserName(userAgent: string | null): string | null {
 }
 
 export function environmentOf(session: Session): Environment {
-  const src = session.source ?? {}
-  const entries: readonly SessionEntry[] = session.events
-  const pageLoads: (string | null)[] = []
-  let busVersion: string | null = null
-  for (const e of entries) {
-    if (e.kind !== 'marker') continue
+  const env = new EnvironmentBuilder()
+  for (const e of session.events) env.push(e)
+  return env.finish(session)
+}
+
+/** The environment made while the entries stream by. */
+class EnvironmentBuilder {
+  private readonly pageLoads: (string | null)[] = []
+  private busVersion: string | null = null
+  private from: number | null = null
+  private to: number | null = null
+  private events = 0
+
+  push(e: SessionEntry): void {
+    if (this.events++ === 0) this.from = e.time
+    this.to = e.time
+    if (e.kind !== 'marker') return
     const d = isObject(e.data) ? e.data : {}
-    if (e.marker === 'page-load' && !isFrameLoad(e)) pageLoads.push(str(d.url))
-    if (e.marker === 'bus' && str(d.widgetsVersion)) busVersion = str(d.widgetsVersion)
+    if (e.marker === 'page-load' && !isFrameLoad(e)) this.pageLoads.push(str(d.url))
+    if (e.marker === 'bus' && str(d.widgetsVersion)) this.busVersion = str(d.widgetsVersion)
   }
-  const userAgent = str(src.userAgent)
-  return {
-    pageUrl: str(src.url) ?? pageLoads.find((u) => u !== null) ?? null,
-    widgetsVersion: str(src.widgetsVersion) ?? busVersion,
-    browser: browserName(userAgent),
-    userAgent,
-    extensionVersion: str(src.extensionVersion),
-    from: entries.length ? entries[0]!.time : null,
-    to: entries.length ? entries[entries.length - 1]!.time : null,
-    pageLoads,
-    events: entries.length,
+
+  finish(head: SessionHead): Environment {
+    const src = head.source ?? {}
+    const userAgent = str(src.userAgent)
+    const pageLoads = this.pageLoads
+    return {
+      pageUrl: str(src.url) ?? pageLoads.find((u) => u !== null) ?? null,
+      widgetsVersion: str(src.widgetsVersion) ?? this.busVersion,
+      browser: browserName(userAgent),
+      userAgent,
+      extensionVersion: str(src.extensionVersion),
+      from: this.from,
+      to: this.to,
+      pageLoads,
+      events: this.events,
+    }
+  }
+}
+
+/**
+ * What the QA analysis takes from each entry, in capture order, given the entry's interaction in the
+ * checker's report: the stories, the plugins seen (coverage) and the environment. Keeps no entry.
+ */
+class QaBuilder {
+  private readonly stories = createStoryBuilder()
+  private readonly seen = new Set<string>()
+  private readonly env = new EnvironmentBuilder()
+
+  push(e: SessionEntry, interaction: string | null | undefined): void {
+    this.stories.push(e, interaction)
+    addPluginSeen(this.seen, e)
+    this.env.push(e)
+  }
+
+  finish(session: Session, report: Report, o: AnalyzeOptions): QaAnalysis {
+    const stories = this.stories.finish(report, session.source)
+    const coverage = coverageOf(this.seen, stories, o.paths ?? DEFAULT_PATHS)
+    const counts = { error: 0, warning: 0, info: 0 } as Record<Severity, number>
+    for (const f of report.findings) counts[f.severity]++
+    const required = [...(o.require ?? [])]
+    const missing = missingRequired(coverage, required)
+    return {
+      session,
+      report,
+      stories,
+      coverage,
+      required,
+      missing,
+      notes: Array.isArray(session.notes) ? session.notes : [],
+      counts,
+      verdict: counts.error > 0 || missing.length > 0 ? 'fail' : counts.warning > 0 ? 'warn' : 'pass',
+      env: this.env.finish(session),
+    }
   }
 }
 
 export function analyzeSession(session: Session, o: AnalyzeOptions = {}): QaAnalysis {
   const report = o.report ?? check(session, o.options ?? {})
-  const stories = buildStories(session.events, report, { source: session.source })
-  const coverage = computeCoverage(session.events, stories, o.paths ?? DEFAULT_PATHS)
-  const counts = { error: 0, warning: 0, info: 0 } as Record<Severity, number>
-  for (const f of report.findings) counts[f.severity]++
-  const required = [...(o.require ?? [])]
-  const missing = missingRequired(coverage, required)
+  const qa = new QaBuilder()
+  for (const e of session.events) qa.push(e, e.kind === 'event' ? report.events[e.seq]?.interaction : undefined)
+  return qa.finish(session, report, o)
+}
+
+/** analyzeSession made while the entries stream by (the CLI reads a file slice by slice). */
+export interface SessionAnalyzer {
+  /** The next entry of the session, in capture order. */
+  push(entry: SessionEntry): void
+  /**
+   * analyzeSession of the session `head` + the entries pushed. Its `session.events` are the entries
+   * pushed when `keepEvents` was asked for (the HTML report embeds them, notes name them), else empty:
+   * nothing else reads them.
+   */
+  finish(head: SessionHead): QaAnalysis
+}
+
+export function createSessionAnalyzer(o: Omit<AnalyzeOptions, 'report'> & { keepEvents?: boolean } = {}): SessionAnalyzer {
+  const checker = createChecker(o.options ?? {})
+  const qa = new QaBuilder()
+  const events: SessionEntry[] = []
   return {
-    session,
-    report,
-    stories,
-    coverage,
-    required,
-    missing,
-    notes: Array.isArray(session.notes) ? session.notes : [],
-    counts,
-    verdict: counts.error > 0 || missing.length > 0 ? 'fail' : counts.warning > 0 ? 'warn' : 'pass',
-    env: environmentOf(session),
+    push(e) {
+      checker.push(e)
+      qa.push(e, e.kind === 'event' ? checker.interactionOf(e.seq) : undefined)
+      if (o.keepEvents) events.push(e)
+    },
+    finish(head) {
+      return qa.finish({ ...head, events } as Session, checker.finish(), o)
+    },
   }
 }
 
