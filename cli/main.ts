@@ -8,7 +8,6 @@
 // file that cannot be read or is invalid. main(argv, io) never exits the process, so tests call it.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
-import { StringDecoder } from 'node:string_decoder'
 import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -18,7 +17,7 @@ import type { CheckOptions, Finding, Report, Session, Severity } from '../src/co
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../src/core/session.ts'
-import { sessionSlices, type TextSource } from '../src/core/sessionSlices.ts'
+import { sessionSlices, type ByteSource, type TextSource } from '../src/core/sessionSlices.ts'
 import { countsText, coverageText, createSessionAnalyzer, verdictText, type QaAnalysis } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
 import { TOOL_VERSION } from '../src/report/version.ts'
@@ -77,26 +76,26 @@ async function defaultReadFile(path: string): Promise<string> {
 
 /**
  * A session file read 1 MB at a time as src/core/sessionSlices.ts parses it: the text is never
- * whole in memory beside the parsed session (a 100 000-event file is 57 MB of text).
+ * whole in memory (a 100 000-event file is 57 MB of text), and it is cut in its bytes, each slice
+ * decoded once.
  */
-async function openText(path: string): Promise<TextSource> {
+async function openBytes(path: string): Promise<ByteSource> {
   await checkSize(path)
   const fd = openSync(path, 'r')
-  const buffer = Buffer.allocUnsafe(1 << 20)
-  const decoder = new StringDecoder('utf8')
   let open = true
   return {
-    read() {
-      while (open) {
-        const n = readSync(fd, buffer, 0, buffer.length, null)
-        if (n > 0) return decoder.write(buffer.subarray(0, n))
+    readBytes(buffer, offset, length) {
+      if (!open) return 0
+      const n = readSync(fd, buffer, offset, length, null)
+      if (n === 0) {
         open = false
         closeSync(fd)
-        const end = decoder.end()
-        if (end) return end
       }
-      return null
+      return n
     },
+    decode: (buffer, from, to) => (buffer as Buffer).toString('utf8', from, to),
+    indexOf: (buffer, pattern, from, to) => (buffer as Buffer).subarray(0, to).indexOf(pattern, from),
+    alloc: (size) => Buffer.allocUnsafeSlow(size),
     whole: () => readFileSync(path, 'utf8'),
   }
 }
@@ -220,7 +219,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const keepEvents = command === 'report' || format === 'markdown'
   for (const file of args.positionals) {
     try {
-      const a = analyzeText(io.readFile ? await io.readFile(file) : await openText(file), settings, keepEvents)
+      const a = analyzeText(io.readFile ? await io.readFile(file) : await openBytes(file), settings, keepEvents)
       results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a })
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
@@ -251,7 +250,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
  * Checks and analyses a session slice by slice as it is parsed (src/core/sessionSlices.ts): what is
  * kept is per interaction (its story, its findings), not the entries, unless `keepEvents`.
  */
-function analyzeText(text: TextSource | string, settings: Settings, keepEvents: boolean): QaAnalysis {
+function analyzeText(text: TextSource | ByteSource | string, settings: Settings, keepEvents: boolean): QaAnalysis {
   const make = () => createSessionAnalyzer({ options: settings.options, paths: settings.paths, require: settings.require, keepEvents })
   let analyzer = make()
   let pushed = false

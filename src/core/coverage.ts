@@ -127,29 +127,57 @@ function stepKey(story: InteractionStory): string {
   return k
 }
 
-const below = (min: number | undefined, n: number): boolean => min !== undefined && n < min
+/**
+ * A PathMatch with every condition present (null / -1: none): one object shape for every path, so
+ * testing thousands of stories against it stays monomorphic.
+ */
+class CompiledMatch {
+  readonly outcomes: readonly Outcome[] | null
+  readonly steps: string | null
+  readonly submits: number
+  readonly failures: number
+  readonly retries: number
+  readonly minimized: number
+  readonly restored: number
+  readonly autoSubmitted: boolean | null
+  readonly prefilled: boolean | null
+  readonly proactive: boolean | null
+  readonly pageLeft: boolean | null
+  readonly afterClosed: boolean | null
+  constructor(m: PathMatch) {
+    this.outcomes = m.outcome === undefined ? null : outcomes(m.outcome)
+    this.steps = m.steps === undefined ? null : m.steps.join('\u0000')
+    this.submits = m.submits ?? -1
+    this.failures = m.failures ?? -1
+    this.retries = m.retries ?? -1
+    this.minimized = m.minimized ?? -1
+    this.restored = m.restored ?? -1
+    this.autoSubmitted = m.autoSubmitted ?? null
+    this.prefilled = m.prefilled ?? null
+    this.proactive = m.proactive ?? null
+    this.pageLeft = m.pageLeft ?? null
+    this.afterClosed = m.afterClosed ?? null
+  }
 
-/** A path's steps as one string, joined once per path, not once per story it is compared with. */
-const wantedSteps = new WeakMap<readonly string[], string>()
-function wantedKey(steps: readonly string[]): string {
-  let k = wantedSteps.get(steps)
-  if (k === undefined) wantedSteps.set(steps, (k = steps.join('\u0000')))
-  return k
+  /** Whether `story` (its lifecycle steps joined: `steps`) shows the path; `previous` is the interaction before it in the same plugin and page load. */
+  test(story: InteractionStory, steps: string, previous: InteractionStory | undefined): boolean {
+    const s = story.summary
+    if (this.outcomes !== null && !this.outcomes.includes(s.outcome)) return false
+    if (this.steps !== null && steps !== this.steps) return false
+    if (s.submits < this.submits || s.failures.length < this.failures || s.retries < this.retries) return false
+    if (s.minimized < this.minimized || story.restored < this.restored) return false
+    if (this.autoSubmitted !== null && s.autoSubmitted !== this.autoSubmitted) return false
+    if (this.prefilled !== null && s.prefilled !== this.prefilled) return false
+    if (this.proactive !== null && s.proactive !== this.proactive) return false
+    if (this.pageLeft !== null && story.pageLeft !== this.pageLeft) return false
+    if (this.afterClosed !== null && (previous !== undefined && previous.summary.outcome !== 'open' && !previous.superseded) !== this.afterClosed) return false
+    return true
+  }
 }
 
 /** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
-export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined, steps?: string): boolean {
-  const s = story.summary
-  if (m.outcome !== undefined && !outcomes(m.outcome).includes(s.outcome)) return false
-  if (m.steps !== undefined && (steps ?? stepKey(story)) !== wantedKey(m.steps)) return false
-  if (below(m.submits, s.submits) || below(m.failures, s.failures.length) || below(m.retries, s.retries)) return false
-  if (below(m.minimized, s.minimized) || below(m.restored, story.restored)) return false
-  if (m.autoSubmitted !== undefined && s.autoSubmitted !== m.autoSubmitted) return false
-  if (m.prefilled !== undefined && s.prefilled !== m.prefilled) return false
-  if (m.proactive !== undefined && s.proactive !== m.proactive) return false
-  if (m.pageLeft !== undefined && story.pageLeft !== m.pageLeft) return false
-  if (m.afterClosed !== undefined && (previous !== undefined && previous.summary.outcome !== 'open' && !previous.superseded) !== m.afterClosed) return false
-  return true
+export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
+  return new CompiledMatch(m).test(story, stepKey(story), previous)
 }
 
 /** Ticks every path (DEFAULT_PATHS plus a team's own) with the stories that show it. */
@@ -174,6 +202,7 @@ export function coverageOf(seen: ReadonlySet<string>, stories: readonly Interact
   }
   const items: CoverageItem[] = []
   for (const path of paths) {
+    const match = new CompiledMatch(path.match)
     for (const plugin of path.plugins ?? BOTH) {
       const ids: string[] = []
       const added = new Set<string>()
@@ -182,7 +211,7 @@ export function coverageOf(seen: ReadonlySet<string>, stories: readonly Interact
         added.add(id)
       }
       for (const { st, prev, steps } of byPlugin.get(plugin) ?? []) {
-        if (!matches(path.match, st, prev, steps)) continue
+        if (!match.test(st, steps, prev)) continue
         // "In a row" is shown by the pair.
         if (path.match.afterClosed && prev) add(prev.id)
         add(st.id)
