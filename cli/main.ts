@@ -376,19 +376,20 @@ function humanFile({ file, report, stories, analysis }: Checked, shown: (f: Find
   if (report.interactions.length === 0) lines.push('  no Callback or SendMessage interaction')
   // "Callback #2 · page 3" reads better than the id's random pageLoadId (the JSON keeps the id);
   // numbered like the panel does, so a QA report and the panel name the same interaction alike.
-  const labelWidth = Math.max(0, ...stories.map((st) => st.label.length))
+  let labelWidth = 0
+  for (const st of stories) labelWidth = Math.max(labelWidth, st.label.length)
   const indent = 2 + labelWidth + 2
   for (const st of stories) {
     const head = `  ${st.label.padEnd(labelWidth)}  `
     const steps = lifecycleSteps(st).map((x, i) => (i === 0 ? x : `-> ${x}`))
     lines.push(head + wrap(steps, width, head.length, indent).join('\n'))
     lines.push(' '.repeat(indent) + wrap(st.sentence.split(' '), width, indent, indent).join('\n'))
-    for (const f of byInteraction.get(st.id) ?? []) lines.push(...findingLines(f, width))
+    const own = byInteraction.get(st.id)
+    if (own) for (const f of own) lines.push(findingText(f, width))
     if (lines.length >= FLUSH_LINES) flush()
   }
-  for (const f of byInteraction.get(null) ?? []) lines.push(...findingLines(f, width))
-  const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length
-  lines.push(`  ${SEVERITIES.map((s) => `${count(s)} ${countLabel(s, count(s))}`).join(', ')}`)
+  for (const f of byInteraction.get(null) ?? []) lines.push(findingText(f, width))
+  lines.push(`  ${SEVERITIES.map((s) => `${analysis.counts[s]} ${countLabel(s, analysis.counts[s])}`).join(', ')}`)
   lines.push(...coverageLines(analysis.coverage, analysis.missing, stories, width), '')
   flush()
 }
@@ -436,13 +437,13 @@ function shortJson(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text
 }
 
-/** `    error   rule/id   seq 4,5  message`, then `(expected …, actual …)`, wrapped under the message. */
-function findingLines(f: Finding, width: number): string[] {
+/** `    error   rule/id   seq 4,5  message`, then `(expected …, actual …)`, wrapped under the message (lines joined by \n). */
+function findingText(f: Finding, width: number): string {
   const head = `    ${f.severity.padEnd(7)} ${f.rule.padEnd(24)} seq ${f.seq.join(',')}  `
   const indent = 12
   const words = f.message.split(' ')
   if (f.expected !== undefined || f.actual !== undefined) words.push(`(expected ${shortJson(f.expected)}, actual ${shortJson(f.actual)})`)
-  return (head + wrap(words, width, head.length, indent).join('\n')).split('\n')
+  return head + wrap(words, width, head.length, indent).join('\n')
 }
 
 // Run when executed directly (tsx cli/main.ts, node dist/cli/main.js); not when imported by bin/ or tests.

@@ -159,25 +159,23 @@ class CompiledMatch {
     this.afterClosed = m.afterClosed ?? null
   }
 
-  /** Whether `story` (its lifecycle steps joined: `steps`) shows the path; `previous` is the interaction before it in the same plugin and page load. */
-  test(story: InteractionStory, steps: string, previous: InteractionStory | undefined): boolean {
-    const s = story.summary
-    if (this.outcomes !== null && !this.outcomes.includes(s.outcome)) return false
-    if (this.steps !== null && steps !== this.steps) return false
-    if (s.submits < this.submits || s.failures.length < this.failures || s.retries < this.retries) return false
-    if (s.minimized < this.minimized || story.restored < this.restored) return false
-    if (this.autoSubmitted !== null && s.autoSubmitted !== this.autoSubmitted) return false
-    if (this.prefilled !== null && s.prefilled !== this.prefilled) return false
-    if (this.proactive !== null && s.proactive !== this.proactive) return false
-    if (this.pageLeft !== null && story.pageLeft !== this.pageLeft) return false
-    if (this.afterClosed !== null && (previous !== undefined && previous.summary.outcome !== 'open' && !previous.superseded) !== this.afterClosed) return false
+  /** Whether the story `t` shows the path. */
+  test(t: Ticked): boolean {
+    if (this.outcomes !== null && !this.outcomes.includes(t.outcome)) return false
+    if (this.steps !== null && t.steps !== this.steps) return false
+    if (t.submits < this.submits || t.failures < this.failures || t.retries < this.retries) return false
+    if (t.minimized < this.minimized || t.restored < this.restored) return false
+    if (this.autoSubmitted !== null && t.autoSubmitted !== this.autoSubmitted) return false
+    if (this.prefilled !== null && t.prefilled !== this.prefilled) return false
+    if (this.proactive !== null && t.proactive !== this.proactive) return false
+    if (this.pageLeft !== null && t.pageLeft !== this.pageLeft) return false
+    if (this.afterClosed !== null && t.afterClosed !== this.afterClosed) return false
     return true
-  }
-}
+  }}
 
 /** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
 export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
-  return new CompiledMatch(m).test(story, stepKey(story), previous)
+  return new CompiledMatch(m).test(ticked(story, previous && ticked(previous, undefined)))
 }
 
 /** Ticks every path (DEFAULT_PATHS plus a team's own) with the stories that show it. */
@@ -189,32 +187,38 @@ export function computeCoverage(entries: readonly SessionEntry[], stories: reado
 export function coverageOf(seen: ReadonlySet<string>, stories: readonly InteractionStory[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
   // Each plugin's stories with the interaction before each one, in the same plugin and page load
   // (stories are in capture order) and its steps as one string: made once, not once per path.
-  const byPlugin = new Map<string, { st: InteractionStory; prev: InteractionStory | undefined; steps: string }[]>()
-  const last = new Map<string, Map<string, InteractionStory>>()
+  const byPlugin = new Map<string, Ticked[]>()
+  const last = new Map<string, Map<string, Ticked>>()
   for (const st of stories) {
     const page = st.summary.page.pageLoadId ?? ''
     let inPage = last.get(page)
     if (!inPage) last.set(page, (inPage = new Map()))
     let list = byPlugin.get(st.plugin)
     if (!list) byPlugin.set(st.plugin, (list = []))
-    list.push({ st, prev: inPage.get(st.plugin), steps: stepKey(st) })
-    inPage.set(st.plugin, st)
+    const t = ticked(st, inPage.get(st.plugin))
+    list.push(t)
+    inPage.set(st.plugin, t)
   }
   const items: CoverageItem[] = []
+  let mark = 0
   for (const path of paths) {
     const match = new CompiledMatch(path.match)
+    const pairs = path.match.afterClosed === true
     for (const plugin of path.plugins ?? BOTH) {
+      // Each interaction listed once (`mark`: already listed for this item), in capture order.
       const ids: string[] = []
-      const added = new Set<string>()
-      const add = (id: string): void => {
-        if (!added.has(id)) ids.push(id)
-        added.add(id)
-      }
-      for (const { st, prev, steps } of byPlugin.get(plugin) ?? []) {
-        if (!match.test(st, steps, prev)) continue
+      mark++
+      for (const t of byPlugin.get(plugin) ?? []) {
+        if (!match.test(t)) continue
         // "In a row" is shown by the pair.
-        if (path.match.afterClosed && prev) add(prev.id)
-        add(st.id)
+        if (pairs && t.prev && t.prev.mark !== mark) {
+          t.prev.mark = mark
+          ids.push(t.prev.st.id)
+        }
+        if (t.mark !== mark) {
+          t.mark = mark
+          ids.push(t.st.id)
+        }
       }
       const status: CoverageStatus = ids.length ? 'covered' : seen.has(plugin) ? 'missing' : 'not-applicable'
       items.push({ id: `${plugin}/${path.id}`, path: path.id, plugin, label: path.label, howTo: path.howTo, status, interactions: ids })
@@ -224,6 +228,39 @@ export function coverageOf(seen: ReadonlySet<string>, stories: readonly Interact
     items,
     covered: items.filter((i) => i.status === 'covered').length,
     applicable: items.filter((i) => i.status !== 'not-applicable').length,
+  }
+}
+
+/**
+ * A story as a path tests it, read once (thousands of stories, each tested against every path): its
+ * steps joined, the one before it in the same plugin and page load.
+ */
+interface Ticked {
+  st: InteractionStory
+  prev: Ticked | undefined
+  steps: string
+  outcome: Outcome
+  submits: number
+  failures: number
+  retries: number
+  minimized: number
+  restored: number
+  autoSubmitted: boolean
+  prefilled: boolean
+  proactive: boolean
+  pageLeft: boolean
+  /** It follows a closed interaction (not open, not superseded). */
+  afterClosed: boolean
+  /** The item it was last listed in (coverageOf). */
+  mark: number
+}
+
+function ticked(st: InteractionStory, prev: Ticked | undefined): Ticked {
+  const s = st.summary
+  return {
+    st, prev, steps: stepKey(st), outcome: s.outcome, submits: s.submits, failures: s.failures.length, retries: s.retries,
+    minimized: s.minimized, restored: st.restored, autoSubmitted: s.autoSubmitted, prefilled: s.prefilled, proactive: s.proactive,
+    pageLeft: st.pageLeft, afterClosed: prev !== undefined && prev.outcome !== 'open' && !prev.st.superseded, mark: 0,
   }
 }
 

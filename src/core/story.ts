@@ -326,10 +326,21 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       const d = drafts.get(ia.id) ?? newDraft()
       const profile = profiles.get(ia.plugin)
       const facts = d.facts ?? factsOf(profile, d.lastData, d.lastTime)
-      const seen = new Set(ia.events.map((x) => short(x.event)))
-      const outcome: Outcome = seen.has('completed') && (!seen.has('cancelled') || firstOf(ia, 'completed') < firstOf(ia, 'cancelled'))
+      // One pass over its events: the first completed and cancelled, and the envelope.
+      let completed = -1
+      let cancelled = -1
+      let start = Infinity
+      let end = -Infinity
+      for (let i = 0; i < ia.events.length; i++) {
+        const x = ia.events[i] as Interaction['events'][number]
+        if (completed < 0 && isStep(x.event, 'completed')) completed = i
+        if (cancelled < 0 && isStep(x.event, 'cancelled')) cancelled = i
+        if (x.time < start) start = x.time
+        if (x.time > end) end = x.time
+      }
+      const outcome: Outcome = completed >= 0 && (cancelled < 0 || completed < cancelled)
         ? 'completed'
-        : seen.has('cancelled')
+        : cancelled >= 0
           ? 'cancelled'
           : ia.closed || d.superseded
             ? 'no-outcome'
@@ -339,12 +350,6 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
       const pageNumber = (ia.pageLoadId && numbering.pages.get(ia.pageLoadId)) || 0
       const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
-      let start = Infinity
-      let end = -Infinity
-      for (const x of ia.events) {
-        if (x.time < start) start = x.time
-        if (x.time > end) end = x.time
-      }
       const summary: InteractionSummary = {
         outcome,
         submits: d.submits,
@@ -357,7 +362,9 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
         elapsed: { documented, shipped },
         page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null },
       }
-      const story: Omit<InteractionStory, 'sentence'> = {
+      // One literal with every field (sentence filled in after): a spread would give each of
+      // thousands of stories a hidden class of its own (memory, and slow reads everywhere).
+      const story: InteractionStory = {
         id: ia.id,
         plugin: ia.plugin,
         index: ia.index,
@@ -371,8 +378,10 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
         end: ia.events.length ? end : 0,
         superseded: d.superseded && !ia.closed,
         pageLeft: d.pageLeft && !ia.closed && !d.superseded,
+        sentence: '',
       }
-      return { ...story, sentence: storySentence(story) }
+      story.sentence = storySentence(story)
+      return story
     })
   }
 
@@ -392,7 +401,8 @@ export function elapsedOf(profile: PluginProfile, data: Json | undefined, publis
   return expectedElapsed(num(d[el.documented.from]) ?? false, outcome, num(d[el.shipped.from]) ?? false, num(d[el.shipped.end]) ?? false, publishTime)
 }
 
-const firstOf = (ia: Interaction, step: string): number => ia.events.findIndex((x) => short(x.event) === step)
+/** short(name) === step, without making the short name. */
+const isStep = (name: string, step: string): boolean => name.endsWith(step) && name.indexOf('.') === name.length - step.length - 1
 
 /** `opened +0 ms -> started +829 ms -> submitted +4.2 s -> scheduleError 500 +4.4 s -> ...`, relative to the first step. */
 export function lifecycleSteps(story: InteractionStory): string[] {
