@@ -71,7 +71,7 @@ export function wholeText(text: string): TextSource {
  */
 export function* sessionSlices(source: TextSource | ByteSource | string, sliceChars = SLICE_CHARS): Generator<SessionSlice, SessionHead> {
   const src = typeof source === 'string' ? wholeText(admitText(source)) : source
-  const sliced = yield* sliceEntries('readBytes' in src ? new ByteReader(src) : new Reader(src), sliceChars)
+  const sliced = yield* sliceEntries('readBytes' in src ? new ByteReader(src, sliceChars) : new Reader(src), sliceChars)
   if (sliced) return sliced
   const { events, ...head } = parseSession(src.whole())
   yield { from: 0, entries: events }
@@ -202,8 +202,9 @@ class ByteReader implements Cursor {
   private first = true
   private done = false
   private readonly patterns = new Map<string, Uint8Array>()
-  constructor(private readonly source: ByteSource) {
-    this.buf = source.alloc(SLICE_CHARS * 2)
+  constructor(private readonly source: ByteSource, sliceBytes: number) {
+    // Room for a slice and the text read past it; grows when an entry is larger.
+    this.buf = source.alloc(Math.max(256, sliceBytes * 2))
   }
 
   /** Reads the next piece (compacting or growing the buffer when full); false at the end. */
@@ -222,10 +223,15 @@ class ByteReader implements Cursor {
     }
     const n = this.source.readBytes(this.buf, this.end, this.buf.length - this.end)
     if (n <= 0) return !(this.done = true)
-    if (this.first && n >= 3 && this.buf[this.end] === 0xef && this.buf[this.end + 1] === 0xbb && this.buf[this.end + 2] === 0xbf) this.start += 3 // byte order mark
-    this.first = false
     this.end += n
     this.total += n
+    if (this.first) {
+      // A byte order mark (editors on Windows): its 3 bytes may come in several reads.
+      this.first = false
+      while (this.end < 3 && this.more());
+      const b = this.buf
+      if (this.end >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.start = 3
+    }
     if (this.total > MAX_SESSION_BYTES) {
       const rest = this.source.alloc(1 << 16)
       for (let k = this.source.readBytes(rest, 0, rest.length); k > 0; k = this.source.readBytes(rest, 0, rest.length)) this.total += k

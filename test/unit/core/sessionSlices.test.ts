@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Session, SessionEntry } from '../../../src/core/model.ts'
 import { parseSession, serializeSession } from '../../../src/core/session.ts'
-import { parseSessionSliced, sessionSlices, type SessionSlice, type TextSource } from '../../../src/core/sessionSlices.ts'
+import { parseSessionSliced, sessionSlices, type ByteSource, type SessionSlice, type TextSource } from '../../../src/core/sessionSlices.ts'
 import { fixtureNames, fixtureText } from '../../support/fixtures.ts'
 import { generateSession } from '../../support/generate.ts'
 
@@ -19,7 +19,27 @@ function pieces(text: string, size: number): TextSource & { wholeReads: number }
   return src
 }
 
-function slicesOf(source: TextSource | string, sliceChars: number): { slices: SessionSlice[]; session: Session } {
+/** The UTF-8 bytes of the text, `size` bytes per read (as the CLI reads a file), counting whole reads. */
+function bytes(text: string, size: number): ByteSource & { wholeReads: number } {
+  const all = Buffer.from(text, 'utf8')
+  let at = 0
+  const src = {
+    wholeReads: 0,
+    readBytes(buffer: Uint8Array, offset: number, length: number) {
+      const n = Math.min(length, size, all.length - at)
+      all.copy(buffer, offset, at, at + n)
+      at += n
+      return n
+    },
+    decode: (buffer: Uint8Array, from: number, to: number) => Buffer.from(buffer.buffer, buffer.byteOffset, buffer.length).toString('utf8', from, to),
+    indexOf: (buffer: Uint8Array, pattern: Uint8Array, from: number, to: number) => Buffer.from(buffer.buffer, buffer.byteOffset, to).indexOf(pattern, from),
+    alloc: (n: number) => new Uint8Array(n),
+    whole: () => (src.wholeReads++, text),
+  }
+  return src
+}
+
+function slicesOf(source: TextSource | ByteSource | string, sliceChars: number): { slices: SessionSlice[]; session: Session } {
   const slices: SessionSlice[] = []
   let events: SessionEntry[] = []
   const it = sessionSlices(source, sliceChars)
@@ -106,10 +126,39 @@ describe('sessionSlices', () => {
     }
   })
 
+  it('reads the bytes of a file (the CLI) to the same sessions and errors, whatever the read size', () => {
+    const base = JSON.parse(big) as Record<string, unknown>
+    // Characters of 2, 3 and 4 bytes, also where a read or a slice may end.
+    const wide = JSON.stringify({ ...base, events: (base.events as { data: unknown }[]).map((e, i) => (i % 50 === 0 ? { ...e, data: { note: 'café · … 🙂'.repeat(i % 7) } } : e)) }, null, 2)
+    const texts = [...fixtureNames().map(fixtureText), big, wide, '\ufeff' + big, big.replace(/\n/g, '\r\n'), JSON.stringify({ ...base, events: [] }, null, 2)]
+    for (const text of texts) {
+      for (const [size, slice] of [[1, 300], [7, 500], [4096, 2000], [1 << 20, 1 << 20]] as const) {
+        const src = bytes(text, size)
+        const { slices, session } = slicesOf(src, slice)
+        expect(JSON.stringify(session)).toBe(JSON.stringify(parseSession(text)))
+        expect(src.wholeReads).toBe(0)
+        if (text === big && slice === 300) expect(slices.length).toBeGreaterThan(50)
+      }
+    }
+    // What the slicing does not handle is parsed whole, as from a text.
+    const minified = JSON.stringify(JSON.parse(big))
+    const src = bytes(minified, 1000)
+    expect(slicesOf(src, 500).session).toEqual(parseSession(minified))
+    expect(src.wholeReads).toBe(1)
+    const lines = big.split('\n')
+    const late = lines.findIndex((l, k) => k > lines.length * 0.8 && l.startsWith('      "seq": '))
+    for (const text of [lines.map((l, k) => (k === late ? '      "seq": "x",' : l)).join('\n'), big.slice(0, -10), '{"format":', '[]']) {
+      expect(errorOf(() => parseSessionSliced(bytes(text, 333), 400))).toBe(errorOf(() => parseSession(text)))
+    }
+  })
+
   it('refuses a source longer than the limit with the size of the whole text', () => {
     const chunk = ' '.repeat(1 << 20)
     let n = 0
     const src: TextSource = { read: () => (n++ < 101 ? chunk : null), whole: () => chunk.repeat(101) }
     expect(errorOf(() => [...sessionSlices(src)])).toBe('file too large: 101.0 MB, the limit is 100.0 MB')
+    let m = 0
+    const spaces: ByteSource = { ...bytes('', 1), readBytes: (b, o, l) => (m < 101 << 20 ? ((m += Math.min(l, 1 << 20)), b.fill(0x20, o, o + Math.min(l, 1 << 20)), Math.min(l, 1 << 20)) : 0) }
+    expect(errorOf(() => [...sessionSlices(spaces)])).toBe('file too large: 101.0 MB, the limit is 100.0 MB')
   })
 })
