@@ -379,11 +379,14 @@ function humanFile({ file, report, stories, analysis }: Checked, shown: (f: Find
   let labelWidth = 0
   for (const st of stories) labelWidth = Math.max(labelWidth, st.label.length)
   const indent = 2 + labelWidth + 2
+  const pad = ' '.repeat(indent)
   for (const st of stories) {
     const head = `  ${st.label.padEnd(labelWidth)}  `
     const steps = lifecycleSteps(st).map((x, i) => (i === 0 ? x : `-> ${x}`))
     lines.push(head + wrap(steps, width, head.length, indent).join('\n'))
-    lines.push(' '.repeat(indent) + wrap(st.sentence.split(' '), width, indent, indent).join('\n'))
+    // A sentence mostly fits on its line: wrap() would split it into words only to join them again.
+    const s = st.sentence
+    lines.push(pad + (s.length <= width - indent && s[0] !== ' ' ? s : wrap(s.split(' '), width, indent, indent).join('\n')))
     const own = byInteraction.get(st.id)
     if (own) for (const f of own) lines.push(findingText(f, width))
     if (lines.length >= FLUSH_LINES) flush()

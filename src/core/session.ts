@@ -116,7 +116,8 @@ export function validateEntry(value: unknown, i: number, prevSeq: number): numbe
     ((e.kind === 'event' && isName(e.publisher) && isName(e.event)) || (e.kind === 'command' && isName(e.command)) ||
       (e.kind === 'marker' && typeof e.marker === 'string' && MARKERS.includes(e.marker)))) {
     // every other value an entry carries (data, fields of newer versions) is bounded: see boundData
-    for (const k of Object.keys(e)) if (!BOUNDED_KEYS.includes(k)) e[k] = boundData(e[k] as Json, `events[${i}].${k}`)
+    // (for-in and a Set: no array of keys per entry)
+    for (const k in e) if (!BOUNDED.has(k)) e[k] = boundData(e[k] as Json, i, k)
     return e.seq as number
   }
   return entryProblem(value, i, prevSeq)
@@ -162,16 +163,19 @@ function entryProblem(value: unknown, i: number, prevSeq: number): never {
 
 /**
  * Walks `data` without recursion (any depth is safe to walk here): refuses nesting deeper than
- * MAX_DATA_DEPTH, cuts over-long strings as the capture does. Returns the (possibly cut) value.
+ * MAX_DATA_DEPTH, cuts over-long strings as the capture does. Returns the (possibly cut) value of
+ * `events[i][key]` (the path a message names, made only then).
  */
-function boundData(data: Json, at: string): Json {
-  const cut = (v: string): string => `${v.slice(0, DEFAULT_LIMITS.maxString)}…[truncated, ${v.length} chars]`
+function boundData(data: Json, entry: number, key: string): Json {
   if (typeof data === 'string') return data.length > DEFAULT_LIMITS.maxString ? cut(data) : data
   if (data === null || typeof data !== 'object') return data
-  const stack: { v: Json[] | Record<string, Json>; depth: number }[] = [{ v: data, depth: 1 }]
-  while (stack.length > 0) {
-    const { v, depth } = stack.pop() as { v: Json[] | Record<string, Json>; depth: number }
-    if (depth > MAX_DATA_DEPTH) throw new SessionError(at, `nested deeper than ${MAX_DATA_DEPTH} levels (the most this tool accepts)`)
+  // Two stacks (objects still to walk, their depth): no object per node walked.
+  const values: (Json[] | Record<string, Json>)[] = [data]
+  const depths: number[] = [1]
+  while (values.length > 0) {
+    const v = values.pop() as Json[] | Record<string, Json>
+    const depth = depths.pop() as number
+    if (depth > MAX_DATA_DEPTH) throw new SessionError(`events[${entry}].${key}`, `nested deeper than ${MAX_DATA_DEPTH} levels (the most this tool accepts)`)
     const keys = Array.isArray(v) ? null : Object.keys(v)
     const n = keys ? keys.length : (v as Json[]).length
     for (let i = 0; i < n; i++) {
@@ -179,11 +183,17 @@ function boundData(data: Json, at: string): Json {
       const child = (v as Record<string | number, Json>)[k] as Json
       if (typeof child === 'string') {
         if (child.length > DEFAULT_LIMITS.maxString) (v as Record<string | number, Json>)[k] = cut(child)
-      } else if (child !== null && typeof child === 'object') stack.push({ v: child, depth: depth + 1 })
+      } else if (child !== null && typeof child === 'object') {
+        values.push(child)
+        depths.push(depth + 1)
+      }
     }
   }
   return data
 }
+
+/** An over-long string cut the way the capture cuts it. */
+const cut = (v: string): string => `${v.slice(0, DEFAULT_LIMITS.maxString)}…[truncated, ${v.length} chars]`
 
 /** The optional `notes` field: bounded, each note on exactly one event or interaction. */
 function validateNotes(value: unknown): void {
@@ -237,7 +247,7 @@ function expectObject(v: unknown, path: string, what: string): Record<string, un
 export const MAX_NAME_LENGTH = 1_000
 const MAX_FIELD_LENGTH = DEFAULT_LIMITS.maxString
 /** Entry fields checked one by one above (strings of bounded length, numbers). */
-const BOUNDED_KEYS = ['seq', 'kind', 'time', 'publisher', 'event', 'command', 'marker', 'pageLoadId', 'frameUrl']
+const BOUNDED = new Set(['seq', 'kind', 'time', 'publisher', 'event', 'command', 'marker', 'pageLoadId', 'frameUrl'])
 
 function requireString(o: Record<string, unknown>, key: string, at: string): void {
   if (typeof o[key] !== 'string') throw new SessionError(`${at}.${key}`, `expected a string, got ${describe(o[key])}`)
