@@ -3,8 +3,9 @@
 // stories, the report written to a pipe), against a bare `node -e JSON.parse(readFileSync(FILE))` of
 // the same file. Interleaved rounds in alternating order; each figure is the ratio of the medians with
 // the p10–p90 spread of the paired ratios. Wall time from spawn to exit, CPU and peak RSS as the
-// process itself reports them on exit (bench/rusage.cjs). Also: the memory an incremental checker
-// keeps should grow linearly with the session.
+// process itself reports them on exit (bench/rusage.cjs). Also the start-up alone (`--help`, which
+// loads the CLI, against `node -e 0`, the same interleaved way), and the memory an incremental
+// checker keeps, which should grow linearly with the session.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -89,6 +90,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const cli = ['bin/cxbus-devtools.js', 'check', file]
     const bare = ['-e', 'JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"))', file]
     const runs = await interleaved(ROUNDS, () => runProcess(cli, usage), () => runProcess(bare, usage))
+    const starts = await interleaved(ROUNDS, () => runProcess(['bin/cxbus-devtools.js', '--help'], usage), () => runProcess(['-e', '0'], usage))
     const of = (samples: Sample[], k: keyof Sample): number[] => samples.map((s) => s[k] as number)
     const wall = paired(of(runs.a, 'wallMs'), of(runs.b, 'wallMs'))
     const cpu = paired(of(runs.a, 'cpuMs'), of(runs.b, 'cpuMs'))
@@ -114,6 +116,8 @@ export async function run(): Promise<Record<string, number | string>> {
       parsePeakRssMB: Math.round(median(of(runs.b, 'peakRssMB'))),
       ratioPeakRss: +rss.ratio.toFixed(3),
       ratioPeakRssSpread: ratioText(rss),
+      startupMs: Math.round(median(of(starts.a, 'wallMs'))),
+      bareNodeStartupMs: Math.round(median(of(starts.b, 'wallMs'))),
       retainedMB50k: +mb50k.toFixed(1),
       retainedMB100k: +mb100k.toFixed(1),
       heapPer1kEvents100kVs50k: +(mb100k / 100 / (mb50k / 50)).toFixed(3),

@@ -359,6 +359,53 @@ export function wrap(parts: readonly string[], width: number, first: number, ind
   return lines.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l))
 }
 
+/**
+ * wrap(text.split(' '), width, first, indent).join('\n'), where only the spaces up to index `limit`
+ * separate words (the rest of the text is one word), without splitting the text into words: a line is always
+ * a piece of the text, so it is cut out once (a 100 000-event report wraps some 40 000 texts).
+ */
+export function wrapText(text: string, width: number, first: number, indent: number, limit = text.length): string {
+  if (text.length <= width - first && text.charCodeAt(0) !== 0x20) return text
+  let out = ''
+  let lines = 0
+  const pad = ' '.repeat(indent)
+  const push = (line: string): void => {
+    out = lines++ === 0 ? line : `${out}\n${pad}${line}`
+  }
+  // The line is text[a, b); a === b: empty.
+  let a = 0
+  let b = 0
+  let room = width - first
+  for (let pos = 0; pos <= text.length; ) {
+    let end = text.indexOf(' ', pos)
+    if (end < 0 || end > limit) end = text.length
+    if (a === b) {
+      a = pos
+      b = end
+    } else if (b - a + 1 + (end - pos) > room) {
+      push(text.slice(a, b))
+      a = pos
+      while (a < end && isSpace(text.charCodeAt(a))) a++ // part.trimStart()
+      b = end
+      room = width - indent
+    } else b = end
+    while (b - a > room) {
+      push(text.slice(a, a + room))
+      a += room
+      room = width - indent
+    }
+    pos = end + 1
+  }
+  if (a !== b || lines === 0) push(text.slice(a, b))
+  return out
+}
+
+/** What String.prototype.trimStart removes (the white space and line terminators of JavaScript). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+}
+
 /** Writes the report of one file in pieces of about FLUSH_LINES lines: a 100 000-event file's report is megabytes. */
 function humanFile({ file, report, stories, analysis }: Checked, shown: (f: Finding) => boolean, width: number, write: (text: string) => void): void {
   const lines: string[] = [file]
@@ -384,9 +431,7 @@ function humanFile({ file, report, stories, analysis }: Checked, shown: (f: Find
     const head = `  ${st.label.padEnd(labelWidth)}  `
     const steps = lifecycleSteps(st).map((x, i) => (i === 0 ? x : `-> ${x}`))
     lines.push(head + wrap(steps, width, head.length, indent).join('\n'))
-    // A sentence mostly fits on its line: wrap() would split it into words only to join them again.
-    const s = st.sentence
-    lines.push(pad + (s.length <= width - indent && s[0] !== ' ' ? s : wrap(s.split(' '), width, indent, indent).join('\n')))
+    lines.push(pad + wrapText(st.sentence, width, indent, indent))
     const own = byInteraction.get(st.id)
     if (own) for (const f of own) lines.push(findingText(f, width))
     if (lines.length >= FLUSH_LINES) flush()
@@ -444,9 +489,9 @@ function shortJson(value: unknown): string {
 function findingText(f: Finding, width: number): string {
   const head = `    ${f.severity.padEnd(7)} ${f.rule.padEnd(24)} seq ${f.seq.join(',')}  `
   const indent = 12
-  const words = f.message.split(' ')
-  if (f.expected !== undefined || f.actual !== undefined) words.push(`(expected ${shortJson(f.expected)}, actual ${shortJson(f.actual)})`)
-  return head + wrap(words, width, head.length, indent).join('\n')
+  // The expected/actual part is one word: it is cut, not wrapped at its spaces.
+  const text = f.expected !== undefined || f.actual !== undefined ? `${f.message} (expected ${shortJson(f.expected)}, actual ${shortJson(f.actual)})` : f.message
+  return head + wrapText(text, width, head.length, indent, f.message.length)
 }
 
 // Run when executed directly (tsx cli/main.ts, node dist/cli/main.js); not when imported by bin/ or tests.

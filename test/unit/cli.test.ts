@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatDuration, main } from '../../cli/main.ts'
+import { formatDuration, main, wrap, wrapText } from '../../cli/main.ts'
 import { serializeSession } from '../../src/core/session.ts'
 import { fixtureText } from '../support/fixtures.ts'
 import { generateSession } from '../support/generate.ts'
@@ -185,6 +186,21 @@ describe('cxbus-devtools check', () => {
 
   it('formats durations for humans', () => {
     expect([formatDuration(0), formatDuration(845), formatDuration(2100), formatDuration(61234)]).toEqual(['0 ms', '845 ms', '2.1 s', '61.2 s'])
+  })
+
+  it('wrapText wraps a text as wrap() wraps its words, whatever the spaces, long words and widths', () => {
+    const char = fc.constantFrom(' ', ' ', ' ', 'a', 'b', 'é', '\t', '\n', '\u00a0', 'xxxxxxxxxxxxxxxxxxxxxxxxx')
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 80 }).map((a) => a.join('')), fc.integer({ min: 12, max: 60 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), fc.nat(100), (text, width, first, indent, cut) => {
+        expect(wrapText(text, width, first, indent)).toBe(wrap(text.split(' '), width, first, indent).join('\n'))
+        // Only the spaces up to `limit` separate words: the rest is one word (a finding's expected/actual).
+        const limit = Math.min(cut, text.length)
+        const words = text.slice(0, limit + 1).split(' ')
+        words[words.length - 1] += text.slice(limit + 1)
+        expect(wrapText(text, width, first, indent, limit)).toBe(wrap(words, width, first, indent).join('\n'))
+      }),
+      { numRuns: 3000 },
+    )
   })
 
   it('exit codes reach a real process', () => {
