@@ -64,7 +64,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
   const checked = focusPlugins(options.profiles ?? PROFILES)
   const unclosedSeverity = opts.severity['order/unclosed']
   /** "Callback.opened" -> "opened" ('' for events that are neither ready nor a step), cached: one lookup per event. */
-  const stepNames = new Map<string, string>()
+  const stepNames = new Map<string, { step: string; name: string }>()
   let lastPublisher: string | null = null
   let last: Compiled | undefined
 
@@ -95,13 +95,15 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
     if (c === undefined) return NONE
     const cp = c.cp
     const p = cp.profile
-    const name = entry.event
-    let step = stepNames.get(name)
-    if (step === undefined) {
-      const short = name.slice(name.indexOf('.') + 1)
-      step = short === p.ready || cp.steps.has(short) ? short : ''
-      stepNames.set(name, step)
+    let known = stepNames.get(entry.event)
+    if (known === undefined) {
+      const short = entry.event.slice(entry.event.indexOf('.') + 1)
+      known = { step: short === p.ready || cp.steps.has(short) ? short : '', name: entry.event }
+      stepNames.set(entry.event, known)
     }
+    const step = known.step
+    // The first copy of the name: what the report keeps (Interaction.events) instead of each entry's own.
+    const name = known.name
     if (step === '') return NONE // minimized, unminimized, events the profile does not know
     const stream = seg.stream(cp, entry.pageLoadId)
     if (step === p.ready) {
