@@ -217,6 +217,8 @@ export class Segmenter {
 }
 
 const RETIRED: never[] = []
+/** The steps seen of every retired interaction: nothing reads or adds to them once it is over. */
+const RETIRED_SEEN = new Map<string, number>()
 
 /**
  * An interaction is over: hand its metadata values to the next interaction (meta/stale reads only
@@ -227,6 +229,7 @@ function retire(ia: InteractionState): unknown[] {
   const known = ia.known
   ia.known = RETIRED
   ia.knownSeq = RETIRED
+  ia.seen = RETIRED_SEEN
   ia.stale = null
   return known
 }
