@@ -237,10 +237,18 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
   const drafts = new Map<string, Draft>()
   /** The interaction open in each stream (page load, then plugin): where minimize and failures go. Nested maps: no key string per entry. */
   const current = new Map<string, Map<string, Draft>>()
+  // Consecutive events mostly share their publisher: its profile without a lookup.
+  let lastPublisher: string | undefined
+  let lastProfile: PluginProfile | undefined
+  // Consecutive entries mostly share their page load: the previous one's map, without a lookup.
+  let lastPageLoadId: string | undefined
+  let lastPage: Map<string, Draft> | undefined
   const streams = (pageLoadId: string | undefined): Map<string, Draft> => {
+    if (lastPage !== undefined && pageLoadId === lastPageLoadId) return lastPage
     let page = current.get(pageLoadId ?? '')
     if (!page) current.set(pageLoadId ?? '', (page = new Map()))
-    return page
+    lastPageLoadId = pageLoadId
+    return (lastPage = page)
   }
   /** "Callback.opened" -> "opened", one slice per distinct name. */
   const shorts = new Map<string, string>()
@@ -265,7 +273,11 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       return
     }
     if (e.kind !== 'event') return
-    const profile = profiles.get(e.publisher)
+    if (e.publisher !== lastPublisher) {
+      lastPublisher = e.publisher
+      lastProfile = profiles.get(e.publisher)
+    }
+    const profile = lastProfile
     if (profile) {
       const name = shortOf(e.event)
       const page = streams(e.pageLoadId)
