@@ -13,7 +13,7 @@ import { compileProfile, PROFILES, type CompiledProfile, type PluginProfile } fr
 import { checkElapsed } from './lifecycle/rules/elapsed.ts'
 import { checkFlagsAndForm, checkShape, checkTimestamps } from './lifecycle/rules/metadata.ts'
 import { checkOrder } from './lifecycle/rules/order.ts'
-import { Segmenter, eventInfo, type InteractionState } from './lifecycle/segment.ts'
+import { Segmenter, eventInfo, interactionName, type InteractionState } from './lifecycle/segment.ts'
 
 export interface IncrementalChecker {
   /** Checks one entry (in seq order); returns the findings that became definite with it. */
@@ -226,7 +226,7 @@ function unclosedFinding(ia: InteractionState, severity: Severity): Finding {
     severity,
     seq: ia.firstSeq === ia.lastSeq ? [ia.lastSeq] : [ia.firstSeq, ia.lastSeq],
     interaction: ia.info.id,
-    message: `capture ends inside ${ia.info.id} (last: ${ia.last}, no ${p.close})`,
+    message: `capture ends inside ${interactionName(ia.info)} (last: ${ia.last}, no ${p.close})`,
     expected: p.close,
     actual: ia.last,
   }

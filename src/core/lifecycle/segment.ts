@@ -235,6 +235,11 @@ function retire(ia: InteractionState): unknown[] {
 }
 
 /** The Report.events value for an event of this interaction (shared: saves one object per event). */
+/** How a finding's message names an interaction: "Callback #2" (its page is in the finding's label). */
+export function interactionName(info: { plugin: string; index: number }): string {
+  return `${info.plugin} #${info.index}`
+}
+
 export function eventInfo(ia: InteractionState, elapsed: ElapsedDefinition): EventInfo {
   const last = ia.lastInfo
   if (last !== null && last.elapsed === elapsed) return last

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { check, compareFindings, createChecker } from '../../../src/core/check.ts'
 import type { Session, SessionEntry } from '../../../src/core/model.ts'
+import { faultySession } from '../../support/faults.ts'
 import { generateSession } from '../../support/generate.ts'
 import { data, ev, fixtureNames, loadFixture, renumber } from '../../support/fixtures.ts'
 
@@ -117,6 +118,14 @@ describe('report', () => {
     const sorted = [...r.findings].sort(compareFindings)
     expect(r.findings).toEqual(sorted)
     expect(r.findings.filter((f) => f.seq.at(-1) === 6).map((f) => f.rule)).toEqual(['meta/elapsed', 'meta/form-empty'])
+  })
+
+  it('names interactions in messages as people read them ("Callback #2"), never by their raw id', () => {
+    const messages = [1, 2, 3].flatMap((seed) => check(faultySession(seed)).findings).map((f) => `${f.rule}: ${f.message}`)
+    const naming = messages.filter((m) => /#\d/.test(m))
+    // the rules whose messages name an interaction all occur in these sessions
+    for (const rule of ['order/duplicate', 'meta/flags', 'meta/premature', 'meta/stale']) expect(naming.some((m) => m.startsWith(rule)), rule).toBe(true)
+    expect(naming.filter((m) => /#\d+@|[A-Za-z]#\d/.test(m))).toEqual([])
   })
 })
 

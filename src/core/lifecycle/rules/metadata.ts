@@ -5,7 +5,7 @@
 // index (see CompiledProfile); names appear only in messages.
 import type { StepContext } from '../context.ts'
 import { asJson } from '../context.ts'
-import { firstTime, firstUnitReport, ONCE } from '../segment.ts'
+import { firstTime, firstUnitReport, interactionName, ONCE } from '../segment.ts'
 
 const DAY_MS = 86_400_000
 /** Below this an epoch "timestamp" cannot be milliseconds of this century (1e11 ms is 1973). */
@@ -89,7 +89,7 @@ export function checkTimestamps(ctx: StepContext): void {
     }
     if (staleFields !== null) {
       emitter.emit('meta/stale', [seq], id,
-        `first event of ${id} still carries ${Object.keys(staleFields).join(', ')} of the previous interaction`, false, staleFields)
+        `first event of ${interactionName(ia.info)} still carries ${Object.keys(staleFields).join(', ')} of the previous interaction`, false, staleFields)
     }
   }
   const stale = ia.stale
@@ -118,7 +118,7 @@ export function checkTimestamps(ctx: StepContext): void {
     const stepOfField = cp.stepOf[f]
     // After lost entries the step may have happened unseen: not premature then.
     if (f !== ownIdx && !ia.gap && (stepOfField === undefined || !ia.seen.has(stepOfField))) {
-      emitter.emit('meta/premature', [seq], id, `${names[f]} is set on ${step} but ${names[f]} has not happened in ${id}`, false, v as number)
+      emitter.emit('meta/premature', [seq], id, `${names[f]} is set on ${step} but ${names[f]} has not happened in ${interactionName(ia.info)}`, false, v as number)
     }
     ia.known[f] = v
     ia.knownSeq[f] = seq
@@ -174,7 +174,7 @@ export function checkFlagsAndForm(ctx: StepContext): void {
       ia.known[i] = v
       ia.knownSeq[i] = seq
     } else if (known !== v) {
-      emitter.emit('meta/flags', [ia.knownSeq[i] as number, seq], id, `${names[i]} changed from ${String(known)} to ${String(v)} inside ${id}`, asJson(known), asJson(v))
+      emitter.emit('meta/flags', [ia.knownSeq[i] as number, seq], id, `${names[i]} changed from ${String(known)} to ${String(v)} inside ${interactionName(ia.info)}`, asJson(known), asJson(v))
       ia.known[i] = v
       ia.knownSeq[i] = seq
     }

@@ -4,6 +4,7 @@
 // After lost entries (a `dropped` marker, InteractionState.gap) findings a lost event would explain
 // (transition, no-terminal, a never-closed previous interaction) are not made.
 import type { StepContext } from '../context.ts'
+import { interactionName } from '../segment.ts'
 
 export function checkOrder(ctx: StepContext): void {
   const { step, cp, ia, stream, emitter } = ctx
@@ -21,7 +22,7 @@ export function checkOrder(ctx: StepContext): void {
   if (ctx.superseded !== null && !ctx.superseded.gap) {
     const old = ctx.superseded
     emitter.emit('order/transition', [old.lastSeq, seq], id,
-      `${step} while ${old.info.id} was never closed (last: ${old.last} at seq ${old.lastSeq})`, p.close, step)
+      `${step} while ${interactionName(old.info)} was never closed (last: ${old.last} at seq ${old.lastSeq})`, p.close, step)
   }
 
   if (ctx.isNew) {
@@ -42,7 +43,7 @@ export function checkOrder(ctx: StepContext): void {
 
   const firstSame = ia.seen.get(step)
   if (firstSame !== undefined && !p.repeatable.includes(step)) {
-    emitter.emit('order/duplicate', [firstSame, seq], id, `${step} again in ${id} (first at seq ${firstSame})`, null, step)
+    emitter.emit('order/duplicate', [firstSame, seq], id, `${step} again in ${interactionName(ia.info)} (first at seq ${firstSame})`, null, step)
     return
   }
   if (p.terminals.includes(step)) {
