@@ -15,13 +15,14 @@
 // replaced, commands are observed through the bus's own before() hook and are never changed.
 
 import { snapshot } from '../src/core/snapshot.ts'
-import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_SOURCE, type HookEntry, type HookToRelay } from '../src/core/protocol.ts'
+import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_SOURCE, type HookEntry, type HookToRelay } from '../src/core/protocol.ts'
 import type { Json } from '../src/core/model.ts'
 import {
   apply, createObject, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, idleCallback, isArray, list, mathFloor, mathRandom, MC,
   msgData, msgSource, nameSet, namesOf, now, ownKeys, portClose, portOnMessage, portPost, queueTask, readEvent, setTimer, stopImmediate,
   stringIndexOf, stringSlice, weakAdd, weakHas, weakMapGet, weakMapSet, WeakMapCtor, WeakSetCtor, type Bag, type Fn, type NameSet,
 } from './hook/builtins.ts'
+import { toJson } from './hook/json.ts'
 import { testkitSink, type HookWindow } from './hook/transport.ts'
 
 export type { HookWindow }
@@ -110,9 +111,9 @@ export function installHook(win: HookWindow): void {
   let head = 0
   let dropped = 0
 
-  // Entries for the relay are batched and sent when the page is idle: posting (a structured clone)
-  // and the relay's work on receipt (its isolated world shares the page's thread) then come after
-  // the page's own handlers instead of between them. An idle callback with a deadline, so a busy
+  // Entries for the relay are batched and sent when the page is idle, as JSON text (hook/json.ts):
+  // turning them into text, posting it and the relay's work on receipt (its isolated world shares
+  // the page's thread) then come after the page's own handlers instead of between them. An idle callback with a deadline, so a busy
   // page still gets its batch out within IDLE_DEADLINE_MS; pagehide (navigation) flushes at once.
   // Kept in batches of HOOK_BATCH_LIMIT as they come (`full`, then `out`), so a flush posts them
   // as they are: no slicing (slow on the null-prototype arrays the hook uses) on the page's thread.
@@ -133,22 +134,34 @@ export function installHook(win: HookWindow): void {
     // first, as a marker of their own: never silent.
     const lost = dropped
     dropped = 0
-    try {
-      if (lost > 0) {
-        const first: HookToRelay = { type: 'entry', entry: marker('dropped', { count: lost, where: 'hook' }) }
-        post(first)
-      }
-    } catch {
-      dropped += lost
+    if (lost > 0) {
+      const first = list<HookEntry>()
+      first[0] = marker('dropped', { count: lost, where: 'hook' })
+      postBatch(first)
     }
-    for (let i = 0; i < batches.length; i++) {
-      const batch = batches[i] as HookEntry[]
-      try {
-        const msg: HookToRelay = { type: 'entries', entries: batch }
-        post(msg)
-      } catch {
-        dropped += batch.length // e.g. a DataCloneError we did not foresee: counted, reported next time
+    for (let i = 0; i < batches.length; i++) postBatch(batches[i] as HookEntry[])
+  }
+
+  /** Posts one batch as text; one over HOOK_TEXT_LIMIT is split in halves (an entry alone never is that long). */
+  function postBatch(batch: HookEntry[]): void {
+    let lost = 0
+    for (let i = 0; i < batch.length; i++) lost += lostOf(batch[i] as HookEntry)
+    try {
+      const text = toJson(batch)
+      if (text.length > HOOK_TEXT_LIMIT && batch.length > 1) {
+        const half = mathFloor(batch.length / 2)
+        const a = list<HookEntry>()
+        const b = list<HookEntry>()
+        for (let i = 0; i < batch.length; i++) (i < half ? a : b)[i < half ? i : i - half] = batch[i] as HookEntry
+        postBatch(a)
+        postBatch(b)
+        return
       }
+      if (text.length > HOOK_TEXT_LIMIT) throw new Error('entry too long')
+      const msg: HookToRelay = { type: 'batch', count: batch.length, lost, text }
+      if (post) post(msg)
+    } catch {
+      dropped += lost // e.g. an error we did not foresee: counted, reported with the next batch
     }
   }
 
@@ -315,6 +328,12 @@ export function installHook(win: HookWindow): void {
     } catch (err) {
       settle('rejected')(err)
     }
+  }
+
+  /** What losing the entry loses (model.ts lostBy, without the page's Number.isInteger): the hook's markers are its own. */
+  function lostOf(e: HookEntry): number {
+    if (e.kind !== 'marker') return 1
+    return e.marker === 'dropped' ? ((e.data as { count: number }).count) : 0
   }
 
   function marker(kind: 'bus' | 'dropped', data: Json): HookEntry {

@@ -4,35 +4,39 @@
 // on a fake window and a fake runtime, without a browser. The only bridge between page and extension:
 //   1. takes the FIRST connect message carrying a MessagePort from its own window (the hook's), and
 //      ignores every later window message: spoofed connects, fake entries, other frames;
-//   2. validates every message on that port (protocol.ts guards) and numbers the entries per page
-//      load (pageLoadId, seq 0, 1, 2, ...), adding frameUrl; a page-load marker comes first;
-//   3. sends them to the background on a runtime port, batched, and keeps each one until the
-//      background acks it (the background acks only what it has stored): a stopped service worker
-//      (MV3) means reconnect with backoff and resend; a full buffer refuses new entries and says
-//      how many with one `dropped` marker per gap, never silently, never counting an entry twice;
+//   2. checks every message's envelope on that port (protocol.ts guards) and gives each hook batch
+//      its slots in the page load's numbering (pageLoadId, seq 0, 1, 2, ...) and its frameUrl; a
+//      page-load marker comes first. A batch is JSON text the relay forwards as it is: parsing and
+//      checking each entry is the background's work (protocol.ts batchEntries), off the page's
+//      thread, which this isolated world shares;
+//   3. sends each batch to the background on a runtime port and keeps it until the background
+//      acks it (the background acks only what it has stored): a stopped service worker (MV3)
+//      means reconnect with backoff and resend; a full buffer refuses new batches and says how
+//      many entries with one `dropped` marker per gap, never silently, never counting one twice;
 //   4. stops quietly once the extension context is invalidated (extension reloaded or removed).
 
 import { RingBuffer } from '../src/core/buffer.ts'
 import { lostBy, type JsonObject, type SessionEntry } from '../src/core/model.ts'
 import {
   COMMAND_TIMEOUT_MS,
+  HOOK_TEXT_LIMIT,
   PROTOCOL_VERSION,
-  RELAY_BATCH_LIMIT,
   RELAY_BUFFER_LIMIT,
   RELAY_PORT,
   RELAY_SOURCE,
   isBackgroundToRelay,
+  isHookBatch,
   isHookConnectMessage,
-  hookMessageEntries,
-  isHookEntry,
   isHookCommandResult,
+  relayBatchEntries,
+  type HookBatch,
   type HookEntry,
   type RelayHelloMessage,
   type RelayToBackground,
   type RelayToHook,
 } from '../src/core/protocol.ts'
 
-/** Entries are coalesced for this long (or up to RELAY_BATCH_LIMIT) before a send. */
+/** The relay's own entries (a `dropped` marker noted on an ack) wait this long for a send. Hook batches go at once. */
 export const BATCH_MS = 16
 /** Reconnect backoff after the port drops (service worker stopped): 100 ms doubling up to 5 s. */
 export const BACKOFF_MIN = 100
@@ -92,10 +96,13 @@ export interface RelayOptions {
   bufferLimit?: number
 }
 
+/** A batch kept until acked: its entries are seq .. seq + count - 1 of the page load. */
+type Held = Omit<Extract<RelayToBackground, { type: 'batch' }>, 'type' | 'pageLoadId'>
+
 /** What startRelay returns: read-only views for tests and the entry. */
 export interface Relay {
   readonly pageLoadId: string
-  /** Entries kept until acked (including the page-load marker and any `dropped` markers). */
+  /** Entries kept until acked (including the page-load marker and any `dropped` markers), parsed: for tests. */
   pending(): SessionEntry[]
   readonly stopped: boolean
 }
@@ -109,7 +116,11 @@ function randomId(): string {
 export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: RelayOptions = {}): Relay {
   const top = win === win.top
   const pageLoadId = randomId()
-  const buffer = new RingBuffer<SessionEntry>(options.bufferLimit ?? RELAY_BUFFER_LIMIT)
+  const limit = options.bufferLimit ?? RELAY_BUFFER_LIMIT
+  // Batches hold one entry or more: as many slots as entries is always enough.
+  const buffer = new RingBuffer<Held>(limit)
+  /** Entries in `buffer`. */
+  let held = 0
   let nextSeq = 0
   /** Highest seq already sent on the current port; reset on reconnect so un-acked entries are resent. */
   let sentUpTo = -1
@@ -122,34 +133,39 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   let flushTimer: ReturnType<typeof setTimeout> | null = null
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null
 
+  /** One entry the relay makes itself (page-load, dropped), as a batch of one. */
+  const own = (entry: HookEntry): HookBatch => ({ type: 'batch', count: 1, lost: lostBy(entry), text: JSON.stringify([entry]) })
+
   /**
-   * Appends, or counts the entry as lost when the buffer is full. The newest entry is the one that
-   * goes: every entry already in the buffer may have been posted, and a posted entry may be stored
-   * by the background (its ack still on the way), so evicting it could count as lost an entry that
-   * is not. Dropping the newest keeps the count exact: stored entries plus the counts of the
+   * Appends a batch, or counts it as lost when it does not fit. The newest batch is the one that
+   * goes: every batch already in the buffer may have been posted, and a posted batch may be stored
+   * by the background (its ack still on the way), so evicting it could count as lost entries that
+   * are not. Dropping the newest keeps the count exact: stored entries plus the counts of the
    * `dropped` markers equal the entries the hook sent. Consecutive losses make ONE marker, placed
    * where they happened, once there is room for it (the next add, or an ack that frees slots).
    */
-  function add(entry: HookEntry, frameUrl = win.location.href): void {
-    if (lost > 0) noteLost(frameUrl)
-    if (lost > 0 || buffer.length >= buffer.capacity) {
-      lost += lostBy(entry)
+  function add(batch: HookBatch, frameUrl = win.location.href): void {
+    const fits = held + batch.count <= limit && batch.text.length <= HOOK_TEXT_LIMIT
+    // The marker for a gap goes in only with the batch that ends it: one marker per gap, however
+    // many batches it takes (a slot free for the marker alone is not the gap's end).
+    if (lost > 0 && fits && held + 1 + batch.count <= limit) noteLost(frameUrl)
+    if (lost > 0 || !fits) {
+      lost += batch.lost
       return
     }
-    buffer.push({ ...entry, seq: nextSeq++, pageLoadId, frameUrl } as SessionEntry)
+    buffer.push({ seq: nextSeq, count: batch.count, lost: batch.lost, frameUrl, text: batch.text })
+    nextSeq += batch.count
+    held += batch.count
   }
 
   /** Stores the marker for the losses so far, if a slot is free. */
   function noteLost(frameUrl = win.location.href): void {
-    if (lost === 0 || buffer.length >= buffer.capacity) return
+    if (lost === 0 || held >= limit) return
     const count = lost
     lost = 0
-    buffer.push({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count, where: 'relay' }, seq: nextSeq++, pageLoadId, frameUrl })
-  }
-
-  /** After adding (once per hook message, not per entry): send now when a batch is full, else soon. */
-  function entriesAdded(): void {
-    scheduleFlush(buffer.length - buffer.lowerBound((e) => e.seq > sentUpTo) >= RELAY_BATCH_LIMIT)
+    const marker = own({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count, where: 'relay' } })
+    buffer.push({ seq: nextSeq++, count: 1, lost: marker.lost, frameUrl, text: marker.text })
+    held++
   }
 
   function scheduleFlush(now: boolean): void {
@@ -164,13 +180,13 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     if (flushTimer !== null) clearTimeout(flushTimer)
     flushTimer = null
     if (!port || stopped) return
-    const start = buffer.lowerBound((e) => e.seq > sentUpTo)
+    const start = buffer.lowerBound((b) => b.seq > sentUpTo)
     try {
-      for (let i = start; i < buffer.length; i += RELAY_BATCH_LIMIT) {
-        const entries = buffer.slice(i, i + RELAY_BATCH_LIMIT)
-        const msg: RelayToBackground = { type: 'entries', pageLoadId, entries }
+      for (let i = start; i < buffer.length; i++) {
+        const b = buffer.at(i) as Held
+        const msg: RelayToBackground = { type: 'batch', pageLoadId, ...b }
         port.postMessage(msg)
-        sentUpTo = (entries[entries.length - 1] as SessionEntry).seq
+        sentUpTo = b.seq + b.count - 1
       }
     } catch (err) {
       // The port died between disconnect events; onDisconnect (or the next connect) resends.
@@ -196,7 +212,11 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
       if (port !== p || !isBackgroundToRelay(msg) || msg.pageLoadId !== pageLoadId) return
       if (msg.type === 'command') return toHook(msg.id, msg.name, msg.options)
       backoff = BACKOFF_MIN // the worker is alive and storing
-      buffer.shiftWhile((e) => e.seq <= msg.seq)
+      buffer.shiftWhile((b) => {
+        if (b.seq + b.count - 1 > msg.seq) return false
+        held -= b.count
+        return true
+      })
       if (lost > 0) {
         noteLost() // the gap is marked as soon as there is room, not only when the page publishes again
         scheduleFlush(false)
@@ -248,6 +268,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   function stop(): void {
     stopped = true
     buffer.clear()
+    held = 0
     if (flushTimer !== null) clearTimeout(flushTimer)
     if (reconnectTimer !== null) clearTimeout(reconnectTimer)
     flushTimer = reconnectTimer = null
@@ -308,18 +329,10 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     }
     hookPort = offered
     hookPort.onmessage = (e) => {
-      if (stopped || fromHook(e.data)) return
-      const entries = hookMessageEntries(e.data)
-      if (!entries) return
-      const frameUrl = win.location.href // once per batch: the page's thread pays for every read
-      let invalid = 0
-      for (const entry of entries) {
-        if (isHookEntry(entry)) add(entry, frameUrl)
-        else invalid++
-      }
-      // Malformed entries (a hook bug; the page cannot reach this port) are counted, never silent.
-      if (invalid > 0) add({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count: invalid, where: 'relay' } }, frameUrl)
-      entriesAdded()
+      if (stopped || fromHook(e.data) || !isHookBatch(e.data)) return
+      // Not parsed here: the background checks each entry (and counts the malformed ones).
+      add(e.data)
+      flush()
     }
     const ready: RelayToHook = { type: 'ready' }
     hookPort.postMessage(ready)
@@ -339,13 +352,12 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     if (ev.persisted && !port && !stopped) connect()
   }, true)
 
-  add({ kind: 'marker', marker: 'page-load', time: Date.now(), data: { url: win.location.href, top } })
-  entriesAdded()
+  add(own({ kind: 'marker', marker: 'page-load', time: Date.now(), data: { url: win.location.href, top } }))
   connect()
 
   return {
     pageLoadId,
-    pending: () => buffer.toArray(),
+    pending: () => buffer.toArray().flatMap((b) => relayBatchEntries({ type: 'batch', pageLoadId, ...b })),
     get stopped() {
       return stopped
     },

@@ -1,11 +1,12 @@
 // Node (test kit). What the relay and the background do for the extension, for a test runner that
 // feeds the page hook's batches in through an exposed function (protocol.ts section 1b): checks
-// every message with the protocol guards, numbers the entries per page load (seq 0, 1, 2, ...,
-// pageLoadId, frameUrl) behind a page-load marker, and stores them in the extension's own TabStore
+// every message and every entry with the protocol guards (batchEntries, as the background does),
+// numbers the entries per page load (seq 0, 1, 2, ..., pageLoadId, frameUrl) behind a page-load
+// marker, and stores them in the extension's own TabStore
 // (session-wide seq, dropped markers, the budget), so a session file is built exactly as an export.
 import { TabStore, DEFAULT_MAX_ENTRIES } from '../src/background/store.ts'
 import type { Session, SessionEntry } from '../src/core/model.ts'
-import { hookMessageEntries, isHookEntry, isObject, isPageLoadId, type HookEntry } from '../src/core/protocol.ts'
+import { batchEntries, isBatchCounts, isObject, isPageLoadId, type HookEntry } from '../src/core/protocol.ts'
 
 export interface CollectorOptions {
   /** Keep the entries of earlier documents when the top frame navigates (default true; the panel's "Preserve log"). */
@@ -50,31 +51,33 @@ export class Collector {
       this.add(loadId, [{ kind: 'marker', marker: 'page-load', time, data: { url, top: msg.top === true } }])
       return
     }
-    const entries = msg.type === 'batch' ? hookMessageEntries(msg.message) : null
-    if (!entries) {
+    if (msg.type !== 'batch' || !isBatchCounts(msg)) {
       this.rejected++
       return
     }
-    const valid: HookEntry[] = []
-    let invalid = 0
-    for (const e of entries) {
-      if (isHookEntry(e)) valid.push(e)
-      else invalid++
-    }
-    // As the relay: malformed entries are counted in a marker, never silent.
-    if (invalid > 0) valid.push({ kind: 'marker', marker: 'dropped', time: Date.now(), data: { count: invalid, where: 'relay' } })
-    this.add(loadId, valid)
+    const load = this.load(loadId)
+    const at = { pageLoadId: loadId, seq: load.nextSeq, count: msg.count, lost: msg.lost, frameUrl: load.url }
+    load.nextSeq += at.count
+    this.ingest(loadId, batchEntries(msg.entries, at))
   }
 
-  private add(loadId: string, entries: readonly HookEntry[]): void {
+  private load(loadId: string): Load {
     let load = this.loads.get(loadId)
     if (!load) {
       // Batches without a hello (cannot happen with the shipped hook): numbered all the same.
       load = { url: '', nextSeq: 0 }
       this.loads.set(loadId, load)
     }
+    return load
+  }
+
+  private add(loadId: string, entries: readonly HookEntry[]): void {
+    const load = this.load(loadId)
     if (entries[0]?.kind === 'marker' && entries[0].marker === 'page-load') load.url = String((entries[0].data as { url: string }).url)
-    const numbered = entries.map((e) => ({ ...e, seq: load.nextSeq++, pageLoadId: loadId, frameUrl: load.url }) as SessionEntry)
+    this.ingest(loadId, entries.map((e) => ({ ...e, seq: load.nextSeq++, pageLoadId: loadId, frameUrl: load.url }) as SessionEntry))
+  }
+
+  private ingest(loadId: string, numbered: SessionEntry[]): void {
     const { added } = this.store.ingest(loadId, numbered)
     if (added.length > 0) for (const fn of this.listeners) fn(added)
   }

@@ -1,8 +1,9 @@
 // Page world (the hook). Where the hook's batches go: the extension's relay (a private MessagePort
 // offered in hook-install.ts's handshake) or, in a test runner, the function the runner exposed before
 // page scripts (testkitSink, protocol.ts section 1b). Exactly one of them, chosen at install.
-import { TESTKIT_BINDING, type HookToRelay, type HookToTestkit } from '../../src/core/protocol.ts'
-import { apply, getOwnPropertyDescriptor, jsonStringify, mathFloor, mathRandom, noop, now, promiseThen, type Fn } from './builtins.ts'
+import { TESTKIT_BINDING, testkitBatchText, type HookToRelay, type HookToTestkit } from '../../src/core/protocol.ts'
+import { apply, getOwnPropertyDescriptor, mathFloor, mathRandom, noop, now, promiseThen, type Fn } from './builtins.ts'
+import { toJson } from './json.ts'
 
 export interface HookWindow {
   [key: string]: unknown
@@ -12,8 +13,8 @@ export interface HookWindow {
 
 /**
  * The test kit's transport (cxbus-devtools/playwright, /puppeteer): a runner that exposed a
- * function as window[TESTKIT_BINDING] before page scripts gets every batch through it, as JSON text
- * (the runner's own argument serializer then has nothing of ours to walk). The global is taken and
+ * function as window[TESTKIT_BINDING] before page scripts gets every batch through it, as one string
+ * around the batch's own JSON text (the runner's own argument serializer then has nothing to walk). The global is taken and
  * deleted at once, so the page never sees it; its promise gets a no-op rejection handler (a closing
  * page must not see an unhandledrejection). Absent in the extension: null, and the relay is used.
  */
@@ -24,8 +25,8 @@ export function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | nul
     const fn = d.value as Fn
     delete win[TESTKIT_BINDING]
     const load = `t${now()}-${mathFloor((apply(mathRandom, Math, []) as number) * 1e12)}`
-    const call = (m: HookToTestkit): void => {
-      const p = apply(fn, win, [apply(jsonStringify, JSON, [m])])
+    const call = (text: string): void => {
+      const p = apply(fn, win, [text])
       if (p !== null && typeof p === 'object') apply(promiseThen, p, [undefined, noop])
     }
     let url = ''
@@ -35,8 +36,12 @@ export function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | nul
     } catch {
       // no location (tests): the runner knows the frame's url anyway
     }
-    call({ type: 'hello', load, url, top: win.top === win, time: now() })
-    return (message) => call({ type: 'batch', load, message })
+    const hello: HookToTestkit = { type: 'hello', load, url, top: win.top === win, time: now() }
+    call(toJson(hello))
+    // Only batches: panel commands (command-result) come through the extension's relay alone.
+    return (message) => {
+      if (message.type === 'batch') call(testkitBatchText(load, message, toJson))
+    }
   } catch {
     return null
   }

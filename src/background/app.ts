@@ -1,6 +1,6 @@
 // Background (Chrome MV3 service worker / Firefox event page). The router, written against a small
 // injected API (index.ts passes the real browser.*; unit tests pass fakes). The hops it serves:
-//   1. relay ports (RELAY_PORT, one per frame): validate, store per tab (store.ts), check (badge.ts),
+//   1. relay ports (RELAY_PORT, one per frame): parse each batch and validate each entry (protocol.ts batchEntries), store per tab (store.ts), check (badge.ts),
 //      persist (persist.ts), THEN ack the relay and show the entries to the tab's panels;
 //   2. panel ports (panelPortName(tabId)): on hello{afterSeq} send state and every stored entry after
 //      afterSeq (chunked), then live entries; clear, preserve-log and recording switches;
@@ -16,6 +16,7 @@ import {
   RELAY_PORT,
   isPanelToBackground,
   isRelayToBackground,
+  relayBatchEntries,
   isRequest,
   tabIdFromPanelPort,
   type BackgroundToPanel,
@@ -346,11 +347,12 @@ export function createBackground(deps: BackgroundDeps): Background {
         // One port, one page load: a relay cannot write into another document's numbering.
         if (msg.pageLoadId !== pageLoadId) return
         if (msg.type === 'command-result') return commandResult(relay, msg.id, msg.outcome, msg.detail)
-        if (msg.entries.length === 0) return
-        if (relay && msg.entries.some((e) => e.kind === 'marker' && e.marker === 'bus')) relay.bus = true
+        // The batch's text is parsed and each entry checked here, not on the page's thread.
+        const entries = relayBatchEntries(msg)
+        if (relay && entries.some((e) => e.kind === 'marker' && e.marker === 'bus')) relay.bus = true
         const s = store(tabId)
-        const { added, cleared } = s.ingest(msg.pageLoadId, msg.entries)
-        const ack: BackgroundToRelay = { type: 'ack', pageLoadId: msg.pageLoadId, seq: (msg.entries[msg.entries.length - 1] as SessionEntry).seq }
+        const { added, cleared } = s.ingest(msg.pageLoadId, entries)
+        const ack: BackgroundToRelay = { type: 'ack', pageLoadId: msg.pageLoadId, seq: msg.seq + msg.count - 1 }
         if (cleared) {
           findings.rebuild(s)
           broadcast(tabId, { type: 'cleared' })

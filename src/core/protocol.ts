@@ -34,17 +34,34 @@ export interface RelayHelloMessage {
 export type HookEntry = DistributiveOmit<SessionEntry, 'seq' | 'pageLoadId' | 'frameUrl'>
 
 /**
- * Sent by the hook over the private MessagePort. The hook batches (`entries`, in capture order) to
- * spare the page one task per event; `entry` (one) is accepted as well.
+ * Entries as the hook sends them: `count` entries (HookEntry[]) as JSON text, made by the hook from
+ * its own copies with the native JSON.stringify it captured at document_start. Text, so that the
+ * page's thread clones one string instead of a tree of objects and the relay forwards it without
+ * parsing it; the background parses and checks each entry (batchEntries), off the page's thread.
+ * `lost`: what refusing the whole batch loses (model.ts lostBy summed: 1 per event or command, a
+ * `dropped` marker's count, 0 for other markers), so a relay that must refuse it counts it exactly
+ * without reading it.
  */
+export interface HookBatch {
+  type: 'batch'
+  count: number
+  lost: number
+  text: string
+}
+
+/** Sent by the hook over the private MessagePort. */
 export type HookToRelay =
-  | { type: 'entry'; entry: HookEntry }
-  | { type: 'entries'; entries: HookEntry[] }
+  | HookBatch
   /** What the page's bus answered to a panel command the relay handed over (id is the relay's). */
   | { type: 'command-result'; id: string; outcome: BusOutcome; detail: Json }
 
 /** Most entries in one hook batch. */
 export const HOOK_BATCH_LIMIT = 1_000
+/**
+ * Longest batch text (characters). Well under what a runtime message may carry (64 MiB in Chrome),
+ * also once the relay's message escapes the text again; the hook splits a batch that would be longer.
+ */
+export const HOOK_TEXT_LIMIT = 8_000_000
 
 /**
  * Sent by the relay over the port it accepted (the first connect from its own window). The hook may
@@ -70,11 +87,17 @@ export const TESTKIT_BINDING = '__cxbusDevtoolsTestkit__'
 
 /**
  * `hello` once per document (what the relay's page-load marker says), then the hook's batches.
- * `load` is the hook's id of this document: the runner's pageLoadId for it.
+ * `load` is the hook's id of this document: the runner's pageLoadId for it. A batch's `entries` is
+ * the HookBatch's text put in as it is (testkitBatchText), so the runner parses it once.
  */
 export type HookToTestkit =
   | { type: 'hello'; load: string; url: string; top: boolean; time: number }
-  | { type: 'batch'; load: string; message: HookToRelay }
+  | { type: 'batch'; load: string; count: number; lost: number; entries: unknown }
+
+/** The JSON text of a HookToTestkit batch, around the batch's own text (no second escaping of it). */
+export function testkitBatchText(load: string, b: HookBatch, stringify: (v: unknown) => string = JSON.stringify): string {
+  return `{"type":"batch","load":${stringify(load)},"count":${b.count},"lost":${b.lost},"entries":${b.text}}`
+}
 
 // ---------------------------------------------------------------------------------------------
 // 2. relay -> background
@@ -84,20 +107,22 @@ export const RELAY_PORT = 'cxbus-devtools:relay'
 export type RelayToBackground =
   /** First message on every (re)connected port. */
   | { type: 'hello'; pageLoadId: string; frameUrl: string; top: boolean; time: number }
-  /** Entries numbered per page load (seq 0, 1, 2, ... of this pageLoadId); resent until acked. */
-  | { type: 'entries'; pageLoadId: string; entries: SessionEntry[] }
+  /**
+   * A hook batch (or one entry the relay made: the page-load marker, a `dropped` marker) as text,
+   * not parsed on the page's thread: its entries are seq, seq + 1, ... seq + count - 1 of this page
+   * load, all from frameUrl (batchEntries numbers them). Resent until acked.
+   */
+  | { type: 'batch'; pageLoadId: string; seq: number; count: number; lost: number; frameUrl: string; text: string }
   /** The bus's answer to a command the background sent to this page load. */
   | { type: 'command-result'; pageLoadId: string; id: string; outcome: BusOutcome; detail: Json }
 
 /**
- * Most entries a relay keeps un-acked; past it new entries are refused and counted in a `dropped`
+ * Most entries a relay keeps un-acked; past it new batches are refused and counted in a `dropped`
  * marker. Above the background's per-tab budget (100 000 events), so a burst the tab can store is
  * not cut on the way: a page publishing in a tight loop hands the relay everything before the
  * background can ack anything (they share the page's thread).
  */
 export const RELAY_BUFFER_LIMIT = 110_000
-/** Most entries in one `entries` message from the relay. */
-export const RELAY_BATCH_LIMIT = 500
 
 export type BackgroundToRelay =
   /** Everything up to and including seq of this page load is stored: the relay may forget it. */
@@ -236,40 +261,79 @@ export function isHookEntry(e: unknown): e is HookEntry {
   }
 }
 
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= HOOK_BATCH_LIMIT
+const isLost = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
+/** A batch's `count` (1 to HOOK_BATCH_LIMIT entries) and `lost` (what refusing it loses). */
+export const isBatchCounts = <T extends Record<string, unknown>>(m: T): m is T & { count: number; lost: number } => isCount(m.count) && isLost(m.lost)
+const isBatchText = (v: unknown): v is string => typeof v === 'string' && v.length <= HOOK_TEXT_LIMIT
+
 /**
- * The entries of a hook message whose envelope is well-formed (each entry still to be checked with
- * isHookEntry, so one bad entry costs itself, counted, not the whole batch); null otherwise.
+ * A hook batch's envelope (its text is not parsed on the page's thread: batchEntries does, later).
+ * A text over HOOK_TEXT_LIMIT passes: the relay refuses it, counted, rather than silently.
  */
-export function hookMessageEntries(data: unknown): unknown[] | null {
-  if (!isObject(data)) return null
-  if (data.type === 'entry') return [data.entry]
-  return data.type === 'entries' && Array.isArray(data.entries) && data.entries.length <= HOOK_BATCH_LIMIT ? data.entries : null
+export function isHookBatch(data: unknown): data is HookBatch {
+  return isObject(data) && data.type === 'batch' && isBatchCounts(data) && typeof data.text === 'string'
 }
 
-/** A hook entries message every entry of which is well-formed. */
-export function isHookToRelay(data: unknown): data is Extract<HookToRelay, { type: 'entry' | 'entries' }> {
-  const entries = hookMessageEntries(data)
-  return entries !== null && entries.every(isHookEntry)
+/** Where a batch's entries go in the session: its slots, and the page load and frame they come from. */
+export interface BatchPlace {
+  pageLoadId: string
+  /** seq of the batch's first entry; entry i is seq + i. */
+  seq: number
+  count: number
+  lost: number
+  frameUrl: string
+}
+
+/**
+ * The entries of a batch (the parsed HookEntry[] of its text), numbered. Each entry is checked
+ * (isHookEntry): one malformed entry costs itself, not its batch; the malformed ones (a hook bug:
+ * the page cannot reach the hook's port) are counted in one `dropped` marker, never silent, in the
+ * slot of the first of them. Anything but an array of exactly `count` items is one such marker for
+ * the whole batch, counting what it carried (`lost`).
+ */
+export function batchEntries(items: unknown, at: BatchPlace, time = Date.now()): SessionEntry[] {
+  const { pageLoadId, seq, count, frameUrl } = at
+  const dropped = (slot: number, n: number): SessionEntry =>
+    ({ kind: 'marker', marker: 'dropped', time, data: { count: n, where: 'background' }, seq: seq + slot, pageLoadId, frameUrl })
+  if (!Array.isArray(items) || items.length !== count) return [dropped(0, Math.max(1, at.lost))]
+  const out: SessionEntry[] = []
+  let bad = 0
+  let markAt = 0
+  let markSlot = 0
+  for (let i = 0; i < count; i++) {
+    const e: unknown = items[i]
+    if (isHookEntry(e)) out.push({ ...e, seq: seq + i, pageLoadId, frameUrl } as SessionEntry)
+    else if (bad++ === 0) {
+      markAt = out.length
+      markSlot = i
+    }
+  }
+  if (bad > 0) out.splice(markAt, 0, dropped(markSlot, bad))
+  return out
+}
+
+/** A batch the relay forwards: the JSON.parse of its text, numbered (batchEntries); a text that does not parse, one marker. */
+export function relayBatchEntries(msg: Extract<RelayToBackground, { type: 'batch' }>, time = Date.now()): SessionEntry[] {
+  let items: unknown
+  try {
+    items = JSON.parse(msg.text)
+  } catch {
+    items = undefined
+  }
+  return batchEntries(items, msg, time)
 }
 
 /** A page-load id as relays make them (random, short); also keeps storage keys sane. */
 export const isPageLoadId = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{1,64}$/.test(v)
-
-/** An entry as the relay sends it: a hook entry plus its per-page-load seq, pageLoadId and frameUrl. */
-export function isRelayEntry(e: unknown, pageLoadId: string): e is SessionEntry {
-  return isHookEntry(e) && isSeq((e as Record<string, unknown>).seq) && (e as Record<string, unknown>).pageLoadId === pageLoadId &&
-    typeof (e as Record<string, unknown>).frameUrl === 'string'
-}
 
 export function isRelayToBackground(msg: unknown): msg is RelayToBackground {
   if (!isObject(msg)) return false
   if (msg.type === 'hello') {
     return isPageLoadId(msg.pageLoadId) && typeof msg.frameUrl === 'string' && typeof msg.top === 'boolean' && isFiniteNumber(msg.time)
   }
-  if (msg.type === 'entries') {
-    const id = msg.pageLoadId
-    return isPageLoadId(id) && Array.isArray(msg.entries) && msg.entries.length <= RELAY_BATCH_LIMIT &&
-      msg.entries.every((e) => isRelayEntry(e, id))
+  if (msg.type === 'batch') {
+    return isPageLoadId(msg.pageLoadId) && isSeq(msg.seq) && isBatchCounts(msg) && typeof msg.frameUrl === 'string' && isBatchText(msg.text)
   }
   if (msg.type === 'command-result') return isPageLoadId(msg.pageLoadId) && isHookCommandResult(msg)
   return false

@@ -7,7 +7,7 @@ import { check } from '../../src/core/check.ts'
 import { parseSession } from '../../src/core/session.ts'
 import { CxbusCapture } from '../../testkit/capture.ts'
 import { loadFixture } from '../support/fixtures.ts'
-import { feedSession, send } from './feed.ts'
+import { batch, feedSession, send } from './feed.ts'
 
 const capture = () => new CxbusCapture(() => 'Mozilla/5.0 Test')
 
@@ -86,7 +86,7 @@ describe('test kit capture', () => {
 
   it('a batch for a load without hello is still numbered', () => {
     const cx = capture()
-    send(cx.collector, { type: 'batch', load: 'x', message: { type: 'entry', entry: { kind: 'event', time: 1, publisher: 'Callback', event: 'Callback.opened', data: {} } } })
+    send(cx.collector, batch('x', [{ kind: 'event', time: 1, publisher: 'Callback', event: 'Callback.opened', data: {} }]))
     expect(cx.entries()).toMatchObject([{ seq: 0, pageLoadId: 'x', event: 'Callback.opened' }])
   })
 })

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { validateSession } from '../../src/core/session.ts'
 import { Collector } from '../../testkit/collector.ts'
 import { loadFixture } from '../support/fixtures.ts'
-import { feedSession, send } from './feed.ts'
+import { batch, feedSession, send } from './feed.ts'
 
 const ev = (event: string, time = 1000) => ({ kind: 'event' as const, time, publisher: event.split('.')[0]!, event, data: {} })
 
@@ -13,8 +13,8 @@ describe('test kit collector', () => {
     const c = new Collector()
     send(c, { type: 'hello', load: 'top1', url: 'https://a.example/', top: true, time: 1 })
     send(c, { type: 'hello', load: 'frame1', url: 'https://a.example/frame', top: false, time: 2 })
-    send(c, { type: 'batch', load: 'frame1', message: { type: 'entries', entries: [ev('Callback.ready')] } })
-    send(c, { type: 'batch', load: 'top1', message: { type: 'entry', entry: ev('App.ready') } })
+    send(c, batch('frame1', [ev('Callback.ready')]))
+    send(c, batch('top1', [ev('App.ready')]))
     const s = c.session('UA')
     expect(s.events.map((e) => [e.seq, e.pageLoadId, e.frameUrl, e.kind === 'marker' ? e.marker : e.kind === 'event' ? e.event : ''])).toEqual([
       [0, 'top1', 'https://a.example/', 'page-load'],
@@ -30,13 +30,17 @@ describe('test kit collector', () => {
   it('a malformed entry costs itself, counted in a dropped marker; a message that is not the protocol is refused', () => {
     const c = new Collector()
     send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
-    c.receive(JSON.stringify({ type: 'batch', load: 'l', message: { type: 'entries', entries: [ev('Callback.opened'), { kind: 'event', event: '' }, 42] } }))
+    send(c, batch('l', [ev('Callback.opened'), { kind: 'event', event: '' }, 42, ev('Callback.started')]))
     c.receive('not json')
-    c.receive(JSON.stringify({ type: 'batch', load: '../../x', message: { type: 'entries', entries: [ev('Callback.opened')] } }))
+    send(c, batch('../../x', [ev('Callback.opened')]))
     c.receive({ type: 'hello' })
+    c.receive(JSON.stringify({ ...batch('l', [ev('Callback.opened')]), count: 0 }))
+    // a batch whose entries are not `count` of them: one marker for what it carried
+    send(c, { ...batch('l', [ev('Callback.closed')]), count: 2, lost: 2 })
     const names = c.entries().map((e) => (e.kind === 'marker' ? `${e.marker}:${JSON.stringify(e.data)}` : e.kind === 'event' ? e.event : ''))
-    expect(names).toEqual(['page-load:{"url":"u","top":true}', 'Callback.opened', 'dropped:{"count":2,"where":"relay"}'])
-    expect(c.rejected).toBe(3)
+    expect(names).toEqual(['page-load:{"url":"u","top":true}', 'Callback.opened', 'dropped:{"count":2,"where":"background"}', 'Callback.started', 'dropped:{"count":2,"where":"background"}'])
+    expect(c.entries().map((e) => e.seq)).toEqual([0, 1, 2, 3, 4])
+    expect(c.rejected).toBe(4)
   })
 
   it('keeps earlier documents by default; with preserveLog false a new top-frame load starts over, as the panel', () => {
@@ -52,7 +56,7 @@ describe('test kit collector', () => {
   it('past its budget the oldest entries go, said by one dropped marker in the session', () => {
     const c = new Collector({ maxEntries: 5 })
     send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
-    send(c, { type: 'batch', load: 'l', message: { type: 'entries', entries: Array.from({ length: 8 }, (_, i) => ev('Callback.minimized', i)) } })
+    send(c, batch('l', Array.from({ length: 8 }, (_, i) => ev('Callback.minimized', i))))
     const s = c.session('UA')
     const last = s.events.at(-1)!
     expect(last).toMatchObject({ kind: 'marker', marker: 'dropped', data: { where: 'background' } })

@@ -1,5 +1,5 @@
 // Test kit unit tests: feeding a Collector what the hook would send for a session fixture.
-import type { Session, SessionEntry } from '../../src/core/model.ts'
+import { lostBy, type Session, type SessionEntry } from '../../src/core/model.ts'
 import type { HookEntry, HookToTestkit } from '../../src/core/protocol.ts'
 import type { Collector } from '../../testkit/collector.ts'
 
@@ -11,9 +11,13 @@ export function hookEntry(e: SessionEntry): HookEntry {
 
 export const send = (c: Collector, m: HookToTestkit): void => c.receive(JSON.stringify(m))
 
+/** A batch message as the hook sends it (count and lost from the entries). */
+export const batch = (load: string, entries: unknown[]): Extract<HookToTestkit, { type: 'batch' }> =>
+  ({ type: 'batch', load, count: entries.length, lost: entries.reduce((n: number, e) => n + lostBy(e as Record<string, unknown>), 0), entries })
+
 /** One document (hello) whose hook sent the fixture's events and commands in batches of `batch`. */
-export function feedSession(c: Collector, session: Session, { load = 'load1', url = 'https://shop.example/', batch = 3 } = {}): void {
+export function feedSession(c: Collector, session: Session, { load = 'load1', url = 'https://shop.example/', batch: size = 3 } = {}): void {
   send(c, { type: 'hello', load, url, top: true, time: session.events[0]?.time ?? 0 })
   const entries = session.events.filter((e) => e.kind !== 'marker' || e.marker === 'bus').map(hookEntry)
-  for (let i = 0; i < entries.length; i += batch) send(c, { type: 'batch', load, message: { type: 'entries', entries: entries.slice(i, i + batch) } })
+  for (let i = 0; i < entries.length; i += size) send(c, batch(load, entries.slice(i, i + size)))
 }

@@ -10,7 +10,8 @@ import { check } from '../../src/core/check.ts'
 import type { Session, SessionEntry } from '../../src/core/model.ts'
 import { loadFixture } from '../support/fixtures.ts'
 import { memoryArea } from '../support/memory-area.ts'
-import { RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
+import { HOOK_TEXT_LIMIT, RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
+import { relayBatch } from '../support/relay-batch.ts'
 
 const EXT = 'ext-id'
 const ORIGIN = 'chrome-extension://ext-id/'
@@ -21,7 +22,6 @@ function ev(seq: number, event: string, data: SessionEntry['data'] = {}, pageLoa
 function pageLoad(seq: number, pageLoadId = 'p1', top = true, url = 'https://x.test/'): SessionEntry {
   return { kind: 'marker', marker: 'page-load', seq, time: 1000, data: { url, top }, pageLoadId, frameUrl: url }
 }
-
 class FakePort implements PortLike {
   sent: unknown[] = []
   disconnected = false
@@ -235,7 +235,7 @@ describe('background', () => {
   it('acks the relay only after persisting, and a late panel gets everything from before', async () => {
     const t = setup()
     const r = t.relay(7)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')] })
+    r.emit(relayBatch('p1', [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')]))
     await t.settle()
     expect(r.sent).toEqual([{ type: 'ack', pageLoadId: 'p1', seq: 2 }])
     expect([...t.area.data.keys()].some((k) => k.startsWith('cx:c:7:'))).toBe(true)
@@ -243,7 +243,7 @@ describe('background', () => {
     await t.settle()
     expect(t.panelEntries(p).map((e) => e.seq)).toEqual([0, 1, 2])
     expect((p.sent[0] as BackgroundToPanel).type).toBe('state')
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(3, 'Callback.cancelled')] })
+    r.emit(relayBatch('p1', [ev(3, 'Callback.cancelled')]))
     await t.settle()
     expect(t.panelEntries(p).map((e) => e.seq)).toEqual([0, 1, 2, 3]) // live, no duplicates
   })
@@ -251,7 +251,7 @@ describe('background', () => {
   it('a panel reconnecting with afterSeq gets only what it missed', async () => {
     const t = setup()
     const r = t.relay(1)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')] })
+    r.emit(relayBatch('p1', [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')]))
     await t.settle()
     const p = t.panel(1, 1)
     await t.settle()
@@ -262,12 +262,12 @@ describe('background', () => {
     const area = memoryArea()
     const t1 = setup(area)
     const r1 = t1.relay(3)
-    r1.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready')] })
+    r1.emit(relayBatch('p1', [pageLoad(0), ev(1, 'Callback.ready')]))
     await t1.settle()
     // worker stopped: a new instance on the same storage; the relay reconnects and resends un-acked
     const t2 = setup(area)
     const r2 = t2.relay(3)
-    r2.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(1, 'Callback.ready'), ev(2, 'Callback.opened')] })
+    r2.emit(relayBatch('p1', [ev(1, 'Callback.ready'), ev(2, 'Callback.opened')]))
     await t2.settle()
     const p = t2.panel(3)
     await t2.settle()
@@ -279,15 +279,35 @@ describe('background', () => {
     expect(r2.sent).toEqual([{ type: 'ack', pageLoadId: 'p1', seq: 2 }])
   })
 
-  it('ignores malformed relay messages and entries of another page load on the port', async () => {
+  it('ignores malformed relay messages and batches of another page load on the port', async () => {
     const t = setup()
     const r = t.relay(1)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [{ kind: 'event', seq: 0, time: 'x' }] })
-    r.emit({ type: 'entries', pageLoadId: 'other', entries: [ev(0, 'Callback.completed', {}, 'other')] })
+    r.emit({ ...relayBatch('p1', [ev(0, 'Callback.ready')]), seq: -1 })
+    r.emit({ ...relayBatch('p1', [ev(0, 'Callback.ready')]), count: 0 })
+    r.emit({ ...relayBatch('p1', [ev(0, 'Callback.ready')]), text: 'x'.repeat(HOOK_TEXT_LIMIT + 1) })
+    r.emit(relayBatch('other', [ev(0, 'Callback.completed', {}, 'other')]))
     r.emit('garbage')
     await t.settle()
     expect(t.bg.stores.get(1)?.state.count ?? 0).toBe(0)
     expect(r.sent).toEqual([])
+  })
+
+  it('parses each batch and checks each entry: malformed ones counted in one marker, the rest stored, the batch acked', async () => {
+    const t = setup()
+    const r = t.relay(1)
+    const ready = { kind: 'event', time: 5, publisher: 'Callback', event: 'Callback.ready', data: {} }
+    const text = JSON.stringify([{ kind: 'event', time: 'x' }, ready, 42])
+    r.emit({ type: 'batch', pageLoadId: 'p1', seq: 0, count: 3, lost: 3, frameUrl: 'https://x.test/', text })
+    r.emit({ type: 'batch', pageLoadId: 'p1', seq: 3, count: 2, lost: 2, frameUrl: 'https://x.test/', text: '{"not":"json' })
+    await t.settle()
+    const stored = t.bg.stores.get(1)?.entries.toArray() ?? []
+    expect(stored.map((e) => (e.kind === 'marker' ? e.data : e.kind === 'event' ? e.event : ''))).toEqual([
+      { count: 2, where: 'background' },
+      'Callback.ready',
+      { count: 2, where: 'background' },
+    ])
+    expect(t.bg.stores.get(1)?.state.dropped).toBe(4)
+    expect(r.sent).toEqual([{ type: 'ack', pageLoadId: 'p1', seq: 2 }, { type: 'ack', pageLoadId: 'p1', seq: 4 }])
   })
 
   it('rejects relay ports without a tab and panel ports from non-extension pages', async () => {
@@ -303,7 +323,7 @@ describe('background', () => {
   it('clear, preserve log and recording from a panel', async () => {
     const t = setup()
     const r = t.relay(1)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready')] })
+    r.emit(relayBatch('p1', [pageLoad(0), ev(1, 'Callback.ready')]))
     await t.settle()
     const p = t.panel(1)
     p.emit({ type: 'set-preserve-log', value: true })
@@ -313,7 +333,7 @@ describe('background', () => {
     const st = (await t.message({ type: 'get-tab-state', tabId: 1 })) as { count: number; preserveLog: boolean }
     expect(st).toMatchObject({ count: 1, preserveLog: true }) // the cleared marker
     p.emit({ type: 'set-recording', value: false })
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(2, 'Callback.opened')] })
+    r.emit(relayBatch('p1', [ev(2, 'Callback.opened')]))
     await t.settle()
     expect(((await t.message({ type: 'get-tab-state', tabId: 1 })) as { count: number }).count).toBe(1)
     expect(r.sent.at(-1)).toEqual({ type: 'ack', pageLoadId: 'p1', seq: 2 }) // acked anyway
@@ -325,14 +345,14 @@ describe('background', () => {
     const t = setup()
     const r = t.relay(1)
     const p = t.panel(1)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(0, 6) })
+    r.emit(relayBatch('p1', fx.slice(0, 6)))
     await t.settle()
     p.emit({ type: 'set-recording', value: false })
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(6, 10) })
+    r.emit(relayBatch('p1', fx.slice(6, 10)))
     await t.settle()
     p.emit({ type: 'set-recording', value: true })
     await t.settle()
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(10) })
+    r.emit(relayBatch('p1', fx.slice(10)))
     await t.settle()
     const st = (await t.message({ type: 'get-tab-state', tabId: 1 })) as { findings: Record<string, number>; dropped: number }
     expect(st.findings).toMatchObject({ error: 0, warning: 0 }) // was meta/premature and order/no-terminal
@@ -350,11 +370,11 @@ describe('background', () => {
     const t = setup()
     const r = t.relay(1)
     const p = t.panel(1)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(0, 4) }) // up to the open command
+    r.emit(relayBatch('p1', fx.slice(0, 4))) // up to the open command
     await t.settle()
     p.emit({ type: 'clear' })
     await t.settle()
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: fx.slice(4) })
+    r.emit(relayBatch('p1', fx.slice(4)))
     await t.settle()
     const st = (await t.message({ type: 'get-tab-state', tabId: 1 })) as { findings: Record<string, number>; count: number }
     expect(st.findings).toMatchObject({ error: 0, warning: 0 }) // was order/before-ready
@@ -370,7 +390,7 @@ describe('background', () => {
 
   it('forgets a closed tab, in memory and in storage', async () => {
     const t = setup()
-    t.relay(9).emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0)] })
+    t.relay(9).emit(relayBatch('p1', [pageLoad(0)]))
     await t.settle()
     t.removed(9)
     await t.settle()
@@ -390,7 +410,7 @@ describe('background', () => {
     }
     const t = setup(area)
     const r = t.relay(1)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready')] })
+    r.emit(relayBatch('p1', [pageLoad(0), ev(1, 'Callback.ready')]))
     await t.settle()
     const p = t.panel(1)
     await t.settle()
@@ -418,7 +438,7 @@ describe('background', () => {
     const r = t.relay(4)
     const p = t.panel(4)
     let seq = 0
-    for (let b = 0; b < 10; b++) r.emit({ type: 'entries', pageLoadId: 'p1', entries: Array.from({ length: 500 }, () => ev(seq, 'Callback.minimized', { i: seq++ })) })
+    for (let b = 0; b < 10; b++) r.emit(relayBatch('p1', Array.from({ length: 500 }, () => ev(seq, 'Callback.minimized', { i: seq++ }))))
     await t.settle()
     expect(t.panelEntries(p).filter((e) => e.kind === 'marker')).toEqual([]) // not one per batch
     // an export in the meantime is exact already: it stores the marker first
@@ -457,7 +477,7 @@ describe('background', () => {
 
   it('exports a session with source and events', async () => {
     const t = setup()
-    t.relay(2).emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), { kind: 'marker', marker: 'bus', seq: 1, time: 1, data: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, pageLoadId: 'p1', frameUrl: 'https://x.test/' }] })
+    t.relay(2).emit(relayBatch('p1', [pageLoad(0), { kind: 'marker', marker: 'bus', seq: 1, time: 1, data: { via: 'CXBus', widgetsVersion: '9.0.018.07' }, pageLoadId: 'p1', frameUrl: 'https://x.test/' }]))
     await t.settle()
     const s = (await t.message({ type: 'export-session', tabId: 2 })) as { format: string; source: unknown; events: unknown[] }
     expect(s.format).toBe('cxbus-devtools/session')
@@ -469,7 +489,7 @@ describe('background', () => {
     const t = setup()
     const r = t.relay(4)
     // closed right after opened: no cancelled/completed -> an error finding (order/no-terminal)
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened', { opened: 1002 }), ev(3, 'Callback.closed', { opened: 1002, closed: 1003 })] })
+    r.emit(relayBatch('p1', [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened', { opened: 1002 }), ev(3, 'Callback.closed', { opened: 1002, closed: 1003 })]))
     await t.settle()
     const st = (await t.message({ type: 'get-tab-state', tabId: 4 })) as { findings: { error: number } }
     expect(st.findings.error).toBeGreaterThan(0)
@@ -499,7 +519,7 @@ describe('background: panel commands (issue 15)', () => {
     const t = setup()
     const frame = t.relay(1, 'frameload')
     const other = t.relay(1, 'otherload')
-    frame.emit({ type: 'entries', pageLoadId: 'frameload', entries: [pageLoad(0, 'frameload', false), busMarker(1, 'frameload')] })
+    frame.emit(relayBatch('frameload', [pageLoad(0, 'frameload', false), busMarker(1, 'frameload')]))
     await t.settle()
     const panel = t.panel(1)
     await t.settle()
@@ -519,7 +539,7 @@ describe('background: panel commands (issue 15)', () => {
     await t.settle()
     panel.emit(cmd('n1'))
     const relay = t.relay(1, 'p1')
-    relay.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(0), busMarker(1, 'p1')] })
+    relay.emit(relayBatch('p1', [pageLoad(0), busMarker(1, 'p1')]))
     await t.settle()
     panel.emit(cmd('s1', 'CallbackService.schedule'))
     panel.emit({ type: 'set-recording', value: false })

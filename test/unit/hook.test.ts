@@ -1,6 +1,6 @@
 // Unit tests of the page hook (content/hook-install.ts) on fake windows with a small bus that
 // dispatches like the real one (setTimeout per handler, subscribe false until the bus is ready).
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { installHook, type HookWindow } from '../../content/hook-install.ts'
 
 // The hook sends its batches from requestIdleCallback (captured when it loads, as in a page). Node
@@ -14,7 +14,8 @@ const idle = vi.hoisted(() => {
   }
   return state
 })
-import { HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookCommandResult, isHookConnectMessage, isHookToRelay, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
+import { batchEntries, HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookBatch, isHookCommandResult, isHookConnectMessage, isHookEntry, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
+import { lostBy } from '../../src/core/model.ts'
 
 type Fn = (...a: any[]) => any
 
@@ -106,6 +107,12 @@ function fakeBus(opts: { readyAfterMs?: number; unsubscribe?: boolean; frozen?: 
   return { bus, publish, define, subs, ours, registerPluginInside, lastThis: () => lastPublishThis }
 }
 
+/** Batches whose count, entries or lost were wrong, in any test (checked after each). */
+const badBatches: unknown[] = []
+afterEach(() => {
+  expect(badBatches.splice(0)).toEqual([])
+})
+
 /** A fake window whose postMessage hands the transferred port to a fake relay. */
 function fakeWindow() {
   const listeners: { type: string; fn: (ev: any) => void }[] = []
@@ -126,14 +133,17 @@ function fakeWindow() {
     port.onmessage = (e) => {
       const m = e.data
       if (isHookCommandResult(m)) results.push(m)
-      if (!isHookToRelay(m)) return
-      if (m.type === 'entry') got.push(m.entry)
-      else got.push(...m.entries)
+      if (!isHookBatch(m)) return
+      const entries = JSON.parse(m.text) as HookEntry[]
+      // the batch says what it holds: as many entries, each well-formed, and what losing them loses
+      if (entries.length !== m.count || !entries.every(isHookEntry) || entries.reduce((n, e) => n + lostBy(e), 0) !== m.lost) bad.push(m)
+      got.push(...entries)
     }
     port.postMessage({ type: 'ready' })
   }
   const results: unknown[] = []
-  return { win: win as HookWindow & Record<string, any>, got, connects, accept, listeners, results }
+  const bad = badBatches
+  return { win: win as HookWindow & Record<string, any>, got, connects, accept, listeners, results, bad }
 }
 
 async function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {
@@ -776,6 +786,29 @@ describe('page hook: a page that poisons built-ins after the hook installed', ()
     return { swallowed, restore }
   }
 
+  it('a toJSON the page planted on Object.prototype / Array.prototype is never called: batches are written without it', async () => {
+    const { win, got, accept, listeners } = fakeWindow()
+    installHook(win)
+    accept()
+    win.CXBus = es5Bus()
+    const cb = win.CXBus.registerPlugin('Callback')
+    await new Promise((r) => setTimeout(r, 50)) // the relay said ready
+    const calls = { n: 0 }
+    const planted = { configurable: true, writable: true, value: () => (calls.n++, 'hijacked') }
+    Object.defineProperty(Object.prototype, 'toJSON', planted)
+    Object.defineProperty(Array.prototype, 'toJSON', planted)
+    try {
+      cb.publish('opened', { form: { firstname: 'Ada' }, list: [1, { two: 2 }], toJSON: 'own data' })
+      for (const l of listeners) if (l.type === 'pagehide') l.fn({}) // the batch is written now, poisoned
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).toJSON
+      delete (Array.prototype as unknown as Record<string, unknown>).toJSON
+    }
+    expect(calls.n).toBe(0)
+    await until(() => names(got).includes('Callback.opened'), 'Callback.opened')
+    expect(got.find((e) => e.kind === 'event')?.data).toEqual({ form: { firstname: 'Ada' }, list: [1, { two: 2 }], toJSON: 'own data' })
+  })
+
   it('captures every event and the Callback.open command, before and after the relay is ready', async () => {
     const { win, got, accept } = fakeWindow()
     installHook(win)
@@ -811,12 +844,30 @@ describe('relay guards (protocol.ts)', () => {
   it('accept only well-formed messages', () => {
     expect(isHookConnectMessage({ source: HOOK_SOURCE, v: 1, type: 'connect' })).toBe(true)
     expect(isHookConnectMessage({ source: HOOK_SOURCE, v: 999, type: 'connect' })).toBe(false)
-    expect(isHookToRelay({ type: 'entry', entry: { kind: 'event', time: 1, publisher: 'Callback', event: 'Callback.opened', data: {} } })).toBe(true)
-    expect(isHookToRelay({ type: 'entry', entry: { kind: 'event', time: 'x', event: 42, data: 'x' } })).toBe(false)
-    expect(isHookToRelay({ type: 'entry', entry: 'not an object' })).toBe(false)
-    expect(isHookToRelay({ type: 'entry', entry: { kind: 'marker', marker: 'evil', time: 1, data: {} } })).toBe(false)
-    expect(isRelayToBackground({ type: 'entries', pageLoadId: 'p1', entries: [{ kind: 'event', seq: 0, time: 1, publisher: 'C', event: 'C.x', data: {}, pageLoadId: 'p1', frameUrl: 'u' }] })).toBe(true)
-    expect(isRelayToBackground({ type: 'entries', pageLoadId: 'p1', entries: [{ kind: 'event', seq: -1, time: 1, publisher: 'C', event: 'C.x', data: {}, pageLoadId: 'p1', frameUrl: 'u' }] })).toBe(false)
-    expect(isRelayToBackground({ type: 'entries', pageLoadId: '../../x', entries: [] })).toBe(false)
+    expect(isHookBatch({ type: 'batch', count: 1, lost: 1, text: '[]' })).toBe(true) // the text is the background's to check
+    expect(isHookBatch({ type: 'batch', count: 1, lost: 1.5, text: '[]' })).toBe(false)
+    expect(isHookBatch({ type: 'batch', count: 1, lost: 1, text: {} })).toBe(false)
+    expect(isHookBatch({ type: 'entry', entry: { kind: 'event', time: 1, publisher: 'Callback', event: 'Callback.opened', data: {} } })).toBe(false)
+    const b = { type: 'batch', pageLoadId: 'p1', seq: 0, count: 1, lost: 1, frameUrl: 'u', text: '[]' }
+    expect(isRelayToBackground(b)).toBe(true)
+    expect(isRelayToBackground({ ...b, seq: -1 })).toBe(false)
+    expect(isRelayToBackground({ ...b, pageLoadId: '../../x' })).toBe(false)
+    expect(isRelayToBackground({ ...b, frameUrl: undefined })).toBe(false)
+    expect(isRelayToBackground({ ...b, text: 'x'.repeat(8_000_001) })).toBe(false)
+    expect(isRelayToBackground({ type: 'entries', pageLoadId: 'p1', entries: [] })).toBe(false)
+  })
+
+  it('batchEntries numbers a batch\'s slots and counts malformed entries in one marker in the first bad slot', () => {
+    const at = { pageLoadId: 'p1', seq: 10, count: 4, lost: 4, frameUrl: 'u' }
+    const ok = { kind: 'event', time: 1, publisher: 'C', event: 'C.x', data: {} }
+    const out = batchEntries([ok, { kind: 'event', time: 'x', event: 42, data: 'x' }, 'not an object', ok], at, 5)
+    expect(out).toEqual([
+      { ...ok, seq: 10, pageLoadId: 'p1', frameUrl: 'u' },
+      { kind: 'marker', marker: 'dropped', time: 5, data: { count: 2, where: 'background' }, seq: 11, pageLoadId: 'p1', frameUrl: 'u' },
+      { ...ok, seq: 13, pageLoadId: 'p1', frameUrl: 'u' },
+    ])
+    // not `count` entries: one marker for what the batch carried
+    expect(batchEntries([ok], at, 5)).toEqual([{ kind: 'marker', marker: 'dropped', time: 5, data: { count: 4, where: 'background' }, seq: 10, pageLoadId: 'p1', frameUrl: 'u' }])
+    expect(batchEntries({ length: 4 }, at, 5)).toHaveLength(1)
   })
 })

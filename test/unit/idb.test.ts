@@ -10,6 +10,7 @@ import type { StorageArea } from '../../src/background/persist.ts'
 import type { SessionEntry } from '../../src/core/model.ts'
 import { RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
 import { memoryArea } from '../support/memory-area.ts'
+import { relayBatch } from '../support/relay-batch.ts'
 
 const EXT = 'ext-id'
 const ORIGIN = 'chrome-extension://ext-id/'
@@ -256,7 +257,7 @@ describe('saving failures (persist.ts + app.ts)', () => {
     const w = await startWorker(mods, area)
     ctl.broken = true
     const relay = w.relay(5)
-    relay.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')] })
+    relay.emit(relayBatch('p1', [pageLoad(), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')]))
     const panel = w.panel(5)
     await io()
     expect(ctl.failures).toBe(1)
@@ -332,11 +333,11 @@ describe('saving failures (persist.ts + app.ts)', () => {
     const { area, ctl } = breakable(await mods1.openIdbArea(factory, session, memoryArea()))
     const w1 = await startWorker(mods1, area)
     const r1 = w1.relay(5)
-    r1.emit({ type: 'entries', pageLoadId: 'p1', entries: [pageLoad(), ev(1, 'Callback.ready')] })
+    r1.emit(relayBatch('p1', [pageLoad(), ev(1, 'Callback.ready')]))
     await io()
     expect(r1.sent).toEqual([{ type: 'ack', pageLoadId: 'p1', seq: 1 }])
     ctl.broken = true
-    r1.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(2, 'Callback.opened'), ev(3, 'Callback.started')] })
+    r1.emit(relayBatch('p1', [ev(2, 'Callback.opened'), ev(3, 'Callback.started')]))
     await io()
     expect(ctl.failures).toBe(1)
     expect(r1.sent).toHaveLength(1) // seq 2 and 3 not acked
@@ -347,7 +348,7 @@ describe('saving failures (persist.ts + app.ts)', () => {
     const mods2 = await freshWorkerModules()
     const w2 = await startWorker(mods2, await mods2.openIdbArea(factory, session, memoryArea()))
     const r2 = w2.relay(5)
-    r2.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(2, 'Callback.opened'), ev(3, 'Callback.started')] })
+    r2.emit(relayBatch('p1', [ev(2, 'Callback.opened'), ev(3, 'Callback.started')]))
     const panel = w2.panel(5)
     await io()
     expect(r2.sent).toEqual([{ type: 'ack', pageLoadId: 'p1', seq: 3 }])

@@ -15,12 +15,16 @@ import {
   type RelayWindowMessage,
 } from '../../content/relay-core.ts'
 import type { SessionEntry } from '../../src/core/model.ts'
-import { HOOK_BATCH_LIMIT, HOOK_SOURCE, PROTOCOL_VERSION, RELAY_BATCH_LIMIT, RELAY_PORT, RELAY_SOURCE, type HookEntry, type RelayToBackground } from '../../src/core/protocol.ts'
+import { lostBy } from '../../src/core/model.ts'
+import { HOOK_BATCH_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_PORT, RELAY_SOURCE, relayBatchEntries, type HookBatch, type HookEntry, type RelayToBackground } from '../../src/core/protocol.ts'
 
 const URL0 = 'https://shop.test/checkout'
 const CONNECT = { source: HOOK_SOURCE, v: PROTOCOL_VERSION, type: 'connect' }
 
 const ev = (event: string, data: HookEntry['data'] = {}): HookEntry => ({ kind: 'event', time: 1_000, publisher: event.split('.')[0] as string, event, data })
+/** A batch as the hook posts it: the entries as JSON text, with their count and what losing them loses. */
+const batch = (entries: unknown[]): HookBatch =>
+  ({ type: 'batch', count: entries.length, lost: entries.reduce((n: number, e) => n + lostBy(e as Record<string, unknown>), 0), text: JSON.stringify(entries) })
 
 class FakeRuntimePort implements RelayRuntimePort {
   sent: RelayToBackground[] = []
@@ -42,9 +46,9 @@ class FakeRuntimePort implements RelayRuntimePort {
     this.dead = true
     for (const f of this.discFns) f()
   }
-  /** Entries of every `entries` message, in order. */
+  /** Entries of every `batch` message, in order, as the background reads them. */
   entries(): SessionEntry[] {
-    return this.sent.flatMap((m) => (m.type === 'entries' ? m.entries : []))
+    return this.sent.flatMap((m) => (m.type === 'batch' ? relayBatchEntries(m, 0) : []))
   }
 }
 
@@ -159,7 +163,7 @@ describe('relay: the page side', () => {
     // the first and the later ones; another frame's and untagged messages are left alone.
     expect(win.stopped).toEqual([CONNECT, CONNECT, CONNECT])
 
-    hook.send({ type: 'entry', entry: ev('Callback.opened') })
+    hook.send(batch([ev('Callback.opened')]))
     vi.advanceTimersByTime(BATCH_MS)
     expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.opened'])
   })
@@ -175,16 +179,20 @@ describe('relay: the page side', () => {
     expect(names(runtime.port.entries())).toEqual(['marker:page-load'])
   })
 
-  it('validates every hook message: a malformed envelope is ignored, a malformed entry is counted', () => {
+  it('checks every hook message\'s envelope; the entries are checked where the text is parsed, a malformed one counted', () => {
     const { runtime, hook } = setup()
     const badEnvelopes: unknown[] = [
       null,
       'Callback.opened',
-      { type: 'entries', entries: Array.from({ length: HOOK_BATCH_LIMIT + 1 }, () => ev('Callback.minimized')) },
-      { type: 'entries', entries: 'not a list' },
+      { ...batch([ev('Callback.opened')]), count: HOOK_BATCH_LIMIT + 1 },
+      { ...batch([ev('Callback.opened')]), count: 0 },
+      { ...batch([ev('Callback.opened')]), lost: -1 },
+      { ...batch([ev('Callback.opened')]), text: [ev('Callback.opened')] },
+      { type: 'entries', entries: [ev('Callback.opened')] }, // objects: not the protocol any more
       { type: 'other', entries: [ev('Callback.opened')] },
     ]
     for (const m of badEnvelopes) hook.send(m)
+    expect(runtime.port.sent.filter((m) => m.type === 'batch')).toHaveLength(1) // the page-load marker
     const badEntries: unknown[] = [
       { ...ev('Callback.opened'), time: '1000' },
       { kind: 'marker', marker: 'not-a-marker', time: 1, data: {} },
@@ -192,17 +200,29 @@ describe('relay: the page side', () => {
       { kind: 'event', event: 'Callback.opened', publisher: 'Callback', time: 1 }, // no data
       { kind: 'bogus', time: 1, data: {} },
     ]
-    // one bad entry costs itself, not its batch: the good ones around it arrive, the rest is counted
-    hook.send({ type: 'entries', entries: [ev('Callback.opened'), ...badEntries, ev('Callback.started')] })
-    hook.send({ type: 'entry', entry: badEntries[0] })
-    vi.advanceTimersByTime(BATCH_MS)
+    // one bad entry costs itself, not its batch: the good ones around it arrive, the bad ones are
+    // counted in one marker in the slot of the first (protocol.ts batchEntries, the background's)
+    hook.send(batch([ev('Callback.opened'), ...badEntries, ev('Callback.started')]))
+    hook.send(batch([badEntries[0]]))
+    hook.send({ type: 'batch', count: 2, lost: 2, text: 'not json' }) // forwarded as it is: one marker for it
     const sent = runtime.port.entries()
-    expect(names(sent)).toEqual(['marker:page-load', 'Callback.opened', 'Callback.started', 'marker:dropped', 'marker:dropped'])
+    expect(names(sent)).toEqual(['marker:page-load', 'Callback.opened', 'marker:dropped', 'Callback.started', 'marker:dropped', 'marker:dropped'])
     expect(sent.filter((e) => e.kind === 'marker' && e.marker === 'dropped').map((e) => e.data)).toEqual([
-      { count: badEntries.length, where: 'relay' },
-      { count: 1, where: 'relay' },
+      { count: badEntries.length, where: 'background' },
+      { count: 1, where: 'background' },
+      { count: 2, where: 'background' },
     ])
-    expect(seqs(sent)).toEqual([0, 1, 2, 3, 4])
+    expect(seqs(sent)).toEqual([0, 1, 2, 7, 8, 9])
+    expect(runtime.port.sent.at(-1)).toMatchObject({ type: 'batch', seq: 9, count: 2, lost: 2, text: 'not json' })
+  })
+
+  it('refuses a batch text over HOOK_TEXT_LIMIT, counted in its marker, never sent', () => {
+    const { runtime, hook } = setup()
+    hook.send({ type: 'batch', count: 3, lost: 3, text: 'x'.repeat(HOOK_TEXT_LIMIT + 1) })
+    hook.send(batch([ev('Callback.opened')]))
+    expect(runtime.port.sent.every((m) => m.type !== 'batch' || m.text.length <= HOOK_TEXT_LIMIT)).toBe(true)
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'marker:dropped', 'Callback.opened'])
+    expect(runtime.port.entries()[1]).toMatchObject({ seq: 1, data: { count: 3, where: 'relay' } })
   })
 
   it('asks the hook again after HELLO_AFTER_MS only if no connect came', () => {
@@ -226,19 +246,18 @@ describe('relay: numbering and sending', () => {
     expect(relay.pageLoadId).toMatch(/^[0-9a-f]{24}$/)
     const [hello, first] = runtime.port.sent
     expect(hello).toEqual({ type: 'hello', pageLoadId: relay.pageLoadId, frameUrl: URL0, top: true, time: expect.any(Number) })
-    expect(first).toEqual({
-      type: 'entries',
-      pageLoadId: relay.pageLoadId,
-      entries: [{ kind: 'marker', marker: 'page-load', time: expect.any(Number), data: { url: URL0, top: true }, seq: 0, pageLoadId: relay.pageLoadId, frameUrl: URL0 }],
-    })
+    expect(first).toEqual({ type: 'batch', pageLoadId: relay.pageLoadId, seq: 0, count: 1, lost: 0, frameUrl: URL0, text: expect.any(String) })
+    expect(runtime.port.entries()).toEqual([
+      { kind: 'marker', marker: 'page-load', time: expect.any(Number), data: { url: URL0, top: true }, seq: 0, pageLoadId: relay.pageLoadId, frameUrl: URL0 },
+    ])
 
-    hook.send({ type: 'entry', entry: ev('Callback.ready') })
+    hook.send(batch([ev('Callback.ready')]))
     win.location.href = `${URL0}#step2` // frameUrl is read per hook batch
-    hook.send({ type: 'entries', entries: [ev('Callback.opened'), ev('Callback.started')] })
-    vi.advanceTimersByTime(BATCH_MS - 1)
-    expect(runtime.port.sent).toHaveLength(2) // coalesced for BATCH_MS
-    vi.advanceTimersByTime(1)
-    expect(runtime.port.sent).toHaveLength(3)
+    const second = batch([ev('Callback.opened'), ev('Callback.started')])
+    hook.send(second)
+    // each hook batch (the hook coalesced it already) goes at once, its text as the hook made it
+    expect(runtime.port.sent).toHaveLength(4)
+    expect(runtime.port.sent[3]).toEqual({ type: 'batch', pageLoadId: relay.pageLoadId, seq: 2, count: 2, lost: 2, frameUrl: `${URL0}#step2`, text: second.text })
     const sent = runtime.port.entries()
     expect(sent.map((e) => [e.seq, e.pageLoadId, e.frameUrl])).toEqual([
       [0, relay.pageLoadId, URL0],
@@ -259,26 +278,31 @@ describe('relay: numbering and sending', () => {
     expect(runtime.port.sent[0]).toMatchObject({ type: 'hello', top: false })
   })
 
-  it('sends at once when a batch is full, and on pagehide', () => {
-    const { runtime, hook, win } = setup()
-    hook.send({ type: 'entries', entries: Array.from({ length: RELAY_BATCH_LIMIT }, (_, i) => ev('Callback.minimized', { i })) })
-    expect(runtime.port.entries()).toHaveLength(1 + RELAY_BATCH_LIMIT) // no timer needed
-    hook.send({ type: 'entry', entry: ev('Callback.closed') })
-    win.dispatch('pagehide', {})
-    expect(names(runtime.port.entries()).at(-1)).toBe('Callback.closed')
+  it('sends a full hook batch at once, as one message; a relay marker waiting for its timer goes on pagehide', () => {
+    const runtime = new FakeRuntime()
+    const { hook, win, relay } = setup({ bufferLimit: HOOK_BATCH_LIMIT + 2 }, runtime)
+    hook.send(batch(Array.from({ length: HOOK_BATCH_LIMIT }, (_, i) => ev('Callback.minimized', { i }))))
+    expect(runtime.port.sent.filter((m) => m.type === 'batch')).toHaveLength(2) // no timer needed
+    expect(runtime.port.entries()).toHaveLength(1 + HOOK_BATCH_LIMIT)
+    hook.send(batch([ev('Callback.closed'), ev('Callback.closed')])) // does not fit: refused, counted
+    runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 0 }) // room: the marker is noted, sent in BATCH_MS...
+    win.dispatch('pagehide', {}) // ...or now, as the page goes away
+    expect(runtime.port.entries().at(-1)).toMatchObject({ kind: 'marker', marker: 'dropped', seq: 1 + HOOK_BATCH_LIMIT, data: { count: 2, where: 'relay' } })
   })
 })
 
 describe('relay: nothing lost', () => {
-  it('forgets entries on ack, ignoring acks of another page load and malformed ones', () => {
+  it('forgets batches on ack, whole ones only, ignoring acks of another page load and malformed ones', () => {
     const { runtime, relay, hook } = setup()
-    hook.send({ type: 'entries', entries: [ev('Callback.ready'), ev('Callback.opened'), ev('Callback.started')] })
-    vi.advanceTimersByTime(BATCH_MS)
+    hook.send(batch([ev('Callback.ready')]))
+    hook.send(batch([ev('Callback.opened'), ev('Callback.started')]))
     runtime.port.receive({ type: 'ack', pageLoadId: 'someoneelse', seq: 3 })
     runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: '3' })
     runtime.port.receive({ type: 'nack', pageLoadId: relay.pageLoadId, seq: 3 })
     expect(seqs(relay.pending())).toEqual([0, 1, 2, 3])
     runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 1 })
+    expect(seqs(relay.pending())).toEqual([2, 3])
+    runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 2 }) // the background acks whole batches: kept
     expect(seqs(relay.pending())).toEqual([2, 3])
     runtime.port.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 3 })
     expect(relay.pending()).toEqual([])
@@ -286,12 +310,12 @@ describe('relay: nothing lost', () => {
 
   it('resends what is not acked after the port drops, with backoff, on a new port', () => {
     const { runtime, relay, hook } = setup()
-    hook.send({ type: 'entries', entries: [ev('Callback.ready'), ev('Callback.opened'), ev('Callback.started')] })
-    vi.advanceTimersByTime(BATCH_MS)
+    hook.send(batch([ev('Callback.ready')]))
+    hook.send(batch([ev('Callback.opened'), ev('Callback.started')]))
     const first = runtime.port
     first.receive({ type: 'ack', pageLoadId: relay.pageLoadId, seq: 1 })
     first.drop() // service worker stopped
-    hook.send({ type: 'entry', entry: ev('Callback.submitted') }) // captured while no port
+    hook.send(batch([ev('Callback.submitted')])) // captured while no port
     vi.advanceTimersByTime(BACKOFF_MIN - 1)
     expect(runtime.ports).toHaveLength(1)
     vi.advanceTimersByTime(1)
@@ -322,7 +346,7 @@ describe('relay: nothing lost', () => {
     const runtime = new FakeRuntime()
     runtime.connectError = new Error('Could not establish connection. Receiving end does not exist.')
     const { relay, hook } = setup({}, runtime)
-    hook.send({ type: 'entry', entry: ev('Callback.ready') })
+    hook.send(batch([ev('Callback.ready')]))
     vi.advanceTimersByTime(BACKOFF_MIN + BATCH_MS)
     expect(relay.stopped).toBe(false)
     expect(runtime.ports).toHaveLength(0)
@@ -337,10 +361,10 @@ describe('relay: nothing lost', () => {
     const { relay, hook } = setup({ bufferLimit: 4 }, runtime)
     runtime.port.drop() // worker gone: nothing is acked, the buffer fills
     runtime.connectError = new Error('Could not establish connection. Receiving end does not exist.')
-    hook.send({ type: 'entries', entries: [ev('Callback.ready'), ev('Callback.opened'), ev('Callback.started')] })
+    hook.send(batch([ev('Callback.ready'), ev('Callback.opened'), ev('Callback.started')]))
     expect(seqs(relay.pending())).toEqual([0, 1, 2, 3]) // full, nothing lost yet
     // Entries already in the buffer may have been posted (and stored): they stay, the new ones go.
-    for (let i = 0; i < 50; i++) hook.send({ type: 'entry', entry: ev('Callback.minimized', { i }) })
+    for (let i = 0; i < 50; i++) hook.send(batch([ev('Callback.minimized', { i })]))
     expect(seqs(relay.pending())).toEqual([0, 1, 2, 3])
     runtime.connectError = null
     vi.advanceTimersByTime(10_000)
@@ -349,7 +373,7 @@ describe('relay: nothing lost', () => {
     expect(relay.pending()).toEqual([
       expect.objectContaining({ kind: 'marker', marker: 'dropped', seq: 4, pageLoadId: relay.pageLoadId, frameUrl: URL0, data: { count: 50, where: 'relay' } }),
     ])
-    hook.send({ type: 'entry', entry: ev('Callback.submitted') })
+    hook.send(batch([ev('Callback.submitted')]))
     vi.advanceTimersByTime(BATCH_MS)
     expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.ready', 'Callback.opened', 'Callback.started', 'marker:dropped', 'Callback.submitted'])
     expect(seqs(runtime.port.entries())).toEqual([0, 1, 2, 3, 4, 5])
@@ -367,14 +391,14 @@ describe('relay: nothing lost', () => {
     }
     for (let round = 0; round < 20; round++) {
       for (let b = 0; b < 5; b++) {
-        const batch = Array.from({ length: HOOK_BATCH_LIMIT / 2 }, () => ev('Callback.minimized', { i: sent++ }))
-        hook.send({ type: 'entries', entries: batch })
+        const entries = Array.from({ length: HOOK_BATCH_LIMIT / 2 }, () => ev('Callback.minimized', { i: sent++ }))
+        hook.send(batch(entries))
       }
       vi.advanceTimersByTime(BATCH_MS)
       ackAll() // the background stores and acks what it got: room for the next round
     }
     // also a hook `dropped` marker passing through: its count is carried, never counted as 1
-    hook.send({ type: 'entry', entry: { kind: 'marker', marker: 'dropped', time: 1, data: { count: 7, where: 'hook' } } })
+    hook.send(batch([{ kind: 'marker', marker: 'dropped', time: 1, data: { count: 7, where: 'hook' } }]))
     vi.advanceTimersByTime(BATCH_MS)
     ackAll()
     vi.advanceTimersByTime(BATCH_MS)
@@ -398,7 +422,7 @@ describe('relay: extension context invalidated', () => {
     expect(relay.stopped).toBe(true)
     expect(hook.closed).toBe(true)
     expect(relay.pending()).toEqual([])
-    expect(() => hook.send({ type: 'entry', entry: ev('Callback.opened') })).not.toThrow()
+    expect(() => hook.send(batch([ev('Callback.opened')]))).not.toThrow()
     vi.advanceTimersByTime(60_000)
     expect(runtime.ports).toHaveLength(1)
   })
@@ -424,7 +448,7 @@ describe('relay: extension context invalidated', () => {
   it('a send that throws on a dead port is resent on the next one', () => {
     const { runtime, hook } = setup()
     runtime.port.dead = true // died without a disconnect event yet
-    hook.send({ type: 'entry', entry: ev('Callback.opened') })
+    hook.send(batch([ev('Callback.opened')]))
     vi.advanceTimersByTime(BATCH_MS)
     vi.advanceTimersByTime(BACKOFF_MIN)
     expect(runtime.ports).toHaveLength(2)
