@@ -65,6 +65,8 @@ const INSTALLED = '__cxbusDevtoolsHook__'
 const OWN_PLUGIN = 'cxbusDevtools'
 /** Most ports offered before one relay says ready (each `hello` gets one). */
 const MAX_OFFERS = 16
+/** After unsubscribing, how long our handler may still be handed events the bus scheduled before. */
+const UNSUBSCRIBE_GRACE_MS = 3_000
 /** Longest event name the protocol carries (protocol.ts isName). */
 const MAX_NAME = 200
 
@@ -491,8 +493,17 @@ export function installHook(win: HookWindow): void {
   // registered any other way (before us, through a private path) stay covered by the subscriptions.
   /** Plugin names whose publish() we wrap. */
   const tapped = createObject(null) as Record<string, true>
-  /** Event names we ever held a subscription for (its handler may still be called). */
+  /**
+   * Event names our handler may be called for: subscribed, or unsubscribed less than
+   * UNSUBSCRIBE_GRACE_MS ago (a bus may still deliver what it scheduled before). Their publishes are
+   * awaited by data object (a WeakMap entry each)...
+   */
   const attached = createObject(null) as Record<string, true>
+  /**
+   * ...past that, by name only (a counter): a bus that said it unsubscribed and did not still gets
+   * each event recorded once, and an honest one costs the page no WeakMap work per publish.
+   */
+  const unsubscribed = createObject(null) as Record<string, true>
   /** Publishes captured but not yet seen by our handler (if still subscribed): by data object... */
   const awaitingData = new WeakMapCtor<object, number>()
   /** ...and, for publishes without an object, by event name. */
@@ -615,8 +626,8 @@ export function installHook(win: HookWindow): void {
     if (primary) dropTappedSubscriptions(primary)
   }
 
-  /** What our own handler (if still subscribed) will be handed for a publish: to drop it then. */
-  type Expected = { event: string; data: object | null }
+  /** What our own handler (if still subscribed: `awaited`) will be handed for a publish: to drop it then. */
+  type Expected = { event: string; data: object | null; awaited: boolean }
 
   function expectOwnHandler(plugin: string, fullNames: Record<string, string>, args: unknown[]): Expected | null {
     const short = args[0]
@@ -633,12 +644,14 @@ export function installHook(win: HookWindow): void {
       // Our handler may still get this one from the bus (unsubscribe failed or is not supported).
       if (data) apply(weakMapSet, awaitingData, [data, ((apply(weakMapGet, awaitingData, [data]) as number | undefined) ?? 0) + 1])
       else awaitingByName[event] = (awaitingByName[event] ?? 0) + 1
+      return { event, data, awaited: true }
     }
-    return { event, data }
+    if (unsubscribed[event]) awaitingByName[event] = (awaitingByName[event] ?? 0) + 1
+    return { event, data: null, awaited: unsubscribed[event] === true }
   }
 
   function unexpect(expected: Expected | null): void {
-    if (!expected || !attached[expected.event]) return
+    if (!expected || !expected.awaited) return
     if (expected.data) takeAwaited(expected.data)
     else takeAwaitedName(expected.event)
   }
@@ -707,6 +720,11 @@ export function installHook(win: HookWindow): void {
       }
       delete st.subscribed[n]
       delete st.ids[n]
+      setTimer(() => {
+        if (st.subscribed[n]) return // subscribed again meanwhile
+        delete attached[n]
+        unsubscribed[n] = true
+      }, UNSUBSCRIBE_GRACE_MS)
     }
   }
 
