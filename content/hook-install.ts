@@ -22,7 +22,7 @@ import {
   msgData, msgSource, nameSet, namesOf, now, ownKeys, portClose, portOnMessage, portPost, queueTask, readEvent, setTimer, stopImmediate,
   stringIndexOf, stringSlice, weakAdd, weakHas, weakMapGet, weakMapSet, WeakMapCtor, WeakSetCtor, type Bag, type Fn, type NameSet,
 } from './hook/builtins.ts'
-import { toJson } from './hook/json.ts'
+import { batchJson } from './hook/json.ts'
 import { testkitSink, type HookWindow } from './hook/transport.ts'
 
 export type { HookWindow }
@@ -149,7 +149,7 @@ export function installHook(win: HookWindow): void {
     let lost = 0
     for (let i = 0; i < batch.length; i++) lost += lostOf(batch[i] as HookEntry)
     try {
-      const text = toJson(batch)
+      const text = batchJson(batch)
       if (text.length > HOOK_TEXT_LIMIT && batch.length > 1) {
         const half = mathFloor(batch.length / 2)
         const a = list<HookEntry>()

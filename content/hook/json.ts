@@ -1,7 +1,7 @@
 // Page world (the hook). The hook's batches as JSON text, made on the page's thread at idle time:
 // one string is what the page's thread then clones (a structured clone of the entries' objects cost
 // several times more), and neither the relay (same thread) nor the test kit's binding walks it again.
-import { apply, getOwnPropertyDescriptor, getPrototypeOf, isArray, jsonStringify, ObjectProto, ownKeys } from './builtins.ts'
+import { apply, getOwnPropertyDescriptor, getPrototypeOf, isArray, jsonStringify, ObjectProto, ownKeys, setPrototypeOf } from './builtins.ts'
 
 const ArrayProto = Array.prototype
 
@@ -21,6 +21,18 @@ function nativeIsSafe(): boolean {
 /** JSON text of the hook's own data (JSON values only). Never runs page code. */
 export function toJson(value: unknown): string {
   return nativeIsSafe() ? (apply(jsonStringify, JSON, [value]) as string) : write(value)
+}
+
+/**
+ * JSON text of a batch: one of the hook's null-prototype lists (builtins.ts list()) of entries, on its
+ * way out (nothing writes to it any more). It gets Array.prototype back first when the native
+ * stringify is used: V8 serializes an array without it several times slower (measured 3x). Its
+ * slots are its own and dense, so no page index accessor is reached through the prototype.
+ */
+export function batchJson(batch: unknown[]): string {
+  if (!nativeIsSafe()) return write(batch)
+  if (getPrototypeOf(batch) === null) setPrototypeOf(batch, ArrayProto)
+  return apply(jsonStringify, JSON, [batch]) as string
 }
 
 /** The slow way, for a page that planted a toJSON: own keys only, primitives through the native stringify (no lookup on them). */
