@@ -456,8 +456,8 @@ describe('background', () => {
     const r = t.relay(5)
     const p = t.panel(5)
     let seq = 0
-    const batch = (n: number) => r.emit({ type: 'entries', pageLoadId: 'p1', entries: Array.from({ length: n }, () => ev(seq++, 'Watchman.tick')) })
-    r.emit({ type: 'entries', pageLoadId: 'p1', entries: [ev(seq++, 'Callback.ready'), ev(seq++, 'Callback.opened')] })
+    const batch = (n: number) => r.emit(relayBatch('p1', Array.from({ length: n }, () => ev(seq++, 'Watchman.tick'))))
+    r.emit(relayBatch('p1', [ev(seq++, 'Callback.ready'), ev(seq++, 'Callback.opened')]))
     batch(150)
     await t.settle()
     await new Promise((res) => setTimeout(res, DROPPED_SETTLE_MS + 50))
