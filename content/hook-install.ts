@@ -6,9 +6,10 @@
 //      _genesys.widgets.bus / onReady, legacy _genesys.cxwidget, in any frame, seconds late);
 //   2. subscribe to every Callback/CallbackService event and to every event of every plugin the
 //      bus registry lists (also plugins registered later), and record commands;
-//   3. copy each envelope at receipt (src/core/snapshot.ts) and hand it to content/relay.ts over a
-//      private MessagePort (protocol.ts section 1), or, in a test runner, to the function the runner
-//      exposed (content/hook/transport.ts, protocol.ts section 1b).
+//   3. copy each envelope at receipt (src/core/snapshot.ts) and, at idle time, hand the copies in
+//      batches of JSON text (content/hook/json.ts) to content/relay.ts over a private MessagePort
+//      (protocol.ts section 1), or, in a test runner, to the function the runner exposed
+//      (content/hook/transport.ts, protocol.ts section 1b).
 // The built-ins it uses are captured in content/hook/builtins.ts.
 // The page must not notice us (ARCHITECTURE.md): built-ins are captured before page code runs, every
 // callback is wrapped in try/catch, page handlers (onReady, CXBus setters) are chained, never

@@ -3,7 +3,8 @@
 //   2. relay                   -> background               runtime port named RELAY_PORT
 //   3. background              <-> DevTools panel          runtime port named panelPortName(tabId)
 //   4. popup / panel           -> background               runtime.sendMessage one-shot requests
-// Data from hops 1 and 2 comes from the page and is untrusted: receivers validate it with the guards here.
+// Data from hops 1 and 2 comes from the page and is untrusted: receivers validate it with the guards here
+// (the entries of a hook batch once, where its text is parsed: batchEntries, in the background).
 
 import type { Json, JsonObject, SessionEntry, Session, Severity } from './model.ts'
 
