@@ -16,14 +16,16 @@
 // replaced, commands are observed through the bus's own before() hook and are never changed.
 
 import { snapshot } from '../src/core/snapshot.ts'
-import { HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_SOURCE, type HookEntry, type HookToRelay } from '../src/core/protocol.ts'
+import {
+  HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_SOURCE, handoffText, isHandoffType, type HookBatch, type HookEntry, type HookToRelay,
+} from '../src/core/protocol.ts'
 import type { Json } from '../src/core/model.ts'
 import {
-  apply, createObject, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, idleCallback, isArray, list, mathFloor, mathRandom, MC,
+  apply, createObject, CustomEventCtor, defineProperty, dispatch, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, idleCallback, isArray, list, mathFloor, mathRandom, MC,
   msgData, msgSource, nameSet, namesOf, now, ownKeys, portClose, portOnMessage, portPost, queueTask, readEvent, setTimer, stopImmediate,
   stringIndexOf, stringSlice, weakAdd, weakHas, weakMapGet, weakMapSet, WeakMapCtor, WeakSetCtor, type Bag, type Fn, type NameSet,
 } from './hook/builtins.ts'
-import { batchJson } from './hook/json.ts'
+import { batchJson, toJson } from './hook/json.ts'
 import { testkitSink, type HookWindow } from './hook/transport.ts'
 
 export type { HookWindow }
@@ -112,6 +114,9 @@ export function installHook(win: HookWindow): void {
   let post: ((msg: HookToRelay) => void) | null = testkitSink(win)
   /** The relay's port once it said ready: the only one panel commands are taken from. */
   let relayPort: MessagePort | null = null
+  /** The relay's hand-over event type (protocol.ts RelayToHook `ready`), and whether the page is going away now. */
+  let handoff: string | null = null
+  let leaving = false
   const offered = list<MessagePort>()
   // Queue while no relay said ready: items [head, queue.length) are waiting.
   let queue = list<HookEntry>()
@@ -170,6 +175,36 @@ export function installHook(win: HookWindow): void {
     } catch {
       dropped += lost // e.g. an error we did not foresee: counted, reported with the next batch
     }
+  }
+
+  /**
+   * At pagehide: a port message is a task that may never run once the document unloads, a dispatched
+   * event is handled before dispatchEvent returns. True if the relay took the batch (it cancels the
+   * event); false sends it on the port. Only built-ins captured at install, on a type the page never sees.
+   */
+  function handOver(msg: HookBatch): boolean {
+    if (!handoff || !CustomEventCtor || !dispatch) return false
+    try {
+      // A null-prototype init: reading its fields runs no getter a page put on Object.prototype.
+      const init = createObject(null) as CustomEventInit<string>
+      init.cancelable = true
+      init.detail = handoffText(msg, toJson)
+      const ev = new CustomEventCtor(handoff, init)
+      return apply(dispatch, win, [ev]) === false
+    } catch {
+      return false
+    }
+  }
+
+  /** pagehide: everything held goes now, handed over synchronously. */
+  function flushLeaving(): void {
+    leaving = true
+    try {
+      flushOut()
+    } catch {
+      // never into the page
+    }
+    leaving = false // restored from the back/forward cache: the port again
   }
 
   function scheduleFlush(): void {
@@ -237,7 +272,11 @@ export function installHook(win: HookWindow): void {
             if (relayPort === mine && own(d, 'type') === 'command') return runCommand(own(d, 'id'), own(d, 'name'), own(d, 'options'))
             if (post || d.type !== 'ready') return
             // The first port that says ready wins, forever; a page cannot make us switch later.
-            post = (msg) => void apply(portPost as Fn, mine, [msg])
+            const type = own(d, 'handoff')
+            if (isHandoffType(type)) handoff = type
+            post = (msg) => {
+              if (!(leaving && msg.type === 'batch' && handOver(msg))) apply(portPost as Fn, mine, [msg])
+            }
             relayPort = mine
             for (let i = 0; i < offered.length; i++) if (offered[i] !== mine) apply(portClose as Fn, offered[i], [])
             offered.length = 0
@@ -1086,7 +1125,7 @@ export function installHook(win: HookWindow): void {
   }
   setTimer(tick, SCAN_MS)
   try {
-    apply(winListen, win, ['pagehide', flushOut, true])
+    apply(winListen, win, ['pagehide', flushLeaving, true])
     apply(winListen, win, ['DOMContentLoaded', scan, true])
     apply(winListen, win, ['load', scan, true])
   } catch {

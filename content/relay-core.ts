@@ -25,6 +25,8 @@ import {
   RELAY_PORT,
   RELAY_SOURCE,
   isBackgroundToRelay,
+  handoffBatch,
+  HANDOFF_BITS,
   isHookBatch,
   isHookConnectMessage,
   isHookCommandResult,
@@ -81,12 +83,21 @@ export interface RelayWindowMessage {
   stopImmediatePropagation(): void
 }
 
+/** The hook's pagehide hand-over (protocol.ts RelayToHook `ready`), as the relay's listener sees it. */
+export interface RelayHandoffEvent {
+  readonly detail: unknown
+  /** Tells the hook the batch was taken (its dispatchEvent returns false), so it does not post it again. */
+  preventDefault(): void
+  stopImmediatePropagation(): void
+}
+
 /** The part of the content script's window the relay uses. */
 export interface RelayWindow {
   readonly top: unknown
   readonly location: { readonly href: string }
   addEventListener(type: 'message', fn: (ev: RelayWindowMessage) => void, capture: boolean): void
   addEventListener(type: 'pagehide' | 'pageshow', fn: (ev: { persisted?: boolean }) => void, capture: boolean): void
+  addEventListener(type: string, fn: (ev: RelayHandoffEvent) => void, capture: boolean): void
   removeEventListener(type: 'message', fn: (ev: RelayWindowMessage) => void, capture: boolean): void
   postMessage(message: unknown, targetOrigin: string): void
 }
@@ -107,8 +118,7 @@ export interface Relay {
   readonly stopped: boolean
 }
 
-function randomId(): string {
-  const bytes = new Uint8Array(12)
+function randomId(bytes = new Uint8Array(12)): string {
   crypto.getRandomValues(bytes)
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
@@ -330,12 +340,30 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     hookPort = offered
     hookPort.onmessage = (e) => {
       if (stopped || fromHook(e.data) || !isHookBatch(e.data)) return
-      // Not parsed here: the background checks each entry (and counts the malformed ones).
-      add(e.data)
-      flush()
+      take(e.data)
     }
-    const ready: RelayToHook = { type: 'ready' }
+    // The hand-over type goes only over the private port: the page never learns it, so it can
+    // neither listen for these events nor forge one.
+    const handoff = randomId(new Uint8Array(HANDOFF_BITS / 8))
+    win.addEventListener(handoff, onHandoff, true)
+    const ready: RelayToHook = { type: 'ready', handoff }
     hookPort.postMessage(ready)
+  }
+
+  /** A batch the hook hands over at pagehide: taken and forwarded before the hook's dispatchEvent returns. */
+  function onHandoff(ev: RelayHandoffEvent): void {
+    if (stopped) return // not cancelled: the hook posts it on the (closed) port, as any batch now
+    const b = handoffBatch(ev.detail)
+    if (!b) return
+    ev.stopImmediatePropagation()
+    ev.preventDefault()
+    take(b)
+  }
+
+  /** A hook batch, from the port or handed over: its text is not parsed here (the background checks each entry). */
+  function take(b: HookBatch): void {
+    add(b)
+    flush()
   }
 
   win.addEventListener('message', onWindowMessage, true)

@@ -44,6 +44,10 @@ export const eventGetter = (key: string): Fn | undefined =>
   typeof MessageEvent === 'function' ? (getOwnPropertyDescriptor(MessageEvent.prototype, key)?.get as Fn | undefined) : undefined
 export const msgData = eventGetter('data')
 export const msgSource = eventGetter('source')
+// The pagehide hand-over to the relay (protocol.ts RelayToHook `ready`): a page that replaces
+// CustomEvent or EventTarget.prototype.dispatchEvent later gets nothing from it.
+export const CustomEventCtor = typeof CustomEvent === 'function' ? CustomEvent : undefined
+export const dispatch = typeof EventTarget === 'function' ? (EventTarget.prototype.dispatchEvent as Fn) : undefined
 export const stopImmediate = typeof Event === 'function' ? (Event.prototype.stopImmediatePropagation as Fn) : undefined
 export function readEvent(ev: object, getter: Fn | undefined, key: string): unknown {
   try {

@@ -70,9 +70,33 @@ export const HOOK_TEXT_LIMIT = 8_000_000
  * port that said `ready`, queueing them until then, and never switches to another port afterwards.
  */
 export type RelayToHook =
-  | { type: 'ready' }
+  /**
+   * `handoff`: a random event type (HANDOFF_BITS), known to the hook and the relay only. At pagehide
+   * the hook dispatches its last batches on window as CustomEvents of that type, detail = the batch's
+   * JSON text (handoffText): handled synchronously by the relay's listener, so they cannot be lost
+   * like a port message whose task never runs once the document unloads. The relay cancels the event
+   * to say it took it; an event nobody cancelled goes on the port instead, so a batch goes one way.
+   */
+  | { type: 'ready'; handoff?: string }
   /** A command the user sent from the panel: the hook runs bus.command(name, options) as a page script would. */
   | { type: 'command'; id: string; name: string; options: JsonObject }
+
+/** Random bits in the hand-over event type: a page can neither guess it nor listen for it. */
+export const HANDOFF_BITS = 128
+/** A hand-over event type as the relay makes them (hex, HANDOFF_BITS bits). */
+export const isHandoffType = (v: unknown): v is string => typeof v === 'string' && v.length === HANDOFF_BITS / 4 && /^[0-9a-f]+$/.test(v)
+/** A hand-over event's detail: the batch as one string (a string crosses worlds; objects may not). */
+export const handoffText = (b: HookBatch, stringify: (v: unknown) => string = JSON.stringify): string => stringify(b)
+/** The batch in a hand-over event's detail, or null (a string that is not one). */
+export function handoffBatch(detail: unknown): HookBatch | null {
+  if (typeof detail !== 'string') return null
+  try {
+    const b: unknown = JSON.parse(detail)
+    return isHookBatch(b) ? b : null
+  } catch {
+    return null
+  }
+}
 
 /** Most entries the hook keeps in the page while no relay has said `ready` (then it counts drops). */
 export const HOOK_QUEUE_LIMIT = 10_000
@@ -233,7 +257,7 @@ export function isRelayHelloMessage(data: unknown): data is RelayHelloMessage {
 
 export function isRelayToHook(data: unknown): data is RelayToHook {
   if (!isObject(data)) return false
-  return data.type === 'ready' || (data.type === 'command' && isCommandId(data.id) && isCommandName(data.name) && isObject(data.options))
+  return (data.type === 'ready' && (data.handoff === undefined || isHandoffType(data.handoff))) || (data.type === 'command' && isCommandId(data.id) && isCommandName(data.name) && isObject(data.options))
 }
 
 /** A command id as panels make them. */
