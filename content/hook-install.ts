@@ -7,8 +7,9 @@
 //   2. subscribe to every Callback/CallbackService event and to every event of every plugin the
 //      bus registry lists (also plugins registered later), and record commands;
 //   3. copy each envelope at receipt (src/core/snapshot.ts) and, at idle time, hand the copies in
-//      batches of JSON text (content/hook/json.ts) to content/relay.ts over a private MessagePort
-//      (protocol.ts section 1), or, in a test runner, to the function the runner exposed
+//      batches of JSON text (content/hook/json.ts) to content/relay.ts: handed over synchronously as
+//      events of a type only the relay and the hook know (told over a private MessagePort, which is
+//      the fallback; protocol.ts section 1), or, in a test runner, to the function the runner exposed
 //      (content/hook/transport.ts, protocol.ts section 1b).
 // The built-ins it uses are captured in content/hook/builtins.ts.
 // The page must not notice us (ARCHITECTURE.md): built-ins are captured before page code runs, every
@@ -17,7 +18,7 @@
 
 import { snapshot } from '../src/core/snapshot.ts'
 import {
-  HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_SOURCE, handoffText, isHandoffType, type HookBatch, type HookEntry, type HookToRelay,
+  HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_SOURCE, HANDOFF_BITS, handoffText, type HookBatch, type HookEntry, type HookToRelay,
 } from '../src/core/protocol.ts'
 import type { Json } from '../src/core/model.ts'
 import {
@@ -25,7 +26,7 @@ import {
   msgData, msgSource, nameSet, namesOf, now, ownKeys, portClose, portOnMessage, portPost, queueTask, readEvent, setTimer, stopImmediate,
   stringIndexOf, stringSlice, weakAdd, weakHas, weakMapGet, weakMapSet, WeakMapCtor, WeakSetCtor, type Bag, type Fn, type NameSet,
 } from './hook/builtins.ts'
-import { batchJson, toJson } from './hook/json.ts'
+import { batchJson } from './hook/json.ts'
 import { testkitSink, type HookWindow } from './hook/transport.ts'
 
 export type { HookWindow }
@@ -114,9 +115,8 @@ export function installHook(win: HookWindow): void {
   let post: ((msg: HookToRelay) => void) | null = testkitSink(win)
   /** The relay's port once it said ready: the only one panel commands are taken from. */
   let relayPort: MessagePort | null = null
-  /** The relay's hand-over event type (protocol.ts RelayToHook `ready`), and whether the page is going away now. */
+  /** The relay's hand-over event type (protocol.ts RelayToHook `ready`). */
   let handoff: string | null = null
-  let leaving = false
   const offered = list<MessagePort>()
   // Queue while no relay said ready: items [head, queue.length) are waiting.
   let queue = list<HookEntry>()
@@ -178,9 +178,10 @@ export function installHook(win: HookWindow): void {
   }
 
   /**
-   * At pagehide: a port message is a task that may never run once the document unloads, a dispatched
-   * event is handled before dispatchEvent returns. True if the relay took the batch (it cancels the
-   * event); false sends it on the port. Only built-ins captured at install, on a type the page never sees.
+   * Hands a batch to the relay synchronously: a port message is a task that may never run once the
+   * document unloads (a navigation right after the page published), a dispatched event is handled
+   * before dispatchEvent returns. True if the relay took it (it cancels the event); false sends it
+   * on the port. Only built-ins captured at install, on a type the page never sees.
    */
   function handOver(msg: HookBatch): boolean {
     if (!handoff || !CustomEventCtor || !dispatch) return false
@@ -188,23 +189,11 @@ export function installHook(win: HookWindow): void {
       // A null-prototype init: reading its fields runs no getter a page put on Object.prototype.
       const init = createObject(null) as CustomEventInit<string>
       init.cancelable = true
-      init.detail = handoffText(msg, toJson)
-      const ev = new CustomEventCtor(handoff, init)
-      return apply(dispatch, win, [ev]) === false
+      init.detail = handoffText(msg)
+      return apply(dispatch, win, [new CustomEventCtor(handoff, init)]) === false
     } catch {
       return false
     }
-  }
-
-  /** pagehide: everything held goes now, handed over synchronously. */
-  function flushLeaving(): void {
-    leaving = true
-    try {
-      flushOut()
-    } catch {
-      // never into the page
-    }
-    leaving = false // restored from the back/forward cache: the port again
   }
 
   function scheduleFlush(): void {
@@ -272,10 +261,11 @@ export function installHook(win: HookWindow): void {
             if (relayPort === mine && own(d, 'type') === 'command') return runCommand(own(d, 'id'), own(d, 'name'), own(d, 'options'))
             if (post || d.type !== 'ready') return
             // The first port that says ready wins, forever; a page cannot make us switch later.
+            // No RegExp here (its methods are the page's by now, and would see the type): its length.
             const type = own(d, 'handoff')
-            if (isHandoffType(type)) handoff = type
+            if (typeof type === 'string' && type.length === HANDOFF_BITS / 4) handoff = type
             post = (msg) => {
-              if (!(leaving && msg.type === 'batch' && handOver(msg))) apply(portPost as Fn, mine, [msg])
+              if (!(msg.type === 'batch' && handOver(msg))) apply(portPost as Fn, mine, [msg])
             }
             relayPort = mine
             for (let i = 0; i < offered.length; i++) if (offered[i] !== mine) apply(portClose as Fn, offered[i], [])
@@ -1125,7 +1115,7 @@ export function installHook(win: HookWindow): void {
   }
   setTimer(tick, SCAN_MS)
   try {
-    apply(winListen, win, ['pagehide', flushLeaving, true])
+    apply(winListen, win, ['pagehide', flushOut, true])
     apply(winListen, win, ['DOMContentLoaded', scan, true])
     apply(winListen, win, ['load', scan, true])
   } catch {

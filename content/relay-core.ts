@@ -4,7 +4,9 @@
 // on a fake window and a fake runtime, without a browser. The only bridge between page and extension:
 //   1. takes the FIRST connect message carrying a MessagePort from its own window (the hook's), and
 //      ignores every later window message: spoofed connects, fake entries, other frames;
-//   2. checks every message's envelope on that port (protocol.ts guards) and gives each hook batch
+//   2. takes the hook's batches as they are handed over (a CustomEvent of a random type it told the
+//      hook over that port only, handled synchronously; the port is the fallback), checks every
+//      message's envelope (protocol.ts guards) and gives each hook batch
 //      its slots in the page load's numbering (pageLoadId, seq 0, 1, 2, ...) and its frameUrl; a
 //      page-load marker comes first. A batch is JSON text the relay forwards as it is: parsing and
 //      checking each entry is the background's work (protocol.ts batchEntries), off the page's
@@ -83,7 +85,7 @@ export interface RelayWindowMessage {
   stopImmediatePropagation(): void
 }
 
-/** The hook's pagehide hand-over (protocol.ts RelayToHook `ready`), as the relay's listener sees it. */
+/** The hook's hand-over of a batch (protocol.ts RelayToHook `ready`), as the relay's listener sees it. */
 export interface RelayHandoffEvent {
   readonly detail: unknown
   /** Tells the hook the batch was taken (its dispatchEvent returns false), so it does not post it again. */
@@ -350,7 +352,7 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     hookPort.postMessage(ready)
   }
 
-  /** A batch the hook hands over at pagehide: taken and forwarded before the hook's dispatchEvent returns. */
+  /** A batch the hook hands over: taken and forwarded before the hook's dispatchEvent returns, even as the page unloads. */
   function onHandoff(ev: RelayHandoffEvent): void {
     if (stopped) return // not cancelled: the hook posts it on the (closed) port, as any batch now
     const b = handoffBatch(ev.detail)

@@ -71,11 +71,12 @@ export const HOOK_TEXT_LIMIT = 8_000_000
  */
 export type RelayToHook =
   /**
-   * `handoff`: a random event type (HANDOFF_BITS), known to the hook and the relay only. At pagehide
-   * the hook dispatches its last batches on window as CustomEvents of that type, detail = the batch's
-   * JSON text (handoffText): handled synchronously by the relay's listener, so they cannot be lost
-   * like a port message whose task never runs once the document unloads. The relay cancels the event
-   * to say it took it; an event nobody cancelled goes on the port instead, so a batch goes one way.
+   * `handoff`: a random event type (HANDOFF_BITS), known to the hook and the relay only. The hook
+   * hands each batch over by dispatching a CustomEvent of that type on window, detail = handoffText:
+   * the relay's listener takes it before dispatchEvent returns, so no batch waits in a port's queue
+   * when the document unloads (a port message is a task that may never run then). The relay cancels
+   * the event to say it took it; a batch whose event nobody cancelled goes on the port instead, so
+   * each batch goes one way only.
    */
   | { type: 'ready'; handoff?: string }
   /** A command the user sent from the panel: the hook runs bus.command(name, options) as a page script would. */
@@ -85,17 +86,18 @@ export type RelayToHook =
 export const HANDOFF_BITS = 128
 /** A hand-over event type as the relay makes them (hex, HANDOFF_BITS bits). */
 export const isHandoffType = (v: unknown): v is string => typeof v === 'string' && v.length === HANDOFF_BITS / 4 && /^[0-9a-f]+$/.test(v)
-/** A hand-over event's detail: the batch as one string (a string crosses worlds; objects may not). */
-export const handoffText = (b: HookBatch, stringify: (v: unknown) => string = JSON.stringify): string => stringify(b)
-/** The batch in a hand-over event's detail, or null (a string that is not one). */
+/**
+ * A hand-over event's detail: the batch as one string (a string crosses worlds; objects may not),
+ * its counts in front of its text, which goes in as it is (no second escaping, nothing to parse).
+ */
+export const handoffText = (b: HookBatch): string => `${b.count} ${b.lost} ${b.text}`
+/** The batch in a hand-over event's detail, or null (anything else). */
 export function handoffBatch(detail: unknown): HookBatch | null {
   if (typeof detail !== 'string') return null
-  try {
-    const b: unknown = JSON.parse(detail)
-    return isHookBatch(b) ? b : null
-  } catch {
-    return null
-  }
+  const head = /^(\d{1,7}) (\d{1,15}) /.exec(detail)
+  if (!head) return null
+  const b = { type: 'batch', count: Number(head[1]), lost: Number(head[2]), text: detail.slice(head[0].length) }
+  return isHookBatch(b) ? b : null
 }
 
 /** Most entries the hook keeps in the page while no relay has said `ready` (then it counts drops). */

@@ -14,7 +14,7 @@ const idle = vi.hoisted(() => {
   }
   return state
 })
-import { batchEntries, HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookBatch, isHookCommandResult, isHookConnectMessage, isHookEntry, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
+import { batchEntries, handoffBatch, HOOK_QUEUE_LIMIT, HOOK_SOURCE, isHookBatch, isHookCommandResult, isHookConnectMessage, isHookEntry, isRelayToBackground, type HookEntry } from '../../src/core/protocol.ts'
 import { lostBy } from '../../src/core/model.ts'
 
 type Fn = (...a: any[]) => any
@@ -710,6 +710,109 @@ describe('page hook: capture at publish time', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(events(got, 'Callback.opened')).toHaveLength(1)
     expect(ours('Callback.opened')).toBe(1)
+  })
+})
+
+describe('page hook: the hand-over to the relay (a batch taken before dispatchEvent returns)', () => {
+  const TYPE = '0123456789abcdef0123456789abcdef'
+  /** A window that is a real EventTarget, and a relay on it: it says ready with TYPE and takes (cancels) what comes as TYPE events, unless `take` is off. */
+  function relayedWindow(opts: { take?: boolean } = {}) {
+    const connects: MessagePort[] = []
+    const win = Object.assign(new EventTarget(), {
+      postMessage(message: unknown, _origin: string, transfer?: Transferable[]) {
+        if (isHookConnectMessage(message) && transfer?.[0]) connects.push(transfer[0] as MessagePort)
+      },
+    }) as unknown as HookWindow & EventTarget & Record<string, any>
+    const handed: HookEntry[] = []
+    const onPort: HookEntry[] = []
+    const offers = { n: 0 }
+    win.addEventListener(TYPE, (e) => {
+      const b = handoffBatch((e as CustomEvent).detail)
+      if (b) offers.n++
+      if (!b || opts.take === false) return
+      handed.push(...(JSON.parse(b.text) as HookEntry[]))
+      e.preventDefault()
+    })
+    installHook(win)
+    const port = connects[0] as MessagePort
+    port.onmessage = (e) => {
+      if (isHookBatch(e.data)) onPort.push(...(JSON.parse(e.data.text) as HookEntry[]))
+    }
+    const ready = (handoff: unknown = TYPE) => port.postMessage({ type: 'ready', handoff })
+    return { win, handed, onPort, ready, offers }
+  }
+
+  it('hands every batch over synchronously once the relay gave its type, never on the port too; pagehide sends a waiting batch before it returns', async () => {
+    const { win, handed, onPort, ready } = relayedWindow()
+    ready()
+    const { bus, publish } = fakeBus()
+    win.CXBus = bus
+    await until(() => names(handed).includes('marker:bus'), 'bus marker handed over')
+    idle.hold = true // a busy page: no idle moment comes before it goes away
+    try {
+      publish('Callback.closed', { closed: 1 })
+      await new Promise((r) => setTimeout(r, 20))
+      expect(names(handed)).not.toContain('Callback.closed') // waiting for idle
+      win.dispatchEvent(new Event('pagehide'))
+      // no await: taken while the page's pagehide dispatch ran, before any later task
+      expect(names(handed).filter((n) => n === 'Callback.closed')).toHaveLength(1)
+    } finally {
+      idle.hold = false
+      idle.held.splice(0).forEach((cb) => cb())
+    }
+    await new Promise((r) => setTimeout(r, 50))
+    expect(onPort).toEqual([]) // each batch went one way
+    expect(names(handed).filter((n) => n === 'Callback.closed')).toHaveLength(1)
+  })
+
+  it('a batch nobody cancels (no relay listening), or a ready without a valid type, goes on the port, once', async () => {
+    for (const [take, handoff] of [[false, TYPE], [true, 'not-a-type'], [true, null]] as const) {
+      const { win, handed, onPort, ready, offers } = relayedWindow({ take })
+      ready(handoff)
+      const { bus, publish } = fakeBus()
+      win.CXBus = bus
+      publish('Callback.opened', {})
+      await until(() => names(onPort).includes('Callback.opened'), `on the port (${take}, ${handoff})`)
+      await new Promise((r) => setTimeout(r, 30))
+      expect(names(onPort).filter((n) => n === 'Callback.opened')).toHaveLength(1)
+      expect(handed).toEqual([])
+      expect(offers.n > 0).toBe(handoff === TYPE) // offered as an event first only when the type was valid
+    }
+  })
+
+  it('a page that listens, patches addEventListener/CustomEvent or plants Object.prototype getters sees neither the type nor a batch', async () => {
+    const { win, handed, ready } = relayedWindow()
+    const seen: unknown[] = []
+    const proto = EventTarget.prototype
+    const saved = { listen: proto.addEventListener, CE: globalThis.CustomEvent }
+    const keys = ['detail', 'cancelable', 'bubbles', 'composed']
+    try {
+      // what a page can do once its scripts run (after the hook installed)
+      // (dispatchEvent is patched in hostile.e2e.ts: happy-dom's own dispatchEvent calls the prototype's again)
+      proto.addEventListener = function (this: EventTarget, t: string, ...rest: never[]) {
+        seen.push(['listen', t])
+        return (saved.listen as Fn).call(this, t, ...rest)
+      }
+      globalThis.CustomEvent = class extends saved.CE<unknown> {
+        constructor(t: string, i?: CustomEventInit) {
+          super(t, i)
+          seen.push(['CustomEvent', t])
+        }
+      } as typeof CustomEvent
+      for (const k of keys) Object.defineProperty(Object.prototype, k, { configurable: true, get() { seen.push(['getter', k, this]); return undefined } })
+      for (const t of ['message', 'pagehide', 'cxbus', TYPE.replace('0', '1')]) win.addEventListener(t, (e) => seen.push(['page listener', e.type]), true)
+      seen.length = 0
+      ready()
+      const { bus, publish } = fakeBus()
+      win.CXBus = bus
+      publish('Callback.opened', { secret: 'page data' })
+      await until(() => names(handed).includes('Callback.opened'), 'handed over')
+    } finally {
+      proto.addEventListener = saved.listen
+      globalThis.CustomEvent = saved.CE
+      for (const k of keys) delete (Object.prototype as Record<string, unknown>)[k]
+    }
+    expect(seen.map((x) => JSON.stringify(x))).toEqual([])
   })
 })
 

@@ -12,11 +12,12 @@ import {
   type RelayRuntime,
   type RelayRuntimePort,
   type RelayWindow,
+  type RelayHandoffEvent,
   type RelayWindowMessage,
 } from '../../content/relay-core.ts'
 import type { SessionEntry } from '../../src/core/model.ts'
 import { lostBy } from '../../src/core/model.ts'
-import { HOOK_BATCH_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_PORT, RELAY_SOURCE, relayBatchEntries, type HookBatch, type HookEntry, type RelayToBackground } from '../../src/core/protocol.ts'
+import { handoffText, HOOK_BATCH_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_PORT, RELAY_SOURCE, relayBatchEntries, type HookBatch, type HookEntry, type RelayToBackground } from '../../src/core/protocol.ts'
 
 const URL0 = 'https://shop.test/checkout'
 const CONNECT = { source: HOOK_SOURCE, v: PROTOCOL_VERSION, type: 'connect' }
@@ -103,6 +104,8 @@ class FakeWindow implements RelayWindow {
   }
   dispatch(type: 'message', ev: RelayWindowMessage): void
   dispatch(type: 'pagehide' | 'pageshow', ev: { persisted?: boolean }): void
+  /** Any other type: an event the hook (or a page) dispatched on the window. */
+  dispatch(type: string, ev: RelayHandoffEvent): void
   dispatch(type: string, ev: unknown): void {
     for (const l of this.listeners.slice()) if (l.type === type) (l.fn as (e: unknown) => void)(ev)
   }
@@ -152,7 +155,7 @@ describe('relay: the page side', () => {
 
     const hook = new FakeHookPort()
     win.message(win, CONNECT, [hook])
-    expect(hook.posted).toEqual([{ type: 'ready' }])
+    expect(hook.posted).toEqual([{ type: 'ready', handoff: expect.stringMatching(/^[0-9a-f]{32}$/) }])
     // A second connect (the hook's answer to a page's hello) gets nothing and is closed.
     const second = new FakeHookPort()
     win.message(win, CONNECT, [second])
@@ -414,6 +417,83 @@ describe('relay: nothing lost', () => {
   })
 })
 
+/** A hand-over event as the hook dispatches it: its detail, and whether a listener cancelled or stopped it. */
+function handoffEvent(detail: unknown) {
+  const ev = { detail, cancelled: 0, stopped: 0 }
+  const e: RelayHandoffEvent & typeof ev = Object.assign(ev, {
+    preventDefault: () => void ev.cancelled++,
+    stopImmediatePropagation: () => void ev.stopped++,
+  })
+  return e
+}
+const handoffOf = (hook: FakeHookPort): string => (hook.posted[0] as { handoff: string }).handoff
+
+describe('relay: the hand-over (a batch taken before the hook\'s dispatchEvent returns)', () => {
+  it('tells the hook a fresh 128-bit event type on its private port only; a batch handed over with it is taken once, sent at once, and cancelled', () => {
+    const { win, runtime, hook } = setup()
+    const type = handoffOf(hook)
+    expect(type).toMatch(/^[0-9a-f]{32}$/)
+    expect(handoffOf(setup().hook)).not.toBe(type) // each relay its own
+    expect(JSON.stringify([win.posted, win.stopped])).not.toContain(type) // never on the window
+    const e = handoffEvent(handoffText(batch([ev('Callback.opened'), ev('Callback.closed')])))
+    win.dispatch(type, e)
+    // no timer advanced: forwarded before dispatchEvent returned (a page unloading next loses nothing)
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.opened', 'Callback.closed'])
+    expect([e.cancelled, e.stopped]).toEqual([1, 1]) // cancelled: the hook does not post it on the port too
+    vi.advanceTimersByTime(10 * BATCH_MS)
+    expect(names(runtime.port.entries())).toHaveLength(3)
+  })
+
+  it('a page guessing the type, or forging a detail, gets nothing taken and nothing cancelled', () => {
+    const win = new FakeWindow()
+    const runtime = new FakeRuntime()
+    startRelay(win, runtime)
+    expect(win.listeners.map((l) => l.type).sort()).toEqual(['message', 'pagehide', 'pageshow']) // none before the handshake
+    const hook = new FakeHookPort()
+    win.message(win, CONNECT, [hook])
+    const type = handoffOf(hook)
+    const good = handoffText(batch([ev('Callback.opened')]))
+    const tries = [
+      ...['cxbus-devtools:handoff', 'f'.repeat(32), type.toUpperCase(), type.slice(1)].map((t) => [t, good] as const),
+      ...[batch([ev('Callback.opened')]), [good], null, 42, '1 0', `x${good}`, '0 0 []', `${HOOK_BATCH_LIMIT + 1} 0 []`, '1 -1 []'].map((d) => [type, d] as const),
+    ]
+    for (const [t, d] of tries) {
+      const e = handoffEvent(d)
+      win.dispatch(t, e)
+      expect([t, e.cancelled, e.stopped]).toEqual([t, 0, 0])
+    }
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load'])
+  })
+
+  it('a stopped relay takes nothing (the hook\'s batch goes on the closed port, as every batch now)', () => {
+    const { win, runtime, relay, hook } = setup()
+    const type = handoffOf(hook)
+    const before = handoffEvent(handoffText(batch([ev('Callback.opened')])))
+    win.dispatch(type, before)
+    expect(before.cancelled).toBe(1)
+    runtime.id = undefined
+    runtime.port.drop()
+    expect(relay.stopped).toBe(true)
+    const e = handoffEvent(handoffText(batch([ev('Callback.opened')])))
+    win.dispatch(type, e)
+    expect(e.cancelled).toBe(0)
+  })
+
+  it('a batch over the buffer\'s room is counted in a marker like one from the port: stored + dropped == handed over', () => {
+    const { win, runtime, hook } = setup({ bufferLimit: 4 })
+    const type = handoffOf(hook)
+    for (let i = 0; i < 5; i++) win.dispatch(type, handoffEvent(handoffText(batch([ev('Callback.opened', { i })]))))
+    runtime.port.receive({ type: 'ack', pageLoadId: runtime.port.sent.find((m) => m.type === 'hello')?.pageLoadId, seq: 3 })
+    win.dispatch(type, handoffEvent(handoffText(batch([ev('Callback.closed')]))))
+    vi.advanceTimersByTime(BATCH_MS)
+    const got = runtime.port.entries()
+    const stored = got.filter((e) => e.kind === 'event').length
+    const dropped = got.filter((e) => e.kind === 'marker' && e.marker === 'dropped').reduce((n, e) => n + (e.data as { count: number }).count, 0)
+    expect(stored + dropped).toBe(6)
+    expect(dropped).toBeGreaterThan(0)
+  })
+})
+
 describe('relay: extension context invalidated', () => {
   it('stops quietly when the port drops and the runtime is gone: no reconnect, hook port closed', () => {
     const { runtime, relay, hook } = setup()
@@ -463,9 +543,10 @@ describe('relay: panel commands (issue 15)', () => {
     runtime.port.receive({ ...cmd, pageLoadId: 'someone-else' })
     runtime.port.receive({ ...cmd, pageLoadId: relay.pageLoadId, name: 'not a name' })
     win.message(win, { ...cmd, pageLoadId: relay.pageLoadId }) // the page cannot reach the background this way
-    expect(hook.posted).toEqual([{ type: 'ready' }])
+    const ready = hook.posted[0]
+    expect(hook.posted).toEqual([ready])
     runtime.port.receive({ ...cmd, pageLoadId: relay.pageLoadId })
-    expect(hook.posted).toEqual([{ type: 'ready' }, cmd])
+    expect(hook.posted).toEqual([ready, cmd])
     hook.send({ type: 'command-result', id: 'other', outcome: 'resolved', detail: null }) // never asked
     hook.send({ type: 'command-result', id: 'c1', outcome: 'rejected', detail: 'User must confirm close' })
     hook.send({ type: 'command-result', id: 'c1', outcome: 'resolved', detail: null }) // answered already
