@@ -239,6 +239,56 @@ describe('hostile session files in the panel (issue 11)', () => {
     return path
   }
 
+  it('the hook hands its batches to the relay on an event type the page cannot see or spoof, even with the event built-ins patched, and a reload right after publishing loses nothing', async () => {
+    // From its first script: wraps dispatchEvent, addEventListener, CustomEvent, preventDefault and
+    // a CustomEvent detail getter, and plants Object.prototype getters a CustomEvent init is read
+    // with; logs into sessionStorage (it survives the reload) every event type and detail they see.
+    const script = `(function () {
+      var log = function (what) { try { sessionStorage.setItem('seen', (sessionStorage.getItem('seen') || '') + '|' + String(what).slice(0, 80)); } catch (e) {} };
+      var ET = EventTarget.prototype, dispatch = ET.dispatchEvent, listen = ET.addEventListener, CE = window.CustomEvent, prevent = Event.prototype.preventDefault;
+      ET.dispatchEvent = function (e) { log('dispatch ' + e.type); return dispatch.call(this, e); };
+      ET.addEventListener = function (t, f, o) { log('listen ' + t); return listen.call(this, t, f, o); };
+      window.CustomEvent = function (t, i) { log('CustomEvent ' + t); return new CE(t, i); };
+      Event.prototype.preventDefault = function () { log('preventDefault ' + this.type); return prevent.call(this); };
+      var detail = Object.getOwnPropertyDescriptor(CE.prototype, 'detail');
+      Object.defineProperty(CE.prototype, 'detail', { configurable: true, get: function () { var d = detail.get.call(this); log('detail ' + this.type + ' ' + d); return d; } });
+      ['detail', 'cancelable', 'bubbles', 'composed'].forEach(function (k) {
+        Object.defineProperty(Object.prototype, k, { configurable: true, get: function () { log('getter ' + k); return undefined; } });
+      });
+    })()`
+    const tab = await openHostile(script)
+    const c = await openCollector(env.b, tab.tabId)
+    await c.send({ type: 'set-preserve-log', value: true })
+    await c.waitFor((x) => x.states.at(-1)?.preserveLog === true, 'preserve log on')
+    await tab.call('whenReady')
+    await tab.page.evaluate(() => {
+      sessionStorage.setItem('seen', '')
+      const sim = (window as unknown as { __cxbusSim: { publishAs(p: string, e: string, d: unknown): void } }).__cxbusSim
+      for (let i = 0; i < 5; i++) sim.publishAs('Callback', 'minimized', { last: i })
+      location.reload()
+      // busy until it goes: the batch waits for the idle deadline, so pagehide is what sends it
+      const spin = (): void => {
+        const until = performance.now() + 30
+        while (performance.now() < until) {
+          // busy
+        }
+        setTimeout(spin, 0)
+      }
+      setTimeout(spin, 0)
+    })
+    const last = (x: { entries: SessionEntry[] }) => events(x.entries, 'minimized').filter((e) => (e.data as { last?: number }).last !== undefined)
+    await c.waitFor((x) => last(x).length >= 5, 'the 5 events published right before the reload', 15_000)
+    await new Promise((r) => setTimeout(r, 500))
+    const all = (await c.get()).entries
+    expect(last({ entries: all }).map((e) => (e.data as { last: number }).last)).toEqual([0, 1, 2, 3, 4]) // once each
+    expect(dropped(all)).toEqual([])
+    const seen = (await tab.page.evaluate(() => sessionStorage.getItem('seen') ?? '')).split('|').filter(Boolean)
+    expect(seen.some((s) => s.startsWith('listen '))).toBe(true) // the patches were on (the page's own listeners)
+    expect(seen.filter((s) => /[0-9a-f]{32}|minimized|getter/.test(s))).toEqual([])
+    await c.close()
+    await tab.page.close()
+  })
+
   it('refuses deep nesting and absurd times with one message, imports the largest file the limit allows, and stays responsive', async () => {
     const tab = await openDemo(env.b, env.demo.url)
     const panel = await env.b.openPanel(tab.tabId)
