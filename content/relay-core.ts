@@ -359,8 +359,20 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
     if (!b) return
     ev.stopImmediatePropagation()
     ev.preventDefault()
-    take(b)
+    add(b)
+    // Forwarded in a microtask, not inside the hook's call: a page publishing in a tight loop would
+    // otherwise pay the runtime port's serialization inside its loop. A microtask still runs before
+    // the document can go: at the end of the page's task, or right after the pagehide listener that
+    // handed the batch over.
+    if (!forwardQueued) {
+      forwardQueued = true
+      queueMicrotask(() => {
+        forwardQueued = false
+        flush()
+      })
+    }
   }
+  let forwardQueued = false
 
   /** A hook batch, from the port or handed over: its text is not parsed here (the background checks each entry). */
   function take(b: HookBatch): void {

@@ -429,7 +429,7 @@ function handoffEvent(detail: unknown) {
 const handoffOf = (hook: FakeHookPort): string => (hook.posted[0] as { handoff: string }).handoff
 
 describe('relay: the hand-over (a batch taken before the hook\'s dispatchEvent returns)', () => {
-  it('tells the hook a fresh 128-bit event type on its private port only; a batch handed over with it is taken once, sent at once, and cancelled', () => {
+  it('tells the hook a fresh 128-bit event type on its private port only; a batch handed over with it is taken once, sent in the next microtask, and cancelled', async () => {
     const { win, runtime, hook } = setup()
     const type = handoffOf(hook)
     expect(type).toMatch(/^[0-9a-f]{32}$/)
@@ -437,7 +437,10 @@ describe('relay: the hand-over (a batch taken before the hook\'s dispatchEvent r
     expect(JSON.stringify([win.posted, win.stopped])).not.toContain(type) // never on the window
     const e = handoffEvent(handoffText(batch([ev('Callback.opened'), ev('Callback.closed')])))
     win.dispatch(type, e)
-    // no timer advanced: forwarded before dispatchEvent returned (a page unloading next loses nothing)
+    // Taken now, forwarded in a microtask: not inside the page's task (a publishing loop does not pay
+    // for the runtime port), yet before any timer or the document's end (a page unloading next loses nothing).
+    expect(names(runtime.port.entries())).toEqual(['marker:page-load'])
+    await Promise.resolve()
     expect(names(runtime.port.entries())).toEqual(['marker:page-load', 'Callback.opened', 'Callback.closed'])
     expect([e.cancelled, e.stopped]).toEqual([1, 1]) // cancelled: the hook does not post it on the port too
     vi.advanceTimersByTime(10 * BATCH_MS)
@@ -479,12 +482,14 @@ describe('relay: the hand-over (a batch taken before the hook\'s dispatchEvent r
     expect(e.cancelled).toBe(0)
   })
 
-  it('a batch over the buffer\'s room is counted in a marker like one from the port: stored + dropped == handed over', () => {
+  it('a batch over the buffer\'s room is counted in a marker like one from the port: stored + dropped == handed over', async () => {
     const { win, runtime, hook } = setup({ bufferLimit: 4 })
     const type = handoffOf(hook)
     for (let i = 0; i < 5; i++) win.dispatch(type, handoffEvent(handoffText(batch([ev('Callback.opened', { i })]))))
+    await Promise.resolve()
     runtime.port.receive({ type: 'ack', pageLoadId: runtime.port.sent.find((m) => m.type === 'hello')?.pageLoadId, seq: 3 })
     win.dispatch(type, handoffEvent(handoffText(batch([ev('Callback.closed')]))))
+    await Promise.resolve()
     vi.advanceTimersByTime(BATCH_MS)
     const got = runtime.port.entries()
     const stored = got.filter((e) => e.kind === 'event').length
