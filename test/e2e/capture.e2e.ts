@@ -8,6 +8,7 @@ import type { SessionEntry } from '../../src/core/model.ts'
 import { BROWSER, useDemoAndBrowser } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
 import { openDemo } from './support/demo.ts'
+import { expectLastEventsOnce, publishAndLeave } from './support/leave.ts'
 import { eventsOfLastPageLoad, exportComplete } from '../../scripts/export-complete.ts'
 
 const env = useDemoAndBrowser()
@@ -93,51 +94,14 @@ describe(`capture (${BROWSER})`, () => {
   // exactly once, with no `dropped` marker. Before that hand-over they went as a port message that
   // could still be queued when the old document went away (lost in 5 of 16 runs of these two
   // flows in Chromium).
-  const leaving = (entries: SessionEntry[]) => events(entries).filter((e) => e.event === 'Callback.minimized' && (e.data as { last?: number }).last !== undefined)
-  async function expectLastEventsOnce(c: Awaited<ReturnType<typeof openCollector>>): Promise<void> {
-    // The old page's batch and the new page's relay travel on different ports: either can come first.
-    await c.waitFor((x) => markers(x.entries, 'page-load').length >= 2 && leaving(x.entries).length >= 3, 'second page load and the 3 flushed events', 15_000)
-    await new Promise((r) => setTimeout(r, 500)) // a second copy (port and hand-over both) would be here by now
-    const got = await c.get()
-    expect(leaving(got.entries).map((e) => (e.data as { last: number }).last)).toEqual([0, 1, 2])
-    expect(markers(got.entries, 'dropped')).toEqual([])
-  }
-
-  /**
-   * In the page: now (or 5 ms after Callback.open), publishes 3 events and leaves in the same
-   * task, then keeps the page busy until it is gone, so the idle batch waits for its deadline and
-   * pagehide is what sends it (without the busy loop Chromium lost it about 1 run in 3, Firefox's
-   * idle callback mostly went first).
-   */
-  const publishAndLeave = ([how, open]: readonly [string, boolean]): void => {
-    const w = window as unknown as { CXBus: { command(n: string): unknown }; __cxbusSim: { publishAs(p: string, e: string, d: unknown): void } }
-    const spin = (): void => {
-      const until = performance.now() + 30
-      while (performance.now() < until) {
-        // busy
-      }
-      setTimeout(spin, 0)
-    }
-    const leave = (): void => {
-      for (let i = 0; i < 3; i++) w.__cxbusSim.publishAs('Callback', 'minimized', { last: i })
-      // another site (localhost vs 127.0.0.1): a new renderer process takes over
-      if (how === 'reload') location.reload()
-      else location.href = location.href.replace('127.0.0.1', 'localhost')
-      setTimeout(spin, 0)
-    }
-    if (!open) return leave()
-    w.CXBus.command('Callback.open')
-    setTimeout(leave, 5)
-  }
-
   async function leaveAndCheck(how: 'cross-site' | 'reload', open: boolean): Promise<void> {
     const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
     const c = await openCollector(env.b, tab.tabId)
     await c.send({ type: 'set-preserve-log', value: true })
     await c.waitFor((x) => x.states.at(-1)?.preserveLog === true, 'preserve log on')
-    await tab.page.evaluate(publishAndLeave, [how, open] as const)
-    await expectLastEventsOnce(c)
+    await tab.page.evaluate(publishAndLeave, [how, open, 3] as const)
+    await expectLastEventsOnce(c, 3)
     if (open) expect((await c.get()).entries.filter((e) => e.kind === 'command' && e.command === 'Callback.open')).toHaveLength(1)
     await c.close()
     await tab.page.close()

@@ -12,6 +12,7 @@ import { MAX_SESSION_BYTES, MAX_TIME } from '../../src/core/session.ts'
 import { useDemoAndExtension } from './support/setup.ts'
 import { openCollector } from './support/collector.ts'
 import { demoTab, openDemo } from './support/demo.ts'
+import { expectLastEventsOnce, publishAndLeave } from './support/leave.ts'
 
 const env = useDemoAndExtension()
 
@@ -261,27 +262,9 @@ describe('hostile session files in the panel (issue 11)', () => {
     await c.send({ type: 'set-preserve-log', value: true })
     await c.waitFor((x) => x.states.at(-1)?.preserveLog === true, 'preserve log on')
     await tab.call('whenReady')
-    await tab.page.evaluate(() => {
-      sessionStorage.setItem('seen', '')
-      const sim = (window as unknown as { __cxbusSim: { publishAs(p: string, e: string, d: unknown): void } }).__cxbusSim
-      for (let i = 0; i < 5; i++) sim.publishAs('Callback', 'minimized', { last: i })
-      location.reload()
-      // busy until it goes: the batch waits for the idle deadline, so pagehide is what sends it
-      const spin = (): void => {
-        const until = performance.now() + 30
-        while (performance.now() < until) {
-          // busy
-        }
-        setTimeout(spin, 0)
-      }
-      setTimeout(spin, 0)
-    })
-    const last = (x: { entries: SessionEntry[] }) => events(x.entries, 'minimized').filter((e) => (e.data as { last?: number }).last !== undefined)
-    await c.waitFor((x) => last(x).length >= 5, 'the 5 events published right before the reload', 15_000)
-    await new Promise((r) => setTimeout(r, 500))
-    const all = (await c.get()).entries
-    expect(last({ entries: all }).map((e) => (e.data as { last: number }).last)).toEqual([0, 1, 2, 3, 4]) // once each
-    expect(dropped(all)).toEqual([])
+    await tab.page.evaluate(() => sessionStorage.setItem('seen', ''))
+    await tab.page.evaluate(publishAndLeave, ['reload', false, 5] as const)
+    await expectLastEventsOnce(c, 5)
     const seen = (await tab.page.evaluate(() => sessionStorage.getItem('seen') ?? '')).split('|').filter(Boolean)
     expect(seen.some((s) => s.startsWith('listen '))).toBe(true) // the patches were on (the page's own listeners)
     expect(seen.filter((s) => /[0-9a-f]{32}|minimized|getter/.test(s))).toEqual([])

@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path'
 import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core'
 import { findChrome, QUIET_FLAGS } from './browser.ts'
 import { cdpTestPage, extensionPages, poll } from './puppeteer.ts'
-import { findTabId } from './tabs.ts'
 import type { TestPage } from './types.ts'
 import { fitPanel, LAYOUTS, type DevToolsBrowser, type DevToolsOptions, type DevToolsWindow, type DockLayout } from './devtools-window.ts'
 
@@ -34,7 +33,7 @@ export async function launchChromiumForDevTools(opts: { dist?: string } = {}): P
   const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 })
   const extensionId = new URL(worker.url()).host
   const extensionUrl = (path: string): string => `chrome-extension://${extensionId}/${path}`
-  const { newPage, openExtensionPage, helperPage } = extensionPages(browser, extensionUrl)
+  const { newPage, openExtensionPage, tabIdOf } = extensionPages(browser, extensionUrl)
   const b: ChromiumDevToolsBrowser = {
     name: 'chromium',
     browser,
@@ -42,9 +41,7 @@ export async function launchChromiumForDevTools(opts: { dist?: string } = {}): P
     extensionUrl,
     newPage,
     openExtensionPage,
-    async tabIdOf(page) {
-      return findTabId(await helperPage(), page.url())
-    },
+    tabIdOf,
     async openPanel(tabId, o = {}) {
       const page = await newPage()
       if (o.viewport) await page.raw.setViewport(o.viewport)

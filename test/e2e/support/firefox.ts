@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto'
 import puppeteer, { type Browser } from 'puppeteer-core'
 import { panelPortName } from '../../../src/core/protocol.ts'
 import { contextOf, extensionPages } from './puppeteer.ts'
-import { findTabId } from './tabs.ts'
 import type { DevToolsBrowser } from './devtools-window.ts'
 import { openFirefoxToolbox } from './firefox-toolbox.ts'
 
@@ -63,7 +62,7 @@ export async function launchFirefoxWithExtension(opts: FirefoxLaunchOptions = {}
   await browser.installExtension(dist)
   const base = `moz-extension://${uuid}/`
   const extensionUrl = (path: string): string => base + path
-  const { newPage, openExtensionPage, helperPage } = extensionPages(browser, extensionUrl)
+  const { newPage, openExtensionPage, helperPage, tabIdOf } = extensionPages(browser, extensionUrl)
   const b: FirefoxExtensionBrowser = {
     name: 'firefox',
     browser,
@@ -71,9 +70,7 @@ export async function launchFirefoxWithExtension(opts: FirefoxLaunchOptions = {}
     extensionUrl,
     newPage,
     openExtensionPage,
-    async tabIdOf(page) {
-      return findTabId(await helperPage(), page.url())
-    },
+    tabIdOf,
     async openPanel(tabId, o = {}) {
       const page = await newPage()
       if (o.viewport) await contextOf(page.raw).setViewport({ viewport: o.viewport })

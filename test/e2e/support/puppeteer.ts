@@ -1,6 +1,7 @@
 // Node (end-to-end tests). puppeteer-core pages as TestPages, for the Firefox adapter (firefox.ts,
 // WebDriver BiDi) and the real DevTools window in Chromium (devtools.ts, CDP).
 import type { Browser, CDPSession, Page } from 'puppeteer-core'
+import { findTabId } from './tabs.ts'
 import type { TestPage } from './types.ts'
 
 /** The puppeteer-internal BiDi browsing context behind a Firefox page (two calls puppeteer does not offer). */
@@ -83,7 +84,8 @@ export function cdpTestPage(session: CDPSession, url: string): TestPage {
 
 /**
  * The page helpers both puppeteer adapters need (Chromium's DevTools browser, Firefox): a new tab,
- * one of the extension's pages as a tab, and one extension page kept open for lookups (tab ids).
+ * one of the extension's pages as a tab, and a page's tab id, looked up from one extension page kept
+ * open for that (also for other lookups).
  */
 export function extensionPages(browser: Browser, extensionUrl: (path: string) => string) {
   const newPage = async (): Promise<TestPage & { raw: Page }> => testPage(await browser.newPage())
@@ -97,5 +99,6 @@ export function extensionPages(browser: Browser, extensionUrl: (path: string) =>
     if (!helper || helper.raw.isClosed()) helper = await openExtensionPage('popup/index.html')
     return helper
   }
-  return { newPage, openExtensionPage, helperPage }
+  const tabIdOf = async (page: TestPage): Promise<number> => findTabId(await helperPage(), page.url())
+  return { newPage, openExtensionPage, helperPage, tabIdOf }
 }
