@@ -129,7 +129,8 @@ export const overheadPage = (register: Register): string => `<!doctype html><met
 })();
 </script>`
 
-async function servePage(html: string): Promise<{ url: string; server: Server }> {
+/** Serves one page on a free local port. */
+export async function servePage(html: string): Promise<{ url: string; server: Server }> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
     res.end(html)
@@ -142,7 +143,8 @@ export type Mode = 'trivial' | 'analytics'
 type PageApi = { measure(n: number, mode: Mode): Promise<number>; settle(): Promise<void> }
 const MODES: Mode[] = ['analytics', 'trivial']
 
-const hooked = (page: Page): Promise<boolean> => page.evaluate(() => '__cxbusDevtoolsHook__' in window)
+/** Whether the hook (the extension's, or the test kit's) runs in the page. */
+export const hooked = (page: Page): Promise<boolean> => page.evaluate(() => '__cxbusDevtoolsHook__' in window)
 
 /** A free TCP port on this machine. */
 const freePort = (): Promise<number> =>
@@ -202,6 +204,31 @@ export async function round(s: Side, n: number, mode: Mode): Promise<{ ms: numbe
 }
 
 /**
+ * One mode's with / without comparison (the extension's and the test kit's): a warm-up, ROUNDS
+ * interleaved rounds of EVENTS_PER_ROUND events, the medians, the ratio of medians with the spread
+ * of the paired ratios, and the page's CPU and busy time per event, with minus without, round by
+ * round. Keys: `${mode}MsWithout`, `${mode}Ms${withName}`, `${mode}Ratio`, `${mode}Spread`,
+ * `${mode}UsPerEvent`, `${mode}BusyUsPerEvent` (each with its Spread).
+ */
+export async function overheadFigures(withSide: Side, without: Side, mode: Mode, withName: string): Promise<Record<string, number | string>> {
+  for (const s of [withSide, without]) await round(s, 500, mode) // warm-up
+  const runs = await interleaved(ROUNDS, () => round(withSide, EVENTS_PER_ROUND, mode), () => round(without, EVENTS_PER_ROUND, mode))
+  const r = paired(runs.a.map((x) => x.ms), runs.b.map((x) => x.ms))
+  const out: Record<string, number | string> = {
+    [`${mode}MsWithout`]: +median(runs.b.map((x) => x.ms)).toFixed(1),
+    [`${mode}Ms${withName}`]: +median(runs.a.map((x) => x.ms)).toFixed(1),
+    [`${mode}Ratio`]: +r.ratio.toFixed(3),
+    [`${mode}Spread`]: ratioText(r),
+  }
+  for (const [key, of] of [['UsPerEvent', (x: Thread) => x.cpuMs], ['BusyUsPerEvent', (x: Thread) => x.busyMs]] as const) {
+    const us = runs.a.map((x, i) => ((of(x) - of(runs.b[i]!)) * 1000) / EVENTS_PER_ROUND)
+    out[`${mode}${key}`] = +median(us).toFixed(1)
+    out[`${mode}${key}Spread`] = `${percentile(us, 0.1).toFixed(1)}–${percentile(us, 0.9).toFixed(1)}`
+  }
+  return out
+}
+
+/**
  * The overhead page in two tabs of one browser: with the extension, and in the incognito context
  * without it. Rounds alternate which side goes first; each ends when its page is idle again.
  */
@@ -214,21 +241,7 @@ async function hookOverhead(register: Register): Promise<Record<string, number |
     if (!(await hooked(withExt.page)) || (await hooked(without.page))) throw new Error('bench: the hook must run in the extension\'s tab only')
     await withExt.page.waitForTimeout(300) // the hook's subscriptions are in place (its first scan)
     const out: Record<string, number | string> = {}
-    for (const mode of MODES) {
-      for (const s of [withExt, without]) await round(s, 500, mode) // warm-up
-      const runs = await interleaved(ROUNDS, () => round(withExt, EVENTS_PER_ROUND, mode), () => round(without, EVENTS_PER_ROUND, mode))
-      const r = paired(runs.a.map((x) => x.ms), runs.b.map((x) => x.ms))
-      out[`${mode}MsWithout`] = +median(runs.b.map((x) => x.ms)).toFixed(1)
-      out[`${mode}MsWith`] = +median(runs.a.map((x) => x.ms)).toFixed(1)
-      out[`${mode}Ratio`] = +r.ratio.toFixed(3)
-      out[`${mode}Spread`] = ratioText(r)
-      // The page's CPU per event for capture: with minus without, round by round.
-      for (const [key, of] of [['UsPerEvent', (x: Thread) => x.cpuMs], ['BusyUsPerEvent', (x: Thread) => x.busyMs]] as const) {
-        const us = runs.a.map((x, i) => ((of(x) - of(runs.b[i]!)) * 1000) / EVENTS_PER_ROUND)
-        out[`${mode}${key}`] = +median(us).toFixed(1)
-        out[`${mode}${key}Spread`] = `${percentile(us, 0.1).toFixed(1)}–${percentile(us, 0.9).toFixed(1)}`
-      }
-    }
+    for (const mode of MODES) Object.assign(out, await overheadFigures(withExt, without, mode, 'With'))
     return out
   } finally {
     await pair.close()
