@@ -143,6 +143,8 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
   let stopped = false
   let backoff = BACKOFF_MIN
   let flushTimer: ReturnType<typeof setTimeout> | null = null
+  /** A forward of handed-over batches is queued (onHandoff): one microtask for a burst of them. */
+  let forwardQueued = false
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null
 
   /** One entry the relay makes itself (page-load, dropped), as a batch of one. */
@@ -372,7 +374,6 @@ export function startRelay(win: RelayWindow, runtime: RelayRuntime, options: Rel
       })
     }
   }
-  let forwardQueued = false
 
   /** A hook batch, from the port or handed over: its text is not parsed here (the background checks each entry). */
   function take(b: HookBatch): void {
