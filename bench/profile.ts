@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { overheadPage, launchPair } from './capture.bench.ts'
 
 const N = 2_000
-const ROUNDS = 6
+const ROUNDS = +(process.env.ROUNDS ?? 6)
 const what = process.argv[2] ?? 'ext'
 const mode = process.argv[3] ?? 'analytics'
 

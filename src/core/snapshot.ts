@@ -20,14 +20,15 @@
 // - key "__proto__" is renamed "[__proto__]": every consumer after this gate (panel, checker,
 //   storage, export, CLI) may copy objects with `out[k] = v`, which would turn a "__proto__" key into
 //   a prototype change. "constructor" and other keys are kept as plain data properties.
-// The result is built with Object.defineProperty only, so setters a page planted on
-// Object.prototype / Array.prototype never run.
+// Setters a page planted on Object.prototype / Array.prototype never run: copied objects inherit
+// from a private, empty prototype (OUT_PROTO) instead of Object.prototype, and array slots are
+// made with Object.defineProperty.
 
 import type { Json, JsonObject } from './model.ts'
 
 // Built-ins captured when this module is evaluated: in the hook that is document_start, before any
 // page script, so a page that later overwrites them cannot change what we do.
-const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
+const { create: objectCreate, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
 const objectToString = ObjectProto.toString
 const { apply } = Reflect
 const objectKeys = Object.keys
@@ -192,10 +193,12 @@ function describeFunction(fn: (...args: unknown[]) => unknown): string {
 function copyObject(obj: object, depth: number, s: State): Json {
   let tag: string
   try {
-    // Built-in toString: reads Symbol.toStringTag at most once, never calls page toString/toJSON.
-    tag = apply(objectToString, obj, NO_ARGS) as string
+    // The hot path: an object literal's tag without the Symbol.toStringTag lookup (its prototype is
+    // Object.prototype: not a Window, node, Date, Error or Map). Otherwise the built-in toString: it
+    // reads Symbol.toStringTag at most once, never calls page toString/toJSON.
+    tag = getPrototypeOf(obj) === ObjectProto ? PLAIN_TAG : (apply(objectToString, obj, NO_ARGS) as string)
   } catch (err) {
-    return thrown('Unreadable', err)
+    return thrown('Unreadable', err) // a revoked Proxy, or one whose trap throws
   }
   const special = describeSpecial(obj, tag)
   if (special !== null) return special
@@ -216,6 +219,7 @@ function copyObject(obj: object, depth: number, s: State): Json {
 }
 
 /** Placeholders for objects that must not be walked key by key; null for ordinary objects. */
+const PLAIN_TAG = '[object Object]'
 function describeSpecial(obj: object, tag: string): string | null {
   if (tag === '[object Object]' || tag === '[object Array]') return obj === globalThis ? '[Window]' : null // the hot path
   if (obj === globalThis || tag === '[object Window]' || tag === '[object global]') return '[Window]'
@@ -297,7 +301,7 @@ function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
   } catch (err) {
     return thrown('Unreadable', err) // a Proxy whose ownKeys/getOwnPropertyDescriptor trap throws
   }
-  const out: JsonObject = {}
+  const out = objectCreate(OUT_PROTO) as JsonObject
   // Errors keep message/stack as non-enumerable own properties and name on the prototype.
   if (tag === '[object Error]') copyErrorFields(obj, out, s)
   let kept = 0
@@ -379,13 +383,15 @@ function test(re: RegExp, text: string): boolean {
 }
 
 /**
- * Plain assignment is several times faster than defineProperty; it is safe unless the key is found
- * on the prototype chain (a setter a page planted on Object.prototype, or a built-in name such as
- * "constructor"), where defineProperty makes an own data property instead.
+ * The prototype of every copied object: empty, its own prototype null, never handed out, so no
+ * setter can be on the chain (a page's on Object.prototype, or the __proto__ accessor) and a plain
+ * assignment, several times faster than defineProperty, always makes an own data property.
+ * JSON.stringify, structured clone and the relay see ordinary objects.
  */
+const OUT_PROTO: object = objectCreate(null)
+
 function set(out: JsonObject, key: string, value: Json): void {
-  if (key in out) put(out, key, value)
-  else out[key] = value
+  out[key] = value
 }
 
 /** Own data property, whatever setters the page defined on Object.prototype / Array.prototype. */

@@ -126,7 +126,11 @@ describe('snapshot', () => {
   it('__proto__ keys are renamed, constructor kept as data, no prototype is touched', () => {
     const parsed = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"opened":1}')
     const s = snapshot(parsed) as Record<string, unknown>
-    expect(Object.getPrototypeOf(s)).toBe(Object.prototype)
+    // Every copy inherits from one private, empty prototype whose own prototype is null.
+    const proto = Object.getPrototypeOf(s) as object
+    expect(proto).toBe(Object.getPrototypeOf(snapshot({ other: 1 })))
+    expect(Object.getPrototypeOf(proto)).toBeNull()
+    expect(Reflect.ownKeys(proto)).toEqual([])
     expect(s[PROTO_KEY]).toEqual({ polluted: true })
     expect(Object.prototype.hasOwnProperty.call(s, 'constructor')).toBe(true)
     expect(s.constructor).toEqual({ prototype: { polluted: true } })
