@@ -102,7 +102,48 @@ describe(`panel on the demo page (${BROWSER})`, () => {
     await panel.close()
     await tab.page.close()
   })
+
+  it('a command from the Commands drawer reaches the page\'s bus in the frame that has it, and ends resolved or with the bus\'s reason', async () => {
+    // iframe=1: the bus lives in a same-origin frame, the command must find that frame's relay.
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&iframe=1')
+    await tab.call('whenReady')
+    const panel = await openPanel(tab.tabId)
+    await clickTestId(panel, 'commands-toggle')
+    await until(panel, () => !document.querySelector('[data-testid="commands-disabled"]') && document.querySelector('[data-testid="cmd-callback-open"]') !== null, 'the drawer enabled')
+    const results = (): Promise<{ status: string | null; name: string | null; detail: string | null }[]> =>
+      panel.evaluate(() => [...document.querySelectorAll('[data-testid="command-result"]')].map((r) => ({
+        status: r.getAttribute('data-status'), name: r.getAttribute('data-name'), detail: r.querySelector('[data-testid="command-detail"]')?.textContent ?? null,
+      })))
+    const ended = async (n: number): Promise<{ status: string | null; name: string | null; detail: string | null }> => {
+      await until(panel, (k) => { const rows = document.querySelectorAll('[data-testid="command-result"]'); return rows.length === k && rows[0]!.getAttribute('data-status') !== 'pending' }, `${n} ended commands`, n)
+      return (await results())[0]! // newest first
+    }
+    await clickTestId(panel, 'cmd-callback-open')
+    expect(await ended(1)).toMatchObject({ status: 'resolved', name: 'Callback.open' })
+    await until(tab.page, () => (window as unknown as { demo: { events: { event: string }[] } }).demo.events.some((e) => e.event === 'Callback.opened'), 'Callback.opened on the page')
+    // The form holds a typed name: 9.x refuses the close until the user confirms it, and the drawer says why.
+    await tab.call('type', 'firstname', 'Ada')
+    await clickTestId(panel, 'cmd-callback-close')
+    expect(await ended(2)).toMatchObject({ status: 'rejected', name: 'Callback.close', detail: ': User must confirm close' })
+    const session = await backgroundSession(panel, tab.tabId)
+    const sent = session.events.filter((e) => e.kind === 'command' && e.origin === 'panel')
+    expect(sent.map((e) => (e.kind === 'command' ? e.command : ''))).toEqual(['Callback.open', 'Callback.close'])
+    expect(sent.every((e) => e.frameUrl?.includes('frame.html'))).toBe(true)
+    expect(await tab.pageErrors()).toEqual([])
+    expect(await pageErrors(panel)).toEqual([])
+    await panel.close()
+    await tab.page.close()
+  })
 })
+
+/** Polls fn(arg) in the page until it is true (both drivers' waitForFunction differ in arguments). */
+async function until<A>(page: TestPage, fn: (arg: A) => boolean, what: string, arg?: A, timeoutMs = 15_000): Promise<void> {
+  const t0 = Date.now()
+  while (!(await page.evaluate(fn, arg as A))) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
 
 describe(`popup (${BROWSER})`, () => {
   it('summarises the demo tab and exports the same session as the background holds', async () => {
