@@ -82,7 +82,13 @@ describe('Commands drawer (issue 15)', () => {
     const marked = panel.getByTestId('row-from-panel')
     await expect.poll(() => marked.count(), { timeout: 10_000 }).toBeGreaterThan(0)
     expect(await panel.locator('[data-testid="event-row"]:has([data-testid="row-from-panel"])').evaluateAll((rows) => rows.every((r) => /Callback/.test(r.textContent ?? '')))).toBe(true)
-    const session = (await panel.evaluate((id) => chrome.runtime.sendMessage({ type: 'export-session', tabId: id }), tab.tabId)) as { events: { kind: string; command?: string; origin?: string; data: unknown; frameUrl?: string }[] }
+    type Exported = { events: { kind: string; command?: string; origin?: string; data: unknown; frameUrl?: string }[] }
+    const exported = async (): Promise<Exported> => (await panel.evaluate((id) => chrome.runtime.sendMessage({ type: 'export-session', tabId: id }), tab.tabId)) as Exported
+    // The page saw Callback.completed; the hook's batch holding the widget's own schedule command may
+    // still be on its way (it leaves when the page is idle): wait for it, do not race it.
+    const scheduled = (x: Exported): boolean => x.events.some((e) => e.kind === 'command' && e.command === 'CallbackService.schedule')
+    await expect.poll(async () => scheduled(await exported()), { timeout: 10_000 }).toBe(true)
+    const session = await exported()
     const sent = session.events.filter((e) => e.kind === 'command' && e.origin === 'panel')
     expect(sent.map((e) => e.command)).toEqual(['Callback.open', 'Callback.minimize', 'Callback.minimize', 'Callback.close', 'Callback.open', 'Callback.close', 'Callback.open'])
     expect(sent[4]?.data).toEqual({ form: { firstname: 'Grace', field1: 'gold' } })
