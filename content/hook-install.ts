@@ -458,7 +458,7 @@ export function installHook(win: HookWindow): void {
       st.subscribed[name] = true
       delete st.pending[name]
       st.ids[name] = ok
-      attached[name] = true
+      handlerState(name).attached = true
     }
   }
 
@@ -528,20 +528,19 @@ export function installHook(win: HookWindow): void {
   /** Plugin names whose publish() we wrap. */
   const tapped = createObject(null) as Record<string, true>
   /**
-   * Event names our handler may be called for: subscribed, or unsubscribed less than
-   * UNSUBSCRIBE_GRACE_MS ago (a bus may still deliver what it scheduled before). Their publishes are
-   * awaited by data object (a WeakMap entry each)...
+   * Per event name our handler was ever subscribed to (one record, so a publish looks up one name,
+   * not three): whether our handler may be called for it, and the publishes it awaits there.
+   * - attached: subscribed, or unsubscribed less than UNSUBSCRIBE_GRACE_MS ago (a bus may still
+   *   deliver what it scheduled before); publishes are awaited by data object (a WeakMap entry each);
+   * - unsubscribed: past that, by name only (the counter `awaiting`): a bus that said it unsubscribed
+   *   and did not still gets each event recorded once, and an honest one costs the page no WeakMap
+   *   work per publish. The counter also serves publishes without an object while attached.
    */
-  const attached = createObject(null) as Record<string, true>
-  /**
-   * ...past that, by name only (a counter): a bus that said it unsubscribed and did not still gets
-   * each event recorded once, and an honest one costs the page no WeakMap work per publish.
-   */
-  const unsubscribed = createObject(null) as Record<string, true>
-  /** Publishes captured but not yet seen by our handler (if still subscribed): by data object... */
+  type HandlerState = { attached: boolean; unsubscribed: boolean; awaiting: number }
+  const handlerStates = createObject(null) as Record<string, HandlerState>
+  const handlerState = (name: string): HandlerState => (handlerStates[name] ??= { attached: false, unsubscribed: false, awaiting: 0 })
+  /** Publishes captured but not yet seen by our handler (if still subscribed), by data object. */
   const awaitingData = new WeakMapCtor<object, number>()
-  /** ...and, for publishes without an object, by event name. */
-  const awaitingByName = createObject(null) as Record<string, number>
   const tappedRegister = new WeakSetCtor<object>()
   /** Wrappers wrapAfter made (never wrapped again). */
   const ourWrappers = new WeakSetCtor<object>()
@@ -672,16 +671,18 @@ export function installHook(win: HookWindow): void {
       event = safeName(`${plugin}.${short}`)
       if (fullNamesKept++ < MAX_CACHED_NAMES) fullNames[short] = event // a page inventing names forever is not cached
     }
-    const raw = args.length < 2 ? undefined : args[1]
-    const data = isBag(raw) ? raw : null
-    if (attached[event]) {
+    const st = handlerStates[event]
+    if (st === undefined) return { event, data: null, awaited: false } // never subscribed to
+    if (st.attached) {
       // Our handler may still get this one from the bus (unsubscribe failed or is not supported).
+      const raw = args.length < 2 ? undefined : args[1]
+      const data = isBag(raw) ? raw : null
       if (data) apply(weakMapSet, awaitingData, [data, ((apply(weakMapGet, awaitingData, [data]) as number | undefined) ?? 0) + 1])
-      else awaitingByName[event] = (awaitingByName[event] ?? 0) + 1
+      else st.awaiting++
       return { event, data, awaited: true }
     }
-    if (unsubscribed[event]) awaitingByName[event] = (awaitingByName[event] ?? 0) + 1
-    return { event, data: null, awaited: unsubscribed[event] === true }
+    if (st.unsubscribed) st.awaiting++
+    return { event, data: null, awaited: st.unsubscribed }
   }
 
   function unexpect(expected: Expected | null): void {
@@ -698,9 +699,9 @@ export function installHook(win: HookWindow): void {
     return true
   }
   function takeAwaitedName(event: string): boolean {
-    const k = awaitingByName[event]
-    if (!k) return false
-    awaitingByName[event] = k - 1
+    const st = handlerStates[event]
+    if (!st || st.awaiting === 0) return false
+    st.awaiting--
     return true
   }
 
@@ -756,8 +757,9 @@ export function installHook(win: HookWindow): void {
       delete st.ids[n]
       setTimer(() => {
         if (st.subscribed[n]) return // subscribed again meanwhile
-        delete attached[n]
-        unsubscribed[n] = true
+        const h = handlerState(n)
+        h.attached = false
+        h.unsubscribed = true
       }, UNSUBSCRIBE_GRACE_MS)
     }
   }
