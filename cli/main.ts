@@ -7,7 +7,7 @@
 // Exit codes: 0 no error finding, 1 an error finding or a required path missing, 2 usage error or a
 // file that cannot be read or is invalid. main(argv, io) never exits the process, so tests call it.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
-import { readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
+import { mkdir, readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -124,7 +124,7 @@ export function settingsOf(raw: unknown): Settings {
   // The coverage part is read here; the rest must be CheckOptions (unknown keys are typos).
   const { coverage, require: req, ...options } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : { '(root)': raw }) as Record<string, unknown>
   const cov = validateCoverageConfig({ coverage, require: req })
-  return { options: validateCheckOptions(options), paths: cov.paths, require: cov.require }
+  return { options: validateCheckOptions(options, ['coverage', 'require']), paths: cov.paths, require: cov.require }
 }
 
 /** The text `check` prints for one file (also the test kit's expectNoErrors message). */
@@ -133,10 +133,10 @@ export function checkText(file: string, analysis: QaAnalysis, columns = DEFAULT_
   humanFile({ file, session: analysis.session, report: analysis.report, stories: analysis.stories, analysis }, () => true, columns, (t) => {
     text += t
   })
-  return text
+  return terminalSafe(text)
 }
 
-async function loadSettings(config: string | undefined, require: string | undefined, readFile: (p: string) => Promise<string>): Promise<Settings> {
+async function loadSettings(config: string | undefined, require: readonly string[], readFile: (p: string) => Promise<string>): Promise<Settings> {
   let settings: Settings = { options: {}, paths: [...DEFAULT_PATHS], require: [] }
   if (config !== undefined) {
     try {
@@ -145,10 +145,11 @@ async function loadSettings(config: string | undefined, require: string | undefi
       throw new UsageError(`config ${config}: ${reasonOf(err)}`)
     }
   }
-  if (require !== undefined) {
-    const list = require.split(',').map((x) => x.trim()).filter((x) => x !== '')
+  // Repeated --require options add up (a later one never drops an earlier one's paths).
+  if (require.length > 0) {
+    const list = require.flatMap((r) => r.split(',')).map((x) => x.trim()).filter((x) => x !== '')
     const unknown = unknownRequired(settings.paths, list)
-    if (unknown.length) throw new UsageError(`--require: unknown path ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${settings.paths.map((p) => p.id).join(', ')})`)
+    if (unknown.length) throw new UsageError(`--require: unknown path ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${knownPaths(settings.paths)})`)
     settings.require = [...new Set([...settings.require, ...list])]
   }
   return settings
@@ -156,7 +157,23 @@ async function loadSettings(config: string | undefined, require: string | undefi
 
 class UsageError extends Error {}
 
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+/** "untouched, failed-retry (Callback only), ...; each also as Callback/ID or SendMessage/ID": what --require accepts. */
+function knownPaths(paths: readonly CoveragePath[]): string {
+  const one = (p: CoveragePath): string => (p.plugins && p.plugins.length === 1 ? `${p.id} (${p.plugins[0]} only)` : p.id)
+  return `${paths.map(one).join(', ')}; each also as PLUGIN/ID for one plugin, e.g. ${paths[0] ? `Callback/${paths[0].id}` : 'Callback/ID'}`
+}
+
+/**
+ * Control characters the page or a session file put into the output (ESC sequences retitle or clear
+ * a terminal, CR overwrites a line, bidi overrides reorder what a reader sees) are printed as \uXXXX
+ * escapes: visible in text and Markdown, and in JSON output the very escape JSON means (JSON.stringify
+ * leaves DEL, C1 and bidi characters raw). Tab and newline stay.
+ */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+export const terminalSafe = (text: string): string => text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+export async function main(argv: readonly string[], rawIO: CliIO): Promise<number> {
+  const io: CliIO = { ...rawIO, stdout: (t) => rawIO.stdout(terminalSafe(t)), stderr: (t) => rawIO.stderr(terminalSafe(t)) }
   const readFile = io.readFile ?? defaultReadFile
   const [command, ...rest] = argv
   if (command === '--help' || command === '-h' || command === 'help') {
@@ -167,7 +184,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr(`cxbus-devtools: ${command === undefined ? 'missing command' : `unknown command "${command}"`}\n${USAGE}`)
     return EXIT_INVALID
   }
-  type Values = { json?: boolean; format?: string; 'min-severity'?: string; config?: string; require?: string; output?: string; help?: boolean }
+  type Values = { json?: boolean; format?: string; 'min-severity'?: string; config?: string; require?: string[]; output?: string; help?: boolean }
   let args: { values: Values; positionals: string[] }
   try {
     args = parseArgs({
@@ -175,7 +192,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       allowPositionals: true,
       options: {
         config: { type: 'string' },
-        require: { type: 'string' },
+        require: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         ...(command === 'check'
           ? { json: { type: 'boolean' }, format: { type: 'string' }, 'min-severity': { type: 'string' } }
@@ -207,7 +224,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
   let settings: Settings
   try {
-    settings = await loadSettings(args.values.config, args.values.require, readFile)
+    settings = await loadSettings(args.values.config, args.values.require ?? [], readFile)
   } catch (err) {
     io.stderr(`cxbus-devtools: ${(err as Error).message}\n`)
     return EXIT_INVALID
@@ -272,13 +289,22 @@ export function reportPathFor(file: string): string {
 
 async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
   const writeFile = io.writeFile ?? ((p: string, t: string) => fsWriteFile(p, t, 'utf8'))
-  const many = results.length > 1
+  // -o names a directory for several inputs (made if missing), or an existing directory for one.
+  const intoDir = output !== undefined && (results.length > 1 || (await stat(output).then((s) => s.isDirectory(), () => false)))
+  if (intoDir && !io.writeFile) {
+    try {
+      await mkdir(output, { recursive: true })
+    } catch (err) {
+      io.stderr(`cxbus-devtools: cannot make the directory ${output}: ${reasonOf(err)}\n`)
+      return EXIT_INVALID
+    }
+  }
   // Loaded only here: `check`, what a CI job runs, does not load the HTML report's code (Preact).
   const { renderReportHtml } = await import('../src/report/html.tsx')
   let code: number = results.some((r) => 'error' in r) ? EXIT_INVALID : EXIT_OK
   for (const r of results) {
     if ('error' in r) continue
-    const out = output === undefined ? reportPathFor(r.file) : many ? join(output, basename(reportPathFor(r.file))) : output
+    const out = output === undefined ? reportPathFor(r.file) : intoDir ? join(output, basename(reportPathFor(r.file))) : output
     const html = renderReportHtml(r.analysis, { generatedAt: (io.now ?? Date.now)(), generator: `cxbus-devtools ${TOOL_VERSION} (command line)`, fileName: basename(r.file) })
     try {
       await writeFile(out, html)
@@ -288,7 +314,8 @@ async function writeReports(results: FileResult[], output: string | undefined, i
       continue
     }
     const a = r.analysis
-    io.stdout(`${out}: ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)} (${Math.ceil(html.length / 1024)} KB)\n`)
+    const missing = a.missing.length ? `; required but missing: ${a.missing.join(', ')}` : ''
+    io.stdout(`${out}: ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)}${missing} (${Math.ceil(html.length / 1024)} KB)\n`)
   }
   return code
 }

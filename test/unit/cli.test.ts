@@ -299,5 +299,48 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     const html = await run(['check', 'page.html'], { 'page.html': '<!doctype html><p>hello</p>' })
     expect(html.code).toBe(2)
     expect(html.stderr).toContain('page.html: an HTML file without an embedded session (not a cxbus-devtools report)')
+    // A required path that is missing is named where the verdict is printed.
+    const req = await run(['report', '--require', 'page-left', 'shipped-auto-submit.session.json', '-o', 'r.html'], {}, written)
+    expect(req.stdout).toMatch(/^r\.html: FAIL, .*; required but missing: page-left \(\d+ KB\)\n$/)
+  })
+
+  it('report -o DIR: made when missing for several inputs, used as a directory when it exists for one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-cli-report-'))
+    const a = join(dir, 'a.session.json')
+    writeFileSync(a, fixtureText('documented-submitted'))
+    const io = { stdout: () => {}, stderr: (s: string) => void (err += s) }
+    let err = ''
+    expect(await main(['report', '-o', join(dir, 'new/sub'), a, a], io)).toBe(0)
+    expect(existsSync(join(dir, 'new/sub/a.report.html'))).toBe(true)
+    expect(await main(['report', '-o', dir, a], io)).toBe(0) // an existing directory, one input
+    expect(readFileSync(join(dir, 'a.report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/)
+    expect(err).toBe('')
+  })
+
+  it('repeated --require options add up; the unknown-path message says what is accepted', async () => {
+    const both = await run(['check', '--require', 'page-left', '--require', 'failed-retry', 'shipped-two-in-a-row.session.json'])
+    expect(both.code).toBe(1)
+    expect(both.stdout).toContain('required but missing: page-left, failed-retry')
+    const sm = await run(['check', '--require', 'SendMessage/failed-retry', 'shipped-two-in-a-row.session.json'])
+    expect(sm.code).toBe(2)
+    expect(sm.stderr).toContain('failed-retry (Callback only)')
+    expect(sm.stderr).toContain('each also as PLUGIN/ID for one plugin, e.g. Callback/untouched')
+    const cfg = await run(['check', '--config', 'c.json', 'shipped-two-in-a-row.session.json'], { 'c.json': JSON.stringify({ foo: 1 }) })
+    expect(cfg.code).toBe(2)
+    expect(cfg.stderr).toContain('unknown option (known: severities, dispatchToleranceMs, exactToleranceMs, clockToleranceMs, coverage, require)')
+  })
+
+  it('control characters from the session never reach the terminal raw: escapes instead, in every format', async () => {
+    const text = fixtureText('shipped-failed-retry')
+    const session = JSON.parse(text) as { events: { event?: string; data: Record<string, unknown> }[] }
+    const err = session.events.find((e) => e.event === 'CallbackService.scheduleError')!
+    err.data.statusText = 'Bad\u001b]0;PWNED\u0007 Request\r\u009b2J\u202e'
+    const files = { 'ansi.json': JSON.stringify(session) }
+    for (const format of ['text', 'markdown', 'json']) {
+      const r = await run(['check', '--format', format, 'ansi.json'], files)
+      expect(r.stdout, format).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/)
+      if (format === 'json') expect(JSON.stringify(JSON.parse(r.stdout))).toContain('Bad\\u001b]0;PWNED\\u0007 Request') // still the same data
+      else if (format === 'text') expect(r.stdout).toContain('Bad\\u001b]0;PWNED\\u0007 Request')
+    }
   })
 })

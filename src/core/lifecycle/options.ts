@@ -43,7 +43,8 @@ const LEVELS = ['error', 'warning', 'info', 'off']
 const TOLERANCE_KEYS = Object.keys(DEFAULT_TOLERANCES) as (keyof typeof DEFAULT_TOLERANCES)[]
 
 /** Checks untrusted options; throws OptionsError naming the field. Unknown keys and rule ids are errors (typos). */
-export function validateCheckOptions(value: unknown): CheckOptions {
+/** `extraKeys`: other keys the same file may have, read elsewhere (a --config file's coverage and require), named in the error. */
+export function validateCheckOptions(value: unknown, extraKeys: readonly string[] = []): CheckOptions {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OptionsError('(root)', 'expected an object')
   const out: CheckOptions = {}
   for (const [key, v] of Object.entries(value)) {
@@ -62,7 +63,7 @@ export function validateCheckOptions(value: unknown): CheckOptions {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new OptionsError(key, `expected a non-negative number of ms, got ${JSON.stringify(v)}`)
       out[key as keyof typeof DEFAULT_TOLERANCES] = v
     } else {
-      throw new OptionsError(key, `unknown option (known: severities, ${TOLERANCE_KEYS.join(', ')})`)
+      throw new OptionsError(key, `unknown option (known: severities, ${TOLERANCE_KEYS.join(', ')}${extraKeys.map((k) => `, ${k}`).join('')})`)
     }
   }
   return out
