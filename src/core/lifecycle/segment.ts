@@ -25,10 +25,15 @@ export interface InteractionState {
   stale: unknown[] | null
   /** Once-per-interaction findings already emitted (bits of ONCE). */
   once: number
-  /** Indices of the timestamp fields already reported by meta/timestamp-unit in this interaction. */
-  unitReported: number[] | null
+  /** Fields already reported by meta/shape or meta/timestamp-unit in this interaction (firstFieldReport). */
+  fieldsReported: number[] | null
   /** Ended by a new `opened` without `closed` (order/transition): not reported as unclosed. */
   superseded: boolean
+  /**
+   * The `opened` value its first `opened` event carried, as published (also a string or seconds,
+   * which `known` never holds): an `opened` repeating it is the same event again (order/duplicate).
+   */
+  openedAs: unknown
   /**
    * Entries were lost (a `dropped` marker) while this interaction was open or just before it began:
    * order and premature findings that lost events would explain are not made.
@@ -154,12 +159,16 @@ export class Segmenter {
       // lost or never published. End the current one so the new one gets fresh metadata checks.
       // An `opened` that repeats the current interaction's own `opened` timestamp is the same event
       // published twice (order/duplicate), not a new interaction.
-      const repeat = data !== null && typeof data[cur.cp.profile.open] === 'number' && data[cur.cp.profile.open] === cur.known[cur.cp.f.open]
+      const openedAs = data !== null ? data[cur.cp.profile.open] : undefined
+      const repeat = isStamp(openedAs) && (openedAs === cur.known[cur.cp.f.open] || openedAs === cur.openedAs)
       const start = !repeat && cur.seen.has(cur.cp.profile.open) && this.startsInteraction(cur.cp, step, data)
       // After lost entries, another `opened` timestamp means the next interaction began in the gap.
       const begunInGap = !start && cur.gap && data !== null && typeof data[cur.cp.profile.open] === 'number' &&
         typeof cur.known[cur.cp.f.open] === 'number' && data[cur.cp.profile.open] !== cur.known[cur.cp.f.open]
-      if (!start && !begunInGap) return cur
+      if (!start && !begunInGap) {
+        if (step === cur.cp.profile.open && cur.openedAs === undefined) cur.openedAs = openedAs
+        return cur
+      }
       cur.superseded = true
       this.open.delete(cur)
       s.previous = retire(cur)
@@ -182,7 +191,7 @@ export class Segmenter {
       seen: new Map(),
       known: new Array<unknown>(s.cp.names.length).fill(undefined),
       knownSeq: new Array<number>(s.cp.names.length).fill(-1),
-      stale: null, once: 0, superseded: false, gap: s.gapPending && !this.beginsAfterGap(s.cp, step, data), lastInfo: null, unitReported: null,
+      stale: null, once: 0, superseded: false, openedAs: step === s.cp.profile.open && data !== null ? data[s.cp.profile.open] : undefined, gap: s.gapPending && !this.beginsAfterGap(s.cp, step, data), lastInfo: null, fieldsReported: null,
     }
     s.current = ia
     s.gapPending = false
@@ -225,6 +234,9 @@ const RETIRED_SEEN = new Map<string, number>()
  * the timestamps) and drop the working state it no longer needs, so a long capture keeps little per
  * interaction besides its public Interaction.
  */
+/** A value an `opened` field can be repeated with: set, whatever its type (not false, null or an object). */
+const isStamp = (v: unknown): boolean => v !== undefined && v !== null && v !== false && typeof v !== 'object'
+
 function retire(ia: InteractionState): unknown[] {
   const known = ia.known
   ia.known = RETIRED
@@ -254,12 +266,16 @@ export const ONCE = {
   elapsedDefinition: 8,
 } as const
 
-/** Marks meta/timestamp-unit as reported for field index `f`; returns false if it already was. */
-export function firstUnitReport(ia: InteractionState, f: number): boolean {
-  const done = ia.unitReported
-  if (done === null) ia.unitReported = [f]
-  else if (done.includes(f)) return false
-  else done.push(f)
+/**
+ * Marks `rule` (meta/shape or meta/timestamp-unit) as reported for field index `f` in this
+ * interaction; false if it already was. Once per field: the plugin carries a bad value on every later event.
+ */
+export function firstFieldReport(ia: InteractionState, rule: 'shape' | 'unit', f: number): boolean {
+  const key = f * 2 + (rule === 'shape' ? 1 : 0)
+  const done = ia.fieldsReported
+  if (done === null) ia.fieldsReported = [key]
+  else if (done.includes(key)) return false
+  else done.push(key)
   return true
 }
 

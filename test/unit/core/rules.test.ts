@@ -82,6 +82,19 @@ describe('order rules', () => {
     expect(errors(r)).toEqual([])
   })
 
+  it('order/duplicate: an opened repeated with an unusable timestamp (a string, seconds) is still one interaction', () => {
+    for (const bad of ['soon', Math.floor(B / 1000)]) {
+      const s = submitted()
+      data(s, 4).opened = bad
+      s.events.splice(s.events.indexOf(ev(s, 4)) + 1, 0, structuredClone(ev(s, 4)))
+      renumber(s.events) // opened 4, opened again 5
+      const r = check(s)
+      expect(r.interactions, String(bad)).toHaveLength(1)
+      expect(only(r, 'order/duplicate'), String(bad)).toEqual([expect.objectContaining({ seq: [4, 5], actual: 'opened' })])
+      expect(only(r, 'order/transition'), String(bad)).toEqual([])
+    }
+  })
+
   it('order/no-terminal: closed without cancelled; near miss: cancelled then closed', () => {
     const u = untouched()
     u.events = u.events.filter((e) => e.seq !== 4)
@@ -135,6 +148,12 @@ describe('metadata rules', () => {
     expect(f.map((x) => [x.seq, x.actual])).toEqual([[[5], String(B + 1605)], [[6], null], [[9], []], [[10], 'closed']])
     expect(f[0]!.expected).toBe('an integer ms timestamp or false')
     expect(f[1]!.message).toContain('prefilled missing')
+  })
+  it('meta/shape: a bad field the plugin carries on every later event is reported once, where it first appears', () => {
+    const s = submitted()
+    for (const seq of [5, 6, 9, 10]) data(s, seq).started = 'soon' // started 5 ... closed 10
+    const f = only(check(s), 'meta/shape')
+    expect(f.map((x) => x.seq)).toEqual([[5]])
   })
   it('near miss: errors as a non-empty array of messages, elapsed false', () => {
     const s = submitted()

@@ -5,7 +5,7 @@
 // index (see CompiledProfile); names appear only in messages.
 import type { StepContext } from '../context.ts'
 import { asJson } from '../context.ts'
-import { firstTime, firstUnitReport, interactionName, ONCE } from '../segment.ts'
+import { firstTime, firstFieldReport, interactionName, ONCE } from '../segment.ts'
 
 const DAY_MS = 86_400_000
 /** Below this an epoch "timestamp" cannot be milliseconds of this century (1e11 ms is 1973). */
@@ -42,8 +42,11 @@ export function checkShape(ctx: StepContext): void {
     }
     values[i] = undefined
     if (!ok) {
-      const what = v === undefined ? 'missing' : 'wrong type'
-      emitter.emit('meta/shape', [seq], ctx.ia.info.id, `${field} ${what}: expected ${EXPECTED_TYPE[type]}`, EXPECTED_TYPE[type], v === undefined ? null : asJson(v))
+      // Once per field and interaction, where it first appears (as meta/timestamp-unit below).
+      if (firstFieldReport(ctx.ia, 'shape', i)) {
+        const what = v === undefined ? 'missing' : 'wrong type'
+        emitter.emit('meta/shape', [seq], ctx.ia.info.id, `${field} ${what}: expected ${EXPECTED_TYPE[type]}`, EXPECTED_TYPE[type], v === undefined ? null : asJson(v))
+      }
       continue
     }
     if (type === 'timestamp' && v !== false) {
@@ -51,7 +54,7 @@ export function checkShape(ctx: StepContext): void {
       // event where it first appears (the plugin carries timestamps on every later event).
       const t = v as number
       if (t < MIN_EPOCH_MS) {
-        if (firstUnitReport(ctx.ia, i)) {
+        if (firstFieldReport(ctx.ia, 'unit', i)) {
           const secondsLike = Math.abs(t * 1000 - entry.time) <= DAY_MS
           emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id,
             `${field} = ${t} ${secondsLike ? 'looks like seconds' : 'is not epoch milliseconds'} (envelope time ${entry.time})`, entry.time, t)
@@ -59,7 +62,7 @@ export function checkShape(ctx: StepContext): void {
         continue
       }
       if (Math.abs(t - entry.time) > DAY_MS) {
-        if (firstUnitReport(ctx.ia, i)) {
+        if (firstFieldReport(ctx.ia, 'unit', i)) {
           emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id, `${field} = ${t} is more than a day from the envelope time ${entry.time}`, entry.time, t)
         }
         continue
