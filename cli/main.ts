@@ -42,7 +42,8 @@ export const EXIT_OK = 0
 export const EXIT_FINDINGS = 1
 export const EXIT_INVALID = 2
 
-const USAGE = `usage: cxbus-devtools check [--json | --format text|json|markdown] [--min-severity LEVEL]
+const USAGE = `usage: cxbus-devtools --version
+       cxbus-devtools check [--json | --format text|json|markdown] [--min-severity LEVEL]
                           [--config FILE] [--require PATH,...] FILE...
        cxbus-devtools report [--config FILE] [--require PATH,...] [-o OUT.html] FILE...
 
@@ -178,6 +179,10 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
   const [command, ...rest] = argv
   if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE)
+    return EXIT_OK
+  }
+  if (command === '--version' || command === '-V') {
+    io.stdout(`cxbus-devtools ${TOOL_VERSION}\n`)
     return EXIT_OK
   }
   if (command !== 'check' && command !== 'report') {

@@ -3,6 +3,7 @@
 // lines for a normal session (long lists are cut with "… and N more"). Page strings are flattened to
 // one line and stripped of what a tracker would render as markup.
 import { countsText, coverageText, findingsByRule, formatUtc, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
+import { SEVERITIES } from '../core/model.ts'
 import { formatSpan } from '../core/story.ts'
 
 /** Page text on one line, without Markdown/HTML syntax a tracker would interpret. */
@@ -45,7 +46,15 @@ export function markdownSummary(a: QaAnalysis, title?: string): string {
   }
   if (a.stories.length) {
     lines.push('', '**Interactions**')
-    lines.push(...more(a.stories, MAX_STORIES, (s) => `- ${s.label}: ${mdText(s.sentence)}`))
+    // Those with an error, then a warning, first: the cut ("... and N more") never hides a failing one.
+    const rank = new Map<string, number>()
+    for (const f of a.report.findings) {
+      if (f.severity === 'info') continue
+      const r = SEVERITIES.indexOf(f.severity)
+      if (f.interaction !== null && r < (rank.get(f.interaction) ?? SEVERITIES.length)) rank.set(f.interaction, r)
+    }
+    const first = a.stories.map((s, i) => ({ s, i, r: rank.get(s.id) ?? SEVERITIES.length })).sort((x, y) => x.r - y.r || x.i - y.i).map((x) => x.s)
+    lines.push(...more(first, MAX_STORIES, (s) => `- ${s.label}: ${mdText(s.sentence)}`))
   }
   const groups = findingsByRule(a.report.findings)
   lines.push('', '**Findings by rule**')

@@ -317,6 +317,10 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(err).toBe('')
   })
 
+  it('--version prints the tool version', async () => {
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: 'cxbus-devtools 0.1.0\n', stderr: '' })
+  })
+
   it('repeated --require options add up; the unknown-path message says what is accepted', async () => {
     const both = await run(['check', '--require', 'page-left', '--require', 'failed-retry', 'shipped-two-in-a-row.session.json'])
     expect(both.code).toBe(1)

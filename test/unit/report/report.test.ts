@@ -170,6 +170,18 @@ describe('the Markdown summary', () => {
     expect(md).toContain('**Notes (1)**')
   })
 
+  it('lists the interactions with an error, then a warning, first: the cut never hides a failing one', () => {
+    const a = analyzeSession(demoSession())
+    const last = a.stories[a.stories.length - 1]!
+    const warned = a.stories.find((st) => st.id === a.report.findings.find((f) => f.severity === 'warning')?.interaction)!
+    expect(a.stories.indexOf(last)).toBeGreaterThanOrEqual(8) // beyond the cut
+    a.report.findings.push({ rule: 'order/transition', severity: 'error', seq: [1], interaction: last.id, message: 'x' })
+    const list = markdownSummary(a).split('**Interactions**\n')[1]!.split('\n')
+    expect(list[0]!.startsWith(`- ${last.label}: `)).toBe(true)
+    expect(list[1]!.startsWith(`- ${warned.label}: `)).toBe(true)
+    expect(list[2]!.startsWith(`- ${a.stories.find((st) => st !== last && st !== warned)!.label}: `)).toBe(true) // then in order
+  })
+
   it('names every page of a session over several pages, not only the last one', () => {
     const s = demoSession()
     const loads = s.events.filter((e) => e.kind === 'marker' && e.marker === 'page-load' && (e.data as { top?: unknown }).top !== false)
