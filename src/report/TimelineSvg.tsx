@@ -5,7 +5,7 @@
 // from the page is a JSX text child, escaped by the renderer.
 import type { Finding, SessionEntry } from '../core/model.ts'
 import type { InteractionStory } from '../core/story.ts'
-import { buildLanes, MIN_SPAN_MS, niceTicks, timeToX, visibleLabels, type ElapsedSpan, type Lane, type TimeWindow } from '../../devtools/panel/components/Timeline/layout.ts'
+import { buildLanes, labelRows, MIN_SPAN_MS, niceTicks, timeToX, type ElapsedSpan, type Lane, type TimeWindow } from '../../devtools/panel/components/Timeline/layout.ts'
 import { labelX } from '../../devtools/panel/components/Timeline/Lane.tsx'
 import { formatDuration, formatRelative } from '../../devtools/panel/lib/format.ts'
 import type { QaAnalysis } from './analyze.ts'
@@ -81,7 +81,8 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
   // Round times from the interaction's first event (what the labels count from), not round clock times.
   const ticks = niceTicks({ t0: w.t0 - story.start, t1: w.t1 - story.start }, 7).ticks.map((t) => t + story.start)
   const xs = lane.marks.map((m) => timeToX(m.time, w, TRACK))
-  const labels = visibleLabels(xs, LABEL_GAP)
+  // Two rows of labels: a mark close to the previous one still gets its name (the ringed one with a finding too).
+  const labels = labelRows(xs, LABEL_GAP, 2, lane.marks.map((m) => m.name.length * CHAR_PX))
   const opened = lane.marks.find((m) => m.name === 'opened')
   const closed = lane.marks.find((m) => m.name === 'closed')
   const barFrom = x(opened?.time ?? lane.start)
@@ -114,8 +115,8 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
             #{m.seq} {m.name}
             {m.severity ? ` (${m.severity})` : ''}
           </title>
-          {labels[i] && (
-            <text class="phase" x={PAD + xs[i]!} y={top + 24}>
+          {labels[i]! >= 0 && (
+            <text class="phase" x={PAD + xs[i]!} y={top + 24 + labels[i]! * 12}>
               {m.name}
             </text>
           )}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { check } from '../../../src/core/check.ts'
 import {
-  buildLanes, COMPACT_LANE_HEIGHT, elapsedSpans, fitWindow, LANE_HEIGHT, laneLayout, lanesInView, plausibleSpan, lanesInWindow, MIN_SPAN_MS, niceTicks, panBy, timeToX, visibleLabels, xToTime, zoomAt,
+  buildLanes, COMPACT_LANE_HEIGHT, elapsedSpans, fitWindow, LANE_HEIGHT, laneLayout, lanesInView, plausibleSpan, lanesInWindow, MIN_SPAN_MS, niceTicks, panBy, timeToX, visibleLabels, labelRows, xToTime, zoomAt,
 } from '../../../devtools/panel/components/Timeline/layout.ts'
 import { labelX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
 import { viewOfSession } from '../../../devtools/panel/state/view.ts'
@@ -115,6 +115,8 @@ describe('time window', () => {
     expect(visibleLabels([0, 10, 70, 80, 200], 58)).toEqual([true, false, true, false, true])
     // Wide labels centred on their marks need more room than the minimum gap.
     expect(visibleLabels([0, 60, 200], 58, [34, 95, 34])).toEqual([true, false, true])
+    // Two rows (the report): a label with no room in the first row goes to the second.
+    expect(labelRows([0, 10, 20, 70, 80, 200], 58, 2)).toEqual([0, 1, -1, 0, 1, 0])
   })
   it('places elapsed labels after the bar, else before it, else over it', () => {
     expect(labelX(10, 50, 100, 400)).toBe(54)

@@ -67,6 +67,12 @@ describe('the QA report of the demo session', () => {
     const retry = [...stories].find((s) => s.textContent!.includes('Completed after 1 failed submission'))!
     expect(retry.querySelectorAll('svg .failure')).toHaveLength(1)
     expect(retry.querySelector('svg .el-shipped text')!.textContent).toMatch(/^shipped elapsed /)
+    // Every mark of an interaction is named, also cancelled and closed 1 ms apart (a second row of labels).
+    for (const st of stories) {
+      const marks = [...st.querySelectorAll('svg .mark')].filter((m) => !m.classList.contains('failure'))
+      const named = marks.filter((m) => m.querySelector('text.phase') !== null)
+      expect(named.length, st.querySelector('h3')?.textContent ?? '').toBe(marks.length)
+    }
     const minimized = [...stories].find((s) => s.textContent!.includes('minimized 1×'))!
     expect(minimized.querySelectorAll('svg rect.minimized')).toHaveLength(1)
     const rule = doc.querySelector('[data-rule="meta/elapsed-absolute"]')!

@@ -289,16 +289,27 @@ export function niceTicks(w: TimeWindow, maxTicks: number): { step: number; tick
  * (zoomed out, `cancelled` and `closed` are 1 ms apart). Hover still names every mark.
  */
 export function visibleLabels(xs: readonly number[], minGap: number, widths?: readonly number[]): boolean[] {
-  let lastX = -Infinity
-  let lastW = 0
+  return labelRows(xs, minGap, 1, widths).map((r) => r === 0)
+}
+
+/**
+ * The row (0 .. rows-1) of each mark's label, or -1 where no row has room: left to right, each label
+ * goes to the first row where it keeps its distance from that row's previous label (the report has
+ * room for two rows; the panel's lanes for one).
+ */
+export function labelRows(xs: readonly number[], minGap: number, rows: number, widths?: readonly number[]): number[] {
+  const lastX = new Array<number>(rows).fill(-Infinity)
+  const lastW = new Array<number>(rows).fill(0)
   return xs.map((x, i) => {
     // Labels are centred on their mark: two wide ones ("scheduleError 500") need more than minGap.
     const w = widths?.[i] ?? 0
-    if (x - lastX >= Math.max(minGap, (lastW + w) / 2 + 6)) {
-      lastX = x
-      lastW = w
-      return true
+    for (let r = 0; r < rows; r++) {
+      if (x - lastX[r]! >= Math.max(minGap, (lastW[r]! + w) / 2 + 6)) {
+        lastX[r] = x
+        lastW[r] = w
+        return r
+      }
     }
-    return false
+    return -1
   })
 }
