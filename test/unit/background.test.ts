@@ -481,7 +481,7 @@ describe('background', () => {
     await t.settle()
     const s = (await t.message({ type: 'export-session', tabId: 2 })) as { format: string; source: unknown; events: unknown[] }
     expect(s.format).toBe('cxbus-devtools/session')
-    expect(s.source).toEqual({ url: 'https://x.test/', widgetsVersion: '9.0.018.07', userAgent: 'test-agent' })
+    expect(s.source).toEqual({ url: 'https://x.test/', widgetsVersion: '9.0.018.07', userAgent: 'test-agent', extensionVersion: '0.1.0' })
     expect(s.events).toHaveLength(2)
   })
 
