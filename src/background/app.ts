@@ -30,6 +30,7 @@ import { normalizeOptions } from '../core/lifecycle/options.ts'
 import { Findings, type ActionApi } from './badge.ts'
 import { Persister, type StorageArea } from './persist.ts'
 import { DEFAULT_MAX_ENTRIES, TabStore } from './store.ts'
+import { TOOL_VERSION } from '../report/version.ts'
 
 /** Entries per message to a panel (a replay of 100 000 entries goes out in pieces). */
 export const PANEL_CHUNK = 2_000
@@ -393,6 +394,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     const s = stores.get(req.tabId)
     if (req.type === 'get-tab-state') return s ? { ...s.state, findings: { ...s.state.findings } } : null
     const session: Session = s ? s.toSession(deps.userAgent) : { format: SESSION_FORMAT, version: SESSION_VERSION, source: { userAgent: deps.userAgent }, events: [] }
+    session.source = { ...session.source, extensionVersion: TOOL_VERSION } // which build captured it: a ticket reader asks
     return session
   }
 

@@ -36,7 +36,6 @@ import { SeqDedupe, SeqLanes } from '../core/buffer.ts'
 import { entryPlugin, focusPlugins, inFocus } from '../core/focus.ts'
 import { droppedCount, droppedPlugin, lostBy, SESSION_FORMAT, SESSION_VERSION, type Json, type Session, type SessionEntry, type Severity } from '../core/model.ts'
 import type { TabState } from '../core/protocol.ts'
-import { TOOL_VERSION } from '../report/version.ts'
 
 export const DEFAULT_MAX_ENTRIES = 100_000
 /** Slots for markers on top of the event budget (markers are few: one per gap, page load, bus). */
@@ -385,7 +384,6 @@ export class TabStore {
         ...(this.state.url ? { url: this.state.url } : {}),
         ...(this.state.bus?.widgetsVersion ? { widgetsVersion: this.state.bus.widgetsVersion } : {}),
         userAgent,
-        extensionVersion: TOOL_VERSION, // which build captured it: a ticket reader asks
       },
       events: this.entries.toArray(),
     }
