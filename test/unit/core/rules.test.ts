@@ -68,7 +68,7 @@ describe('order rules', () => {
     const s = submitted()
     s.events.splice(s.events.indexOf(ev(s, 5)) + 1, 0, structuredClone(ev(s, 5)))
     renumber(s.events)
-    expect(only(check(s), 'order/duplicate')).toEqual([expect.objectContaining({ severity: 'warning', seq: [5, 6], actual: 'started' })])
+    expect(only(check(s), 'order/duplicate')).toEqual([expect.objectContaining({ severity: 'warning', seq: [5, 6], expected: 'no second started', actual: 'started' })])
     expect(only(check(loadFixture('shipped-failed-retry')), 'order/duplicate')).toEqual([])
   })
 

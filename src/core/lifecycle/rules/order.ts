@@ -43,7 +43,7 @@ export function checkOrder(ctx: StepContext): void {
 
   const firstSame = ia.seen.get(step)
   if (firstSame !== undefined && !p.repeatable.includes(step)) {
-    emitter.emit('order/duplicate', [firstSame, seq], id, `${step} again in ${interactionName(ia.info)} (first at seq ${firstSame})`, null, step)
+    emitter.emit('order/duplicate', [firstSame, seq], id, `${step} again in ${interactionName(ia.info)} (first at seq ${firstSame})`, `no second ${step}`, step)
     return
   }
   if (p.terminals.includes(step)) {
