@@ -151,7 +151,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
         <h2>Environment</h2>
         <table class="env">
           <tbody>
-            <tr><th>Page</th><td>{env.pageUrl ?? 'not recorded'}</td></tr>
+            <tr><th>Page</th><td>{env.pageUrl === null ? 'not recorded' : <Url url={env.pageUrl} />}</td></tr>
             <tr><th>Widgets version</th><td>{env.widgetsVersion ?? 'not recorded'}</td></tr>
             <tr><th>Browser</th><td>{env.browser ?? 'not recorded'}{env.userAgent && <div class="muted small">{env.userAgent}</div>}</td></tr>
             <tr><th>Extension</th><td>{env.extensionVersion ? `cxbus-devtools ${env.extensionVersion}` : 'not recorded'}</td></tr>
@@ -165,7 +165,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
               <th>Page loads</th>
               <td>
                 {env.pageLoads.length === 0 ? 'none recorded' : (
-                  <ol class="pages">{env.pageLoads.map((u, i) => <li key={i}>{u ?? 'URL not recorded'}</li>)}</ol>
+                  <ol class="pages">{env.pageLoads.map((u, i) => <li key={i}>{u === null ? 'URL not recorded' : <Url url={u} />}</li>)}</ol>
                 )}
               </td>
             </tr>
@@ -270,4 +270,11 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
       </footer>
     </main>
   )
+}
+
+/** Longest URL shown whole: a page can have a URL of many kilobytes; the full one is in the tooltip (and the embedded session). */
+const MAX_URL_CHARS = 300
+
+function Url({ url }: { url: string }) {
+  return url.length <= MAX_URL_CHARS ? <>{url}</> : <span title={url}>{`${url.slice(0, MAX_URL_CHARS - 1)}… (${url.length} characters)`}</span>
 }

@@ -138,6 +138,17 @@ describe('a hostile session stays inert in the report', () => {
     return parseSession(serializeSession(s))
   }
 
+  it('a URL of kilobytes is cut in the environment table, whole in its tooltip', () => {
+    const s = demoSession()
+    const url = `https://shop.example/?${'q=1&'.repeat(2250)}`
+    s.source = { ...s.source, url }
+    const doc = parse(render(s))
+    const cell = [...doc.querySelectorAll('table.env tr')].find((r) => r.querySelector('th')?.textContent === 'Page')!.querySelector('td')!
+    expect(cell.textContent!.length).toBeLessThan(340)
+    expect(cell.textContent).toContain(`(${url.length} characters)`)
+    expect(cell.querySelector('span')!.getAttribute('title')).toBe(url)
+  })
+
   it('renders every string as text: no element, attribute or link comes from the page', () => {
     const s = hostile()
     const html = render(s)
