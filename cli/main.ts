@@ -13,12 +13,12 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { DEFAULT_PATHS, unknownRequired, validateCoverageConfig, type Coverage, type CoveragePath } from '../src/core/coverage.ts'
 import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
-import type { CheckOptions, Finding, Report, Session, Severity } from '../src/core/model.ts'
+import type { CheckOptions, Finding, Report, Session, SessionEntry, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../src/core/session.ts'
-import { sessionSlices, type ByteSource, type TextSource } from '../src/core/sessionSlices.ts'
-import { countsText, coverageText, createSessionAnalyzer, verdictText, type QaAnalysis } from '../src/report/analyze.ts'
+import { sessionSlices, type ByteSource, type SessionHead, type TextSource } from '../src/core/sessionSlices.ts'
+import { countsText, coverageText, createSessionAnalyzer, createStreamedCheck, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
 import { TOOL_VERSION } from '../src/report/version.ts'
 
@@ -101,8 +101,8 @@ async function openBytes(path: string): Promise<ByteSource> {
   }
 }
 
-/** A checked file, or one that could not be read or is not a valid session. */
-type FileResult = Checked | { file: string; error: string }
+/** A checked file (its analysis, or for the text output only its text view), or one that could not be read or is not a valid session. */
+type FileResult = Checked | { file: string; view: TextView } | { file: string; error: string }
 interface Checked {
   file: string
   session: Session
@@ -131,7 +131,7 @@ export function settingsOf(raw: unknown): Settings {
 /** The text `check` prints for one file (also the test kit's expectNoErrors message). */
 export function checkText(file: string, analysis: QaAnalysis, columns = DEFAULT_COLUMNS): string {
   let text = ''
-  humanFile({ file, session: analysis.session, report: analysis.report, stories: analysis.stories, analysis }, () => true, columns, (t) => {
+  humanFile(textView(file, analysis, () => true, columns), columns, (t) => {
     text += t
   })
   return terminalSafe(text)
@@ -239,10 +239,17 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
   // The HTML report embeds the session and the Markdown summary names the entries notes are on;
   // the other outputs need no entry once it is analysed.
   const keepEvents = command === 'report' || format === 'markdown'
+  const rank = SEVERITIES.indexOf(minSeverity)
+  const shown = (f: Finding): boolean => SEVERITIES.indexOf(f.severity) <= rank
+  const width = io.columns ?? DEFAULT_COLUMNS
   for (const file of args.positionals) {
     try {
-      const a = analyzeText(io.readFile ? await io.readFile(file) : await openBytes(file), settings, keepEvents)
-      results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a })
+      const source = io.readFile ? await io.readFile(file) : await openBytes(file)
+      if (command === 'check' && format === 'text') results.push({ file, view: checkStreamed(file, source, settings, shown, width) })
+      else {
+        const a = analyzeText(source, settings, keepEvents)
+        results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a })
+      }
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
       io.stderr(`cxbus-devtools: ${file}: ${reasonOf(err)}\n`)
@@ -250,22 +257,17 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
   }
   if (command === 'report') return writeReports(results, args.values.output, io)
 
-  const rank = SEVERITIES.indexOf(minSeverity)
-  const shown = (f: Finding): boolean => SEVERITIES.indexOf(f.severity) <= rank
-  if (format === 'json') {
-    io.stdout(JSON.stringify({ files: results.map((r) => ('error' in r ? r : jsonFile(r, shown))) }, null, 2) + '\n')
-  } else {
-    for (const r of results) {
-      if ('error' in r) continue
-      if (format === 'markdown') io.stdout(markdownSummary(r.analysis, r.file) + '\n')
-      else humanFile(r, shown, io.columns ?? DEFAULT_COLUMNS, io.stdout)
-    }
+  for (const r of results) {
+    if ('error' in r) continue
+    if ('view' in r) humanFile(r.view, width, io.stdout)
+    else if (format === 'markdown') io.stdout(markdownSummary(r.analysis, r.file) + '\n')
   }
+  if (format === 'json') io.stdout(JSON.stringify({ files: results.map((r) => ('analysis' in r ? jsonFile(r, shown) : r)) }, null, 2) + '\n')
 
   // An unreadable or invalid file wins over findings: the check is incomplete, whatever it found.
   if (results.some((r) => 'error' in r)) return EXIT_INVALID
-  const failed = (r: Checked): boolean => r.report.findings.some((f) => f.severity === 'error') || r.analysis.missing.length > 0
-  return results.some((r) => 'report' in r && failed(r)) ? EXIT_FINDINGS : EXIT_OK
+  const failed = (s: QaSummary): boolean => s.counts.error > 0 || s.missing.length > 0
+  return results.some((r) => 'error' in r || failed('view' in r ? r.view : r.analysis)) ? EXIT_FINDINGS : EXIT_OK
 }
 
 /**
@@ -273,7 +275,21 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
  * kept is per interaction (its story, its findings), not the entries, unless `keepEvents`.
  */
 function analyzeText(text: TextSource | ByteSource | string, settings: Settings, keepEvents: boolean): QaAnalysis {
-  const make = () => createSessionAnalyzer({ options: settings.options, paths: settings.paths, require: settings.require, keepEvents })
+  return analyzeSlices(text, () => createSessionAnalyzer({ options: settings.options, paths: settings.paths, require: settings.require, keepEvents }))
+}
+
+/**
+ * The text output's analysis (`check` without --format): each interaction is made into its lines
+ * of text as soon as it is over and the rest of it dropped, so what outlives the stream is text.
+ */
+function checkStreamed(file: string, text: TextSource | ByteSource | string, settings: Settings, shown: (f: Finding) => boolean, width: number): TextView {
+  const o = { options: settings.options, paths: settings.paths, require: settings.require }
+  const a = analyzeSlices(text, () => createStreamedCheck(o, (story, findings) => textBlock(story, findings.filter(shown), width)))
+  return { ...a, file, blocks: a.interactions, unattached: findingLines(a.unattached.filter(shown), width) }
+}
+
+/** Pushes the slices of a session into an analyzer made by `make` (again when the text had to be parsed again as a whole). */
+function analyzeSlices<R>(text: TextSource | ByteSource | string, make: () => { push(e: SessionEntry): void; finish(head: SessionHead): R }): R {
   let analyzer = make()
   let pushed = false
   const it = sessionSlices(text)
@@ -308,7 +324,7 @@ async function writeReports(results: FileResult[], output: string | undefined, i
   const { renderReportHtml } = await import('../src/report/html.tsx')
   let code: number = results.some((r) => 'error' in r) ? EXIT_INVALID : EXIT_OK
   for (const r of results) {
-    if ('error' in r) continue
+    if (!('analysis' in r)) continue
     const out = output === undefined ? reportPathFor(r.file) : intoDir ? join(output, basename(reportPathFor(r.file))) : output
     const html = renderReportHtml(r.analysis, { generatedAt: (io.now ?? Date.now)(), generator: `cxbus-devtools ${TOOL_VERSION} (command line)`, fileName: basename(r.file) })
     try {
@@ -438,39 +454,80 @@ function isSpace(c: number): boolean {
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
 }
 
-/** Writes the report of one file in pieces of about FLUSH_LINES lines: a 100 000-event file's report is megabytes. */
-function humanFile({ file, report, stories, analysis }: Checked, shown: (f: Finding) => boolean, width: number, write: (text: string) => void): void {
-  const lines: string[] = [file]
-  const flush = (): void => {
-    write(lines.join('\n') + '\n')
-    lines.length = 0
-  }
-  const findings = report.findings.filter(shown)
+/**
+ * One interaction as `check` prints it, without its label (whose width is the longest label's, known
+ * at the end): its lifecycle steps joined by U+0000 (they wrap as units), its sentence and the lines
+ * of its shown findings ('' for none). Flat strings: this is what a long check keeps per interaction.
+ */
+export interface TextBlock {
+  steps: string
+  sentence: string
+  findings: string
+}
+
+export function textBlock(story: InteractionStory, findings: readonly Finding[], width: number): TextBlock {
+  return { steps: lifecycleSteps(story).map((x, i) => (i === 0 ? x : `-> ${x}`)).join('\u0000'), sentence: story.sentence, findings: findingLines(findings, width) }
+}
+
+const findingLines = (findings: readonly Finding[], width: number): string => findings.map((f) => findingText(f, width)).join('\n')
+
+/** What the text output of one file is made of. */
+interface TextView extends QaSummary {
+  file: string
+  /** By interaction, in the report's order, with their labels and ids. */
+  blocks: TextBlock[]
+  labels: string[]
+  ids: string[]
+  /** Lines of the shown findings of no interaction ('' for none). */
+  unattached: string
+}
+
+/** The text view of a whole analysis (checkText): what checkStreamed makes while the entries stream by. */
+function textView(file: string, a: QaAnalysis, shown: (f: Finding) => boolean, width: number): TextView {
   const byInteraction = new Map<string | null, Finding[]>()
-  for (const f of findings) {
+  for (const f of a.report.findings) {
+    if (!shown(f)) continue
     const list = byInteraction.get(f.interaction)
     if (list) list.push(f)
     else byInteraction.set(f.interaction, [f])
   }
-  if (report.interactions.length === 0) lines.push('  no Callback or SendMessage interaction')
+  return {
+    ...a,
+    file,
+    blocks: a.stories.map((st) => textBlock(st, byInteraction.get(st.id) ?? [], width)),
+    labels: a.stories.map((st) => st.label),
+    ids: a.stories.map((st) => st.id),
+    unattached: findingLines(byInteraction.get(null) ?? [], width),
+  }
+}
+
+/** Writes the report of one file in pieces of about FLUSH_LINES lines: a 100 000-event file's report is megabytes. */
+function humanFile(v: TextView, width: number, write: (text: string) => void): void {
+  const lines: string[] = [v.file]
+  const flush = (): void => {
+    write(lines.join('\n') + '\n')
+    lines.length = 0
+  }
+  if (v.blocks.length === 0) lines.push('  no Callback or SendMessage interaction')
   // "Callback #2 · page 3" reads better than the id's random pageLoadId (the JSON keeps the id);
   // numbered like the panel does, so a QA report and the panel name the same interaction alike.
   let labelWidth = 0
-  for (const st of stories) labelWidth = Math.max(labelWidth, st.label.length)
+  for (const label of v.labels) labelWidth = Math.max(labelWidth, label.length)
   const indent = 2 + labelWidth + 2
   const pad = ' '.repeat(indent)
-  for (const st of stories) {
-    const head = `  ${st.label.padEnd(labelWidth)}  `
-    const steps = lifecycleSteps(st).map((x, i) => (i === 0 ? x : `-> ${x}`))
-    lines.push(head + wrap(steps, width, head.length, indent).join('\n'))
-    lines.push(pad + wrapText(st.sentence, width, indent, indent))
-    const own = byInteraction.get(st.id)
-    if (own) for (const f of own) lines.push(findingText(f, width))
+  for (let i = 0; i < v.blocks.length; i++) {
+    const b = v.blocks[i] as TextBlock
+    const head = `  ${(v.labels[i] as string).padEnd(labelWidth)}  `
+    lines.push(head + wrap(b.steps === '' ? [] : b.steps.split('\u0000'), width, head.length, indent).join('\n'))
+    lines.push(pad + wrapText(b.sentence, width, indent, indent))
+    if (b.findings !== '') lines.push(b.findings)
     if (lines.length >= FLUSH_LINES) flush()
   }
-  for (const f of byInteraction.get(null) ?? []) lines.push(findingText(f, width))
-  lines.push(`  ${SEVERITIES.map((s) => `${analysis.counts[s]} ${countLabel(s, analysis.counts[s])}`).join(', ')}`)
-  lines.push(...coverageLines(analysis.coverage, analysis.missing, stories, width), '')
+  if (v.unattached !== '') lines.push(v.unattached)
+  lines.push(`  ${SEVERITIES.map((s) => `${v.counts[s]} ${countLabel(s, v.counts[s])}`).join(', ')}`)
+  const labels = new Map<string, string>()
+  for (let i = v.ids.length - 1; i >= 0; i--) labels.set(v.ids[i] as string, v.labels[i] as string)
+  lines.push(...coverageLines(v.coverage, v.missing, (id) => labels.get(id) ?? id, width), '')
   flush()
 }
 
@@ -480,8 +537,7 @@ const FLUSH_LINES = 2000
  * The coverage table: `[x] Callback/untouched  opened -> cancelled -> closed  Callback #1`, and for
  * a missing path how to exercise it; paths of plugins not on the page are summed up in one line.
  */
-function coverageLines(coverage: Coverage, missing: readonly string[], stories: readonly InteractionStory[], width: number): string[] {
-  const label = (id: string): string => stories.find((s) => s.id === id)?.label ?? id
+function coverageLines(coverage: Coverage, missing: readonly string[], label: (id: string) => string, width: number): string[] {
   const ascii = (s: string): string => s.replace(/→/g, '->')
   const items = coverage.items.filter((c) => c.status !== 'not-applicable')
   const lines = [`  coverage: ${coverageText(coverage)}${missing.length ? `; required but missing: ${missing.join(', ')}` : ''}`]

@@ -51,8 +51,35 @@ export function createChecker(options: CheckerConfig = {}): IncrementalChecker {
   return createCheckerImpl(options)
 }
 
-/** The one implementation. `lastSeq`, when known (batch), presizes Report.events. */
-function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): IncrementalChecker {
+/**
+ * The checker of a capture read once to its end (the CLI): it keeps nothing of an interaction once
+ * it is over, and neither the findings nor Report.events, so its memory is that of the interactions
+ * still open. The caller keeps what it needs of push()'s findings and of each ended interaction.
+ */
+export interface ReleasingChecker {
+  /** Checks one entry (in seq order); returns the findings that became definite with it. */
+  push(entry: SessionEntry): Finding[]
+  /** The interaction the entry pushed last was placed in (null: none), undefined when it is not a lifecycle event. */
+  lastInteraction(): string | null | undefined
+  /**
+   * The interactions the last push ended: closed, or ended by a new one. Nothing pushed later
+   * changes them or adds findings to them.
+   */
+  ended(): readonly Interaction[]
+  /** At the end of the capture: the interactions still open, in order, each with its order/unclosed finding (null when that rule is off). */
+  remaining(): { interaction: Interaction; unclosed: Finding | null }[]
+}
+
+export function createReleasingChecker(options: CheckerConfig = {}): ReleasingChecker {
+  const c = createCheckerImpl(options, undefined, true)
+  return { push: c.push, lastInteraction: c.lastInteraction, ended: c.ended, remaining: c.remaining }
+}
+
+/**
+ * The one implementation. `lastSeq`, when known (batch), presizes Report.events. `release`: what
+ * ReleasingChecker says (report(), finish() and interactionOf() are then not usable).
+ */
+function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, release = false): IncrementalChecker & ReleasingChecker {
   const opts = resolveOptions(options)
   /** Per publisher: its compiled profile and the reused array of an event's metadata values. */
   const compiled = new Map<string, Compiled>()
@@ -68,7 +95,10 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
   let lastPublisher: string | null = null
   let last: Compiled | undefined
 
-  let seg = new Segmenter()
+  let seg = new Segmenter(!release)
+  /** Released mode: the interaction of the last entry, and the interactions its push ended. */
+  let lastId: string | null | undefined
+  const endedNow: Interaction[] = []
   /** Definite findings, already in report order (each push only adds findings ending at its seq). */
   let findings: Finding[] = []
   // A sparse array indexed by seq (a Record<number, ...>): filling it is much cheaper than an object's
@@ -114,6 +144,10 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
     const raw = entry.data
     const data = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null
     const ia = seg.locate(stream, step, data, entry.seq)
+    if (release) {
+      lastId = ia.info.id
+      if (seg.superseded !== null) endedNow.push(seg.superseded.info)
+    }
     ctx.entry = entry
     ctx.step = step
     ctx.cp = cp
@@ -130,8 +164,12 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
     checkFlagsAndForm(ctx)
     const elapsed = checkElapsed(ctx)
     seg.record(stream, ia, step, entry.seq, entry.time, name)
-    events[entry.seq] = eventInfo(ia, elapsed)
-    eventsLength = entry.seq + 1
+    if (release) {
+      if (ia.info.closed) endedNow.push(ia.info)
+    } else {
+      events[entry.seq] = eventInfo(ia, elapsed)
+      eventsLength = entry.seq + 1
+    }
 
     const added = findings.length - start
     if (added === 0) return NONE
@@ -141,7 +179,9 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
       findings.push(...tail)
     }
     for (let i = start; i < findings.length; i++) counts[(findings[i] as Finding).severity]++
-    return findings.slice(start)
+    const out = findings.slice(start)
+    if (release) findings.length = 0
+    return out
   }
 
   function unclosed(): Finding[] {
@@ -170,6 +210,10 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
 
   return {
     push(entry) {
+      if (release) {
+        lastId = undefined
+        endedNow.length = 0
+      }
       if (entry.kind === 'event') return pushEvent(entry)
       if (entry.kind === 'marker' && entry.marker === 'page-load') seg.pageLoad(entry.pageLoadId)
       else if (entry.kind === 'marker' && entry.marker === 'dropped') {
@@ -183,6 +227,9 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number): Incre
     // The checker is discarded: hand its state over instead of copying it (same content as report()).
     finish: () => build(false),
     interactionOf: (seq) => events[seq]?.interaction,
+    lastInteraction: () => lastId,
+    ended: () => endedNow,
+    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity) })),
     counts() {
       const c = { ...counts }
       if (unclosedSeverity !== 'off' && unclosedSeverity !== undefined) c[unclosedSeverity] += seg.open.size

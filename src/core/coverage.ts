@@ -128,6 +128,39 @@ function stepKey(story: InteractionStory): string {
 }
 
 /**
+ * What a path tests of one interaction, read once from its story: all coverage needs, so a long
+ * check keeps these instead of the stories (the CLI drops each story once it is printed text).
+ */
+export interface StoryFacts {
+  id: string
+  plugin: string
+  /** '' when the entries have none. */
+  pageLoadId: string
+  /** The lifecycle steps joined by U+0000. */
+  steps: string
+  outcome: Outcome
+  submits: number
+  failures: number
+  retries: number
+  minimized: number
+  restored: number
+  autoSubmitted: boolean
+  prefilled: boolean
+  proactive: boolean
+  pageLeft: boolean
+  superseded: boolean
+}
+
+export function storyFacts(st: InteractionStory): StoryFacts {
+  const s = st.summary
+  return {
+    id: st.id, plugin: st.plugin, pageLoadId: s.page.pageLoadId ?? '', steps: stepKey(st), outcome: s.outcome, submits: s.submits,
+    failures: s.failures.length, retries: s.retries, minimized: s.minimized, restored: st.restored, autoSubmitted: s.autoSubmitted,
+    prefilled: s.prefilled, proactive: s.proactive, pageLeft: st.pageLeft, superseded: st.superseded,
+  }
+}
+
+/**
  * A PathMatch with every condition present (null / -1: none): one object shape for every path, so
  * testing thousands of stories against it stays monomorphic.
  */
@@ -161,21 +194,23 @@ class CompiledMatch {
 
   /** Whether the story `t` shows the path. */
   test(t: Ticked): boolean {
-    if (this.outcomes !== null && !this.outcomes.includes(t.outcome)) return false
-    if (this.steps !== null && t.steps !== this.steps) return false
-    if (t.submits < this.submits || t.failures < this.failures || t.retries < this.retries) return false
-    if (t.minimized < this.minimized || t.restored < this.restored) return false
-    if (this.autoSubmitted !== null && t.autoSubmitted !== this.autoSubmitted) return false
-    if (this.prefilled !== null && t.prefilled !== this.prefilled) return false
-    if (this.proactive !== null && t.proactive !== this.proactive) return false
-    if (this.pageLeft !== null && t.pageLeft !== this.pageLeft) return false
+    const f = t.f
+    if (this.outcomes !== null && !this.outcomes.includes(f.outcome)) return false
+    if (this.steps !== null && f.steps !== this.steps) return false
+    if (f.submits < this.submits || f.failures < this.failures || f.retries < this.retries) return false
+    if (f.minimized < this.minimized || f.restored < this.restored) return false
+    if (this.autoSubmitted !== null && f.autoSubmitted !== this.autoSubmitted) return false
+    if (this.prefilled !== null && f.prefilled !== this.prefilled) return false
+    if (this.proactive !== null && f.proactive !== this.proactive) return false
+    if (this.pageLeft !== null && f.pageLeft !== this.pageLeft) return false
     if (this.afterClosed !== null && t.afterClosed !== this.afterClosed) return false
     return true
-  }}
+  }
+}
 
 /** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
 export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
-  return new CompiledMatch(m).test(ticked(story, previous && ticked(previous, undefined)))
+  return new CompiledMatch(m).test(ticked(storyFacts(story), previous && ticked(storyFacts(previous), undefined)))
 }
 
 /** Ticks every path (DEFAULT_PATHS plus a team's own) with the stories that show it. */
@@ -185,19 +220,23 @@ export function computeCoverage(entries: readonly SessionEntry[], stories: reado
 
 /** computeCoverage from the plugins seen in the entries (pluginsSeen / addPluginSeen) instead of the entries. */
 export function coverageOf(seen: ReadonlySet<string>, stories: readonly InteractionStory[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
+  return coverageOfFacts(seen, stories.map(storyFacts), paths)
+}
+
+/** coverageOf from the facts of the stories (storyFacts), in capture order. */
+export function coverageOfFacts(seen: ReadonlySet<string>, facts: readonly StoryFacts[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
   // Each plugin's stories with the interaction before each one, in the same plugin and page load
-  // (stories are in capture order) and its steps as one string: made once, not once per path.
+  // (stories are in capture order): made once, not once per path.
   const byPlugin = new Map<string, Ticked[]>()
   const last = new Map<string, Map<string, Ticked>>()
-  for (const st of stories) {
-    const page = st.summary.page.pageLoadId ?? ''
-    let inPage = last.get(page)
-    if (!inPage) last.set(page, (inPage = new Map()))
-    let list = byPlugin.get(st.plugin)
-    if (!list) byPlugin.set(st.plugin, (list = []))
-    const t = ticked(st, inPage.get(st.plugin))
+  for (const f of facts) {
+    let inPage = last.get(f.pageLoadId)
+    if (!inPage) last.set(f.pageLoadId, (inPage = new Map()))
+    let list = byPlugin.get(f.plugin)
+    if (!list) byPlugin.set(f.plugin, (list = []))
+    const t = ticked(f, inPage.get(f.plugin))
     list.push(t)
-    inPage.set(st.plugin, t)
+    inPage.set(f.plugin, t)
   }
   const items: CoverageItem[] = []
   let mark = 0
@@ -213,11 +252,11 @@ export function coverageOf(seen: ReadonlySet<string>, stories: readonly Interact
         // "In a row" is shown by the pair.
         if (pairs && t.prev && t.prev.mark !== mark) {
           t.prev.mark = mark
-          ids.push(t.prev.st.id)
+          ids.push(t.prev.f.id)
         }
         if (t.mark !== mark) {
           t.mark = mark
-          ids.push(t.st.id)
+          ids.push(t.f.id)
         }
       }
       const status: CoverageStatus = ids.length ? 'covered' : seen.has(plugin) ? 'missing' : 'not-applicable'
@@ -231,37 +270,18 @@ export function coverageOf(seen: ReadonlySet<string>, stories: readonly Interact
   }
 }
 
-/**
- * A story as a path tests it, read once (thousands of stories, each tested against every path): its
- * steps joined, the one before it in the same plugin and page load.
- */
+/** A story as a path tests it: its facts, the one before it in the same plugin and page load. */
 interface Ticked {
-  st: InteractionStory
+  f: StoryFacts
   prev: Ticked | undefined
-  steps: string
-  outcome: Outcome
-  submits: number
-  failures: number
-  retries: number
-  minimized: number
-  restored: number
-  autoSubmitted: boolean
-  prefilled: boolean
-  proactive: boolean
-  pageLeft: boolean
   /** It follows a closed interaction (not open, not superseded). */
   afterClosed: boolean
-  /** The item it was last listed in (coverageOf). */
+  /** The item it was last listed in (coverageOfFacts). */
   mark: number
 }
 
-function ticked(st: InteractionStory, prev: Ticked | undefined): Ticked {
-  const s = st.summary
-  return {
-    st, prev, steps: stepKey(st), outcome: s.outcome, submits: s.submits, failures: s.failures.length, retries: s.retries,
-    minimized: s.minimized, restored: st.restored, autoSubmitted: s.autoSubmitted, prefilled: s.prefilled, proactive: s.proactive,
-    pageLeft: st.pageLeft, afterClosed: prev !== undefined && prev.outcome !== 'open' && !prev.st.superseded, mark: 0,
-  }
+function ticked(f: StoryFacts, prev: Ticked | undefined): Ticked {
+  return { f, prev, afterClosed: prev !== undefined && prev.f.outcome !== 'open' && !prev.f.superseded, mark: 0 }
 }
 
 /**

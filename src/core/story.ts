@@ -221,6 +221,14 @@ export interface StoryBuilder {
   push(entry: SessionEntry, interaction: string | null | undefined): void
   /** The stories of every interaction of the report of the entries pushed, in its order (`source`: the session's). */
   finish(report: Report, source?: SessionSource): InteractionStory[]
+  /**
+   * The story of one interaction that nothing pushed later can change (closed, or ended by a new
+   * one), then forgotten: a long stream keeps only its open interactions. Its label and page are
+   * as far as the entries pushed tell (a later page load can add " · page N": labelOf at the end).
+   */
+  take(ia: Interaction): InteractionStory
+  /** The label of an interaction given what all the entries pushed tell (InteractionStory.label). */
+  labelOf(plugin: string, index: number, pageLoadId: string | undefined): string
 }
 
 export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {}): StoryBuilder {
@@ -332,72 +340,80 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
     }
   }
 
-  function finish(report: Report, source?: SessionSource): InteractionStory[] {
-    const multiPage = numbering.count > 1
-    return report.interactions.map((ia) => {
-      const d = drafts.get(ia.id) ?? newDraft()
-      const profile = profiles.get(ia.plugin)
-      const facts = d.facts ?? factsOf(profile, d.lastData, d.lastTime)
-      // One pass over its events: the first completed and cancelled, and the envelope.
-      let completed = -1
-      let cancelled = -1
-      let start = Infinity
-      let end = -Infinity
-      for (let i = 0; i < ia.events.length; i++) {
-        const x = ia.events[i] as Interaction['events'][number]
-        if (completed < 0 && isStep(x.event, 'completed')) completed = i
-        if (cancelled < 0 && isStep(x.event, 'cancelled')) cancelled = i
-        if (x.time < start) start = x.time
-        if (x.time > end) end = x.time
-      }
-      const outcome: Outcome = completed >= 0 && (cancelled < 0 || completed < cancelled)
-        ? 'completed'
-        : cancelled >= 0
-          ? 'cancelled'
-          : ia.closed || d.superseded
-            ? 'no-outcome'
-            : 'open'
-      const x = facts.elapsed
-      const documented = x?.documentedApplies ? x.documented : null
-      const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
-      const pageNumber = (ia.pageLoadId && numbering.pages.get(ia.pageLoadId)) || 0
-      const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
-      const summary: InteractionSummary = {
-        outcome,
-        submits: d.submits,
-        failures: d.failures.map((f) => ({ seq: f.seq, status: f.status, code: f.code, message: f.message })),
-        retries: d.retries,
-        minimized: d.minimized,
-        autoSubmitted: facts.autoSubmitted,
-        prefilled: facts.prefilled,
-        proactive: facts.proactive,
-        elapsed: { documented, shipped },
-        page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null },
-      }
-      // One literal with every field (sentence filled in after): a spread would give each of
-      // thousands of stories a hidden class of its own (memory, and slow reads everywhere).
-      const story: InteractionStory = {
-        id: ia.id,
-        plugin: ia.plugin,
-        index: ia.index,
-        label: interactionLabel(ia.plugin, ia.index, pageNumber, multiPage),
-        summary,
-        restored: d.restored,
-        failures: d.failures,
-        steps: d.steps,
-        minimizedSpans: d.spans,
-        start: ia.events.length ? start : 0,
-        end: ia.events.length ? end : 0,
-        superseded: d.superseded && !ia.closed,
-        pageLeft: d.pageLeft && !ia.closed && !d.superseded,
-        sentence: '',
-      }
-      story.sentence = storySentence(story)
-      return story
-    })
+  const pageOf = (pageLoadId: string | undefined): number => (pageLoadId && numbering.pages.get(pageLoadId)) || 0
+
+  function storyOf(ia: Interaction, source: SessionSource | undefined): InteractionStory {
+    const d = drafts.get(ia.id) ?? newDraft()
+    const profile = profiles.get(ia.plugin)
+    const facts = d.facts ?? factsOf(profile, d.lastData, d.lastTime)
+    // One pass over its events: the first completed and cancelled, and the envelope.
+    let completed = -1
+    let cancelled = -1
+    let start = Infinity
+    let end = -Infinity
+    for (let i = 0; i < ia.events.length; i++) {
+      const x = ia.events[i] as Interaction['events'][number]
+      if (completed < 0 && isStep(x.event, 'completed')) completed = i
+      if (cancelled < 0 && isStep(x.event, 'cancelled')) cancelled = i
+      if (x.time < start) start = x.time
+      if (x.time > end) end = x.time
+    }
+    const outcome: Outcome = completed >= 0 && (cancelled < 0 || completed < cancelled)
+      ? 'completed'
+      : cancelled >= 0
+        ? 'cancelled'
+        : ia.closed || d.superseded
+          ? 'no-outcome'
+          : 'open'
+    const x = facts.elapsed
+    const documented = x?.documentedApplies ? x.documented : null
+    const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
+    const pageNumber = pageOf(ia.pageLoadId)
+    const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
+    const summary: InteractionSummary = {
+      outcome,
+      submits: d.submits,
+      failures: d.failures.map((f) => ({ seq: f.seq, status: f.status, code: f.code, message: f.message })),
+      retries: d.retries,
+      minimized: d.minimized,
+      autoSubmitted: facts.autoSubmitted,
+      prefilled: facts.prefilled,
+      proactive: facts.proactive,
+      elapsed: { documented, shipped },
+      page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null },
+    }
+    // One literal with every field (sentence filled in after): a spread would give each of
+    // thousands of stories a hidden class of its own (memory, and slow reads everywhere).
+    const story: InteractionStory = {
+      id: ia.id,
+      plugin: ia.plugin,
+      index: ia.index,
+      label: interactionLabel(ia.plugin, ia.index, pageNumber, numbering.count > 1),
+      summary,
+      restored: d.restored,
+      failures: d.failures,
+      steps: d.steps,
+      minimizedSpans: d.spans,
+      start: ia.events.length ? start : 0,
+      end: ia.events.length ? end : 0,
+      superseded: d.superseded && !ia.closed,
+      pageLeft: d.pageLeft && !ia.closed && !d.superseded,
+      sentence: '',
+    }
+    story.sentence = storySentence(story)
+    return story
   }
 
-  return { push, finish }
+  return {
+    push,
+    finish: (report, source) => report.interactions.map((ia) => storyOf(ia, source)),
+    take(ia) {
+      const story = storyOf(ia, undefined)
+      drafts.delete(ia.id)
+      return story
+    },
+    labelOf: (plugin, index, pageLoadId) => interactionLabel(plugin, index, pageOf(pageLoadId), numbering.count > 1),
+  }
 }
 
 /**

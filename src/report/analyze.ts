@@ -1,9 +1,9 @@
 // Runs everywhere (panel, popup, CLI, bench). Everything a QA hand-over says about one session,
 // computed once from the core: the checker's report, the interaction stories, the scenario coverage,
 // the notes and the environment. The HTML report, the Markdown summary and the CLI read only this.
-import { check, createChecker } from '../core/check.ts'
-import { addPluginSeen, coverageOf, DEFAULT_PATHS, missingRequired, type Coverage, type CoveragePath } from '../core/coverage.ts'
-import { countLabel, SEVERITIES, type CheckOptions, type Finding, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
+import { check, createChecker, createReleasingChecker } from '../core/check.ts'
+import { addPluginSeen, coverageOf, coverageOfFacts, DEFAULT_PATHS, missingRequired, storyFacts, type Coverage, type CoveragePath, type StoryFacts } from '../core/coverage.ts'
+import { countLabel, SEVERITIES, type CheckOptions, type Finding, type Interaction, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
 import { isFrameLoad } from '../core/pages.ts'
 import type { SessionHead } from '../core/sessionSlices.ts'
 import { createStoryBuilder, type InteractionStory } from '../core/story.ts'
@@ -25,10 +25,14 @@ export interface Environment {
 
 export type Verdict = 'fail' | 'warn' | 'pass'
 
-export interface QaAnalysis {
+export interface QaAnalysis extends QaSummary {
   session: Session
   report: Report
   stories: InteractionStory[]
+}
+
+/** What a QA analysis says besides the report and the stories (what a streamed check keeps too). */
+export interface QaSummary {
   coverage: Coverage
   /** Required paths (CLI --require / config "require") the session lacks. */
   missing: string[]
@@ -107,7 +111,7 @@ class EnvironmentBuilder {
  */
 class QaBuilder {
   private readonly stories = createStoryBuilder()
-  private readonly seen = new Set<string>()
+  readonly seen = new Set<string>()
   private readonly env = new EnvironmentBuilder()
 
   push(e: SessionEntry, interaction: string | null | undefined): void {
@@ -118,22 +122,32 @@ class QaBuilder {
 
   finish(session: Session, report: Report, o: AnalyzeOptions): QaAnalysis {
     const stories = this.stories.finish(report, session.source)
-    const coverage = coverageOf(this.seen, stories, o.paths ?? DEFAULT_PATHS)
     const counts = { error: 0, warning: 0, info: 0 } as Record<Severity, number>
     for (const f of report.findings) counts[f.severity]++
+    return { session, report, stories, ...this.summary(session, coverageOf(this.seen, stories, o.paths ?? DEFAULT_PATHS), counts, o) }
+  }
+
+  /** The stories of ended interactions, as ReleasingChecker hands them over. */
+  take(ia: Interaction): InteractionStory {
+    return this.stories.take(ia)
+  }
+
+  labelOf(plugin: string, index: number, pageLoadId: string | undefined): string {
+    return this.stories.labelOf(plugin, index, pageLoadId)
+  }
+
+  /** What the analysis says besides the report and the stories. */
+  summary(head: SessionHead, coverage: Coverage, counts: Record<Severity, number>, o: AnalyzeOptions): QaSummary {
     const required = [...(o.require ?? [])]
     const missing = missingRequired(coverage, required)
     return {
-      session,
-      report,
-      stories,
       coverage,
       required,
       missing,
-      notes: Array.isArray(session.notes) ? session.notes : [],
+      notes: Array.isArray(head.notes) ? (head.notes as SessionNote[]) : [],
       counts,
       verdict: counts.error > 0 || missing.length > 0 ? 'fail' : counts.warning > 0 ? 'warn' : 'pass',
-      env: this.env.finish(session),
+      env: this.env.finish(head),
     }
   }
 }
@@ -169,6 +183,83 @@ export function createSessionAnalyzer(o: Omit<AnalyzeOptions, 'report'> & { keep
     },
     finish(head) {
       return qa.finish({ ...head, events } as Session, checker.finish(), o)
+    },
+  }
+}
+
+/**
+ * A check read once to its end that keeps, of each interaction, only what `take` makes of it once it
+ * is over (the CLI: its lines of text): nothing else of an interaction outlives it, so a long
+ * capture is checked in the memory of its open interactions plus what `take` keeps.
+ */
+export interface StreamedCheck<T> {
+  /** The next entry of the session, in capture order. */
+  push(entry: SessionEntry): void
+  finish(head: SessionHead): StreamedAnalysis<T>
+}
+
+export interface StreamedAnalysis<T> extends QaSummary {
+  /** What `take` made of each interaction, in the report's order. */
+  interactions: T[]
+  /** The label of each (InteractionStory.label: a later page load can add " · page N", so it is made at the end). */
+  labels: string[]
+  /** Ids of the interactions, in the same order. */
+  ids: string[]
+  /** Findings of no interaction, in report order. */
+  unattached: Finding[]
+}
+
+/** `take`: the story of an interaction that is over (its label may still change: StreamedAnalysis.labels) and its findings in report order. */
+export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: (story: InteractionStory, findings: Finding[]) => T): StreamedCheck<T> {
+  const checker = createReleasingChecker(o.options ?? {})
+  const qa = new QaBuilder()
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 }
+  /** Interactions not over yet: their place in the report's order and their findings so far. */
+  const open = new Map<string, { at: number; findings: Finding[] }>()
+  const interactions: T[] = []
+  const facts: StoryFacts[] = []
+  /** What each label is made of: plugin, index, pageLoadId, by place. */
+  const keys: [string, number, string | undefined][] = []
+  const unattached: Finding[] = []
+
+  const end = (ia: Interaction): void => {
+    const o = open.get(ia.id) as { at: number; findings: Finding[] }
+    open.delete(ia.id)
+    const story = qa.take(ia)
+    facts[o.at] = storyFacts(story)
+    keys[o.at] = [ia.plugin, ia.index, ia.pageLoadId]
+    interactions[o.at] = take(story, o.findings)
+  }
+  const add = (f: Finding): void => {
+    counts[f.severity]++
+    if (f.interaction === null) unattached.push(f)
+    else (open.get(f.interaction) as { findings: Finding[] }).findings.push(f)
+  }
+
+  return {
+    push(e) {
+      const found = checker.push(e)
+      const id = e.kind === 'event' ? checker.lastInteraction() : undefined
+      // An interaction takes its place in the report's order with its first event.
+      if (id != null && !open.has(id)) open.set(id, { at: interactions.length++, findings: [] })
+      for (const f of found) add(f)
+      qa.push(e, id)
+      // After the stories saw the entry: it may be what ends one (a new opened).
+      for (const ia of checker.ended()) end(ia)
+    },
+    finish(head) {
+      for (const { interaction, unclosed } of checker.remaining()) {
+        if (unclosed !== null) add(unclosed)
+        end(interaction)
+      }
+      const coverage = coverageOfFacts(qa.seen, facts, o.paths ?? DEFAULT_PATHS)
+      return {
+        interactions,
+        labels: keys.map(([plugin, index, pageLoadId]) => qa.labelOf(plugin, index, pageLoadId)),
+        ids: facts.map((f) => f.id),
+        unattached,
+        ...qa.summary(head, coverage, counts, o),
+      }
     },
   }
 }

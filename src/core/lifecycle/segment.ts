@@ -69,8 +69,9 @@ export interface StreamState {
 export class Segmenter {
   /** pageLoadId ('' when absent) -> plugin -> stream; nested maps avoid building a key per event. */
   private readonly streams = new Map<string, Map<string, StreamState>>()
-  /** Every interaction in order of its first event. */
+  /** Every interaction in order of its first event (none when not `keep`: a stream read once keeps none it is done with). */
   readonly interactions: InteractionState[] = []
+  constructor(private readonly keep = true) {}
   /** Interactions neither closed nor superseded (order/unclosed at the end of a capture). */
   readonly open = new Set<InteractionState>()
 
@@ -195,7 +196,7 @@ export class Segmenter {
     }
     s.current = ia
     s.gapPending = false
-    this.interactions.push(ia)
+    if (this.keep) this.interactions.push(ia)
     this.open.add(ia)
     return ia
   }
