@@ -466,7 +466,7 @@ export interface TextBlock {
 }
 
 export function textBlock(story: InteractionStory, findings: readonly Finding[], width: number): TextBlock {
-  return { steps: lifecycleSteps(story).map((x, i) => (i === 0 ? x : `-> ${x}`)).join('\u0000'), sentence: story.sentence, findings: findingLines(findings, width) }
+  return { steps: lifecycleSteps(story).join('\u0000-> '), sentence: story.sentence, findings: findingLines(findings, width) }
 }
 
 const findingLines = (findings: readonly Finding[], width: number): string => findings.map((f) => findingText(f, width)).join('\n')
@@ -518,7 +518,9 @@ function humanFile(v: TextView, width: number, write: (text: string) => void): v
   for (let i = 0; i < v.blocks.length; i++) {
     const b = v.blocks[i] as TextBlock
     const head = `  ${(v.labels[i] as string).padEnd(labelWidth)}  `
-    lines.push(head + wrap(b.steps === '' ? [] : b.steps.split('\u0000'), width, head.length, indent).join('\n'))
+    // wrap() of the steps, without cutting them into an array when they fit (most do).
+    const room = width - head.length
+    lines.push(head + (b.steps.length <= room ? b.steps.replaceAll('\u0000', ' ') : wrap(b.steps.split('\u0000'), width, head.length, indent).join('\n')))
     lines.push(pad + wrapText(b.sentence, width, indent, indent))
     if (b.findings !== '') lines.push(b.findings)
     if (lines.length >= FLUSH_LINES) flush()

@@ -179,8 +179,10 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
       findings.push(...tail)
     }
     for (let i = start; i < findings.length; i++) counts[(findings[i] as Finding).severity]++
-    const out = findings.slice(start)
-    if (release) findings.length = 0
+    if (!release) return findings.slice(start)
+    // Nothing is kept: the list itself is handed over (it held only this push's findings).
+    const out = findings
+    emitter.out = findings = []
     return out
   }
 

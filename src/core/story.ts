@@ -138,11 +138,19 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 /** The sentence for people, from the story's facts. */
 export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   const { summary: m, failures } = s
-  const distinct = [...new Set(failures.map((f) => describeFailure(f, failures.length > 1)))]
-  const failed = failures.length ? ` after ${plural(failures.length, 'failed submission')} (${distinct.join(', ')})` : ''
-  const started = s.steps.some((x) => x.kind === 'step' && x.label === 'started')
+  const failed = failures.length ? ` after ${plural(failures.length, 'failed submission')} (${[...new Set(failures.map((f) => describeFailure(f, failures.length > 1)))].join(', ')})` : ''
+  // One pass over the steps (a long check tells thousands of stories).
+  let started = false
+  let completed = false
+  let cancelled = false
+  for (const x of s.steps) {
+    if (x.kind !== 'step') continue
+    if (x.label === 'started') started = true
+    else if (x.label === 'completed') completed = true
+    else if (x.label === 'cancelled') cancelled = true
+  }
   // Both outcomes in one interaction (order/both-terminal): never read as a plain success or cancel.
-  const both = s.steps.some((x) => x.kind === 'step' && x.label === 'completed') && s.steps.some((x) => x.kind === 'step' && x.label === 'cancelled')
+  const both = completed && cancelled
   let head: string
   switch (m.outcome) {
     case 'completed':
@@ -425,7 +433,14 @@ export function elapsedOf(profile: PluginProfile, data: Json | undefined, publis
   const el = profile.elapsed
   if (!el) return null
   const d = isObject(data) ? data : {}
-  const outcome = el.documented.to.map((t) => num(d[t])).find((v) => v !== null) ?? false
+  let outcome: number | false = false
+  for (const t of el.documented.to) {
+    const v = num(d[t])
+    if (v !== null) {
+      outcome = v
+      break
+    }
+  }
   return expectedElapsed(num(d[el.documented.from]) ?? false, outcome, num(d[el.shipped.from]) ?? false, num(d[el.shipped.end]) ?? false, publishTime)
 }
 
