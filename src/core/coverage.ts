@@ -120,11 +120,11 @@ export function addPluginSeen(seen: Set<string>, e: SessionEntry): void {
   else if (e.kind === 'command') seen.add(e.command.slice(0, Math.max(0, e.command.indexOf('.'))))
 }
 
-/** A story's lifecycle steps as one string. */
+/** A story's lifecycle steps as one string (joined: one flat string, not a chain of concatenations, kept per story). */
 function stepKey(story: InteractionStory): string {
-  let k = ''
-  for (const x of story.steps) if (x.kind === 'step') k = k === '' ? x.label : `${k}\u0000${x.label}`
-  return k
+  const labels: string[] = []
+  for (const x of story.steps) if (x.kind === 'step') labels.push(x.label)
+  return labels.join('\u0000')
 }
 
 /**
