@@ -13,8 +13,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import v8 from 'node:v8'
 import vm from 'node:vm'
-import { createChecker } from '../src/core/check.ts'
-import type { Session } from '../src/core/model.ts'
+import { createChecker, createReleasingChecker } from '../src/core/check.ts'
+import type { Session, SessionEntry } from '../src/core/model.ts'
 import { serializeSession } from '../src/core/session.ts'
 import { generateSession } from '../test/support/generate.ts'
 import { interleaved, median, paired, ratioText } from './stats.ts'
@@ -67,17 +67,21 @@ function runProcess(args: string[], usageFile: string): Promise<Sample> {
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
 
-/** Heap kept by an incremental checker that was fed the session (its state and findings), in MB. */
-function retainedMB(session: Session): number {
+/**
+ * Heap kept by a checker that was fed the session, in MB: the incremental one (its state and
+ * findings), or the releasing one `check` runs (only its open interactions).
+ */
+function retainedMB(session: Session, make: () => { push(e: SessionEntry): unknown } = createChecker): number {
   gc()
   const before = process.memoryUsage().heapUsed
-  const checker = createChecker()
+  const checker = make()
   for (const e of session.events) checker.push(e)
   gc()
   const after = process.memoryUsage().heapUsed
-  checker.counts() // keep the checker alive until measured
+  kept = checker // alive until measured
   return (after - before) / 2 ** 20
 }
+let kept: unknown
 
 export async function run(): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(join(tmpdir(), 'cxbus-bench-check-'))
@@ -121,6 +125,7 @@ export async function run(): Promise<Record<string, number | string>> {
       retainedMB50k: +mb50k.toFixed(1),
       retainedMB100k: +mb100k.toFixed(1),
       heapPer1kEvents100kVs50k: +(mb100k / 100 / (mb50k / 50)).toFixed(3),
+      releasingRetainedMB100k: +retainedMB(session, createReleasingChecker).toFixed(2),
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
