@@ -359,6 +359,9 @@ async function writeReports(results: FileResult[], output: string | undefined, i
 export async function runAsProcess(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', () => {})
   process.stderr.on('error', () => {})
+  // A pipe's writes block (the reader takes each piece while the next is made) instead of queueing
+  // a long report to be written after the check, when the process would wait for it.
+  ;(process.stdout as unknown as { _handle?: { setBlocking?(on: boolean): void } })._handle?.setBlocking?.(true)
   const write = (stream: NodeJS.WriteStream) => (s: string) => {
     if (!stream.destroyed && stream.writable) stream.write(s)
   }
