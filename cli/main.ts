@@ -540,8 +540,10 @@ function humanFile(v: TextView, width: number, write: (text: string) => void): v
   }
   if (v.unattached !== '') lines.push(v.unattached)
   lines.push(`  ${SEVERITIES.map((s) => `${v.counts[s]} ${countLabel(s, v.counts[s])}`).join(', ')}`)
+  // The labels of the interactions the coverage table names (at most 4 per path), found in one pass.
   const labels = new Map<string, string>()
-  for (let i = v.ids.length - 1; i >= 0; i--) labels.set(v.ids[i] as string, v.labels[i] as string)
+  for (const c of v.coverage.items) for (const id of c.interactions.slice(0, 4)) labels.set(id, id)
+  for (let i = v.ids.length - 1; i >= 0; i--) if (labels.has(v.ids[i] as string)) labels.set(v.ids[i] as string, v.labels[i] as string)
   lines.push(...coverageLines(v.coverage, v.missing, (id) => labels.get(id) ?? id, width), '')
   flush()
 }
