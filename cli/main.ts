@@ -469,8 +469,9 @@ function isSpace(c: number): boolean {
 
 /**
  * One interaction as `check` prints it, without its label (whose width is the longest label's, known
- * at the end): its lifecycle steps joined by U+0000 (they wrap as units), its sentence and the lines
- * of its shown findings ('' for none). Flat strings: this is what a long check keeps per interaction.
+ * at the end): its lifecycle steps joined by " -> " (STEP_SEP: they wrap as units; no step label
+ * holds it, they are the profiles' names), its sentence and the lines of its shown findings ('' for
+ * none). Flat strings: this is what a long check keeps per interaction.
  */
 export interface TextBlock {
   steps: string
@@ -479,8 +480,13 @@ export interface TextBlock {
 }
 
 export function textBlock(story: InteractionStory, findings: readonly Finding[], width: number): TextBlock {
-  return { steps: lifecycleSteps(story).join('\u0000-> '), sentence: story.sentence, findings: findingLines(findings, width) }
+  return { steps: lifecycleSteps(story).join(STEP_SEP), sentence: story.sentence, findings: findingLines(findings, width) }
 }
+
+const STEP_SEP = ' -> '
+
+/** The steps as wrap() takes them: "opened +0 ms", "-> started +1.0 s", ... */
+const stepParts = (steps: string): string[] => (steps === '' ? [] : steps.split(STEP_SEP).map((x, i) => (i === 0 ? x : `-> ${x}`)))
 
 const findingLines = (findings: readonly Finding[], width: number): string => findings.map((f) => findingText(f, width)).join('\n')
 
@@ -531,9 +537,8 @@ function humanFile(v: TextView, width: number, write: (text: string) => void): v
   for (let i = 0; i < v.blocks.length; i++) {
     const b = v.blocks[i] as TextBlock
     const head = `  ${(v.labels[i] as string).padEnd(labelWidth)}  `
-    // wrap() of the steps, without cutting them into an array when they fit (most do).
-    const room = width - head.length
-    lines.push(head + (b.steps.length <= room ? b.steps.replaceAll('\u0000', ' ') : wrap(b.steps.split('\u0000'), width, head.length, indent).join('\n')))
+    // wrap() of the steps, without cutting them into parts when they fit (most do).
+    lines.push(head + (b.steps.length <= width - head.length ? b.steps : wrap(stepParts(b.steps), width, head.length, indent).join('\n')))
     lines.push(pad + wrapText(b.sentence, width, indent, indent))
     if (b.findings !== '') lines.push(b.findings)
     if (lines.length >= FLUSH_LINES) flush()

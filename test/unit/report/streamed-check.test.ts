@@ -9,7 +9,7 @@ import { checkText, main, settingsOf } from '../../../cli/main.ts'
 import { check, createReleasingChecker } from '../../../src/core/check.ts'
 import type { Finding, Interaction, Session } from '../../../src/core/model.ts'
 import { serializeSession } from '../../../src/core/session.ts'
-import type { InteractionStory } from '../../../src/core/story.ts'
+import { lifecycleSteps, type InteractionStory } from '../../../src/core/story.ts'
 import { analyzeSession, createStreamedCheck, type AnalyzeOptions } from '../../../src/report/analyze.ts'
 import { fixtureNames, loadFixture } from '../../support/fixtures.ts'
 import { faultySession } from '../../support/faults.ts'
@@ -121,6 +121,17 @@ describe('the streamed check (interactions dropped once over)', () => {
     const remaining = checker.remaining()
     expect(remaining.length).toBeGreaterThan(1)
     expect(remaining.every((r) => r.unclosed === null)).toBe(true)
+  })
+
+  it('wraps a lifecycle at its steps on a narrow terminal: each continuation line starts with "->", no line is wider', () => {
+    const a = analyzeSession(loadFixture('shipped-failed-retry'))
+    const text = checkText('f', a, 60)
+    const labelWidth = Math.max(...a.stories.map((s) => s.label.length))
+    const pad = ' '.repeat(labelWidth + 4)
+    expect(text).toContain(`\n${pad}-> `)
+    const joined = text.replaceAll(`\n${pad}->`, ' ->')
+    for (const st of a.stories) expect(joined).toContain(`  ${st.label.padEnd(labelWidth)}  ${lifecycleSteps(st).join(' -> ')}\n`)
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(60)
   })
 
   it('the CLI prints what the whole-session analysis says, also with --min-severity and a narrow terminal', async () => {
