@@ -233,7 +233,9 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
   const add = (f: Finding): void => {
     counts[f.severity]++
     if (f.interaction === null) unattached.push(f)
-    else (open.get(f.interaction) as { findings: Finding[] }).findings.push(f)
+    // Always one still open (findings name the interaction of the event checked); else, as in
+    // the whole analysis, a finding of no story would be counted but not listed.
+    else open.get(f.interaction)?.findings.push(f)
   }
 
   return {
