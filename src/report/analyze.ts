@@ -223,12 +223,12 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
   const unattached: Finding[] = []
 
   const end = (ia: Interaction): void => {
-    const o = open.get(ia.id) as { at: number; findings: Finding[] }
+    const slot = open.get(ia.id) as { at: number; findings: Finding[] }
     open.delete(ia.id)
     const story = qa.take(ia)
-    facts[o.at] = storyFacts(story)
-    keys[o.at] = [ia.plugin, ia.index, ia.pageLoadId]
-    interactions[o.at] = take(story, o.findings)
+    facts[slot.at] = storyFacts(story)
+    keys[slot.at] = [ia.plugin, ia.index, ia.pageLoadId]
+    interactions[slot.at] = take(story, slot.findings)
   }
   const add = (f: Finding): void => {
     counts[f.severity]++
