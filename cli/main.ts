@@ -294,7 +294,7 @@ function checkStreamed(file: string, text: TextSource | ByteSource | string, set
  * Slices of 64 KB: a slice's text is then an ordinary young string (V8 puts strings over 128 KB in
  * a space of their own, each on fresh pages) and far below the size (about 1 MB) from which Node
  * makes a string decoded from a Buffer an external one, whose memory lives outside the heap until
- * a collection finds it (peak RSS +30 MB). Measured: 1 MB 0.81 s, 512 KB 0.78 s, 64 KB 0.76 s.
+ * a collection finds it (peak RSS +30 MB). Measured (15 interleaved runs): 512 KB 784 ms, 64 KB 759 ms.
  */
 const SLICE_BYTES = 1 << 16
 
