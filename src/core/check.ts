@@ -5,6 +5,7 @@
 // End-of-capture findings (order/unclosed) are made by report()/counts() from the open interactions,
 // without changing state, so a report can be taken after any push.
 import { focusPlugins } from './focus.ts'
+import { isFrameLoad } from './pages.ts'
 import { droppedPlugin } from './model.ts'
 import type { BusEventEntry, CheckOptions, ElapsedDefinition, Finding, Interaction, Report, Session, SessionEntry, Severity } from './model.ts'
 import { Emitter, type StepContext } from './lifecycle/context.ts'
@@ -189,7 +190,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   function unclosed(): Finding[] {
     if (unclosedSeverity === 'off' || unclosedSeverity === undefined) return []
     const out: Finding[] = []
-    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity))
+    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity, seg.lastTopLoadSeq))
     return out
   }
 
@@ -217,7 +218,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
         endedNow.length = 0
       }
       if (entry.kind === 'event') return pushEvent(entry)
-      if (entry.kind === 'marker' && entry.marker === 'page-load') seg.pageLoad(entry.pageLoadId)
+      if (entry.kind === 'marker' && entry.marker === 'page-load') seg.pageLoad(entry.pageLoadId, entry.seq, !isFrameLoad(entry))
       else if (entry.kind === 'marker' && entry.marker === 'dropped') {
         // Lost housekeeping (a marker naming an unchecked plugin) leaves no gap in checked histories.
         const plugin = droppedPlugin(entry)
@@ -231,7 +232,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
     interactionOf: (seq) => events[seq]?.interaction,
     lastInteraction: () => lastId,
     ended: () => endedNow,
-    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity) })),
+    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity, seg.lastTopLoadSeq) })),
     counts() {
       const c = { ...counts }
       if (unclosedSeverity !== 'off' && unclosedSeverity !== undefined) c[unclosedSeverity] += seg.open.size
@@ -268,14 +269,16 @@ interface Compiled {
 /** Shared empty result: frozen so a caller cannot add to it. */
 const NONE: Finding[] = Object.freeze([]) as unknown as Finding[]
 
-function unclosedFinding(ia: InteractionState, severity: Severity): Finding {
+/** `topLoadSeq`: the last top-level page load; after the interaction's last event, it left it open (not the capture's end). */
+function unclosedFinding(ia: InteractionState, severity: Severity, topLoadSeq: number): Finding {
   const p = ia.cp.profile
+  const where = topLoadSeq > ia.lastSeq ? `a page load (seq ${topLoadSeq}) left ${interactionName(ia.info)} open` : `capture ends inside ${interactionName(ia.info)}`
   return {
     rule: 'order/unclosed',
     severity,
     seq: ia.firstSeq === ia.lastSeq ? [ia.lastSeq] : [ia.firstSeq, ia.lastSeq],
     interaction: ia.info.id,
-    message: `capture ends inside ${interactionName(ia.info)} (last: ${ia.last}, no ${p.close})`,
+    message: `${where} (last: ${ia.last}, no ${p.close})`,
     expected: p.close,
     actual: ia.last,
   }

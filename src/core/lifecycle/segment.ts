@@ -103,7 +103,8 @@ export class Segmenter {
    * pageLoadId, where several page loads share ''). Plugin state restarts; an interaction left
    * open stays open and is reported as unclosed.
    */
-  pageLoad(pageLoadId: string | undefined): void {
+  pageLoad(pageLoadId: string | undefined, seq: number, top: boolean): void {
+    if (top) this.lastTopLoadSeq = seq
     this.gapPages.delete(pageLoadId ?? '')
     for (const s of this.streams.get(pageLoadId ?? '')?.values() ?? []) {
       s.readySeen = false
@@ -144,6 +145,9 @@ export class Segmenter {
     const early = p.earlyStart
     return early !== undefined && step === early.step && data !== null && data[early.flag] === true && data[p.open] === false
   }
+
+  /** Seq of the last top-level page-load marker (-1: none): it ends every interaction of the documents before it. */
+  lastTopLoadSeq = -1
 
   /** Set by locate(): this event is the first of its interaction. */
   isNew = false

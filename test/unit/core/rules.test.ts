@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { check } from '../../../src/core/check.ts'
 import { RULES } from '../../../src/core/rules.ts'
-import type { Report } from '../../../src/core/model.ts'
+import type { Report, SessionEntry } from '../../../src/core/model.ts'
 import { data, ev, findingsOf, loadFixture, renumber } from '../../support/fixtures.ts'
 
 const B = 1764000000000
@@ -133,7 +133,20 @@ describe('order rules', () => {
     s.events = s.events.filter((e) => e.seq !== 10)
     const r = check(s)
     expect(r.findings.at(-1)).toMatchObject({ rule: 'order/unclosed', severity: 'info', seq: [4, 9], interaction: 'Callback#1@p1', actual: 'completed' })
+    expect(r.findings.at(-1)!.message).toBe('capture ends inside Callback #1 (last: completed, no closed)')
     expect(only(check(submitted()), 'order/unclosed')).toEqual([])
+  })
+  it('order/unclosed names the page load that left the interaction open; a frame\'s page load does not', () => {
+    const marker = (top: boolean): SessionEntry => ({ seq: 0, kind: 'marker', time: B + 9000, marker: 'page-load', pageLoadId: top ? 'p2' : 'f1', data: { url: 'https://x.test/', top } })
+    for (const top of [true, false]) {
+      const s = submitted()
+      s.events = s.events.filter((e) => e.seq !== 10)
+      s.events.push(marker(top))
+      renumber(s.events)
+      const f = only(check(s), 'order/unclosed')
+      expect(f).toHaveLength(1)
+      expect(f[0]!.message).toBe(top ? `a page load (seq ${s.events.at(-1)!.seq}) left Callback #1 open (last: completed, no closed)` : 'capture ends inside Callback #1 (last: completed, no closed)')
+    }
   })
 })
 
