@@ -4,8 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Severity } from '../../src/core/model.ts'
 import type { RuleInfo } from '../../src/core/rules.ts'
 import { EMPTY_FILTER, filterEntries, type Filter } from './lib/filter.ts'
-import { currentNotes, currentView, type ConnectionStatus, type PanelStore } from './state/store.ts'
-import type { TabState } from '../../src/core/protocol.ts'
+import { currentNotes, currentView, type PanelStore } from './state/store.ts'
 import { computeCoverage } from '../../src/core/coverage.ts'
 import { indexNotes } from '../../src/ui/notes.ts'
 import { interactionLabelOf } from './state/view.ts'
@@ -23,7 +22,7 @@ import { NotesSection } from './components/Notes/index.ts'
 import { Timeline } from './components/Timeline/index.ts'
 import { RulesDialog, SettingsDialog, Toolbar } from './components/Toolbar/index.ts'
 import { CommandsDrawer } from './components/Commands/index.ts'
-import { waitForEntry, type CommandsStore } from './state/commands.ts'
+import { commandsDisabled, waitForEntry, type CommandsStore } from './state/commands.ts'
 import { drawerPlugins } from '../../src/core/commands.ts'
 
 export interface AppProps {
@@ -280,7 +279,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
       {commands && (
         <CommandsDrawer
           commands={commands}
-          disabled={commandsDisabled(live, tabState, state.connection)}
+          disabled={commandsDisabled(state)}
           plugins={drawerPlugins(state.live.plugins)}
           waitFor={(match, after, ms) => waitForEntry(store, match, after, ms)}
           lastSeq={() => store.lastSeq()}
@@ -301,15 +300,6 @@ export function App({ store, actions, rules, commands }: AppProps) {
       {dialog === 'rules' && <RulesDialog rules={rules} severities={state.options.severities} onClose={() => setDialog(null)} />}
     </div>
   )
-}
-
-/** Why the Commands drawer cannot send now, or null. */
-function commandsDisabled(live: boolean, tabState: TabState | null, connection: ConnectionStatus): string | null {
-  if (!live) return 'Disabled on an imported session: go back to live to send commands.'
-  if (connection !== 'connected') return 'Not connected to the extension.'
-  if (!tabState?.bus) return 'No bus was found on this tab.'
-  if (!tabState.recording) return 'The capture is paused: resume it to send commands.'
-  return null
 }
 
 /**

@@ -11,7 +11,7 @@ import { App } from './App.tsx'
 import { createPanelStore } from './state/store.ts'
 import { connectPanel, type PortLike } from './state/connection.ts'
 import { createActions } from './state/actions.ts'
-import { createCommandsStore } from './state/commands.ts'
+import { commandsDisabled, createCommandsStore } from './state/commands.ts'
 import type { PanelToBackground } from '../../src/core/protocol.ts'
 import { loadSettings, normalizeOptions, saveSettings, SETTINGS_KEY } from '../../src/ui/settings.ts'
 import { applyTheme } from '../../src/ui/theme.ts'
@@ -28,7 +28,7 @@ const store = createPanelStore({ engine: { createChecker } })
 
 /** The Commands drawer's sends go out on the connection made below (never before a click). */
 let sendToBackground: ((m: PanelToBackground) => void) | null = null
-const commands = createCommandsStore((m) => sendToBackground?.(m))
+const commands = createCommandsStore((m) => sendToBackground?.(m), Date.now, () => commandsDisabled(store.getState()))
 
 const connection =
   tabId === null

@@ -233,6 +233,30 @@ describe('Commands drawer (issue 15)', () => {
     await tab.page.close()
   })
 
+  it('QA: a schedule confirmed after an Import is not sent (the confirmation goes with the live view)', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('whenReady')
+    const panel = await openPanelFor(tab)
+    const line = panel.getByTestId('command-line')
+    await line.fill('CallbackService.schedule {"firstname":"X"}')
+    await line.press('Enter')
+    await expect.poll(() => panel.getByTestId('command-confirm').textContent()).toMatch(/books a real callback/)
+    await panel.getByTestId('import-input').setInputFiles('test/fixtures/documented-submitted.session.json')
+    await panel.getByTestId('imported-banner').waitFor()
+    await expect.poll(() => panel.getByTestId('commands-disabled').textContent()).toMatch(/imported session/)
+    // The tester clicked the banner's Send here (forced: a disabled button takes no click).
+    const confirm = panel.getByTestId('command-confirm')
+    if (await confirm.count()) await panel.getByTestId('confirm-send').click({ force: true })
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(await panel.getByTestId('command-result').evaluateAll((rows) => rows.filter((r) => r.getAttribute('data-status') !== 'not-sent').length)).toBe(0)
+    expect(await pageSaw(tab, 'CallbackService.scheduled')).toBe(0)
+    const session = (await panel.evaluate((id) => chrome.runtime.sendMessage({ type: 'export-session', tabId: id }), tab.tabId)) as { events: { kind: string; command?: string }[] }
+    expect(session.events.filter((e) => e.kind === 'command' && e.command === 'CallbackService.schedule')).toEqual([])
+    expect(await confirm.count()).toBe(0) // dropped with the live view, not left to click later
+    await panel.close()
+    await tab.page.close()
+  })
+
   it('a tab where no bus was found: the drawer says so and the background sends nothing', async () => {
     const page = await env.b.context.newPage()
     await page.route(`${env.demo.url}nobus.html*`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>no bus</title><p>plain page' }))

@@ -2,9 +2,11 @@
 // and the free command line's history. Sends only what the user asked for (each call of `send` is
 // a click); the answer comes back as a BackgroundToPanel `command-result`. The background times a
 // silent page out; the panel also does (a little later), for a background that went away meanwhile.
+// While the drawer is disabled `send` itself refuses: a click that was already on its way (a
+// confirmation banner, a scenario's next step) cannot get past the drawer's state.
 import { newCommandId } from '../../../src/core/commands.ts'
 import type { Json, JsonObject, SessionEntry } from '../../../src/core/model.ts'
-import type { PanelStore } from './store.ts'
+import type { PanelState, PanelStore } from './store.ts'
 import { COMMAND_TIMEOUT_MS, type BackgroundToPanel, type CommandOutcome, type PanelToBackground } from '../../../src/core/protocol.ts'
 
 export interface SentCommand {
@@ -39,7 +41,20 @@ const MAX_HISTORY = 30
 /** The panel's own limit: the background's plus a margin for the way back. */
 export const PANEL_COMMAND_TIMEOUT_MS = COMMAND_TIMEOUT_MS + 2_000
 
-export function createCommandsStore(post: (m: PanelToBackground) => void, now: () => number = Date.now): CommandsStore {
+/**
+ * Why the Commands drawer cannot send now, or null. An import exists only in the panel (the
+ * background never hears of it), so this is the only place that can refuse for it.
+ */
+export function commandsDisabled(state: Pick<PanelState, 'imported' | 'tabState' | 'connection'>): string | null {
+  if (state.imported !== null) return 'Disabled on an imported session: go back to live to send commands.'
+  if (state.connection !== 'connected') return 'Not connected to the extension.'
+  if (!state.tabState?.bus) return 'No bus was found on this tab.'
+  if (!state.tabState.recording) return 'The capture is paused: resume it to send commands.'
+  return null
+}
+
+/** `blocked`: why nothing may be sent now (commandsDisabled of the panel's state), checked at every send. */
+export function createCommandsStore(post: (m: PanelToBackground) => void, now: () => number = Date.now, blocked: () => string | null = () => null): CommandsStore {
   let state: CommandsState = { sent: [], history: [] }
   const listeners = new Set<() => void>()
   const waiting = new Map<string, { resolve(c: SentCommand): void; timer: ReturnType<typeof setTimeout> }>()
@@ -64,8 +79,10 @@ export function createCommandsStore(post: (m: PanelToBackground) => void, now: (
       return () => listeners.delete(l)
     },
     send(name, options, confirmed = false) {
-      const c: SentCommand = { id: newCommandId(), name, options, sentAt: now(), status: 'pending' }
+      const why = blocked()
+      const c: SentCommand = { id: newCommandId(), name, options, sentAt: now(), status: why === null ? 'pending' : 'not-sent', ...(why === null ? {} : { detail: why }) }
       emit({ ...state, sent: [...state.sent, c].slice(-MAX_SENT) })
+      if (why !== null) return Promise.resolve(c)
       return new Promise((resolve) => {
         const timer = setTimeout(() => finish(c.id, { status: 'timeout', detail: 'No answer from the background' }), PANEL_COMMAND_TIMEOUT_MS)
         waiting.set(c.id, { resolve, timer })

@@ -35,6 +35,10 @@ export function CommandsDrawer({ commands, disabled, plugins, waitFor, lastSeq }
   const [historyAt, setHistoryAt] = useState<number | null>(null)
   const [confirming, setConfirming] = useState<Pending | null>(null)
   const [playing, setPlaying] = useState<{ scenario: Scenario; steps: StepReport[]; passed?: boolean } | null>(null)
+  // A confirmation asked while enabled is void once the drawer is disabled (an import, a pause).
+  useLayoutEffect(() => {
+    if (disabled) setConfirming(null)
+  }, [disabled])
 
   /** Sends now, or after the user confirmed when the command reaches a real service. */
   const guarded = (name: string, options: JsonObject, run: (confirmed: boolean) => void, reason = confirmationReason(name, options)): void => {
@@ -103,10 +107,10 @@ export function CommandsDrawer({ commands, disabled, plugins, waitFor, lastSeq }
               <span>
                 <strong>{confirming.name}</strong>: {confirming.reason} Send it?
               </span>
-              <button type="button" data-testid="confirm-send" onClick={() => {
+              <button type="button" data-testid="confirm-send" disabled={disabled !== null} onClick={() => {
                 const c = confirming
                 setConfirming(null)
-                c.run()
+                if (!disabled) c.run()
               }}>Send</button>
               <button type="button" data-testid="confirm-cancel" onClick={() => setConfirming(null)}>Cancel</button>
             </div>
