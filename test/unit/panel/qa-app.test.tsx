@@ -10,6 +10,7 @@ import { App } from '../../../devtools/panel/App.tsx'
 import { createPanelStore } from '../../../devtools/panel/state/store.ts'
 import { createActions } from '../../../devtools/panel/state/actions.ts'
 import { fixture } from './helpers.ts'
+import { MAX_NOTE_CHARS } from '../../../src/core/model.ts'
 
 afterEach(() => {
   cleanup()
@@ -67,6 +68,32 @@ describe('notes in the Detail pane', () => {
     fireEvent.click(screen.getAllByTestId('note-remove')[0]!)
     expect(store.getState().notes.map((n) => n.text)).toEqual(['whole interaction felt slow'])
     expect(document.querySelector('#row-14 [data-testid=row-note]')).toBeNull()
+  })
+})
+
+describe('note length (QA: a 5 000-character note was exported cut to 4 000)', () => {
+  it('says and enforces the limit where the note is typed: what is exported is what was typed', async () => {
+    const { store, actions } = mount()
+    fireEvent.click(document.querySelector('[data-testid=timeline-mark][data-seq="14"]')!)
+    const form = screen.getByTestId('notes')
+    const box = within(form).getByTestId('note-text') as HTMLTextAreaElement
+    expect(box.maxLength).toBe(MAX_NOTE_CHARS)
+    // Over the limit (a value set around maxlength): said, and Add note refuses, Ctrl+Enter too.
+    fireEvent.input(box, { target: { value: 'x'.repeat(5000) } })
+    expect(within(form).getByTestId('note-count').textContent).toBe('1000 characters over the limit of 4000: shorten the note')
+    expect((within(form).getByTestId('note-add') as HTMLButtonElement).disabled).toBe(true)
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true })
+    expect(store.getState().notes).toEqual([])
+    // At the limit: the counter says so, and the whole text is kept and exported.
+    const text = 'y'.repeat(MAX_NOTE_CHARS - 1) + 'z'
+    fireEvent.input(box, { target: { value: text } })
+    expect(within(form).getByTestId('note-count').textContent).toBe(`${MAX_NOTE_CHARS} / ${MAX_NOTE_CHARS}`)
+    fireEvent.click(within(form).getByTestId('note-add'))
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (blobs.push(b as Blob), 'blob:x'))
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    actions.exportSession()
+    expect(parseSession(await blobs[0]!.text()).notes?.map((n) => n.text)).toEqual([text])
   })
 })
 

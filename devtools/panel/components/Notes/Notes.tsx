@@ -1,7 +1,7 @@
 // Panel. The tester's notes in the Detail pane: the notes on the selected event and on its interaction,
 // each removable, and a form to add one to either. Notes are text: shown as text, never as HTML.
 import { useState } from 'preact/hooks'
-import type { SessionNote } from '../../../../src/core/model.ts'
+import { MAX_NOTE_CHARS, type SessionNote } from '../../../../src/core/model.ts'
 import type { NoteTarget } from '../../../../src/ui/notes.ts'
 import { formatClock } from '../../lib/format.ts'
 
@@ -36,8 +36,12 @@ function NoteItem({ note, about, onRemove }: { note: SessionNote; about: string;
 export function NotesSection({ onEvent, onInteraction, seq, interaction, onAdd, onRemove }: NotesSectionProps) {
   const [text, setText] = useState('')
   const [on, setOn] = useState<'event' | 'interaction'>('event')
+  // The session file keeps at most MAX_NOTE_CHARS (trimmed): said and enforced here, so what is
+  // exported is what was typed (maxlength stops typing and cuts a paste; the check covers the rest).
+  const length = text.trim().length
+  const tooLong = length > MAX_NOTE_CHARS
   const add = (): void => {
-    if (!text.trim()) return
+    if (!text.trim() || tooLong) return
     onAdd(on === 'interaction' && interaction ? { interaction: interaction.id } : { seq }, text)
     setText('')
   }
@@ -66,6 +70,8 @@ export function NotesSection({ onEvent, onInteraction, seq, interaction, onAdd, 
           rows={2}
           placeholder="What you did, what looked wrong…"
           value={text}
+          maxLength={MAX_NOTE_CHARS}
+          aria-describedby="note-count"
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
             // Ctrl/⌘+Enter adds, like a comment box; Enter alone is a new line.
@@ -76,13 +82,16 @@ export function NotesSection({ onEvent, onInteraction, seq, interaction, onAdd, 
           }}
         />
         <div class="note-actions">
+          <span id="note-count" class={tooLong ? 'note-count cmd-bad' : 'note-count muted'} data-testid="note-count" role={tooLong ? 'alert' : undefined}>
+            {tooLong ? `${length - MAX_NOTE_CHARS} characters over the limit of ${MAX_NOTE_CHARS}: shorten the note` : `${length} / ${MAX_NOTE_CHARS}`}
+          </span>
           {interaction && (
             <select data-testid="note-target" value={on} onChange={(e) => setOn(e.currentTarget.value as 'event' | 'interaction')} aria-label="Add the note to">
               <option value="event">on event #{seq}</option>
               <option value="interaction">on {interaction.label}</option>
             </select>
           )}
-          <button type="submit" class="tb-btn" data-testid="note-add" disabled={!text.trim()}>
+          <button type="submit" class="tb-btn" data-testid="note-add" disabled={!text.trim() || tooLong}>
             Add note
           </button>
         </div>
