@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os'
 import type { Page } from 'playwright-core'
 import type { ExtensionBrowser } from './support/browser.ts'
 import { useDemoAndExtension } from './support/setup.ts'
+import { generateSession } from '../support/generate.ts'
+import { serializeSession } from '../../src/core/session.ts'
 
 const SHOTS = resolve('out/screenshots')
 const env = useDemoAndExtension()
@@ -295,4 +297,68 @@ describe('popup', () => {
     await popup.close()
     await page.close()
   })
+})
+
+// QA report: on a 27 000-event, 3 000-interaction import the seq, Interaction and +opened cells were
+// cut with "…". A generated session (seqs shifted to 6 digits, two page loads of 2 150 interactions)
+// is imported at the README's layouts; at positions through the whole list no sized cell is cut.
+// Saves out/screenshots/list-columns-<width>.png to look at.
+const SIZED = ['c-seq', 'c-time', 'c-rel', 'c-plugin', 'c-inter']
+
+function bigSessionFile(): string {
+  const session = generateSession({ seed: 7, pageLoads: 2, interactions: 2150 })
+  // 6-digit seqs, as a capture that ran for hours (ids stay unique and ascending).
+  const events = session.events.map((e) => ({ ...e, seq: e.seq + 100_000 }))
+  const file = join(mkdtempSync(join(tmpdir(), 'cxbus-columns-')), 'big.session.json')
+  writeFileSync(file, serializeSession({ ...session, events }))
+  return file
+}
+
+/** Cells of the rendered rows (and the header) whose text does not fit: "class: text". */
+const truncated = (panel: Page): Promise<string[]> =>
+  panel.evaluate((classes) => {
+    const out: string[] = []
+    for (const row of document.querySelectorAll('[data-testid=event-list] .row:not(.marker)')) {
+      for (const c of classes) {
+        const cell = row.querySelector<HTMLElement>(`.${c}`)
+        if (cell && cell.offsetWidth > 0 && cell.scrollWidth > cell.clientWidth) out.push(`${c}: ${cell.textContent} (${cell.scrollWidth} > ${cell.clientWidth})`)
+      }
+    }
+    return out
+  }, SIZED)
+
+describe('event list columns on a big session', () => {
+  it('no seq, time, +opened, plugin or interaction cell is cut, at 1400, 800 and 480 px', async () => {
+    const file = bigSessionFile()
+    const tab = await openDemo('')
+    for (const [width, height] of [[1400, 900], [800, 600], [480, 800]] as const) {
+      const panel = await openPanel(tab.tabId, { viewport: { width, height } })
+      await panel.getByTestId('import-input').setInputFiles(file)
+      await panel.locator('[data-testid=imported-banner][data-checked=true]').waitFor({ timeout: 60_000 })
+      const list = panel.getByTestId('event-list')
+      const rows = await list.evaluate((el) => Number(el.getAttribute('aria-rowcount')))
+      expect(rows).toBeGreaterThan(25_000)
+      const bad: string[] = []
+      let sawSixDigits = false
+      let sawBigInteraction = false
+      // Positions through the whole list, the end (highest seqs, "#2150 · page 2") included.
+      for (let step = 0; step <= 20; step++) {
+        await list.evaluate((el, f) => (el.scrollTop = f * (el.scrollHeight - el.clientHeight)), step / 20)
+        await panel.waitForTimeout(50)
+        bad.push(...(await truncated(panel)))
+        const text = await list.evaluate((el) => el.textContent ?? '')
+        sawSixDigits ||= /1\d{5}/.test(text)
+        sawBigInteraction ||= /#21\d\d/.test(text)
+      }
+      expect(sawSixDigits && sawBigInteraction).toBe(true)
+      expect(bad.slice(0, 10), `${width} px`).toEqual([])
+      // The fixed parts still show at this width: the event and the findings are not pushed out.
+      const event = await panel.locator('[data-testid=event-row] .c-event').first().evaluate((el) => el.getBoundingClientRect())
+      const listBox = await list.evaluate((el) => el.getBoundingClientRect())
+      expect(event.right, `${width} px`).toBeLessThanOrEqual(listBox.right)
+      await panel.screenshot({ path: join(SHOTS, `list-columns-${width}.png`) })
+      await panel.close()
+    }
+    await tab.page.close()
+  }, 180_000)
 })

@@ -2,10 +2,11 @@
 // in the DOM, so 100 000 entries scroll as smoothly as 100. Keyboard: up/down/home/end/page up/page
 // down move the selection, Enter opens the detail. While scrolled to the bottom, new live entries
 // keep the list at the bottom (like the Console).
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { interactionLabelOf, type SessionView } from '../../state/view.ts'
 import { indexIn } from '../../lib/search.ts'
 import { moveSelection, scrollToReveal, visibleRows, type NavKey } from '../../lib/virtual.ts'
+import { canvasMeasure, columnTexts, columnWidths } from '../../lib/columns.ts'
 import { Row, ROW_HEIGHT } from './Row.tsx'
 import { useElementSize } from '../shared/useElementSize.ts'
 
@@ -23,6 +24,25 @@ export interface EventListProps {
 }
 
 const NAV_KEYS = new Set<string>(['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'])
+/** The stylesheet's widths: the sized columns never get narrower than these. */
+const MIN_WIDTHS = { seq: 46, rel: 72, inter: 96, plugin: 122, pluginNarrow: 118 }
+type Fonts = { normal: string; italic: string; head: string }
+
+/** CSS variables with the sized columns' widths (panel.css reads them), fitted to the session's widest values. */
+function useColumnStyle(view: SessionView, el: { current: HTMLElement | null }): Record<string, string> {
+  const [fonts, setFonts] = useState<Fonts | null>(null)
+  useLayoutEffect(() => {
+    if (!el.current) return
+    const cs = getComputedStyle(el.current)
+    const font = `${cs.fontSize} ${cs.fontFamily}`
+    setFonts({ normal: font, italic: `italic ${font}`, head: `600 ${font}` })
+  }, [])
+  return useMemo(() => {
+    const f = fonts ?? { normal: '12px sans-serif', italic: 'italic 12px sans-serif', head: '600 12px sans-serif' }
+    const w = columnWidths(columnTexts(view), canvasMeasure, f, MIN_WIDTHS)
+    return { '--w-seq': `${w.seq}px`, '--w-rel': `${w.rel}px`, '--w-inter': `${w.inter}px`, '--w-plugin': `${w.plugin}px`, '--w-plugin-narrow': `${w.pluginNarrow}px` }
+  }, [view, view.entries.length, fonts])
+}
 
 export function EventList({ view, rows, selectedSeq, currentInteraction = null, notesBySeq, onSelect, onOpen }: EventListProps) {
   const viewport = useRef<HTMLDivElement>(null)
@@ -30,6 +50,7 @@ export function EventList({ view, rows, selectedSeq, currentInteraction = null, 
   const [scrollTop, setScrollTop] = useState(0)
   const stick = useRef(true)
   const bodyHeight = Math.max(0, height - ROW_HEIGHT) // minus the sticky header row
+  const columnStyle = useColumnStyle(view, viewport)
 
   const selectedIndex = selectedSeq === null ? undefined : view.indexOf(selectedSeq)
   const selectedPos = selectedIndex === undefined ? -1 : indexIn(rows, selectedIndex)
@@ -100,6 +121,7 @@ export function EventList({ view, rows, selectedSeq, currentInteraction = null, 
     <div
       class={`list${view.pageCount > 1 ? ' multi-page' : ''}`}
       ref={viewport}
+      style={columnStyle}
       tabIndex={0}
       role="grid"
       aria-label="Captured events"
