@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import { check } from '../src/core/check.ts'
+import { namePattern } from '../src/core/focus.ts'
 import type { Report, Session, SessionEntry } from '../src/core/model.ts'
 import { serializeSession } from '../src/core/session.ts'
 import type { InteractionStory } from '../src/core/story.ts'
@@ -18,9 +19,9 @@ import { Collector, type CollectorOptions } from './collector.ts'
 export type CheckConfig = Record<string, unknown>
 
 export interface WaitOptions {
-  /** Milliseconds (default 10 000). */
+  /** Milliseconds (default 10 000); a finite number of 0 or more. */
   timeout?: number
-  /** Wait for the n-th such entry since the capture began (default 1). */
+  /** Wait for the n-th such entry since the capture began (default 1); a whole number of 1 or more (0 is refused: nothing to wait for). */
   count?: number
 }
 
@@ -32,6 +33,17 @@ export interface CaptureOptions extends CollectorOptions {
 /** Name of an entry as waitFor matches it: the event or command name ("Callback.completed"), or "marker:page-load". */
 export function entryName(e: SessionEntry): string {
   return e.kind === 'event' ? e.event : e.kind === 'command' ? e.command : `marker:${e.marker}`
+}
+
+const claimed = new WeakSet<object>()
+
+/**
+ * One capture per page (the adapters call it first): a second captureCxbus on the same page fails
+ * with this, not with the runner's "already registered" for its function.
+ */
+export function claimPage(page: object): void {
+  if (claimed.has(page)) throw new Error('cxbus: captureCxbus was already called on this page: use the capture it returned (one capture per page; a popup the page opens is another page and needs its own)')
+  claimed.add(page)
 }
 
 export class CxbusCapture {
@@ -53,25 +65,56 @@ export class CxbusCapture {
 
   /**
    * Resolves with the entry once `name` (an event or command, e.g. "Callback.completed") has been
-   * captured `count` times; rejects after `timeout` ms with the list of what did arrive.
+   * captured `count` times; rejects after `timeout` ms, or at once when the page closes, with how
+   * many did arrive and the list of what did. A name or option that cannot be waited for rejects at
+   * once with a TypeError.
    */
-  waitFor(name: string, { timeout = 10_000, count = 1 }: WaitOptions = {}): Promise<SessionEntry> {
-    const found = (): SessionEntry | undefined => this.entries().filter((e) => entryName(e) === name)[count - 1]
-    const now = found()
+  waitFor(name: string, options: WaitOptions = {}): Promise<SessionEntry> {
+    const invalid = invalidWait(name, options)
+    if (invalid) return Promise.reject(new TypeError(`cxbus: waitFor: ${invalid}`))
+    const { timeout = 10_000, count = 1 } = options ?? {}
+    const matching = (): SessionEntry[] => this.entries().filter((e) => entryName(e) === name)
+    const now = matching()[count - 1]
     if (now) return Promise.resolve(now)
+    const failure = (why: string): Error => {
+      const n = matching().length
+      const what = count > 1 ? `${count} × ${name} did not arrive ${why} (${n} of ${count} arrived)` : `${name} did not arrive ${why}`
+      return new Error(`cxbus: ${what}; ${arrivedText(this.entries())}`)
+    }
+    if (this.closed) return Promise.reject(failure(`before ${this.closed}`))
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off()
-        reject(new Error(`cxbus: ${count > 1 ? `${count} × ` : ''}${name} did not arrive within ${timeout} ms; ${arrivedText(this.entries())}`))
-      }, timeout)
-      const off = this.collector.onEntries(() => {
-        const e = found()
-        if (!e) return
+      const stop = (): void => {
         clearTimeout(timer)
-        off()
+        offEntries()
+        this.closeListeners.delete(onClose)
+      }
+      const timer = setTimeout(() => {
+        stop()
+        reject(failure(`within ${timeout} ms`))
+      }, timeout)
+      const onClose = (): void => {
+        stop()
+        reject(failure(`before ${this.closed}`))
+      }
+      this.closeListeners.add(onClose)
+      const offEntries = this.collector.onEntries(() => {
+        const e = matching()[count - 1]
+        if (!e) return
+        stop()
         resolve(e)
       })
     })
+  }
+
+  /** Why nothing more can arrive ("the page was closed"), once the adapter saw it; null before. */
+  closed: string | null = null
+  private readonly closeListeners = new Set<() => void>()
+
+  /** The adapter's page closed: waits fail at once instead of running out their time. */
+  pageClosed(why = 'the page was closed'): void {
+    if (this.closed) return
+    this.closed = why
+    for (const fn of [...this.closeListeners]) fn()
   }
 
   /** The session file of SPEC.md §4: what the extension's Export writes for the same page. */
@@ -117,10 +160,30 @@ export class CxbusCapture {
   }
 }
 
-/** "arrived: Callback.ready, Callback.opened ×2 (5 entries)", or that nothing did and why that may be. */
+/** Why waitFor cannot wait for this (a message for a TypeError), or null. */
+function invalidWait(name: unknown, options: unknown): string | null {
+  if (typeof name !== 'string' || name === '') return `the name of an entry is needed ("Callback.completed", "marker:page-load"), got ${describe(name)}`
+  if (options === null || options === undefined) return null
+  if (typeof options !== 'object') return `options must be an object ({ timeout, count }), got ${describe(options)}`
+  const { count, timeout } = options as Record<string, unknown>
+  if (count !== undefined && !(Number.isInteger(count) && (count as number) >= 1)) return `count must be a whole number of 1 or more, got ${describe(count)} (to check that something did not arrive, read entries())`
+  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) return `timeout must be a number of milliseconds (0 or more), got ${describe(timeout)}`
+  return null
+}
+
+const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' || v === null || v === undefined ? String(v) : typeof v)
+
+/**
+ * "arrived: Callback.ready, Callback.opened ×2, Watchman.uptime:* ×40 (45 entries)", or that nothing
+ * did and why that may be. Names with counters or ids are grouped as the panel's event filter groups
+ * them (src/core/focus.ts namePattern), so a page's housekeeping does not bury the rest.
+ */
 export function arrivedText(entries: readonly SessionEntry[]): string {
   const counts = new Map<string, number>()
-  for (const e of entries) counts.set(entryName(e), (counts.get(entryName(e)) ?? 0) + 1)
+  for (const e of entries) {
+    const group = namePattern(entryName(e))
+    counts.set(group, (counts.get(group) ?? 0) + 1)
+  }
   if (entries.length === 0) return 'nothing arrived (was captureCxbus(page) called before page.goto?)'
   const names = [...counts].map(([n, c]) => (c > 1 ? `${n} ×${c}` : n))
   return `arrived: ${names.join(', ')} (${entries.length} entries)`

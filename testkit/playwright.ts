@@ -2,18 +2,22 @@
 // extension. Adapter only: the binding and the hook go in before page scripts, in every frame.
 import type { Page } from 'playwright-core'
 import { TESTKIT_BINDING } from '../src/core/protocol.ts'
-import { CxbusCapture, type CaptureOptions } from './capture.ts'
+import { claimPage, CxbusCapture, type CaptureOptions } from './capture.ts'
 import { hookSource } from './hook-source.ts'
 
 export { CxbusCapture, entryName, type CaptureOptions, type CheckConfig, type WaitOptions } from './capture.ts'
 
 /** Minimal Page surface used (playwright and playwright-core pages both have it). */
-export type PlaywrightPage = Pick<Page, 'exposeBinding' | 'addInitScript' | 'evaluate'>
+export type PlaywrightPage = Pick<Page, 'exposeBinding' | 'addInitScript' | 'evaluate' | 'on'>
 
-/** Starts capturing on `page`: call it before page.goto. */
+/** Starts capturing on `page`: call it before page.goto, once per page (a second call rejects). */
 export async function captureCxbus(page: PlaywrightPage, options: CaptureOptions = {}): Promise<CxbusCapture> {
+  claimPage(page)
   let userAgent = ''
   const cx = new CxbusCapture(() => userAgent, options)
+  // Nothing more can arrive: waits fail at once, saying so.
+  page.on('close', () => cx.pageClosed('the page was closed'))
+  page.on('crash', () => cx.pageClosed('the page crashed'))
   await page.exposeBinding(TESTKIT_BINDING, (_source: unknown, text: unknown) => cx.collector.receive(text))
   await page.addInitScript({ content: await hookSource() })
   userAgent = await browserUserAgent(page)

@@ -115,6 +115,19 @@ function callbackTraffic(entries: readonly SessionEntry[]): string[] {
   })
 }
 
+describe('waitFor and captureCxbus in a real Chromium page', () => {
+  it('page.close() ends a wait at once; a second captureCxbus on the page says what to do', async () => {
+    const { page, cx } = await openCaptured()
+    await expect(captureCxbus(page)).rejects.toThrow(/already called on this page: use the capture it returned/)
+    const waiting = cx.waitFor('Callback.completed', { timeout: 60_000 }).catch((e: Error) => e)
+    const t0 = Date.now()
+    await page.close()
+    const err = await waiting
+    expect(Date.now() - t0).toBeLessThan(5_000)
+    expect((err as Error).message).toMatch(/^cxbus: Callback\.completed did not arrive before the page was closed; arrived: marker:page-load/)
+  })
+})
+
 describe('the same hook as the extension', () => {
   it('the page never notices it: no global added, no page error, the page subscriber sees every event', async () => {
     const globals = async (capture: boolean) => {
