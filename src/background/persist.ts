@@ -16,7 +16,7 @@
 // (the relay resends, the restored dedupe state predates them). Failures are counted in `errors`.
 
 import type { SessionEntry } from '../core/model.ts'
-import { HOUSEKEEPING, KEPT, laneOf, TabStore, type TabMeta } from './store.ts'
+import { HOUSEKEEPING, KEPT, laneOf, MARKERS, TabStore, type TabMeta } from './store.ts'
 
 /** One write: `remove` is applied first, then `set` (a key in both ends up set). */
 export interface StorageWrite {
@@ -232,7 +232,7 @@ export class Persister {
         t.pending = []
       }
       // Chunks whose entries the bounded store has evicted since.
-      const floor = (c: ChunkRef): number => (c.lane !== undefined ? store.entries.floor(c.lane) : Math.min(store.entries.floor(KEPT), store.entries.floor(HOUSEKEEPING)))
+      const floor = (c: ChunkRef): number => (c.lane !== undefined ? store.entries.floor(c.lane) : Math.min(store.entries.floor(KEPT), store.entries.floor(HOUSEKEEPING), store.entries.floor(MARKERS)))
       if (t.chunks.some((c) => c.last < floor(c))) {
         for (const c of t.chunks) {
           if (c.last >= floor(c)) continue

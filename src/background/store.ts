@@ -16,10 +16,10 @@
 //   flushDropped() once the relay's batches stop coming. What goes first is housekeeping: entries of
 //   plugins outside focus.ts's focus (Watchman, WindowManager, ...: no profile, nothing checked) live
 //   in a lane of their own and are evicted oldest first while any is left; only then the oldest of
-//   the kept lane (the profiles' plugins, their services, markers). A tab left open on a real page
+//   the kept lane (the profiles' plugins, their services). A tab left open on a real page
 //   (Watchman three times a second) thus keeps its Callback history however long it stays open.
-//   Markers do not use the budget (MARKER_SLOTS of their own), so a burst of maxEntries events is
-//   stored whole.
+//   Markers do not use the budget: they have a lane of their own (MARKER_SLOTS), so a burst of
+//   maxEntries events is stored whole and evicting events never takes a page-load or bus marker.
 // - counts evictions per plugin and page load, and writes one marker per plugin and page load:
 //   data { count, where: 'background', plugin } with that pageLoadId. Those of checked plugins (and
 //   counts carried without a plugin) come with the next flush, one per burst. Housekeeping ones are
@@ -45,12 +45,13 @@ export const HOUSEKEEPING_WAIT_MS = 60_000
 /** ...up to this (an hour: a tab open for a day holds a few dozen per plugin at most). */
 export const HOUSEKEEPING_MAX_WAIT_MS = 3_600_000
 
-/** The lanes of a tab store: what is evicted last, and what goes first. */
+/** The lanes of a tab store: what is evicted last, what goes first, and the markers (their own slots). */
 export const KEPT = 0
 export const HOUSEKEEPING = 1
+export const MARKERS = 2
 const FOCUS = focusPlugins()
-/** The lane an entry is stored in: markers and the focus plugins are kept, the rest is housekeeping. */
-export const laneOf = (e: SessionEntry): number => (inFocus(e, FOCUS) ? KEPT : HOUSEKEEPING)
+/** The lane an entry is stored in: markers in theirs, the focus plugins kept, the rest housekeeping. */
+export const laneOf = (e: SessionEntry): number => (e.kind === 'marker' ? MARKERS : inFocus(e, FOCUS) ? KEPT : HOUSEKEEPING)
 const isHousekeeping = (plugin: string): boolean => plugin !== '' && !FOCUS.has(plugin)
 
 export interface IngestResult {
@@ -101,7 +102,7 @@ const emptyFindings = (): Record<Severity, number> => ({ error: 0, warning: 0, i
 
 export class TabStore {
   readonly state: TabState
-  /** Lane KEPT: markers and the focus plugins; lane HOUSEKEEPING: the rest, evicted first. */
+  /** Lane KEPT: the focus plugins; lane HOUSEKEEPING: the rest, evicted first; lane MARKERS: markers. */
   readonly entries: SeqLanes<SessionEntry>
   nextSeq = 0
   private dedupe: SeqDedupe
@@ -131,7 +132,7 @@ export class TabStore {
       count: 0,
       findings: emptyFindings(),
     }
-    this.entries = new SeqLanes<SessionEntry>([maxEntries + MARKER_SLOTS, maxEntries])
+    this.entries = new SeqLanes<SessionEntry>([maxEntries, maxEntries, MARKER_SLOTS])
     this.dedupe = new SeqDedupe()
   }
 
@@ -276,7 +277,7 @@ export class TabStore {
     const evicted = this.entries.push(laneOf(e), e)
     if (evicted !== undefined) this.forget(evicted)
     if (e.kind !== 'marker') this.captured++
-    // Only events and commands use the budget: markers past it stay. Housekeeping goes first.
+    // Only events and commands use the budget (markers are in a lane of their own). Housekeeping goes first.
     while (this.captured > this.maxEntries) {
       this.forget(this.entries.shift(this.entries.laneLength(HOUSEKEEPING) > 0 ? HOUSEKEEPING : KEPT) as SessionEntry)
     }
@@ -352,7 +353,7 @@ export class TabStore {
   /** Entries that were evicted in this same batch must not reach panels as "added". */
   private dropAdded(added: SessionEntry[]): void {
     const first = added[0]
-    if (first === undefined || (first.seq >= this.entries.floor(KEPT) && first.seq >= this.entries.floor(HOUSEKEEPING))) return
+    if (first === undefined || (first.seq >= this.entries.floor(KEPT) && first.seq >= this.entries.floor(HOUSEKEEPING) && first.seq >= this.entries.floor(MARKERS))) return
     let j = 0
     for (const e of added) if (e.seq >= this.entries.floor(laneOf(e))) added[j++] = e
     added.length = j
@@ -392,7 +393,7 @@ export class TabStore {
   meta(): TabMeta {
     const meta: TabMeta = { state: { ...this.state, findings: { ...this.state.findings } }, nextSeq: this.nextSeq, dedupe: this.dedupe.toJSON() }
     if (this.paused.size > 0) meta.paused = [...this.paused.values()].map((p) => ({ ...p }))
-    meta.floors = [this.entries.floor(KEPT), this.entries.floor(HOUSEKEEPING)]
+    meta.floors = [this.entries.floor(KEPT), this.entries.floor(HOUSEKEEPING), this.entries.floor(MARKERS)]
     if (this.drops.size > 0) meta.drops = [...this.drops.values()].map((a) => ({ ...a }))
     return meta
   }
@@ -422,7 +423,7 @@ export class TabStore {
     }
     // Saved chunks may still hold entries evicted before the save: below their lane's floor.
     const floors = Array.isArray(meta.floors) ? meta.floors.map((f) => (Number.isInteger(f) ? f : 0)) : []
-    const last = [-1, -1]
+    const last = [-1, -1, -1]
     for (const e of entries) {
       const lane = laneOf(e)
       if (e.seq >= s.nextSeq || e.seq < (floors[lane] ?? 0) || e.seq <= (last[lane] as number)) continue

@@ -283,7 +283,7 @@ describe('saving failures (persist.ts + app.ts)', () => {
       [1, 'Callback.ready'],
       [2, 'Callback.opened'],
     ])
-    expect(Object.keys(await area.get(null)).filter((k) => k.startsWith('cx:c:5:'))).toHaveLength(1)
+    expect(Object.keys(await area.get(null)).filter((k) => k.startsWith('cx:c:5:'))).toHaveLength(2) // the markers' chunk and the events'
     expect(w.bg.stores.get(5)?.state.dropped).toBe(0)
     expect(panel.storageError()).toBeUndefined() // saving works again: the banner goes
   })
@@ -295,7 +295,7 @@ describe('saving failures (persist.ts + app.ts)', () => {
     const persister = new mods.Persister(area, (id) => (id === 1 ? store : undefined))
     await persister.save(1, store.ingest('p1', [pageLoad(), ev(1, 'Callback.ready')]).added)
     const before = await area.get(null)
-    expect(Object.keys(before).sort()).toEqual(['cx:c:1:0', 'cx:m:1'])
+    expect(Object.keys(before).sort()).toEqual(['cx:c:1:0', 'cx:c:1:1', 'cx:m:1']) // the markers' chunk and the events'
 
     // A clear (its write removes chunk 0) and a new entry that IndexedDB cannot store (a function).
     store.clear()

@@ -122,6 +122,18 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(s.since(30).map((e) => e.seq)).toEqual(seqs.filter((q) => q > 30))
   })
 
+  it('evicting events never takes a page-load or bus marker: markers have their own slots', () => {
+    const s = new TabStore(1, 10)
+    const marker = (seq: number, kind: 'page-load' | 'bus'): SessionEntry => ({ kind: 'marker', seq, time: T0 + seq, marker: kind, data: kind === 'bus' ? { via: 'CXBus' } : { url: 'https://x.test/', top: true }, pageLoadId: 'p1' })
+    s.ingest('p1', [marker(0, 'page-load'), marker(1, 'bus')])
+    let seq = 2
+    for (let i = 0; i < 5; i++) s.ingest('p1', Array.from({ length: 10 }, () => ({ kind: 'event', seq, time: T0 + seq++, publisher: 'Callback', event: 'Callback.minimized', data: {}, pageLoadId: 'p1' }) as SessionEntry))
+    s.flushDropped(true, T0 + 60_000)
+    const kept = s.entries.toArray()
+    expect(kept.filter((e) => e.kind === 'marker' && (e.marker === 'page-load' || e.marker === 'bus')).map((e) => e.seq)).toEqual([0, 1])
+    expect(kept.filter((e) => e.kind === 'event')).toHaveLength(10) // the budget holds events only
+  })
+
   it('housekeeping markers are paced: at once, then after 1 min, 2 min, ... at most hourly; an export forces them', () => {
     const s = new TabStore(1, 5)
     let seq = 0
