@@ -21,6 +21,15 @@ async function openPanelFor(tab: DemoTab): Promise<Page> {
   return panel
 }
 
+/** Types a service command on the free command line; returns the line once the drawer asks to confirm, saying why. */
+async function askedToConfirm(panel: Page, command: string, why: RegExp) {
+  const line = panel.getByTestId('command-line')
+  await line.fill(command)
+  await line.press('Enter')
+  await expect.poll(() => panel.getByTestId('command-confirm').textContent()).toMatch(why)
+  return line
+}
+
 /** The newest result row of the drawer once it has ended: its status and detail. */
 async function lastResult(panel: Page, count: number): Promise<{ status: string; detail: string; name: string }> {
   const rows = panel.getByTestId('command-result')
@@ -146,10 +155,7 @@ describe('Commands drawer (issue 15)', () => {
     const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
     const panel = await openPanelFor(tab)
-    const line = panel.getByTestId('command-line')
-    await line.fill('CallbackService.availability {}')
-    await line.press('Enter')
-    await expect.poll(() => panel.getByTestId('command-confirm').textContent()).toMatch(/calls the real Callback service/)
+    const line = await askedToConfirm(panel, 'CallbackService.availability {}', /calls the real Callback service/)
     await panel.getByTestId('confirm-cancel').click()
     expect(await panel.getByTestId('command-confirm').count()).toBe(0)
     await line.fill('CallbackService.schedule {"firstname": "Ann", "_customer_number": "5550100"}')
@@ -237,10 +243,7 @@ describe('Commands drawer (issue 15)', () => {
     const tab = await openDemo(env.b, env.demo.url)
     await tab.call('whenReady')
     const panel = await openPanelFor(tab)
-    const line = panel.getByTestId('command-line')
-    await line.fill('CallbackService.schedule {"firstname":"X"}')
-    await line.press('Enter')
-    await expect.poll(() => panel.getByTestId('command-confirm').textContent()).toMatch(/books a real callback/)
+    await askedToConfirm(panel, 'CallbackService.schedule {"firstname":"X"}', /books a real callback/)
     await panel.getByTestId('import-input').setInputFiles('test/fixtures/documented-submitted.session.json')
     await panel.getByTestId('imported-banner').waitFor()
     await expect.poll(() => panel.getByTestId('commands-disabled').textContent()).toMatch(/imported session/)
