@@ -52,7 +52,8 @@ check: checks session files (*.session.json, or QA reports *.html) against the C
 interaction lifecycle, and which lifecycle paths the session covered.
   --json                 print {"files":[{"file","interactions","findings","coverage"}]} (= --format json)
   --format markdown      print a short Markdown summary per file, for a ticket
-  --min-severity LEVEL   print only findings at least this severe (default info); exit code unaffected
+  --min-severity LEVEL   print only findings at least this severe, and (above info) only the interactions
+                         that have one (default info); exit code unaffected
   --config FILE          JSON: {"severities":{"rule/id":"error|warning|info|off"},"dispatchToleranceMs":250,
                          "exactToleranceMs":1,"clockToleranceMs":5000,"coverage":[paths],"require":[ids]}
   --require PATH,...     exit 1 when a file does not cover these paths (e.g. Callback/failed-retry,page-left)
@@ -261,7 +262,8 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
 
   for (const r of results) {
     if ('error' in r) continue
-    if ('view' in r) humanFile(r.view, width, io.stdout)
+    // Asked for errors (or warnings) only: the interactions without one are counted, not printed.
+    if ('view' in r) humanFile(r.view, width, io.stdout, minSeverity !== 'info')
     else if (format === 'markdown') io.stdout(markdownSummary(r.analysis, r.file) + '\n')
   }
   if (format === 'json') io.stdout(JSON.stringify({ files: results.map((r) => ('analysis' in r ? jsonFile(r, shown) : r)) }, null, 2) + '\n')
@@ -520,8 +522,11 @@ function textView(file: string, a: QaAnalysis, shown: (f: Finding) => boolean, w
   }
 }
 
-/** Writes the report of one file in pieces of about FLUSH_LINES lines: a 100 000-event file's report is megabytes. */
-function humanFile(v: TextView, width: number, write: (text: string) => void): void {
+/**
+ * Writes the report of one file in pieces of about FLUSH_LINES lines: a 100 000-event file's report is
+ * megabytes. `onlyWithFindings`: interactions without a shown finding are left out and counted.
+ */
+function humanFile(v: TextView, width: number, write: (text: string) => void, onlyWithFindings = false): void {
   const lines: string[] = [v.file]
   const flush = (): void => {
     write(lines.join('\n') + '\n')
@@ -534,8 +539,13 @@ function humanFile(v: TextView, width: number, write: (text: string) => void): v
   for (const label of v.labels) labelWidth = Math.max(labelWidth, label.length)
   const indent = 2 + labelWidth + 2
   const pad = ' '.repeat(indent)
+  let left = 0
   for (let i = 0; i < v.blocks.length; i++) {
     const b = v.blocks[i] as TextBlock
+    if (onlyWithFindings && b.findings === '') {
+      left++
+      continue
+    }
     const head = `  ${(v.labels[i] as string).padEnd(labelWidth)}  `
     // wrap() of the steps, without cutting them into parts when they fit (most do).
     lines.push(head + (b.steps.length <= width - head.length ? b.steps : wrap(stepParts(b.steps), width, head.length, indent).join('\n')))
@@ -543,6 +553,7 @@ function humanFile(v: TextView, width: number, write: (text: string) => void): v
     if (b.findings !== '') lines.push(b.findings)
     if (lines.length >= FLUSH_LINES) flush()
   }
+  if (left > 0) lines.push(`  ${left} ${left === 1 ? 'interaction' : 'interactions'} without a finding at this severity not shown (all with --min-severity info)`)
   if (v.unattached !== '') lines.push(v.unattached)
   lines.push(`  ${SEVERITIES.map((s) => `${v.counts[s]} ${countLabel(s, v.counts[s])}`).join(', ')}`)
   // The labels of the interactions the coverage table names (at most 4 per path), found in one pass.

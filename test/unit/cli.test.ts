@@ -58,6 +58,13 @@ describe('cxbus-devtools check', () => {
     expect(w.code).toBe(0)
     expect(w.stdout).toContain('meta/elapsed-absolute')
     expect(w.stdout).not.toContain('order/autosubmit-first')
+    // Above info, the interactions without such a finding are counted, not printed.
+    const two = await run(['check', '--min-severity', 'warning', 'shipped-two-in-a-row.session.json'])
+    expect(two.stdout).not.toMatch(/^ {2}Callback #\d/m)
+    expect(two.stdout).toContain('  2 interactions without a finding at this severity not shown (all with --min-severity info)')
+    expect((await run(['check', 'shipped-two-in-a-row.session.json'])).stdout).toMatch(/^ {2}Callback #2 /m)
+    expect(w.stdout).toMatch(/^ {2}Callback #1 /m) // it has the warning
+    expect(w.stdout).not.toContain('not shown')
   })
 
   it('--json prints the documented shape', async () => {
