@@ -447,10 +447,11 @@ export function elapsedOf(profile: PluginProfile, data: Json | undefined, publis
 /** short(name) === step, without making the short name. */
 const isStep = (name: string, step: string): boolean => name.endsWith(step) && name.indexOf('.') === name.length - step.length - 1
 
-/** `opened +0 ms -> started +829 ms -> submitted +4.2 s -> scheduleError 500 +4.4 s -> ...`, relative to the first step. */
+/** `opened #4 +0 ms -> started #5 +829 ms -> submitted #6 +4.2 s -> scheduleError 500 #8 +4.4 s -> ...`, relative to the first step. */
 export function lifecycleSteps(story: InteractionStory): string[] {
   const t0 = story.steps[0]?.time ?? 0
-  const steps = story.steps.map((s) => `${s.label} +${formatSpan(s.time - t0)}`)
+  // "#seq" as the panel's list and the findings ("seq 4,5") name entries: a reader finds each one.
+  const steps = story.steps.map((s) => `${s.label} #${s.seq} +${formatSpan(s.time - t0)}`)
   if (story.summary.outcome === 'open' || story.superseded) steps.push(story.pageLeft ? '(page left)' : '(not closed)')
   return steps
 }

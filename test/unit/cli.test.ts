@@ -38,7 +38,7 @@ describe('cxbus-devtools check', () => {
     const r = await run(['check', 'documented-submitted.session.json'])
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
-    expect(r.stdout).toContain('Callback #1  opened +0 ms -> started +846 ms -> submitted +4.3 s -> completed +4.4 s -> closed +6.1 s')
+    expect(r.stdout).toContain('Callback #1  opened #4 +0 ms -> started #5 +846 ms -> submitted #6 +4.3 s -> completed #9 +4.4 s -> closed #10 +6.1 s')
     expect(r.stdout).toMatch(/info {4}meta\/elapsed-definition +seq 9 /)
     expect(r.stdout).toContain('0 errors, 0 warnings, 1 info')
   })
@@ -157,9 +157,9 @@ describe('cxbus-devtools check', () => {
 
   it('human output: failures and minimize in the lifecycle line, the sentence, every line within 120 columns', async () => {
     const r = await run(['check', 'shipped-failed-retry.session.json', 'shipped-two-in-a-row.session.json', 'faulty-seconds-no-terminal.session.json'])
-    expect(r.stdout).toContain('-> scheduleError 400 +5.7 s -> submitted +10.3 s')
+    expect(r.stdout).toContain('-> scheduleError 400 #7 +5.7 s\n               -> submitted #8 +10.3 s')
     expect(r.stdout).toContain('Completed after 1 failed submission (HTTP 400 Bad Request code 7030), 1 retry, 12.4 s')
-    expect(r.stdout).toContain('opened +0 ms -> minimized +1.4 s -> unminimized +4.7 s -> started +5.9 s')
+    expect(r.stdout).toContain('opened #7 +0 ms -> minimized #8 +1.4 s -> unminimized #9 +4.7 s -> started #10 +5.9 s')
     expect(r.stdout).toContain('Completed, minimized 1×, 12.9 s')
     const lines = r.stdout.split('\n')
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120)

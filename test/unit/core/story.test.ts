@@ -28,7 +28,7 @@ describe('interaction stories on the shipped 9.x behaviours', () => {
     })
     expect(st!.sentence).toBe('Completed after 1 failed submission (HTTP 400 Bad Request code 7030), 1 retry, 12.4 s')
     expect(lifecycleSteps(st!).join(' -> ')).toBe(
-      'opened +0 ms -> started +801 ms -> submitted +5.3 s -> scheduleError 400 +5.7 s -> submitted +10.3 s -> completed +10.8 s -> closed +12.4 s',
+      'opened #3 +0 ms -> started #4 +801 ms -> submitted #5 +5.3 s -> scheduleError 400 #7 +5.7 s -> submitted #8 +10.3 s -> completed #10 +10.8 s -> closed #11 +12.4 s',
     )
   })
 
@@ -65,7 +65,7 @@ describe('interaction stories on the shipped 9.x behaviours', () => {
     ])
     expect(stories[1]!.minimizedSpans).toHaveLength(1)
     expect(stories[1]!.minimizedSpans[0]!.to).toBeGreaterThan(stories[1]!.minimizedSpans[0]!.from)
-    expect(lifecycleSteps(stories[1]!)).toContain('minimized +1.4 s')
+    expect(lifecycleSteps(stories[1]!)).toContain('minimized #8 +1.4 s')
     expect(stories[1]!.sentence).toBe('Completed, minimized 1×, 12.9 s')
     expect(stories[0]!.sentence).toBe('Cancelled without typing, 3.1 s')
   })
