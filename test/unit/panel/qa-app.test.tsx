@@ -71,6 +71,17 @@ describe('notes in the Detail pane', () => {
   })
 })
 
+describe('Detail pane order (QA: docked right, the notes box pushed the findings out of view)', () => {
+  it('shows the entry\'s findings before the notes', () => {
+    mount()
+    fireEvent.click(document.querySelector('[data-testid=timeline-mark][data-seq="14"]')!)
+    const detail = screen.getByTestId('event-detail')
+    const findings = detail.querySelector('section[aria-label="Findings on this event"]')!
+    expect(findings).not.toBeNull()
+    expect(findings.compareDocumentPosition(within(detail).getByTestId('notes')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+  })
+})
+
 describe('note length (QA: a 5 000-character note was exported cut to 4 000)', () => {
   it('says and enforces the limit where the note is typed: what is exported is what was typed', async () => {
     const { store, actions } = mount()

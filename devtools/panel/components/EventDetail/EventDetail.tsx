@@ -18,7 +18,7 @@ export interface EventDetailProps {
   seq: number | null
   ruleInfo(id: string): RuleInfo | undefined
   onSelect(seq: number): void
-  /** The tester's notes on the entry (NotesSection), shown under its header. */
+  /** The tester's notes on the entry (NotesSection), shown after its findings. */
   notes?: ComponentChildren
 }
 
@@ -71,7 +71,6 @@ export function EventDetail({ view, seq, ruleInfo, onSelect, notes }: EventDetai
           {entry.frameUrl ? ` · frame ${entry.frameUrl}` : ''}
         </p>
       </header>
-      {notes}
       {entry.kind === 'event' && <ElapsedNote definition={info?.elapsed} data={entry.data} time={entry.time} plugin={entry.publisher} />}
       {findings.length > 0 && (
         <section aria-label="Findings on this event">
@@ -81,6 +80,8 @@ export function EventDetail({ view, seq, ruleInfo, onSelect, notes }: EventDetai
           ))}
         </section>
       )}
+      {/* After what is wrong with the entry: docked right, the notes box pushed the findings out of view. */}
+      {notes}
       <section aria-label="Metadata">
         <h3>Metadata</h3>
         <MetadataTable
