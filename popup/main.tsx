@@ -40,19 +40,14 @@ function PopupApp() {
       setChecked({ options: result.options, report: result.report })
     })().catch((err: unknown) => setError(`Cannot reach the extension: ${err instanceof Error ? err.message : String(err)}`))
   }, [])
-  const withSource = (s: Session): Session => ({
-    ...s,
-    source: { ...s.source, userAgent: s.source?.userAgent ?? navigator.userAgent, extensionVersion: s.source?.extensionVersion ?? TOOL_VERSION },
-  })
   const onExport = (): void => {
     if (!session) return
-    const s = withSource(session)
-    downloadText(document, exportFileName(data?.url ?? s.source?.url, new Date()), serializeSession(s))
+    downloadText(document, exportFileName(data?.url ?? session.source?.url, new Date()), serializeSession(session))
   }
   const onReport = (): void => {
     if (!session) return
     const date = new Date()
-    const a = analyzeSession(withSource(session), { options: checked.options, ...(checked.report ? { report: checked.report } : {}) })
+    const a = analyzeSession(session, { options: checked.options, ...(checked.report ? { report: checked.report } : {}) })
     const html = renderReportHtml(a, { generatedAt: date.getTime(), generator: `cxbus-devtools ${TOOL_VERSION}` })
     downloadText(document, exportFileName(data?.url ?? session.source?.url, date, 'report'), html, 'text/html')
   }
