@@ -53,7 +53,8 @@ export function markdownSummary(a: QaAnalysis, title?: string): string {
       const r = SEVERITIES.indexOf(f.severity)
       if (f.interaction !== null && r < (rank.get(f.interaction) ?? SEVERITIES.length)) rank.set(f.interaction, r)
     }
-    const first = a.stories.map((s, i) => ({ s, i, r: rank.get(s.id) ?? SEVERITIES.length })).sort((x, y) => x.r - y.r || x.i - y.i).map((x) => x.s)
+    const worst = (id: string): number => rank.get(id) ?? SEVERITIES.length
+    const first = [...a.stories].sort((x, y) => worst(x.id) - worst(y.id)) // stable: in order within a rank
     lines.push(...more(first, MAX_STORIES, (s) => `- ${s.label}: ${mdText(s.sentence)}`))
   }
   const groups = findingsByRule(a.report.findings)

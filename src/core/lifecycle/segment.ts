@@ -74,6 +74,8 @@ export class Segmenter {
   constructor(private readonly keep = true) {}
   /** Interactions neither closed nor superseded (order/unclosed at the end of a capture). */
   readonly open = new Set<InteractionState>()
+  /** Seq of the last top-level page-load marker (-1: none): it ends every interaction of the documents before it. */
+  lastTopLoadSeq = -1
 
   /**
    * Page loads ('' for entries without pageLoadId) with a `dropped` marker since their last `page-load`
@@ -145,9 +147,6 @@ export class Segmenter {
     const early = p.earlyStart
     return early !== undefined && step === early.step && data !== null && data[early.flag] === true && data[p.open] === false
   }
-
-  /** Seq of the last top-level page-load marker (-1: none): it ends every interaction of the documents before it. */
-  lastTopLoadSeq = -1
 
   /** Set by locate(): this event is the first of its interaction. */
   isNew = false
@@ -234,14 +233,14 @@ const RETIRED: never[] = []
 /** The steps seen of every retired interaction: nothing reads or adds to them once it is over. */
 const RETIRED_SEEN = new Map<string, number>()
 
+/** A value an `opened` field can be repeated with: set, whatever its type (not false, null or an object). */
+const isStamp = (v: unknown): boolean => v !== undefined && v !== null && v !== false && typeof v !== 'object'
+
 /**
  * An interaction is over: hand its metadata values to the next interaction (meta/stale reads only
  * the timestamps) and drop the working state it no longer needs, so a long capture keeps little per
  * interaction besides its public Interaction.
  */
-/** A value an `opened` field can be repeated with: set, whatever its type (not false, null or an object). */
-const isStamp = (v: unknown): boolean => v !== undefined && v !== null && v !== false && typeof v !== 'object'
-
 function retire(ia: InteractionState): unknown[] {
   const known = ia.known
   ia.known = RETIRED
@@ -251,12 +250,12 @@ function retire(ia: InteractionState): unknown[] {
   return known
 }
 
-/** The Report.events value for an event of this interaction (shared: saves one object per event). */
 /** How a finding's message names an interaction: "Callback #2" (its page is in the finding's label). */
 export function interactionName(info: { plugin: string; index: number }): string {
   return `${info.plugin} #${info.index}`
 }
 
+/** The Report.events value for an event of this interaction (shared: saves one object per event). */
 export function eventInfo(ia: InteractionState, elapsed: ElapsedDefinition): EventInfo {
   const last = ia.lastInfo
   if (last !== null && last.elapsed === elapsed) return last
