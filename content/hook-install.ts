@@ -125,8 +125,9 @@ export function installHook(win: HookWindow): void {
 
   // Entries for the relay are batched and sent when the page is idle, as JSON text (hook/json.ts):
   // turning them into text, posting it and the relay's work on receipt (its isolated world shares
-  // the page's thread) then come after the page's own handlers instead of between them. An idle callback with a deadline, so a busy
-  // page still gets its batch out within IDLE_DEADLINE_MS; pagehide (navigation) flushes at once.
+  // the page's thread) then come after the page's own handlers instead of between them. An idle
+  // callback with a deadline, so a busy page still gets its batch out within IDLE_DEADLINE_MS;
+  // pagehide (navigation) flushes at once.
   // Kept in batches of HOOK_BATCH_LIMIT as they come (`full`, then `out`), so a flush posts them
   // as they are: no slicing (slow on the null-prototype arrays the hook uses) on the page's thread.
   let out = list<HookEntry>()
