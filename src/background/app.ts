@@ -1,7 +1,8 @@
 // Background (Chrome MV3 service worker / Firefox event page). The router, written against a small
 // injected API (index.ts passes the real browser.*; unit tests pass fakes). The hops it serves:
-//   1. relay ports (RELAY_PORT, one per frame): parse each batch and validate each entry (protocol.ts batchEntries), store per tab (store.ts), check (badge.ts),
-//      persist (persist.ts), THEN ack the relay and show the entries to the tab's panels;
+//   1. relay ports (RELAY_PORT, one per frame): parse each batch and validate each entry
+//      (protocol.ts batchEntries), store per tab (store.ts), check (badge.ts), persist (persist.ts),
+//      THEN ack the relay and show the entries to the tab's panels;
 //   2. panel ports (panelPortName(tabId)): on hello{afterSeq} send state and every stored entry after
 //      afterSeq (chunked), then live entries; clear, preserve-log and recording switches;
 //   3. one-shot requests (get-tab-state, export-session) from extension pages;
