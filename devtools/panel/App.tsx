@@ -12,7 +12,7 @@ import { isTopLoad } from './lib/entries.ts'
 import type { SessionEntry } from '../../src/core/model.ts'
 import type { PanelActions } from './state/actions.ts'
 import { useStoreState } from './state/useStore.ts'
-import { ConnectionBanner, DroppedBanner, EmptyState, ErrorBanner, ImportedBanner, StorageBanner } from './components/Banners/index.ts'
+import { ConnectionBanner, DroppedBanner, EmptyState, ErrorBanner, ImportedBanner, StorageBanner, TabClosedBanner } from './components/Banners/index.ts'
 import { EventDetail } from './components/EventDetail/index.ts'
 import { EventList, FilterBar } from './components/EventList/index.ts'
 import { FindingsPane } from './components/Findings/index.ts'
@@ -184,12 +184,14 @@ export function App({ store, actions, rules, commands }: AppProps) {
       {live && (tabState?.dropped ?? 0) > 0 && <DroppedBanner count={tabState!.dropped} />}
       {live && tabState?.storageError && <StorageBanner message={tabState.storageError} />}
       {live && (state.connection === 'reconnecting' || state.connection === 'closed') && <ConnectionBanner status={state.connection} />}
+      {live && state.tabClosed && !empty && <TabClosedBanner />}
       {empty ? (
         <EmptyState
           bus={bus}
           url={pageUrl}
           markers={view.entries}
           recording={!live || (tabState?.recording ?? true)}
+          closed={live && state.tabClosed}
           onImport={pickFile}
         />
       ) : (

@@ -66,6 +66,8 @@ export interface BackgroundDeps {
   onConnect(listener: (port: PortLike) => void): void
   onMessage(listener: (message: unknown, sender: MessageSender) => Promise<unknown> | undefined): void
   onTabRemoved(listener: (tabId: number) => void): void
+  /** Whether a tab with this id is open (a panel opened as a page can name any id). */
+  tabExists?(tabId: number): Promise<boolean>
   /** Storage that survives worker restarts, not browser restarts (IndexedDB, see idb.ts). */
   sessionStorage: StorageArea
   /** storage.local 'settings' (CheckOptions, written by the panel) and its changes. */
@@ -238,6 +240,10 @@ export function createBackground(deps: BackgroundDeps): Background {
             conn.sentUpTo = Math.max(-1, msg.afterSeq)
             send(conn, stateMsg(s))
             pump(tabId)
+            // A panel opened as a page for a tab that is gone would wait for a bus forever.
+            void deps.tabExists?.(tabId).then((open) => {
+              if (!open) send(conn, { type: 'tab-closed' })
+            })
             return
           case 'clear': {
             // The new capture begins with a `cleared` marker per page load (see TabStore.clearByUser).
@@ -408,7 +414,8 @@ export function createBackground(deps: BackgroundDeps): Background {
       droppedTimers.delete(tabId)
       droppedSince.delete(tabId)
       findings.forget(tabId)
-      for (const p of panels) if (p.tabId === tabId) send(p, { type: 'cleared' })
+      // Its panels keep what they show (a panel opened as a page outlives the tab): it can still be exported.
+      for (const p of panels) if (p.tabId === tabId) send(p, { type: 'tab-closed' })
       lastWrite = persist.forget(tabId)
     }),
   )

@@ -27,6 +27,7 @@ createBackground({
   onMessage: (listener) =>
     browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => listener(message, sender) as Promise<unknown> | undefined),
   onTabRemoved: (listener) => browser.tabs.onRemoved.addListener((tabId) => listener(tabId)),
+  tabExists: (tabId) => browser.tabs.get(tabId).then(() => true, () => false),
   sessionStorage: storage,
   readSettings: async () => (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY],
   onSettingsChanged: (listener) =>

@@ -207,6 +207,11 @@ export type BackgroundToPanel =
   | { type: 'entries'; entries: SessionEntry[] }
   /** The store was cleared (by a panel, or by a navigation without preserve log). */
   | { type: 'cleared' }
+  /**
+   * The inspected tab is closed, or no tab has this id: nothing more will come. The panel keeps what
+   * it has (the background forgets the tab), so it can still be exported.
+   */
+  | { type: 'tab-closed' }
   /** How a panel command ended; `target` is the frame it was sent to (when it was sent). */
   | { type: 'command-result'; id: string; outcome: CommandOutcome; detail: Json; target?: string }
 

@@ -103,6 +103,27 @@ describe(`panel on the demo page (${BROWSER})`, () => {
     await tab.page.close()
   })
 
+  it('keeps and exports what it shows when the inspected tab closes, and says a tab is gone instead of waiting for a bus', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('scenario', 'complete')
+    const seen = await callbackSeen(tab)
+    const panel = await openPanel(tab.tabId)
+    await waitForRows(panel, (r) => eventRows(r, 'Callback.').length >= seen.length, `${seen.length} Callback rows`)
+    await tab.page.close()
+    await panel.waitForFunction(() => document.querySelector('[data-testid="tab-closed-banner"]') !== null)
+    const rows = await waitForRows(panel, (r) => eventRows(r, 'Callback.').length === seen.length, `${seen.length} Callback rows still`)
+    expect(eventRows(rows, 'Callback.').map((r) => r.event)).toEqual(seen)
+    const session = parseSession((await exportFile(panel)).text)
+    expect(session.events.filter((e) => e.kind === 'event' && e.event.startsWith('Callback.')).map((e) => (e.kind === 'event' ? e.event : ''))).toEqual(seen)
+    expect(await pageErrors(panel)).toEqual([])
+    await panel.close()
+    // A panel opened as a page for a tab id no tab has.
+    const nowhere = await openPanel(987_654)
+    await nowhere.waitForFunction(() => document.querySelector('[data-testid="empty-title"]')?.textContent === 'The inspected tab is closed')
+    expect(await pageErrors(nowhere)).toEqual([])
+    await nowhere.close()
+  })
+
   it('a command from the Commands drawer reaches the page\'s bus in the frame that has it, and ends resolved or with the bus\'s reason', async () => {
     // iframe=1: the bus lives in a same-origin frame, the command must find that frame's relay.
     const tab = await openDemo(env.b, env.demo.url, 'speed=fast&iframe=1')

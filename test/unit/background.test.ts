@@ -388,14 +388,28 @@ describe('background', () => {
     expect(check(session).findings.filter((f) => f.severity !== 'info')).toEqual([])
   })
 
-  it('forgets a closed tab, in memory and in storage', async () => {
+  it('forgets a closed tab, in memory and in storage; its panels are told, not cleared', async () => {
     const t = setup()
     t.relay(9).emit(relayBatch('p1', [pageLoad(0)]))
+    await t.settle()
+    const p = t.panel(9)
     await t.settle()
     t.removed(9)
     await t.settle()
     expect(t.bg.stores.has(9)).toBe(false)
     expect([...t.area.data.keys()].filter((k) => k.includes(':9'))).toEqual([])
+    const types = (p.sent as BackgroundToPanel[]).map((m) => m.type)
+    expect(types).toContain('tab-closed')
+    expect(types).not.toContain('cleared')
+  })
+
+  it('tells a panel opened for a tab that is not open, and only that one', async () => {
+    const t = setup(memoryArea(), { tabExists: async (id) => id === 1 })
+    const gone = t.panel(77)
+    const open = t.panel(1)
+    await t.settle()
+    expect((gone.sent as BackgroundToPanel[]).map((m) => m.type)).toContain('tab-closed')
+    expect((open.sent as BackgroundToPanel[]).map((m) => m.type)).not.toContain('tab-closed')
   })
 
   it('persists a clear and what follows in one write(): removals and new values together', async () => {

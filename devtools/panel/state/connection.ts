@@ -39,7 +39,9 @@ export interface Connection {
   close(): void
 }
 
-const TYPES = new Set(['state', 'entries', 'cleared', 'command-result'])
+/** Every message type (a Record over the union: a new type in protocol.ts does not compile until it is here). */
+const KNOWN: Record<BackgroundToPanel['type'], true> = { state: true, entries: true, cleared: true, 'tab-closed': true, 'command-result': true }
+const TYPES = new Set(Object.keys(KNOWN))
 
 /** The background is ours, but a wrong message must not crash the panel: check the envelope. */
 export function isBackgroundToPanel(value: unknown): value is BackgroundToPanel {

@@ -52,6 +52,8 @@ export interface PanelState {
   /** Set while an imported file replaces the live view. */
   imported: ImportedSession | null
   tabState: TabState | null
+  /** The inspected tab is closed (or never existed): nothing more will come; what is shown stays. */
+  tabClosed: boolean
   /** The tester's notes on the live capture (the imported file's are in `imported`). */
   notes: SessionNote[]
   connection: ConnectionStatus
@@ -141,6 +143,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     live: buildView(entries, EMPTY_REPORT, seqIndex, names),
     imported: null,
     tabState: null,
+    tabClosed: false,
     notes: [],
     connection: 'none',
     error: null,
@@ -288,6 +291,9 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
           // The notes were about the events just cleared.
           resetLive()
           emit({ live: liveView(), notes: [] })
+          break
+        case 'tab-closed':
+          if (!state.tabClosed) emit({ tabClosed: true })
           break
       }
     },

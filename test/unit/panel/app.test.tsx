@@ -42,6 +42,16 @@ describe('empty state', () => {
     expect(empty.textContent).toContain('window.CXBus')
     expect(empty.textContent).toContain('window._genesys.widgets.bus')
   })
+  it('says the tab is closed instead of waiting for a bus when the background says so', () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'state', state: tab() }))
+    act(() => store.receive({ type: 'tab-closed' }))
+    const empty = screen.getByTestId('empty-state')
+    expect(screen.getByTestId('empty-title').textContent).toBe('The inspected tab is closed')
+    expect(empty.textContent).not.toContain('No Genesys Widgets bus found')
+    expect(empty.textContent).not.toContain('Reload the page')
+    expect(screen.queryByTestId('tab-closed-banner')).toBeNull() // the empty state says it
+  })
   it('names the bus and the widgets version once found', () => {
     const { store } = mount()
     act(() => store.receive({ type: 'state', state: tab({ bus: { via: 'CXBus', widgetsVersion: '9.0.018.07' } }) }))
@@ -62,6 +72,16 @@ describe('live session', () => {
     expect(screen.getAllByTestId('timeline-lane')).toHaveLength(2)
   })
 
+  it('keeps what it shows when the tab closes, says so, and still exports it', () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'state', state: tab() }))
+    act(() => store.receive({ type: 'entries', entries: fixture('shipped-two-in-a-row').events }))
+    const before = rows().length
+    act(() => store.receive({ type: 'tab-closed' }))
+    expect(rows().length).toBe(before)
+    expect(screen.getByTestId('tab-closed-banner').textContent).toContain('The inspected tab is closed')
+    expect(store.getState().live.entries.length).toBe(fixture('shipped-two-in-a-row').events.length)
+  })
   it('sends record/pause, clear and preserve log', () => {
     const { store, send } = mount()
     act(() => store.receive({ type: 'state', state: tab() }))

@@ -140,6 +140,7 @@ describe('connectPanel', () => {
 
   it('guards the message shapes', () => {
     expect(isBackgroundToPanel({ type: 'entries', entries: [] })).toBe(true)
+    expect(isBackgroundToPanel({ type: 'tab-closed' })).toBe(true)
     expect(isBackgroundToPanel({ type: 'entries' })).toBe(false)
     expect(isBackgroundToPanel({ type: 'state', state: {} })).toBe(true)
     expect(isBackgroundToPanel(null)).toBe(false)

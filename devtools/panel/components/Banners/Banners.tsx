@@ -1,5 +1,5 @@
 // Panel. One-line banners above the panel's content: the imported-file view, an error (an invalid
-// import names the position of the problem), lost events and the connection state.
+// import names the position of the problem), lost events, the connection state and a closed tab.
 
 export function ImportedBanner({ name, progress, onBack }: { name: string; progress: number; onBack: () => void }) {
   return (
@@ -50,6 +50,14 @@ export function ConnectionBanner({ status }: { status: 'reconnecting' | 'closed'
       {status === 'reconnecting'
         ? 'Reconnecting to the extension background…'
         : 'The extension was reloaded or removed: close and reopen DevTools to capture again.'}
+    </div>
+  )
+}
+
+export function TabClosedBanner() {
+  return (
+    <div class="banner banner-warning" data-testid="tab-closed-banner" role="status">
+      The inspected tab is closed: nothing more is captured here. What this panel shows stays until you close it; export it to keep it.
     </div>
   )
 }

@@ -13,6 +13,8 @@ export interface EmptyStateProps {
   /** The session's entries: only markers while the empty state shows. */
   markers?: readonly SessionEntry[]
   recording: boolean
+  /** The inspected tab is closed, or no tab has the panel's id: no bus will come. */
+  closed?: boolean
   onImport: () => void
 }
 
@@ -26,11 +28,16 @@ export const LOOKED_FOR = [
 /** Markers listed under the empty state: the latest ones (a page reloading in a loop adds many). */
 export const MAX_EMPTY_MARKERS = 30
 
-export function EmptyState({ bus, url, markers = [], recording, onImport }: EmptyStateProps) {
+export function EmptyState({ bus, url, markers = [], recording, closed = false, onImport }: EmptyStateProps) {
   const shown = markers.slice(-MAX_EMPTY_MARKERS)
   return (
     <div class="empty" data-testid="empty-state">
-      {bus ? (
+      {closed ? (
+        <>
+          <h2 data-testid="empty-title">The inspected tab is closed</h2>
+          <p>Nothing can be captured here: the tab was closed, or no open tab has the id this panel was opened with.</p>
+        </>
+      ) : bus ? (
         <>
           <h2>Bus found, no Callback event yet</h2>
           <p>
@@ -62,7 +69,7 @@ export function EmptyState({ bus, url, markers = [], recording, onImport }: Empt
           <p>Reload the page with DevTools open if Widgets loaded before the extension, or check that the page loads Genesys Widgets.</p>
         </>
       )}
-      {!recording && <p class="warn-text">Recording is paused: press Record to capture events.</p>}
+      {!recording && !closed && <p class="warn-text">Recording is paused: press Record to capture events.</p>}
       <p>
         Or{' '}
         <button type="button" class="link" onClick={onImport}>
