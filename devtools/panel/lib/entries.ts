@@ -38,6 +38,8 @@ export function droppedKind(entry: SessionEntry): DroppedKind | undefined {
 
 const events = (n: unknown): string => (typeof n === 'number' ? `${n} event${n === 1 ? '' : 's'}` : '? events')
 
+const inFrame = (e: SessionEntry): string => (typeof e.frameUrl === 'string' && e.frameUrl !== '' ? ` on ${e.frameUrl}` : '')
+
 /** A one-line description of a marker entry for its list row. */
 export function describeMarker(entry: SessionEntry): string {
   if (entry.kind !== 'marker') return ''
@@ -51,10 +53,11 @@ export function describeMarker(entry: SessionEntry): string {
       return typeof data.widgetsVersion === 'string' ? `Widgets ${data.widgetsVersion} (bus via ${String(data.via ?? '?')})` : `Bus found via ${String(data.via ?? '?')}`
     case 'dropped':
       switch (droppedKind(entry)) {
+        // One marker per page load (frames too): the frame's URL says which.
         case 'paused':
-          return `${events(data.count)} not recorded (paused)`
+          return `${events(data.count)} not recorded (paused)${inFrame(entry)}`
         case 'cleared':
-          return `Cleared ${events(data.count)}`
+          return `Cleared ${events(data.count)}${inFrame(entry)}`
         default:
           // The tab store names the plugin whose entries it evicted (housekeeping goes first).
           return typeof data.plugin === 'string' && data.plugin !== ''

@@ -94,6 +94,10 @@ describe('markers', () => {
     expect(describeMarker(marker(0, 'dropped', { count: 1, where: 'background' }))).toBe('1 event lost (capture buffer full)')
     expect(describeMarker(marker(0, 'dropped', { count: 5, where: 'paused' }))).toBe('5 events not recorded (paused)')
     expect(describeMarker(marker(0, 'dropped', { count: 7, where: 'cleared' }))).toBe('Cleared 7 events')
+    // one per page load: the frame's URL says which
+    const inFrame = (where: string) => ({ ...marker(0, 'dropped', { count: 2, where }), pageLoadId: 'f1', frameUrl: 'https://chat.example.test/frame' })
+    expect(describeMarker(inFrame('cleared'))).toBe('Cleared 2 events on https://chat.example.test/frame')
+    expect(describeMarker(inFrame('paused'))).toBe('2 events not recorded (paused) on https://chat.example.test/frame')
     // the tab store names the plugin whose entries it evicted (housekeeping first)
     expect(describeMarker(marker(0, 'dropped', { count: 41250, where: 'background', plugin: 'Watchman' }))).toBe('41250 Watchman entries evicted (store full)')
     expect(describeMarker(marker(0, 'dropped', { count: 1, where: 'background', plugin: 'Callback' }))).toBe('1 Callback entry evicted (store full)')
