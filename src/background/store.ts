@@ -19,7 +19,8 @@
 //   the kept lane (the profiles' plugins, their services). A tab left open on a real page
 //   (Watchman three times a second) thus keeps its Callback history however long it stays open.
 //   Markers do not use the budget: they have a lane of their own (MARKER_SLOTS), so a burst of
-//   maxEntries events is stored whole and evicting events never takes a page-load or bus marker.
+//   maxEntries events is stored whole and evicting events never takes a page-load or bus marker,
+//   nor a checked plugin's `ready` (kept with them: without it, order/before-ready on what follows).
 // - counts evictions per plugin and page load, and writes one marker per plugin and page load:
 //   data { count, where: 'background', plugin } with that pageLoadId. Those of checked plugins (and
 //   counts carried without a plugin) come with the next flush, one per burst. Housekeeping ones are
@@ -50,8 +51,15 @@ export const KEPT = 0
 export const HOUSEKEEPING = 1
 export const MARKERS = 2
 const FOCUS = focusPlugins()
-/** The lane an entry is stored in: markers in theirs, the focus plugins kept, the rest housekeeping. */
-export const laneOf = (e: SessionEntry): number => (e.kind === 'marker' ? MARKERS : inFocus(e, FOCUS) ? KEPT : HOUSEKEEPING)
+/**
+ * The lane an entry is stored in: markers in theirs, the focus plugins kept, the rest housekeeping.
+ * A focus plugin's `ready` is kept with the markers: one per plugin and page load, and without it
+ * every later interaction of that page load would be order/before-ready.
+ */
+export const laneOf = (e: SessionEntry): number =>
+  e.kind === 'marker' || (e.kind === 'event' && e.event.endsWith('.ready') && FOCUS.has(e.publisher)) ? MARKERS : inFocus(e, FOCUS) ? KEPT : HOUSEKEEPING
+/** Entries that use the maxEntries budget: those outside the markers' lane. */
+const inBudget = (e: SessionEntry): boolean => laneOf(e) !== MARKERS
 const isHousekeeping = (plugin: string): boolean => plugin !== '' && !FOCUS.has(plugin)
 
 export interface IngestResult {
@@ -276,7 +284,7 @@ export class TabStore {
   private store(e: SessionEntry, added: SessionEntry[]): void {
     const evicted = this.entries.push(laneOf(e), e)
     if (evicted !== undefined) this.forget(evicted)
-    if (e.kind !== 'marker') this.captured++
+    if (inBudget(e)) this.captured++
     // Only events and commands use the budget (markers are in a lane of their own). Housekeeping goes first.
     while (this.captured > this.maxEntries) {
       this.forget(this.entries.shift(this.entries.laneLength(HOUSEKEEPING) > 0 ? HOUSEKEEPING : KEPT) as SessionEntry)
@@ -286,7 +294,7 @@ export class TabStore {
 
   /** Counts what an entry leaving the store takes with it, in the account of its plugin and page load. */
   private forget(e: SessionEntry): void {
-    if (e.kind !== 'marker') this.captured--
+    if (inBudget(e)) this.captured--
     const n = lostBy(e)
     if (n === 0) return
     // A `dropped` marker's count is in TabState.dropped already; an event's is counted now (the
@@ -429,13 +437,13 @@ export class TabStore {
       if (e.seq >= s.nextSeq || e.seq < (floors[lane] ?? 0) || e.seq <= (last[lane] as number)) continue
       last[lane] = e.seq
       const evicted = s.entries.push(lane, e)
-      if (evicted && evicted.kind !== 'marker') s.captured--
-      if (e.kind !== 'marker') s.captured++
+      if (evicted && inBudget(evicted)) s.captured--
+      if (inBudget(e)) s.captured++
     }
     s.entries.setFloors(floors)
     while (s.captured > maxEntries) {
-      const e = s.entries.shift(s.entries.laneLength(HOUSEKEEPING) > 0 ? HOUSEKEEPING : KEPT) as SessionEntry
-      if (e.kind !== 'marker') s.captured--
+      s.entries.shift(s.entries.laneLength(HOUSEKEEPING) > 0 ? HOUSEKEEPING : KEPT)
+      s.captured--
     }
     s.state.count = s.entries.length
     return s

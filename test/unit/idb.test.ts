@@ -293,7 +293,7 @@ describe('saving failures (persist.ts + app.ts)', () => {
     const area = await mods.openIdbArea(new IDBFactory(), memoryArea(), memoryArea())
     const store = new mods.TabStore(1)
     const persister = new mods.Persister(area, (id) => (id === 1 ? store : undefined))
-    await persister.save(1, store.ingest('p1', [pageLoad(), ev(1, 'Callback.ready')]).added)
+    await persister.save(1, store.ingest('p1', [pageLoad(), ev(1, 'Callback.started')]).added)
     const before = await area.get(null)
     expect(Object.keys(before).sort()).toEqual(['cx:c:1:0', 'cx:c:1:1', 'cx:m:1']) // the markers' chunk and the events'
 

@@ -4,7 +4,7 @@
 // entries plus the markers' counts are exactly what the page published, also across a worker restart.
 import { describe, expect, it } from 'vitest'
 import { Persister } from '../../../src/background/persist.ts'
-import { HOUSEKEEPING_MAX_WAIT_MS, HOUSEKEEPING_WAIT_MS, TabStore } from '../../../src/background/store.ts'
+import { HOUSEKEEPING_MAX_WAIT_MS, HOUSEKEEPING_WAIT_MS, laneOf, MARKERS, TabStore } from '../../../src/background/store.ts'
 import { check } from '../../../src/core/check.ts'
 import { droppedCount, droppedPlugin, type SessionEntry } from '../../../src/core/model.ts'
 import { describeMarker } from '../../../devtools/panel/lib/entries.ts'
@@ -83,12 +83,13 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(markers.length).toBe(perPlugin('Watchman') + perPlugin('WindowManager'))
     expect(flushes).toBeLessThanOrEqual(markers.length)
     // Exact: stored + the markers' counts = published, and the banner says the same.
-    expect(captured(all)).toHaveLength(max)
+    expect(captured(all).filter((e) => laneOf(e) !== MARKERS)).toHaveLength(max) // the readies are kept with the markers
     expect(captured(all).length + lost(all)).toBe(published)
     expect(s.state.dropped).toBe(lost(all))
     expect(s.hasPendingDropped()).toBe(false)
     expect(markers[0]).toMatchObject({ pageLoadId: 'p1', data: { where: 'background', plugin: 'Watchman' } })
-    expect(describeMarker(markers[0] as SessionEntry)).toBe(`${droppedCount(markers[0] as SessionEntry)} Watchman entries evicted (store full)`)
+    const first = droppedCount(markers[0] as SessionEntry)
+    expect(describeMarker(markers[0] as SessionEntry)).toBe(`${first} Watchman ${first === 1 ? 'entry' : 'entries'} evicted (store full)`)
     // The checker sees a clean interaction: lost housekeeping is no gap in Callback's history.
     const report = check(s.toSession('test'))
     expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([])
@@ -102,19 +103,19 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
       hk(0, T0, 'Watchman.uptime:0'), cb(1, 'Callback.ready'), hk(2, T0 + 2, 'Watchman.tick'), cb(3, 'Callback.opened'),
       ...Array.from({ length: 10 }, (_, i) => hk(4 + i, T0 + 4 + i, `WindowManager.added.w${i}`)),
     ])
-    // 14 published, budget 10: the four oldest housekeeping entries went, Callback stayed
-    expect(s.entries.toArray().map((e) => e.kind === 'event' && e.event).slice(0, 3)).toEqual(['Callback.ready', 'Callback.opened', 'WindowManager.added.w2'])
+    // 14 published, budget 10 (the ready is kept with the markers): the three oldest housekeeping entries went, Callback stayed
+    expect(s.entries.toArray().map((e) => e.kind === 'event' && e.event).slice(0, 3)).toEqual(['Callback.ready', 'Callback.opened', 'WindowManager.added.w1'])
     expect(r.added.map((e) => e.seq)).toEqual(s.entries.toArray().map((e) => e.seq)) // nothing evicted reported as added
     // Callback floods: the remaining housekeeping goes first, then the oldest Callback entries
     s.ingest('p1', Array.from({ length: 12 }, (_, i) => cb(14 + i, 'Callback.minimized')))
-    expect(s.entries.toArray().every((e) => e.kind === 'event' && e.event === 'Callback.minimized')).toBe(true)
+    expect(s.entries.toArray().map((e) => e.kind === 'event' && e.event)).toEqual(['Callback.ready', ...Array.from({ length: 10 }, () => 'Callback.minimized')])
     const markers = s.flushDropped(false, T0 + 100)
     expect(markers.map((m) => [m.pageLoadId, m.data])).toEqual([
       ['p1', { count: 2, where: 'background', plugin: 'Watchman' }],
       ['p1', { count: 10, where: 'background', plugin: 'WindowManager' }],
-      ['p1', { count: 4, where: 'background', plugin: 'Callback' }],
+      ['p1', { count: 3, where: 'background', plugin: 'Callback' }],
     ])
-    expect(s.state.dropped).toBe(16)
+    expect(s.state.dropped).toBe(15)
     expect(captured(s.entries.toArray()).length + lost(s.entries.toArray())).toBe(26)
     // the seq order of what is read (replay, export, panel increments) is the capture's order
     const seqs = s.entries.toArray().map((e) => e.seq)
@@ -132,6 +133,21 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     const kept = s.entries.toArray()
     expect(kept.filter((e) => e.kind === 'marker' && (e.marker === 'page-load' || e.marker === 'bus')).map((e) => e.seq)).toEqual([0, 1])
     expect(kept.filter((e) => e.kind === 'event')).toHaveLength(10) // the budget holds events only
+  })
+
+  it('evicting Callback history never takes its ready: what is left checks without order/before-ready', () => {
+    const s = new TabStore(1, 10)
+    const one = loadFixture('documented-submitted').events // page-load, bus, ready, opened ... closed
+    let seq = 0
+    for (const e of one) s.ingest('p1', [{ ...e, seq: seq++ }])
+    // Nine more interactions of the same page load: 50+ Callback events through a budget of 10.
+    const lifecycle = one.filter((e) => e.kind !== 'marker' && !(e.kind === 'event' && e.event.endsWith('.ready')))
+    for (let i = 1; i < 10; i++) for (const e of lifecycle) s.ingest('p1', [{ ...e, seq: seq++, time: e.time + i * 60_000 }])
+    s.flushDropped(true, T0 + 3600_000)
+    const session = s.toSession('test')
+    expect(session.events.some((e) => e.kind === 'event' && e.event === 'Callback.ready')).toBe(true)
+    expect(session.events.filter((e) => e.kind !== 'marker' && !(e.kind === 'event' && e.event.endsWith('.ready')))).toHaveLength(10) // the budget
+    expect(check(session).findings.filter((f) => f.rule === 'order/before-ready')).toEqual([])
   })
 
   it('housekeeping markers are paced: at once, then after 1 min, 2 min, ... at most hourly; an export forces them', () => {
@@ -163,7 +179,7 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
 
   it('restores an older save (one lane, no floors, one pending count) with the same policy and exact counts', () => {
     const s = new TabStore(3, 100)
-    const entries = [hk(0, T0, 'Watchman.tick'), { ...hk(1, T0 + 1, 'Callback.ready'), publisher: 'Callback' }, hk(2, T0 + 2, 'Watchman.tick'), hk(3, T0 + 3, 'Watchman.tick')]
+    const entries = [hk(0, T0, 'Watchman.tick'), { ...hk(1, T0 + 1, 'Callback.opened'), publisher: 'Callback' }, hk(2, T0 + 2, 'Watchman.tick'), hk(3, T0 + 3, 'Watchman.tick')]
     const meta = { ...s.meta(), nextSeq: 4, floors: undefined, drops: undefined, evicted: { entries: 5, carried: 2 } }
     const r = TabStore.restore(meta, entries, 2) // a smaller budget than the save had: housekeeping goes
     expect(r.entries.toArray().map((e) => e.seq)).toEqual([1, 3])
