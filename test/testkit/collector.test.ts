@@ -1,6 +1,7 @@
 // The test kit's Node side (testkit/collector.ts): numbering, markers and the session file as the
 // relay and the background make them for the extension.
 import { describe, expect, it } from 'vitest'
+import { check } from '../../src/core/check.ts'
 import { validateSession } from '../../src/core/session.ts'
 import { Collector } from '../../testkit/collector.ts'
 import { loadFixture } from '../support/fixtures.ts'
@@ -63,5 +64,15 @@ describe('test kit collector', () => {
     // stored events + the marker's count = what the page published (the page-load marker counts 0)
     const stored = s.events.filter((e) => e.kind === 'event').length
     expect(stored + (last.data as { count: number }).count).toBe(8)
+  })
+
+  it('keeps the plugin\'s ready however small the budget: what is left checks without order/before-ready', () => {
+    const c = new Collector({ maxEntries: 3 })
+    send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
+    send(c, batch('l', [ev('Callback.ready', 1), ...Array.from({ length: 8 }, (_, i) => ev('Callback.minimized', 2 + i))]))
+    const s = c.session('UA')
+    expect(s.events.filter((e) => e.kind === 'event').map((e) => e.kind === 'event' && e.event)).toEqual(['Callback.ready', 'Callback.minimized', 'Callback.minimized', 'Callback.minimized'])
+    send(c, batch('l', [ev('Callback.opened', 20)]))
+    expect(check(c.session('UA')).findings.map((f) => f.rule)).not.toContain('order/before-ready')
   })
 })
