@@ -168,7 +168,7 @@ describe('panel on the demo page', () => {
 
     await panel.locator('[data-testid=import-input]').setInputFiles(file)
     await panel.locator('[data-testid=imported-banner]').waitFor()
-    expect(await panel.locator('[data-testid=timeline-lane]').count()).toBe(2)
+    await expect.poll(() => panel.locator('[data-testid=timeline-lane]').count()).toBe(2) // drawn once the import's slices are checked
     await panel.locator('[data-testid=back-to-live]').click()
     await panel.close()
     await page.close()

@@ -1,11 +1,11 @@
 // End-to-end: the README's test kit example ("Example test") runs as written. Its code block is cut
-// out of README.md into a test file of its own and run by a vitest of its own against the demo served
-// where the README says (`npm run demo`: 127.0.0.1:5178), so the README cannot drift from what works.
+// out of README.md into a test file of its own and run by a vitest of its own against a demo on a free
+// port (the example's SITE_URL), so the README cannot drift from what works.
 import { spawn } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_PORT, startDemoServer, type DemoServer } from '../../demo/server.ts'
+import { startDemoServer, type DemoServer } from '../../demo/server.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 /** Where the cut-out example goes: inside the e2e include pattern, removed afterwards. */
@@ -24,7 +24,7 @@ export function readmeExample(readme: string): string {
 describe('README example test', () => {
   let demo: DemoServer
   beforeAll(async () => {
-    demo = await startDemoServer({ port: DEFAULT_PORT }) // the URL the example names
+    demo = await startDemoServer({ port: 0 }) // a free port: a demo the developer runs on the default one is no obstacle
   })
   afterAll(async () => {
     rmSync(FILE, { force: true })
@@ -34,12 +34,13 @@ describe('README example test', () => {
   it('runs as written and passes', async () => {
     const code = readmeExample(readFileSync(join(ROOT, 'README.md'), 'utf8'))
     expect(code).toContain("from 'cxbus-devtools/playwright'")
+    expect(code).toContain('process.env.SITE_URL') // else it would not run against this demo
     writeFileSync(FILE, code)
     // Not spawnSync: the demo server answers from this process's event loop.
     const r = await new Promise<{ status: number | null; out: string }>((done) => {
       const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.e2e.config.ts', '--project', 'chromium', FILE], {
         cwd: ROOT,
-        env: { ...process.env, README_EXAMPLE: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+        env: { ...process.env, README_EXAMPLE: '1', SITE_URL: demo.url, NO_COLOR: '1', FORCE_COLOR: '0' },
       })
       let out = ''
       child.stdout.on('data', (b: Buffer) => (out += b))
