@@ -16,7 +16,12 @@ import { errorsByPageLoad } from './start-report.ts'
 const FAULTS = 'elapsed=wrong&nosubmit=1'
 
 const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && process.env.CI !== 'true'
-const demo = await startDemoServer({ port: Number(process.env.PORT ?? 5178) })
+// The demo's usual port, or a free one when something (a demo already running) holds it.
+const demo = await startDemoServer({ port: Number(process.env.PORT ?? 5178) }).catch((err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EADDRINUSE' || process.env.PORT !== undefined) throw err
+  console.log('Port 5178 is in use (a demo already running?): serving on a free port instead.')
+  return startDemoServer({ port: 0 })
+})
 console.log(`Demo page: ${demo.url}`)
 
 if (hasDisplay) {
