@@ -133,7 +133,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
       }}
     >
       <Toolbar
-        live={live}
+        live={live && !state.tabClosed}
         recording={tabState?.recording ?? true}
         preserveLog={tabState?.preserveLog ?? false}
         counts={view.counts}

@@ -3,6 +3,7 @@
 // live events and preserve log across a reload, the export file, and the popup for the demo tab.
 // The panel is opened as devtools/panel.html?tabId=ID (the testing contract); the real DevTools
 // window is devtools-window.e2e.ts.
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseSession } from '../../src/core/session.ts'
 import type { Session } from '../../src/core/model.ts'
@@ -111,6 +112,7 @@ describe(`panel on the demo page (${BROWSER})`, () => {
     await waitForRows(panel, (r) => eventRows(r, 'Callback.').length >= seen.length, `${seen.length} Callback rows`)
     await tab.page.close()
     await panel.waitForFunction(() => document.querySelector('[data-testid="tab-closed-banner"]') !== null)
+    await panel.screenshot({ path: resolve('out/screenshots', `panel-tab-closed-${BROWSER}.png`) })
     const rows = await waitForRows(panel, (r) => eventRows(r, 'Callback.').length === seen.length, `${seen.length} Callback rows still`)
     expect(eventRows(rows, 'Callback.').map((r) => r.event)).toEqual(seen)
     const session = parseSession((await exportFile(panel)).text)

@@ -45,8 +45,9 @@ export const PANEL_COMMAND_TIMEOUT_MS = COMMAND_TIMEOUT_MS + 2_000
  * Why the Commands drawer cannot send now, or null. An import exists only in the panel (the
  * background never hears of it), so this is the only place that can refuse for it.
  */
-export function commandsDisabled(state: Pick<PanelState, 'imported' | 'tabState' | 'connection'>): string | null {
+export function commandsDisabled(state: Pick<PanelState, 'imported' | 'tabState' | 'connection' | 'tabClosed'>): string | null {
   if (state.imported !== null) return 'Disabled on an imported session: go back to live to send commands.'
+  if (state.tabClosed) return 'The inspected tab is closed.'
   if (state.connection !== 'connected') return 'Not connected to the extension.'
   if (!state.tabState?.bus) return 'No bus was found on this tab.'
   if (!state.tabState.recording) return 'The capture is paused: resume it to send commands.'

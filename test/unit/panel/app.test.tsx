@@ -80,6 +80,9 @@ describe('live session', () => {
     act(() => store.receive({ type: 'tab-closed' }))
     expect(rows().length).toBe(before)
     expect(screen.getByTestId('tab-closed-banner').textContent).toContain('The inspected tab is closed')
+    // nothing to record, clear or command any more
+    for (const id of ['record', 'clear', 'preserve-log']) expect((screen.getByTestId(id) as HTMLButtonElement).disabled).toBe(true)
+    expect((screen.getByTestId('export') as HTMLButtonElement).disabled).toBe(false)
     expect(store.getState().live.entries.length).toBe(fixture('shipped-two-in-a-row').events.length)
   })
   it('sends record/pause, clear and preserve log', () => {

@@ -76,12 +76,13 @@ describe('Commands drawer: nothing is sent while disabled', () => {
     expect(posted).toEqual([])
   })
 
-  it('commandsDisabled: import first, then connection, bus, pause', () => {
-    const base = { imported: null, connection: 'connected' as const, tabState: tab() }
+  it('commandsDisabled: import first, then a closed tab, connection, bus, pause', () => {
+    const base = { imported: null, connection: 'connected' as const, tabState: tab(), tabClosed: false }
     expect(commandsDisabled(base)).toBeNull()
     expect(commandsDisabled({ ...base, tabState: tab({ recording: false }) })).toMatch(/paused/)
     expect(commandsDisabled({ ...base, tabState: tab({ bus: null }) })).toMatch(/No bus/)
     expect(commandsDisabled({ ...base, tabState: null })).toMatch(/No bus/)
     expect(commandsDisabled({ ...base, connection: 'closed' })).toMatch(/Not connected/)
+    expect(commandsDisabled({ ...base, tabClosed: true })).toBe('The inspected tab is closed.')
   })
 })
