@@ -171,7 +171,8 @@ export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   else if (m.prefilled) parts.push('prefilled')
   if (m.proactive) parts.push('proactive')
   if (m.minimized) parts.push(`minimized ${m.minimized}×${s.restored < m.minimized ? ` (restored ${s.restored}×)` : ''}`)
-  parts.push(formatSpan(s.end - s.start))
+  // Not over: the span ends at its last event, not at the page load or the capture's end.
+  parts.push(m.outcome === 'open' ? `${formatSpan(s.end - s.start)} until its last event` : formatSpan(s.end - s.start))
   return parts.join(', ')
 }
 
