@@ -19,7 +19,7 @@ import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/s
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../src/core/session.ts'
 import { sessionSlices, type ByteSource, type SessionHead, type TextSource } from '../src/core/sessionSlices.ts'
-import { countsText, coverageText, createSessionAnalyzer, createStreamedCheck, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
+import { countsText, coverageText, createSessionAnalyzer, createStreamedCheck, lossText, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
 import { TOOL_VERSION } from '../src/report/version.ts'
 
@@ -556,6 +556,8 @@ function humanFile(v: TextView, width: number, write: (text: string) => void, on
   if (left > 0) lines.push(`  ${left} ${left === 1 ? 'interaction' : 'interactions'} without a finding at this severity not shown (all with --min-severity info)`)
   if (v.unattached !== '') lines.push(v.unattached)
   lines.push(`  ${SEVERITIES.map((s) => `${v.counts[s]} ${countLabel(s, v.counts[s])}`).join(', ')}`)
+  const loss = lossText(v.lost)
+  if (loss !== '') lines.push('  ' + wrapText(loss, width, 2, 2))
   // The labels of the interactions the coverage table names (at most 4 per path), found in one pass.
   const labels = new Map<string, string>()
   for (const c of v.coverage.items) for (const id of c.interactions.slice(0, 4)) labels.set(id, id)

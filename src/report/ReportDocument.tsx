@@ -7,7 +7,7 @@ import { lifecycleSteps, formatSpan, type InteractionStory } from '../core/story
 import type { Finding, SessionNote } from '../core/model.ts'
 import { RuleExplanation } from '../../devtools/panel/components/shared/RichText.tsx'
 import { formatValue } from '../../devtools/panel/lib/format.ts'
-import { countsText, coverageText, findingsByRule, formatUtc, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
+import { countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
 import { TimelineSvg, timelineContext } from './TimelineSvg.tsx'
 
 export interface ReportMeta {
@@ -145,6 +145,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
           <strong>{countsText(a.counts)}</strong> · {a.stories.length} interaction{a.stories.length === 1 ? '' : 's'} · {coverageText(coverage)}
           {a.missing.length > 0 && <span class="missing"> · required but missing: {a.missing.join(', ')}</span>}
         </p>
+        {lossText(a.lost) !== '' && <p class="loss" data-testid="loss">Capture incomplete: {lossText(a.lost)}.</p>}
       </header>
 
       <section>

@@ -3,7 +3,7 @@
 // the notes and the environment. The HTML report, the Markdown summary and the CLI read only this.
 import { check, createChecker, createReleasingChecker } from '../core/check.ts'
 import { addPluginSeen, coverageOf, coverageOfFacts, DEFAULT_PATHS, missingRequired, storyFacts, type Coverage, type CoveragePath, type StoryFacts } from '../core/coverage.ts'
-import { countLabel, SEVERITIES, type CheckOptions, type Finding, type Interaction, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
+import { countLabel, droppedCount, SEVERITIES, type CheckOptions, type Finding, type Interaction, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
 import { isFrameLoad } from '../core/pages.ts'
 import type { SessionHead } from '../core/sessionSlices.ts'
 import { createStoryBuilder, type InteractionStory } from '../core/story.ts'
@@ -41,6 +41,12 @@ export interface QaSummary {
   counts: Record<Severity, number>
   verdict: Verdict
   env: Environment
+  /**
+   * Entries the capture says are missing (its `dropped` markers), summed by their `where` ('hook',
+   * 'relay', 'background', 'paused', 'cleared'; 'unknown' when a marker names none). The verdict
+   * ignores them: lossText says them beside it.
+   */
+  lost: Record<string, number>
 }
 
 export interface AnalyzeOptions {
@@ -113,11 +119,18 @@ class QaBuilder {
   private readonly stories = createStoryBuilder()
   readonly seen = new Set<string>()
   private readonly env = new EnvironmentBuilder()
+  private readonly lost: Record<string, number> = {}
 
   push(e: SessionEntry, interaction: string | null | undefined): void {
     this.stories.push(e, interaction)
     addPluginSeen(this.seen, e)
     this.env.push(e)
+    const n = droppedCount(e)
+    if (n > 0) {
+      const d = e.data as Record<string, unknown> | null
+      const where = d !== null && typeof d === 'object' && typeof d.where === 'string' && d.where !== '' ? d.where : 'unknown'
+      this.lost[where] = (this.lost[where] ?? 0) + n
+    }
   }
 
   finish(session: Session, report: Report, o: AnalyzeOptions): QaAnalysis {
@@ -148,6 +161,7 @@ class QaBuilder {
       counts,
       verdict: counts.error > 0 || missing.length > 0 ? 'fail' : counts.warning > 0 ? 'warn' : 'pass',
       env: this.env.finish(head),
+      lost: { ...this.lost },
     }
   }
 }
@@ -283,6 +297,26 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 /** "2 errors, 1 warning, 3 info" (the words of the panel, the badge and the CLI). */
 export function countsText(c: Record<Severity, number>): string {
   return SEVERITIES.map((s) => `${c[s]} ${countLabel(s, c[s])}`).join(', ')
+}
+
+/** The user's own doing (Pause, Clear), worded apart from losses. */
+const BY_USER: Record<string, string> = { paused: 'not recorded while the capture was paused', cleared: 'removed by Clear' }
+
+/**
+ * What the `dropped` markers say, one sentence ('' for none): "11 entries were not captured (hook: 11):
+ * the check covers what arrived; 3 entries removed by Clear". Printed by check, the Markdown summary,
+ * the HTML report and the test kit: a PASS over a gap must not read as a PASS over everything.
+ */
+export function lossText(lost: Readonly<Record<string, number>>): string {
+  const entries = (n: number): string => plural(n, 'entry', 'entries')
+  const losses = Object.entries(lost).filter(([w]) => !(w in BY_USER))
+  const total = losses.reduce((sum, [, n]) => sum + n, 0)
+  const parts: string[] = []
+  if (total > 0) {
+    parts.push(`${entries(total)} ${total === 1 ? 'was' : 'were'} not captured (${losses.map(([w, n]) => `${w}: ${n}`).join(', ')}): the check covers what arrived`)
+  }
+  for (const [w, words] of Object.entries(BY_USER)) if (lost[w]) parts.push(`${entries(lost[w])} ${words}`)
+  return parts.join('; ')
 }
 
 /** "FAIL", "PASS with warnings", "PASS": the word at the top of a report. */

@@ -2,7 +2,7 @@
 // QA session for a ticket: the verdicts, the findings by rule, the coverage, the notes; about 40
 // lines for a normal session (long lists are cut with "… and N more"). Page strings are flattened to
 // one line and stripped of what a tracker would render as markup.
-import { countsText, coverageText, findingsByRule, formatUtc, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
+import { countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
 import { SEVERITIES } from '../core/model.ts'
 import { formatSpan } from '../core/story.ts'
 
@@ -30,6 +30,8 @@ export function markdownSummary(a: QaAnalysis, title?: string): string {
   lines.push(`### ${verdictText(a.verdict)}: cxbus-devtools QA summary${title ? ` of ${mdText(title, 80)}` : ''}`)
   lines.push('')
   lines.push(`**${countsText(a.counts)}** · ${a.stories.length} interaction${a.stories.length === 1 ? '' : 's'} · ${coverageText(coverage)}`)
+  const loss = lossText(a.lost)
+  if (loss) lines.push(`**Capture incomplete:** ${loss}`)
   if (a.missing.length) lines.push(`**Required but missing:** ${a.missing.map((m) => `\`${m}\``).join(', ')}`)
   // A session over several pages names them all (up to a few), not just the one it ended on.
   const urls = [...new Set(env.pageLoads.filter((u) => u !== null))]

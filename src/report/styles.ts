@@ -23,6 +23,7 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Dej
 .verdict-warn { background: var(--warning-bg); border-color: var(--warning-dot); } .verdict-warn h1 { color: var(--warning); }
 .verdict-pass { background: var(--ok-bg); border-color: var(--ok); } .verdict-pass h1 { color: var(--ok); }
 .verdict .missing { color: var(--error); font-weight: 600; }
+.verdict .loss { color: var(--warning); font-weight: 600; margin: 4px 0 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }
 table.others td:first-child { white-space: nowrap; }
