@@ -9,7 +9,7 @@
 import { isAscii } from 'node:buffer'
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { mkdir, readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { DEFAULT_PATHS, unknownRequired, validateCoverageConfig, type Coverage, type CoveragePath } from '../src/core/coverage.ts'
@@ -57,7 +57,8 @@ interaction lifecycle, and which lifecycle paths the session covered.
   --config FILE          JSON: {"severities":{"rule/id":"error|warning|info|off"},"dispatchToleranceMs":250,
                          "exactToleranceMs":1,"clockToleranceMs":5000,"coverage":[paths],"require":[ids]}
   --require PATH,...     exit 1 when a file does not cover these paths (e.g. Callback/failed-retry,page-left)
-report: writes one self-contained HTML QA report per file (FILE.report.html, or -o OUT: a file for one
+report: writes one self-contained HTML QA report per file (FILE.report.html, numbered FILE-2.report.html
+when an input or another report has that name; or -o OUT: a file for one
 input, a directory for several); it embeds the session, so check and the panel's Import accept it.
 exit codes: 0 no error finding, 1 an error finding or a required path missing (check),
             2 a file cannot be read or is invalid, or bad usage
@@ -230,6 +231,12 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     return EXIT_INVALID
   }
 
+  const output = args.values.output
+  if (output !== undefined && /\.html?$/i.test(output) && args.positionals.length > 1) {
+    io.stderr(`cxbus-devtools: -o ${output} names one file, but ${args.positionals.length} files were given: give -o a directory, or one file\n`)
+    return EXIT_INVALID
+  }
+
   let settings: Settings
   try {
     settings = await loadSettings(args.values.config, args.values.require ?? [], readFile)
@@ -314,10 +321,13 @@ function analyzeSlices<R>(text: TextSource | ByteSource | string, make: () => { 
   }
 }
 
-/** "x.session.json" -> "x.report.html" beside it; a report given as input gets ".report.html" added. */
-export function reportPathFor(file: string): string {
-  const name = basename(file).replace(/(\.session)?\.json$/i, '').replace(/\.html?$/i, '')
-  return join(dirname(file), `${name}.report.html`)
+/**
+ * "x.session.json" -> "x.report.html" beside it (a report given as input, "x.report.html", gives the
+ * same name); `n` > 1 numbers it, "x-2.report.html", for a name an input or an earlier report has.
+ */
+export function reportPathFor(file: string, n = 1): string {
+  const name = basename(file).replace(/(\.session)?\.json$/i, '').replace(/(\.report)?\.html?$/i, '')
+  return join(dirname(file), `${name}${n > 1 ? `-${n}` : ''}.report.html`)
 }
 
 async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
@@ -335,9 +345,18 @@ async function writeReports(results: FileResult[], output: string | undefined, i
   // Loaded only here: `check`, what a CI job runs, does not load the HTML report's code (Preact).
   const { renderReportHtml } = await import('../src/report/html.tsx')
   let code: number = results.some((r) => 'error' in r) ? EXIT_INVALID : EXIT_OK
+  // No report overwrites an input or another report of this run: such a name is numbered.
+  const taken = new Set(results.map((r) => resolve(r.file)))
+  const place = (file: string, n: number): string => (intoDir ? join(output as string, basename(reportPathFor(file, n))) : reportPathFor(file, n))
   for (const r of results) {
     if (!('analysis' in r)) continue
-    const out = output === undefined ? reportPathFor(r.file) : intoDir ? join(output, basename(reportPathFor(r.file))) : output
+    let out = output as string
+    if (output === undefined || intoDir) {
+      let n = 1
+      while (taken.has(resolve(place(r.file, n)))) n++
+      out = place(r.file, n)
+      taken.add(resolve(out))
+    }
     const html = renderReportHtml(r.analysis, { generatedAt: (io.now ?? Date.now)(), generator: `cxbus-devtools ${TOOL_VERSION} (command line)`, fileName: basename(r.file) })
     try {
       await writeFile(out, html)
@@ -348,7 +367,7 @@ async function writeReports(results: FileResult[], output: string | undefined, i
     }
     const a = r.analysis
     const missing = a.missing.length ? `; required but missing: ${a.missing.join(', ')}` : ''
-    io.stdout(`${out}: ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)}${missing} (${Math.ceil(html.length / 1024)} KB)\n`)
+    io.stdout(`${out} (from ${r.file}): ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)}${missing} (${Math.ceil(html.length / 1024)} KB)\n`)
   }
   return code
 }

@@ -293,7 +293,7 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     const written: Record<string, string> = {}
     const r = await run(['report', 'shipped-auto-submit.session.json', '-o', 'out/qa.html'], {}, written)
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^out\/qa\.html: PASS with warnings, 0 errors, 1 warning, 2 info, 1 of 9 paths covered \(\d+ KB\)\n$/)
+    expect(r.stdout).toMatch(/^out\/qa\.html \(from shipped-auto-submit\.session\.json\): PASS with warnings, 0 errors, 1 warning, 2 info, 1 of 9 paths covered \(\d+ KB\)\n$/)
     expect(written['out/qa.html']).toMatch(/^<!DOCTYPE html>/)
     expect(written['out/qa.html']).toContain('cxbus-devtools 0.1.0 (command line)')
     const direct = JSON.parse((await run(['check', '--json', 'shipped-auto-submit.session.json'])).stdout).files[0]
@@ -308,7 +308,7 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(html.stderr).toContain('page.html: an HTML file without an embedded session (not a cxbus-devtools report)')
     // A required path that is missing is named where the verdict is printed.
     const req = await run(['report', '--require', 'page-left', 'shipped-auto-submit.session.json', '-o', 'r.html'], {}, written)
-    expect(req.stdout).toMatch(/^r\.html: FAIL, .*; required but missing: page-left \(\d+ KB\)\n$/)
+    expect(req.stdout).toMatch(/^r\.html \(from shipped-auto-submit\.session\.json\): FAIL, .*; required but missing: page-left \(\d+ KB\)\n$/)
   })
 
   it('report -o DIR: made when missing for several inputs, used as a directory when it exists for one', async () => {
@@ -322,6 +322,22 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(await main(['report', '-o', dir, a], io)).toBe(0) // an existing directory, one input
     expect(readFileSync(join(dir, 'a.report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/)
     expect(err).toBe('')
+  })
+
+  it('report: each input its own file, never over an input; -o FILE.html for several inputs refused', async () => {
+    const written: Record<string, string> = {}
+    const files = { 'a/base.json': fixtureText('documented-submitted'), 'b/base.json': fixtureText('documented-typed-cancel') }
+    const r = await run(['report', '-o', 'out', 'a/base.json', 'b/base.json'], files, written)
+    expect(r.code).toBe(0)
+    expect(Object.keys(written).sort()).toEqual(['out/base-2.report.html', 'out/base.report.html'])
+    expect(r.stdout).toMatch(/^out\/base\.report\.html \(from a\/base\.json\): PASS,.*\nout\/base-2\.report\.html \(from b\/base\.json\): PASS,/)
+    // A report given as input: its own name is taken, so the new one is numbered.
+    const again = await run(['report', 'out/base.report.html'], {}, written)
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/^out\/base-2\.report\.html \(from out\/base\.report\.html\)/)
+    const one = await run(['report', '-o', 'single.html', 'a/base.json', 'b/base.json'], files, {})
+    expect(one.code).toBe(2)
+    expect(one.stderr).toContain('-o single.html names one file, but 2 files were given: give -o a directory, or one file')
   })
 
   it('--version prints the tool version', async () => {
