@@ -17,9 +17,10 @@ import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
 import type { CheckOptions, Finding, Report, Session, SessionEntry, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
+import { extractEmbeddedOptions } from '../src/core/embed.ts'
 import { MAX_SESSION_BYTES, tooLargeMessage } from '../src/core/session.ts'
 import { sessionSlices, type ByteSource, type SessionHead, type TextSource } from '../src/core/sessionSlices.ts'
-import { countsText, coverageText, createSessionAnalyzer, createStreamedCheck, lossText, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
+import { checkConfigOf, checkOptionsText, countsText, coverageText, createSessionAnalyzer, createStreamedCheck, lossText, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
 import { TOOL_VERSION } from '../src/report/version.ts'
 
@@ -113,6 +114,8 @@ interface Checked {
   report: Report
   stories: InteractionStory[]
   analysis: QaAnalysis
+  /** Where check options other than the defaults came from ("--config FILE", "the report (embedded)"). */
+  optionsFrom?: string | undefined
 }
 
 const reasonOf = (err: unknown): string => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message)
@@ -150,6 +153,11 @@ async function loadSettings(config: string | undefined, require: readonly string
       throw new UsageError(`config ${config}: ${reasonOf(err)}`)
     }
   }
+  return withRequired(settings, require)
+}
+
+/** `settings` with the paths of the --require options added (checked against its paths). */
+function withRequired(settings: Settings, require: readonly string[]): Settings {
   // Repeated --require options add up (a later one never drops an earlier one's paths).
   if (require.length > 0) {
     const list = require.flatMap((r) => r.split(',')).map((x) => x.trim()).filter((x) => x !== '')
@@ -254,11 +262,23 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
   const width = io.columns ?? DEFAULT_COLUMNS
   for (const file of args.positionals) {
     try {
-      const source = io.readFile ? await io.readFile(file) : await openBytes(file)
-      if (command === 'check' && format === 'text') results.push({ file, view: checkStreamed(file, source, settings, shown, width) })
+      let source: string | ByteSource = io.readFile ? await io.readFile(file) : await openBytes(file)
+      let fileSettings = settings
+      let optionsFrom = args.values.config === undefined ? undefined : `--config ${args.values.config}`
+      // A report made with check options carries them: without --config, check it with them too.
+      if (command === 'check' && optionsFrom === undefined && /\.html?$/i.test(file)) {
+        const text = typeof source === 'string' ? source : source.whole()
+        const embedded = extractEmbeddedOptions(text)
+        if (embedded !== null) {
+          fileSettings = withRequired(settingsOf(JSON.parse(embedded)), args.values.require ?? [])
+          optionsFrom = 'the report (embedded)'
+        }
+        source = text
+      }
+      if (command === 'check' && format === 'text') results.push({ file, view: { ...checkStreamed(file, source, fileSettings, shown, width), optionsFrom } })
       else {
-        const a = analyzeText(source, settings, keepEvents)
-        results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a })
+        const a = analyzeText(source, fileSettings, keepEvents)
+        results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a, optionsFrom })
       }
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
@@ -271,7 +291,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     if ('error' in r) continue
     // Asked for errors (or warnings) only: the interactions without one are counted, not printed.
     if ('view' in r) humanFile(r.view, width, io.stdout, minSeverity !== 'info')
-    else if (format === 'markdown') io.stdout(markdownSummary(r.analysis, r.file) + '\n')
+    else if (format === 'markdown') io.stdout(markdownSummary(r.analysis, r.file, r.optionsFrom) + '\n')
   }
   if (format === 'json') io.stdout(JSON.stringify({ files: results.map((r) => ('analysis' in r ? jsonFile(r, shown) : r)) }, null, 2) + '\n')
 
@@ -390,10 +410,13 @@ export async function runAsProcess(argv: readonly string[]): Promise<void> {
   process.exitCode = await main(argv, { stdout: write(process.stdout), stderr: write(process.stderr), ...(columns ? { columns } : {}) })
 }
 
-function jsonFile({ file, report, stories, analysis }: Checked, shown: (f: Finding) => boolean) {
+function jsonFile({ file, report, stories, analysis, optionsFrom }: Checked, shown: (f: Finding) => boolean) {
   const { coverage, missing, required, notes } = analysis
   return {
     file,
+    // The options other than the defaults, as a --config file says them, and where they came from.
+    options: checkConfigOf(analysis),
+    optionsFrom: optionsFrom ?? null,
     interactions: report.interactions.map((ia, i) => ({ ...ia, label: stories[i]!.label, sentence: stories[i]!.sentence, summary: stories[i]!.summary })),
     findings: report.findings.filter(shown).map((f) => ({
       rule: f.rule, severity: f.severity, seq: f.seq, interaction: f.interaction, message: f.message,
@@ -520,6 +543,7 @@ interface TextView extends QaSummary {
   ids: string[]
   /** Lines of the shown findings of no interaction ('' for none). */
   unattached: string
+  optionsFrom?: string | undefined
 }
 
 /** The text view of a whole analysis (checkText): what checkStreamed makes while the entries stream by. */
@@ -547,6 +571,8 @@ function textView(file: string, a: QaAnalysis, shown: (f: Finding) => boolean, w
  */
 function humanFile(v: TextView, width: number, write: (text: string) => void, onlyWithFindings = false): void {
   const lines: string[] = [v.file]
+  const options = checkOptionsText(v)
+  if (options.length) lines.push('  ' + wrapText(`check options${v.optionsFrom ? ` from ${v.optionsFrom}` : ''}: ${options.join('; ')}`, width, 2, 4))
   const flush = (): void => {
     write(lines.join('\n') + '\n')
     lines.length = 0

@@ -136,7 +136,7 @@ export class CxbusCapture {
   analyze(config: CheckConfig = this.config): QaAnalysis {
     const s = settingsOf(config)
     const session = this.session()
-    return analyzeSession(session, { report: check(session, s.options), paths: s.paths, require: s.require })
+    return analyzeSession(session, { options: s.options, report: check(session, s.options), paths: s.paths, require: s.require })
   }
 
   /**

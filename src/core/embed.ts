@@ -4,12 +4,23 @@
 // JSON is written as \u003c, so no string from the page can close the element or open a comment.
 
 export const EMBED_ID = 'cxbus-devtools-session'
-const OPEN = `<script type="application/json" id="${EMBED_ID}">`
+/** The check options the report was made with (a --config file's JSON), when not the defaults. */
+export const OPTIONS_ID = 'cxbus-devtools-check-options'
+const open = (id: string): string => `<script type="application/json" id="${id}">`
+const OPEN = open(EMBED_ID)
 const CLOSE = '</script>'
 
-/** The data block for a session's JSON text (serializeSession's output). */
-export function embedSessionJson(json: string): string {
-  return `${OPEN}${json.replace(/</g, '\\u003c')}${CLOSE}`
+/** The data block for a JSON text (the session: serializeSession's output). */
+export function embedSessionJson(json: string, id = EMBED_ID): string {
+  return `${open(id)}${json.replace(/</g, '\\u003c')}${CLOSE}`
+}
+
+/** The JSON text of a report's embedded check options, or null when it has none (made with the defaults). */
+export function extractEmbeddedOptions(text: string): string | null {
+  const start = text.indexOf(open(OPTIONS_ID))
+  if (start < 0) return null
+  const end = text.indexOf(CLOSE, start)
+  return end < 0 ? null : text.slice(start + open(OPTIONS_ID).length, end)
 }
 
 /**

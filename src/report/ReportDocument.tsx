@@ -7,7 +7,7 @@ import { lifecycleSteps, formatSpan, type InteractionStory } from '../core/story
 import type { Finding, SessionNote } from '../core/model.ts'
 import { RuleExplanation } from '../../devtools/panel/components/shared/RichText.tsx'
 import { formatValue } from '../../devtools/panel/lib/format.ts'
-import { countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
+import { checkOptionsText, countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
 import { TimelineSvg, timelineContext } from './TimelineSvg.tsx'
 
 export interface ReportMeta {
@@ -135,6 +135,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
   const labelOf = new Map(a.stories.map((s, i) => [s.id, { label: s.label, i, drawn: full.has(s.id) }]))
   const groups = findingsByRule(a.report.findings)
   const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
+  const options = checkOptionsText(a)
   return (
     <main class="report">
       <header class={`verdict verdict-${a.verdict}`} data-testid="verdict">
@@ -160,6 +161,12 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
               <th>Capture</th>
               <td>
                 {env.from === null || env.to === null ? 'empty' : `${formatUtc(env.from)} to ${formatUtc(env.to)} (${formatSpan(env.to - env.from)}), ${env.events} entries`}
+              </td>
+            </tr>
+            <tr>
+              <th>Check options</th>
+              <td data-testid="check-options">
+                {options.length === 0 ? 'the defaults' : <ul class="options">{options.map((o, i) => <li key={i}>{o}</li>)}</ul>}
               </td>
             </tr>
             <tr>
@@ -267,7 +274,8 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
 
       <footer class="muted small">
         Made by {meta.generator} on {formatUtc(meta.generatedAt)}{meta.fileName ? ` from ${meta.fileName}` : ''}. The session is embedded in this
-        file: import it in the panel (Import) or run <code>cxbus-devtools check</code> on it to see the same findings.
+        file: import it in the panel (Import) or run <code>cxbus-devtools check</code> on it to see the same findings
+        {options.length > 0 ? ' (check uses the check options above, embedded too; the panel uses its own settings)' : ''}.
       </footer>
     </main>
   )

@@ -4,6 +4,7 @@
 import { check, createChecker, createReleasingChecker } from '../core/check.ts'
 import { addPluginSeen, coverageOf, coverageOfFacts, DEFAULT_PATHS, missingRequired, storyFacts, type Coverage, type CoveragePath, type StoryFacts } from '../core/coverage.ts'
 import { countLabel, droppedCount, SEVERITIES, type CheckOptions, type Finding, type Interaction, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
+import { resolveOptions } from '../core/lifecycle/options.ts'
 import { isFrameLoad } from '../core/pages.ts'
 import type { SessionHead } from '../core/sessionSlices.ts'
 import { createStoryBuilder, type InteractionStory } from '../core/story.ts'
@@ -47,6 +48,9 @@ export interface QaSummary {
    * ignores them: lossText says them beside it.
    */
   lost: Record<string, number>
+  /** The check options and coverage paths it was made with (with `required`: what a --config file says). */
+  options: CheckOptions
+  paths: readonly CoveragePath[]
 }
 
 export interface AnalyzeOptions {
@@ -162,6 +166,8 @@ class QaBuilder {
       verdict: counts.error > 0 || missing.length > 0 ? 'fail' : counts.warning > 0 ? 'warn' : 'pass',
       env: this.env.finish(head),
       lost: { ...this.lost },
+      options: o.options ?? {},
+      paths: o.paths ?? DEFAULT_PATHS,
     }
   }
 }
@@ -317,6 +323,38 @@ export function lossText(lost: Readonly<Record<string, number>>): string {
   }
   for (const [w, words] of Object.entries(BY_USER)) if (lost[w]) parts.push(`${entries(lost[w])} ${words}`)
   return parts.join('; ')
+}
+
+type Settings = Pick<QaSummary, 'options' | 'paths' | 'required'>
+
+/**
+ * The options an analysis was made with as a --config file's JSON ({severities, tolerances, coverage,
+ * require}), null when all are the defaults: what a report embeds, so `check` on it says the same.
+ */
+export function checkConfigOf(s: Settings): Record<string, unknown> | null {
+  const own = s.paths.filter((p) => !DEFAULT_PATHS.includes(p))
+  const config: Record<string, unknown> = {
+    ...s.options,
+    ...(own.length ? { coverage: own } : {}),
+    ...(s.required.length ? { require: s.required } : {}),
+  }
+  if (config.severities !== undefined && Object.keys(config.severities as object).length === 0) delete config.severities
+  return Object.keys(config).length ? config : null
+}
+
+/** The options that differ from the defaults, for people: ["order/duplicate: error (default warning)", "dispatchToleranceMs: 300 ms (default 250)", ...]; [] for none. */
+export function checkOptionsText(s: Settings): string[] {
+  const defaults = resolveOptions({})
+  const used = resolveOptions(s.options)
+  const out: string[] = []
+  for (const [id, level] of Object.entries(s.options.severities ?? {})) out.push(`${id}: ${level} (default ${defaults.severity[id]})`)
+  for (const k of ['dispatchToleranceMs', 'exactToleranceMs', 'clockToleranceMs'] as const) {
+    if (s.options[k] !== undefined) out.push(`${k}: ${used[k]} ms (default ${defaults[k]})`)
+  }
+  const own = s.paths.filter((p) => !DEFAULT_PATHS.includes(p))
+  if (own.length) out.push(`own coverage paths: ${own.map((p) => p.id).join(', ')}`)
+  if (s.required.length) out.push(`required paths: ${s.required.join(', ')}`)
+  return out
 }
 
 /** "FAIL", "PASS with warnings", "PASS": the word at the top of a report. */

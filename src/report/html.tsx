@@ -3,10 +3,10 @@
 // Policy that forbids scripts and every fetch says so to the browser too), and the session embedded as
 // an inert JSON block (src/core/embed.ts) so the file can be imported or checked again.
 import { renderToString } from 'preact-render-to-string'
-import { embedSessionJson } from '../core/embed.ts'
+import { embedSessionJson, OPTIONS_ID } from '../core/embed.ts'
 import { serializeSession } from '../core/session.ts'
 import type { QaAnalysis } from './analyze.ts'
-import { verdictText } from './analyze.ts'
+import { checkConfigOf, verdictText } from './analyze.ts'
 import { ReportDocument, type ReportMeta } from './ReportDocument.tsx'
 import { REPORT_CSS } from './styles.ts'
 
@@ -35,7 +35,10 @@ export function renderReportHtml(a: QaAnalysis, meta: ReportMeta): string {
     </head>,
   )
   const body = renderToString(<ReportDocument a={a} meta={meta} />)
-  return `<!DOCTYPE html>\n<html lang="en">${head}<body>${body}\n${embedSessionJson(serializeSession(a.session, { compact: true }))}\n</body></html>\n`
+  const config = checkConfigOf(a)
+  // Before the session: `check` finds it without scanning megabytes of entries.
+  const options = config ? `\n${embedSessionJson(JSON.stringify(config), OPTIONS_ID)}` : ''
+  return `<!DOCTYPE html>\n<html lang="en">${head}<body>${body}${options}\n${embedSessionJson(serializeSession(a.session, { compact: true }))}\n</body></html>\n`
 }
 
 /** cxbus-report-<host>-<yyyyMMdd-HHmmss>.html, like the session file's name. */

@@ -2,7 +2,7 @@
 // QA session for a ticket: the verdicts, the findings by rule, the coverage, the notes; about 40
 // lines for a normal session (long lists are cut with "… and N more"). Page strings are flattened to
 // one line and stripped of what a tracker would render as markup.
-import { countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
+import { checkOptionsText, countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
 import { SEVERITIES } from '../core/model.ts'
 import { formatSpan } from '../core/story.ts'
 
@@ -24,7 +24,8 @@ function more<T>(list: readonly T[], max: number, line: (x: T) => string): strin
   return out
 }
 
-export function markdownSummary(a: QaAnalysis, title?: string): string {
+/** `optionsFrom`: where check options other than the defaults came from, said with them. */
+export function markdownSummary(a: QaAnalysis, title?: string, optionsFrom?: string): string {
   const { env, coverage } = a
   const lines: string[] = []
   lines.push(`### ${verdictText(a.verdict)}: cxbus-devtools QA summary${title ? ` of ${mdText(title, 80)}` : ''}`)
@@ -32,6 +33,8 @@ export function markdownSummary(a: QaAnalysis, title?: string): string {
   lines.push(`**${countsText(a.counts)}** · ${a.stories.length} interaction${a.stories.length === 1 ? '' : 's'} · ${coverageText(coverage)}`)
   const loss = lossText(a.lost)
   if (loss) lines.push(`**Capture incomplete:** ${loss}`)
+  const options = checkOptionsText(a)
+  if (options.length) lines.push(`Check options${optionsFrom ? ` from ${mdText(optionsFrom, 80)}` : ''}: ${options.map((o) => mdText(o, 80)).join('; ')}`)
   if (a.missing.length) lines.push(`**Required but missing:** ${a.missing.map((m) => `\`${m}\``).join(', ')}`)
   // A session over several pages names them all (up to a few), not just the one it ended on.
   const urls = [...new Set(env.pageLoads.filter((u) => u !== null))]

@@ -272,7 +272,7 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(cov.paths.find((p: { id: string }) => p.id === 'Callback/double-submit')).toEqual({ id: 'Callback/double-submit', label: 'two submits', status: 'covered', interactions: ['Callback#1@p1'] })
     const missing = await run(['check', '--config', 'qa.json', 'shipped-auto-submit.session.json'], { 'qa.json': cfg })
     expect(missing.code).toBe(1)
-    expect(missing.stdout).not.toContain('order/autosubmit-first') // the rest of the config still applies
+    expect(missing.stdout).not.toMatch(/^ {4}\w+ +order\/autosubmit-first/m) // the rest of the config still applies (no such finding)
     const typo = await run(['check', '--require', 'pageleft', 'shipped-auto-submit.session.json'])
     expect(typo.code).toBe(2)
     expect(typo.stderr).toContain('--require: unknown path "pageleft" (known: untouched, typed-cancel,')
@@ -338,6 +338,37 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     const one = await run(['report', '-o', 'single.html', 'a/base.json', 'b/base.json'], files, {})
     expect(one.code).toBe(2)
     expect(one.stderr).toContain('-o single.html names one file, but 2 files were given: give -o a directory, or one file')
+  })
+
+  it('a report made with a config shows and embeds its options; check on it uses them (an explicit --config wins)', async () => {
+    const written: Record<string, string> = {}
+    const config = {
+      severities: { 'meta/elapsed-absolute': 'error' }, dispatchToleranceMs: 300,
+      coverage: [{ id: 'double-submit', label: 'two submits', howTo: 'Submit twice.', plugins: ['Callback'], match: { submits: 2 } }],
+    }
+    const files = { 'c.json': JSON.stringify(config), 'plain.json': JSON.stringify({ dispatchToleranceMs: 250 }) }
+    const r = await run(['report', '--config', 'c.json', 'shipped-auto-submit.session.json', '-o', 'r.html'], files, written)
+    expect(r.stdout).toMatch(/: FAIL, 1 error, 0 warnings/)
+    const html = written['r.html'] as string
+    expect(html).toContain('meta/elapsed-absolute: error (default warning)')
+    expect(html).toContain('dispatchToleranceMs: 300 ms (default 250)')
+    expect(html).toContain('own coverage paths: double-submit')
+    const text = await run(['check', 'r.html'], {}, written)
+    expect(text.code).toBe(1)
+    expect(text.stdout).toContain('1 error, 0 warnings')
+    expect(text.stdout).toContain('check options from the report (embedded): meta/elapsed-absolute: error (default warning); dispatchToleranceMs: 300 ms')
+    expect(text.stdout).toContain('[ ] Callback/double-submit')
+    const json = JSON.parse((await run(['check', '--json', 'r.html'], {}, written)).stdout).files[0]
+    expect(json.optionsFrom).toBe('the report (embedded)')
+    expect(json.options).toEqual(config)
+    expect((await run(['check', '--format', 'markdown', 'r.html'], {}, written)).stdout).toContain('Check options from the report (embedded): meta/elapsed-absolute: error')
+    const explicit = await run(['check', '--config', 'plain.json', 'r.html'], files, written)
+    expect(explicit.code).toBe(0)
+    expect(explicit.stdout).toContain('check options from --config plain.json: dispatchToleranceMs: 250 ms (default 250)')
+    // Made with the defaults: nothing embedded, nothing said.
+    await run(['report', 'shipped-auto-submit.session.json', '-o', 'd.html'], {}, written)
+    expect(written['d.html']).not.toContain('cxbus-devtools-check-options')
+    expect((await run(['check', 'd.html'], {}, written)).stdout).not.toContain('check options')
   })
 
   it('--version prints the tool version', async () => {

@@ -126,7 +126,7 @@ export function createActions(d: ActionDeps): PanelActions {
   /** The QA analysis of the session shown, from the report the panel already has. */
   const analysis = (): { a: QaAnalysis; state: PanelState } => {
     const state = d.store.getState()
-    return { a: analyzeSession(sessionOf(state), { report: currentView(state).report }), state }
+    return { a: analyzeSession(sessionOf(state), { options: state.options, report: currentView(state).report }), state }
   }
   // The live capture's notes are stored per tab by syncLiveNotes (main.tsx), whatever changes them.
   const setNotes = (notes: SessionNote[]): void => d.store.setNotes(notes)
