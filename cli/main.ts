@@ -18,7 +18,7 @@ import type { CheckOptions, Finding, Report, Session, SessionEntry, Severity } f
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { extractEmbeddedOptions } from '../src/core/embed.ts'
-import { MAX_SESSION_BYTES, tooLargeMessage } from '../src/core/session.ts'
+import { MAX_SESSION_BYTES, parseJson, tooLargeMessage } from '../src/core/session.ts'
 import { sessionSlices, type ByteSource, type SessionHead, type TextSource } from '../src/core/sessionSlices.ts'
 import { checkConfigOf, checkOptionsText, countsText, coverageText, createSessionAnalyzer, createStreamedCheck, lossText, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
@@ -148,7 +148,7 @@ async function loadSettings(config: string | undefined, require: readonly string
   let settings: Settings = { options: {}, paths: [...DEFAULT_PATHS], require: [] }
   if (config !== undefined) {
     try {
-      settings = settingsOf(JSON.parse(await readFile(config)))
+      settings = settingsOf(parseJson(await readFile(config)))
     } catch (err) {
       throw new UsageError(`config ${config}: ${reasonOf(err)}`)
     }
@@ -270,7 +270,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
         const text = typeof source === 'string' ? source : source.whole()
         const embedded = extractEmbeddedOptions(text)
         if (embedded !== null) {
-          fileSettings = withRequired(settingsOf(JSON.parse(embedded)), args.values.require ?? [])
+          fileSettings = withRequired(settingsOf(parseJson(embedded)), args.values.require ?? [])
           optionsFrom = 'the report (embedded)'
         }
         source = text

@@ -44,11 +44,24 @@ export function parseSession(text: string): Session {
   if (embedded !== undefined) text = embedded
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseJson(text)
   } catch (err) {
-    throw new SessionError('', `not JSON: ${withLineAndColumn((err as Error).message, text)}`)
+    throw new SessionError('', (err as Error).message)
   }
   return validateSession(value)
+}
+
+/**
+ * JSON.parse of a file's text (a session, a --config file) without its byte order mark; a syntax
+ * error is thrown as "not JSON: <reason> (line L, column C)".
+ */
+export function parseJson(text: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new Error(`not JSON: ${withLineAndColumn((err as Error).message, text)}`)
+  }
 }
 
 /** The checks made before any parsing (a string, not over the limit); the text without a byte order mark. */
@@ -65,8 +78,10 @@ export function admitText(text: string): string {
 function withLineAndColumn(message: string, text: string): string {
   const first = message.split('\n')[0] as string
   const m = /at position (\d+)/.exec(first)
-  if (!m) return first
-  const pos = Number(m[1])
+  // A truncated text: V8 names no position, the end of its content is where it broke off.
+  const end = /end of JSON input/i.test(first) ? text.trimEnd().length : -1
+  if (!m && end < 0) return first
+  const pos = m ? Number(m[1]) : end
   const before = text.slice(0, pos)
   const line = before.split('\n').length
   const column = pos - before.lastIndexOf('\n')

@@ -371,6 +371,22 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect((await run(['check', 'd.html'], {}, written)).stdout).not.toContain('check options')
   })
 
+  it('a config file: a byte order mark accepted, a syntax error named by line and column', async () => {
+    const files = {
+      'bom.json': '\ufeff' + JSON.stringify({ severities: { 'order/transition': 'warning' } }),
+      'cut.json': '{\n  "severities": {\n    "order/transition": \n',
+    }
+    const bom = await run(['check', '--config', 'bom.json', 'faulty-completed-without-submit.session.json'], files)
+    expect(bom.stderr).toBe('')
+    expect(bom.code).toBe(0)
+    const cut = await run(['check', '--config', 'cut.json', 'faulty-completed-without-submit.session.json'], files)
+    expect(cut.code).toBe(2)
+    expect(cut.stderr).toMatch(/config cut\.json: not JSON: .*Unexpected end of JSON input \(line 3, column 24\)/)
+    // The same words as a session's.
+    const session = await run(['check', 'cut.json'], files)
+    expect(session.stderr).toMatch(/cut\.json: not JSON: Unexpected end of JSON input \(line 3, column 24\)/)
+  })
+
   it('--version prints the tool version', async () => {
     expect(await run(['--version'])).toEqual({ code: 0, stdout: 'cxbus-devtools 0.1.0\n', stderr: '' })
   })
