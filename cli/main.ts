@@ -225,7 +225,11 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     return EXIT_OK
   }
   const format = args.values.json ? 'json' : (args.values.format ?? 'text')
-  if (!['text', 'json', 'markdown'].includes(format) || (args.values.json && args.values.format !== undefined && args.values.format !== 'json')) {
+  if (args.values.json && args.values.format !== undefined && args.values.format !== 'json') {
+    io.stderr(`cxbus-devtools: --json and --format ${args.values.format} conflict (--json is --format json): give one\n`)
+    return EXIT_INVALID
+  }
+  if (!['text', 'json', 'markdown'].includes(format)) {
     io.stderr(`cxbus-devtools: --format must be text, json or markdown (--json is --format json), got "${args.values.format}"\n`)
     return EXIT_INVALID
   }
@@ -293,12 +297,25 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     if ('view' in r) humanFile(r.view, width, io.stdout, minSeverity !== 'info')
     else if (format === 'markdown') io.stdout(markdownSummary(r.analysis, r.file, r.optionsFrom) + '\n')
   }
+  if (format === 'text' && results.length > 1) io.stdout(filesSummary(results) + '\n')
   if (format === 'json') io.stdout(JSON.stringify({ files: results.map((r) => ('analysis' in r ? jsonFile(r, shown) : r)) }, null, 2) + '\n')
 
   // An unreadable or invalid file wins over findings: the check is incomplete, whatever it found.
   if (results.some((r) => 'error' in r)) return EXIT_INVALID
   const failed = (s: QaSummary): boolean => s.counts.error > 0 || s.missing.length > 0
   return results.some((r) => 'error' in r || failed('view' in r ? r.view : r.analysis)) ? EXIT_FINDINGS : EXIT_OK
+}
+
+/** The last line of a text check of several files: "18 files: 1 failed, 1 passed with warnings, 0 passed, 16 invalid (see above: a.json, b.json)". */
+function filesSummary(results: readonly FileResult[]): string {
+  const n = { fail: 0, warn: 0, pass: 0 }
+  const invalid: string[] = []
+  for (const r of results) {
+    if ('error' in r) invalid.push(r.file)
+    else n[('view' in r ? r.view : r.analysis).verdict]++
+  }
+  const bad = invalid.length ? ` (see above: ${invalid.join(', ')})` : ''
+  return `${results.length} files: ${n.fail} failed, ${n.warn} passed with warnings, ${n.pass} passed, ${invalid.length} invalid${bad}`
 }
 
 /**

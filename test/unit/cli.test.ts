@@ -387,6 +387,19 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(session.stderr).toMatch(/cut\.json: not JSON: Unexpected end of JSON input \(line 3, column 24\)/)
   })
 
+  it('--json with --format markdown: the conflict is named', async () => {
+    const r = await run(['check', '--json', '--format', 'markdown', 'x.json'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('cxbus-devtools: --json and --format markdown conflict (--json is --format json): give one\n')
+  })
+
+  it('text check of several files ends with a summary naming the invalid ones', async () => {
+    const r = await run(['check', 'faulty-completed-without-submit.session.json', 'shipped-auto-submit.session.json', 'documented-submitted.session.json', 'missing.json', 'nojson.json'], { 'nojson.json': 'hello' })
+    expect(r.code).toBe(2)
+    expect(r.stdout.endsWith('\n5 files: 1 failed, 1 passed with warnings, 1 passed, 2 invalid (see above: missing.json, nojson.json)\n')).toBe(true)
+    expect((await run(['check', 'documented-submitted.session.json'])).stdout).not.toMatch(/\d+ files?:/)
+  })
+
   it('--version prints the tool version', async () => {
     expect(await run(['--version'])).toEqual({ code: 0, stdout: 'cxbus-devtools 0.1.0\n', stderr: '' })
   })
