@@ -17,6 +17,7 @@ import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
 import type { CheckOptions, Finding, Report, Session, SessionEntry, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
+import { escapeControls } from '../src/core/controls.ts'
 import { extractEmbeddedOptions } from '../src/core/embed.ts'
 import { MAX_SESSION_BYTES, parseJson, tooLargeMessage } from '../src/core/session.ts'
 import { sessionSlices, type ByteSource, type SessionHead, type TextSource } from '../src/core/sessionSlices.ts'
@@ -141,7 +142,7 @@ export function checkText(file: string, analysis: QaAnalysis, columns = DEFAULT_
   humanFile(textView(file, analysis, () => true, columns), columns, (t) => {
     text += t
   })
-  return terminalSafe(text)
+  return escapeControls(text)
 }
 
 async function loadSettings(config: string | undefined, require: readonly string[], readFile: (p: string) => Promise<string>): Promise<Settings> {
@@ -176,17 +177,9 @@ function knownPaths(paths: readonly CoveragePath[]): string {
   return `${paths.map(one).join(', ')}; each also as PLUGIN/ID for one plugin, e.g. ${paths[0] ? `Callback/${paths[0].id}` : 'Callback/ID'}`
 }
 
-/**
- * Control characters the page or a session file put into the output (ESC sequences retitle or clear
- * a terminal, CR overwrites a line, bidi overrides reorder what a reader sees) are printed as \uXXXX
- * escapes: visible in text and Markdown, and in JSON output the very escape JSON means (JSON.stringify
- * leaves DEL, C1 and bidi characters raw). Tab and newline stay.
- */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-export const terminalSafe = (text: string): string => text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 export async function main(argv: readonly string[], rawIO: CliIO): Promise<number> {
-  const io: CliIO = { ...rawIO, stdout: (t) => rawIO.stdout(terminalSafe(t)), stderr: (t) => rawIO.stderr(terminalSafe(t)) }
+  const io: CliIO = { ...rawIO, stdout: (t) => rawIO.stdout(escapeControls(t)), stderr: (t) => rawIO.stderr(escapeControls(t)) }
   const readFile = io.readFile ?? defaultReadFile
   const [command, ...rest] = argv
   if (command === '--help' || command === '-h' || command === 'help') {

@@ -3,6 +3,7 @@
 // Policy that forbids scripts and every fetch says so to the browser too), and the session embedded as
 // an inert JSON block (src/core/embed.ts) so the file can be imported or checked again.
 import { renderToString } from 'preact-render-to-string'
+import { escapeControls } from '../core/controls.ts'
 import { embedSessionJson, OPTIONS_ID } from '../core/embed.ts'
 import { serializeSession } from '../core/session.ts'
 import type { QaAnalysis } from './analyze.ts'
@@ -23,7 +24,7 @@ export function renderReportHtml(a: QaAnalysis, meta: ReportMeta): string {
       return ''
     }
   })()
-  const head = renderToString(
+  const head = escapeControls(renderToString(
     <head>
       <meta charset="utf-8" />
       <meta http-equiv="Content-Security-Policy" content={REPORT_CSP} />
@@ -33,8 +34,9 @@ export function renderReportHtml(a: QaAnalysis, meta: ReportMeta): string {
       {/* Our own constant, not page data: as is, so CSS quotes are not entity-encoded. */}
       <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
     </head>,
-  )
-  const body = renderToString(<ReportDocument a={a} meta={meta} />)
+  ))
+  // Invisible controls from the page (a bidi override) shown escaped, as the CLI does; the embedded session keeps them.
+  const body = escapeControls(renderToString(<ReportDocument a={a} meta={meta} />))
   const config = checkConfigOf(a)
   // Before the session: `check` finds it without scanning megabytes of entries.
   const options = config ? `\n${embedSessionJson(JSON.stringify(config), OPTIONS_ID)}` : ''

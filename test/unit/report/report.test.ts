@@ -138,6 +138,19 @@ describe('a hostile session stays inert in the report', () => {
     return parseSession(serializeSession(s))
   }
 
+  it('shows invisible controls from the page escaped, as the CLI prints them; the embedded session keeps them', () => {
+    const s = loadFixture('shipped-failed-retry')
+    const name = 'photo\u202egnp.exe\u001b[2J\u200f'
+    s.source = { ...s.source, url: `https://shop.example/${name}` }
+    s.notes = [{ seq: 3, text: name, time: 1 }]
+    const html = render(s)
+    const [shown, embedded] = html.split('<script type="application/json"')
+    expect(shown).not.toMatch(/[\u001b\u202e\u200f]/)
+    expect(shown).toContain('photo\\u202egnp.exe\\u001b[2J\\u200f')
+    expect(embedded).toContain('\u202e')
+    expect(parseSession(html).notes).toEqual(s.notes)
+  })
+
   it('a URL of kilobytes is cut in the environment table, whole in its tooltip', () => {
     const s = demoSession()
     const url = `https://shop.example/?${'q=1&'.repeat(2250)}`

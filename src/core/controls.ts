@@ -1,0 +1,8 @@
+// Runs everywhere. Control characters the page or a session file put into text shown to people (ESC
+// sequences retitle or clear a terminal, CR overwrites a line, bidi overrides reorder what a reader
+// sees: "gnp.exe" shown as "exe.png") are shown as \uXXXX escapes: by the CLI in every format (in JSON
+// output the very escape JSON means, as JSON.stringify leaves DEL, C1 and bidi characters raw) and by
+// the HTML report. Tab and newline stay.
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+export const escapeControls = (text: string): string => text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
