@@ -534,7 +534,8 @@ export interface TextBlock {
 }
 
 export function textBlock(story: InteractionStory, findings: readonly Finding[], width: number): TextBlock {
-  return { steps: lifecycleSteps(story).join(STEP_SEP), sentence: story.sentence, findings: findingLines(findings, width) }
+  // Escaped before they are laid out: an escape is 6 columns wide.
+  return { steps: escapeControls(lifecycleSteps(story).join(STEP_SEP)), sentence: escapeControls(story.sentence), findings: findingLines(findings, width) }
 }
 
 const STEP_SEP = ' -> '
@@ -667,10 +668,16 @@ function shortJson(value: unknown): string {
 function findingText(f: Finding, width: number): string {
   const head = `    ${f.severity.padEnd(7)} ${f.rule.padEnd(24)} seq ${f.seq.join(',')}  `
   const indent = 12
-  // The expected/actual part is one word: it is cut, not wrapped at its spaces.
-  const text = f.expected !== undefined || f.actual !== undefined ? `${f.message} (expected ${shortJson(f.expected)}, actual ${shortJson(f.actual)})` : f.message
-  return head + wrapText(text, width, head.length, indent, f.message.length)
+  // Escaped before the layout (an escape is 6 columns). A value breaks only around it, not at its
+  // own spaces (held as NO_BREAK, a control no escaped text has), and is cut only when longer than a line.
+  const value = (v: unknown): string => escapeControls(shortJson(v)).replace(/ /g, NO_BREAK)
+  const message = escapeControls(f.message)
+  const text = f.expected !== undefined || f.actual !== undefined ? `${message} (expected ${value(f.expected)}, actual ${value(f.actual)})` : message
+  return head + wrapText(text, width, head.length, indent).replace(NO_BREAKS, ' ')
 }
+
+const NO_BREAK = '\u0001'
+const NO_BREAKS = /\u0001/g
 
 // Run when executed directly (tsx cli/main.ts, node dist/cli/main.js); not when imported by bin/ or tests.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,9 +8,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatDuration, main, wrap, wrapText } from '../../cli/main.ts'
+import { checkText, formatDuration, main, wrap, wrapText } from '../../cli/main.ts'
+import { analyzeSession } from '../../src/report/analyze.ts'
 import { serializeSession } from '../../src/core/session.ts'
-import { fixtureText } from '../support/fixtures.ts'
+import { fixtureText, loadFixture } from '../support/fixtures.ts'
 import { generateSession } from '../support/generate.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -398,6 +399,26 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(r.code).toBe(2)
     expect(r.stdout.endsWith('\n5 files: 1 failed, 1 passed with warnings, 1 passed, 2 invalid (see above: missing.json, nojson.json)\n')).toBe(true)
     expect((await run(['check', 'documented-submitted.session.json'])).stdout).not.toMatch(/\d+ files?:/)
+  })
+
+  it('lays out text after escaping it, and breaks at a space rather than inside a number', async () => {
+    const session = JSON.parse(fixtureText('shipped-failed-retry')) as { events: { event?: string; data: Record<string, unknown> }[] }
+    session.events.find((e) => e.event === 'CallbackService.scheduleError')!.data.statusText = `Bad ${'\u202e'.repeat(16)} Request`
+    const r = await run(['check', 'rlo.json'], { 'rlo.json': JSON.stringify(session) })
+    expect(r.stdout).toContain('\\u202e'.repeat(16))
+    expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120)
+    // Every width: the numbers of a finding's expected and actual values are never cut, values with a space stay whole.
+    const a = analyzeSession(loadFixture('shipped-failed-retry'))
+    a.report.findings.push({
+      rule: 'meta/timestamp-unit', severity: 'error', seq: [7], interaction: null, message: 'a timestamp in seconds, not milliseconds',
+      expected: { from: 1764000000000, unit: 'epoch ms' }, actual: 1796069006766,
+    })
+    for (let columns = 60; columns <= 120; columns++) {
+      const out = checkText('x.json', a, columns)
+      for (const n of ['1764000000000', '1796069006766']) expect(out, `${columns} columns`).toMatch(new RegExp(`\\b${n}\\b`))
+      expect(out, `${columns} columns`).toContain('{"from":1764000000000,"unit":"epoch ms"},')
+      expect(Math.max(...out.split('\n').map((l) => l.length))).toBeLessThanOrEqual(columns)
+    }
   })
 
   it('--version prints the tool version', async () => {
