@@ -376,14 +376,18 @@ async function writeReports(results: FileResult[], output: string | undefined, i
   const { renderReportHtml } = await import('../src/report/html.tsx')
   let code: number = results.some((r) => 'error' in r) ? EXIT_INVALID : EXIT_OK
   // No report overwrites an input or another report of this run: such a name is numbered.
+  // A report made from a report is numbered past every existing file too: the numbered names may
+  // be earlier reports (a session's own report is made again in place, as before).
   const taken = new Set(results.map((r) => resolve(r.file)))
+  const exists = (path: string): Promise<boolean> => (io.readFile ? io.readFile(path) : stat(path)).then(() => true, () => false)
   const place = (file: string, n: number): string => (intoDir ? join(output as string, basename(reportPathFor(file, n))) : reportPathFor(file, n))
   for (const r of results) {
     if (!('analysis' in r)) continue
     let out = output as string
     if (output === undefined || intoDir) {
+      const fromReport = /\.html?$/i.test(r.file)
       let n = 1
-      while (taken.has(resolve(place(r.file, n)))) n++
+      while (taken.has(resolve(place(r.file, n))) || (fromReport && (await exists(place(r.file, n))))) n++
       out = place(r.file, n)
       taken.add(resolve(out))
     }

@@ -332,10 +332,10 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(r.code).toBe(0)
     expect(Object.keys(written).sort()).toEqual(['out/base-2.report.html', 'out/base.report.html'])
     expect(r.stdout).toMatch(/^out\/base\.report\.html \(from a\/base\.json\): PASS,.*\nout\/base-2\.report\.html \(from b\/base\.json\): PASS,/)
-    // A report given as input: its own name is taken, so the new one is numbered.
+    // A report given as input: its own name and the existing numbered ones are taken, so the new one is numbered past them.
     const again = await run(['report', 'out/base.report.html'], {}, written)
     expect(again.code).toBe(0)
-    expect(again.stdout).toMatch(/^out\/base-2\.report\.html \(from out\/base\.report\.html\)/)
+    expect(again.stdout).toMatch(/^out\/base-3\.report\.html \(from out\/base\.report\.html\)/)
     const one = await run(['report', '-o', 'single.html', 'a/base.json', 'b/base.json'], files, {})
     expect(one.code).toBe(2)
     expect(one.stderr).toContain('-o single.html names one file, but 2 files were given: give -o a directory, or one file')
