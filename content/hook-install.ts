@@ -197,10 +197,16 @@ export function installHook(win: HookWindow): void {
     }
   }
 
+  // The test kit's runner sends at once, off the page's thread: its batches go out at the end of
+  // the task that published (a microtask), not at idle time, so a reload or goto the test does
+  // right after the page published finds them sent (a dying page's call may be dropped by the runner).
+  const eager = post !== null
+
   function scheduleFlush(): void {
     if (outScheduled) return
     try {
-      if (idleCallback) apply(idleCallback, win, [flushOut, { timeout: IDLE_DEADLINE_MS }])
+      if (eager) queueTask(flushOut)
+      else if (idleCallback) apply(idleCallback, win, [flushOut, { timeout: IDLE_DEADLINE_MS }])
       else setTimer(flushOut, 0)
     } catch {
       setTimer(flushOut, 0)

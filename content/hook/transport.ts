@@ -22,13 +22,9 @@ export function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | nul
   try {
     const d = getOwnPropertyDescriptor(win, TESTKIT_BINDING)
     if (!d || typeof d.value !== 'function') return null
-    const fn = d.value as Fn
     delete win[TESTKIT_BINDING]
+    const call = runnerCall(win, d.value as Fn)
     const load = `t${now()}-${mathFloor((apply(mathRandom, Math, []) as number) * 1e12)}`
-    const call = (text: string): void => {
-      const p = apply(fn, win, [text])
-      if (p !== null && typeof p === 'object') apply(promiseThen, p, [undefined, noop])
-    }
     let url = ''
     try {
       // window.location and Location.href are unforgeable: a page cannot redefine them.
@@ -44,5 +40,41 @@ export function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | nul
     }
   } catch {
     return null
+  }
+}
+
+/** Puppeteer's CDP binding under its wrapper (puppeteer-core cdp/utils.ts CDP_BINDING_PREFIX). */
+const PUPPETEER_CDP = `puppeteer_${TESTKIT_BINDING}`
+/** Playwright's one CDP binding under every exposed function (its PageBinding.kBindingName). */
+const PLAYWRIGHT_CDP = '__playwright__binding__'
+
+/**
+ * How to call the runner with one string. Over CDP the global is the runner's wrapper, which
+ * serializes its call with the page's current JSON.stringify (a page that replaced it broke every
+ * call) and, in Puppeteer, reads itself back from the global it was taken from (so it failed once
+ * taken). There the raw CDP binding under it is called instead, with the envelope the wrapper
+ * would have made, written with the hook's own JSON: the runner calls the exposed function the
+ * same way, and only its reply to the wrapper (which nothing awaits) fails, inside its own evaluate.
+ * Elsewhere (WebDriver BiDi) the function itself.
+ */
+function runnerCall(win: HookWindow, fn: Fn): (text: string) => void {
+  let seq = 0
+  const raw = (name: string): Fn | null => {
+    const d = getOwnPropertyDescriptor(win, name)
+    return d && typeof d.value === 'function' ? (d.value as Fn) : null
+  }
+  const puppeteer = raw(PUPPETEER_CDP)
+  if (puppeteer) {
+    delete win[PUPPETEER_CDP] // only ours: a page never sees it either
+    return (text) => void apply(puppeteer, win, [toJson({ type: 'exposedFun', name: TESTKIT_BINDING, seq: ++seq, args: [text], isTrivial: true })])
+  }
+  const playwright = raw(PLAYWRIGHT_CDP)
+  if (playwright) {
+    // shared by every binding the test exposed: left where it is
+    return (text) => void apply(playwright, win, [toJson({ name: TESTKIT_BINDING, seq: --seq, serializedArgs: [text] })])
+  }
+  return (text) => {
+    const p = apply(fn, win, [text])
+    if (p !== null && typeof p === 'object') apply(promiseThen, p, [undefined, noop])
   }
 }
