@@ -18,7 +18,12 @@ export interface CollectorOptions {
 interface Load {
   url: string
   nextSeq: number
+  /** Its page-load marker, for the URL of a frame's initial document (receive). */
+  marker?: { frameUrl?: string; data: { url: string } }
 }
+
+/** What a frame's URL is before its first document loads into the same window. */
+const initialUrl = (url: string): boolean => url === '' || url === 'about:blank'
 
 export class Collector {
   readonly store: TabStore
@@ -56,6 +61,12 @@ export class Collector {
       return
     }
     const load = this.load(loadId)
+    // The URL per batch, as the relay reads it: a frame's hook installed in its initial about:blank
+    // keeps its window when the frame's page loads there, so the marker says about:blank until now.
+    if (typeof msg.url === 'string' && msg.url !== '' && msg.url !== load.url) {
+      if (load.marker && initialUrl(load.marker.data.url)) load.marker.frameUrl = load.marker.data.url = msg.url
+      load.url = msg.url
+    }
     const at = { pageLoadId: loadId, seq: load.nextSeq, count: msg.count, lost: msg.lost, frameUrl: load.url }
     load.nextSeq += at.count
     this.ingest(loadId, batchEntries(msg.entries, at))
@@ -74,12 +85,16 @@ export class Collector {
   private add(loadId: string, entries: readonly HookEntry[]): void {
     const load = this.load(loadId)
     if (entries[0]?.kind === 'marker' && entries[0].marker === 'page-load') load.url = String((entries[0].data as { url: string }).url)
-    this.ingest(loadId, entries.map((e) => ({ ...e, seq: load.nextSeq++, pageLoadId: loadId, frameUrl: load.url }) as SessionEntry))
+    const added = this.ingest(loadId, entries.map((e) => ({ ...e, seq: load.nextSeq++, pageLoadId: loadId, frameUrl: load.url }) as SessionEntry))
+    // the stored copy (the store renumbers it), with the data it shares
+    const first = added[0]
+    if (first?.kind === 'marker' && first.marker === 'page-load' && first.pageLoadId === loadId) load.marker = first as typeof first & { data: { url: string } }
   }
 
-  private ingest(loadId: string, numbered: SessionEntry[]): void {
+  private ingest(loadId: string, numbered: SessionEntry[]): readonly SessionEntry[] {
     const { added } = this.store.ingest(loadId, numbered)
     if (added.length > 0) for (const fn of this.listeners) fn(added)
+    return added
   }
 
   /** Every stored entry, oldest first. */

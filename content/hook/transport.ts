@@ -25,21 +25,23 @@ export function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | nul
     delete win[TESTKIT_BINDING]
     const call = runnerCall(win, d.value as Fn)
     const load = `t${now()}-${mathFloor((apply(mathRandom, Math, []) as number) * 1e12)}`
-    let url = ''
-    try {
-      // window.location and Location.href are unforgeable: a page cannot redefine them.
-      url = `${(win.location as { href?: unknown } | undefined)?.href ?? ''}`
-    } catch {
-      // no location (tests): the runner knows the frame's url anyway
-    }
-    const hello: HookToTestkit = { type: 'hello', load, url, top: win.top === win, time: now() }
+    const hello: HookToTestkit = { type: 'hello', load, url: hrefOf(win), top: win.top === win, time: now() }
     call(toJson(hello))
     // Only batches: panel commands (command-result) come through the extension's relay alone.
     return (message) => {
-      if (message.type === 'batch') call(testkitBatchText(load, message, toJson))
+      if (message.type === 'batch') call(testkitBatchText(load, hrefOf(win), message, toJson))
     }
   } catch {
     return null
+  }
+}
+
+/** The document's URL now. window.location and Location.href are unforgeable: a page cannot redefine them. */
+function hrefOf(win: HookWindow): string {
+  try {
+    return `${(win.location as { href?: unknown } | undefined)?.href ?? ''}`
+  } catch {
+    return '' // no location (tests): the runner knows the frame's url anyway
   }
 }
 

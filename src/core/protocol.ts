@@ -115,15 +115,17 @@ export const TESTKIT_BINDING = '__cxbusDevtoolsTestkit__'
 /**
  * `hello` once per document (what the relay's page-load marker says), then the hook's batches.
  * `load` is the hook's id of this document: the runner's pageLoadId for it. A batch's `entries` is
- * the HookBatch's text put in as it is (testkitBatchText), so the runner parses it once.
+ * the HookBatch's text put in as it is (testkitBatchText), so the runner parses it once. A batch's
+ * `url` is the document's at sending (as the relay reads it per batch): a frame's hook installed in
+ * its initial about:blank keeps its window when the frame loads a same-origin page.
  */
 export type HookToTestkit =
   | { type: 'hello'; load: string; url: string; top: boolean; time: number }
-  | { type: 'batch'; load: string; count: number; lost: number; entries: unknown }
+  | { type: 'batch'; load: string; url: string; count: number; lost: number; entries: unknown }
 
 /** The JSON text of a HookToTestkit batch, around the batch's own text (no second escaping of it). */
-export function testkitBatchText(load: string, b: HookBatch, stringify: (v: unknown) => string = JSON.stringify): string {
-  return `{"type":"batch","load":${stringify(load)},"count":${b.count},"lost":${b.lost},"entries":${b.text}}`
+export function testkitBatchText(load: string, url: string, b: HookBatch, stringify: (v: unknown) => string = JSON.stringify): string {
+  return `{"type":"batch","load":${stringify(load)},"url":${stringify(url)},"count":${b.count},"lost":${b.lost},"entries":${b.text}}`
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,6 +28,18 @@ describe('test kit collector', () => {
     expect(() => validateSession(JSON.parse(JSON.stringify(s)))).not.toThrow()
   })
 
+  it("a frame's hook installed in its initial about:blank: the marker and entries carry the URL its batches report", () => {
+    const c = new Collector()
+    send(c, { type: 'hello', load: 'f', url: 'about:blank', top: false, time: 1 })
+    send(c, batch('f', [ev('Callback.ready')], 'https://a.example/frame.html'))
+    send(c, batch('f', [ev('Callback.opened')], 'https://a.example/frame.html#step2')) // a later change: entries only
+    expect(c.entries().map((e) => [e.frameUrl, e.kind === 'marker' ? (e.data as { url: string }).url : ''])).toEqual([
+      ['https://a.example/frame.html', 'https://a.example/frame.html'],
+      ['https://a.example/frame.html', ''],
+      ['https://a.example/frame.html#step2', ''],
+    ])
+  })
+
   it('a malformed entry costs itself, counted in a dropped marker; a message that is not the protocol is refused', () => {
     const c = new Collector()
     send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })

@@ -12,12 +12,12 @@ export function hookEntry(e: SessionEntry): HookEntry {
 export const send = (c: Collector, m: HookToTestkit): void => c.receive(JSON.stringify(m))
 
 /** A batch message as the hook sends it (count and lost from the entries). */
-export const batch = (load: string, entries: unknown[]): Extract<HookToTestkit, { type: 'batch' }> =>
-  ({ type: 'batch', load, count: entries.length, lost: entries.reduce((n: number, e) => n + lostBy(e as Record<string, unknown>), 0), entries })
+export const batch = (load: string, entries: unknown[], url = ''): Extract<HookToTestkit, { type: 'batch' }> =>
+  ({ type: 'batch', load, url, count: entries.length, lost: entries.reduce((n: number, e) => n + lostBy(e as Record<string, unknown>), 0), entries })
 
 /** One document (hello) whose hook sent the fixture's events and commands in batches of `batch`. */
 export function feedSession(c: Collector, session: Session, { load = 'load1', url = 'https://shop.example/', batch: size = 3 } = {}): void {
   send(c, { type: 'hello', load, url, top: true, time: session.events[0]?.time ?? 0 })
   const entries = session.events.filter((e) => e.kind !== 'marker' || e.marker === 'bus').map(hookEntry)
-  for (let i = 0; i < entries.length; i += size) send(c, batch(load, entries.slice(i, i + size)))
+  for (let i = 0; i < entries.length; i += size) send(c, batch(load, entries.slice(i, i + size), url))
 }
