@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import { check } from '../src/core/check.ts'
 import { namePattern } from '../src/core/focus.ts'
+import { PROFILES } from '../src/core/lifecycle/profiles.ts'
 import type { Report, Session, SessionEntry } from '../src/core/model.ts'
 import { serializeSession } from '../src/core/session.ts'
 import type { InteractionStory } from '../src/core/story.ts'
@@ -50,10 +51,12 @@ export class CxbusCapture {
   readonly collector: Collector
   private config: CheckConfig
 
+  /** Throws a TypeError naming the option when `options` is not CaptureOptions (before anything starts). */
   constructor(
     private readonly userAgent: () => string,
     options: CaptureOptions = {},
   ) {
+    checkCaptureOptions(options)
     this.collector = new Collector(options)
     this.config = options.config ?? {}
   }
@@ -79,7 +82,8 @@ export class CxbusCapture {
     const failure = (why: string): Error => {
       const n = matching().length
       const what = count > 1 ? `${count} × ${name} did not arrive ${why} (${n} of ${count} arrived)` : `${name} did not arrive ${why}`
-      return new Error(`cxbus: ${what}; ${arrivedText(this.entries())}`)
+      const hint = n === 0 ? notAnEventHint(name) : ''
+      return new Error(`cxbus: ${what}${hint}; ${arrivedText(this.entries())}`)
     }
     if (this.closed) return Promise.reject(failure(`before ${this.closed}`))
     return new Promise((resolve, reject) => {
@@ -158,6 +162,57 @@ export class CxbusCapture {
     await writeFile(path, text)
     return path
   }
+}
+
+const OPTION_CHECKS: Record<keyof CaptureOptions, (v: unknown) => string | null> = {
+  preserveLog: (v) => (typeof v === 'boolean' ? null : `must be true or false, got ${describe(v)}`),
+  maxEntries: (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : `must be a whole number of 1 or more, got ${describe(v)}`),
+  config: (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `must be an object (what a --config file holds), got ${describe(v)}`
+    try {
+      settingsOf(v) // its own errors now, not at the first check()
+      return null
+    } catch (e) {
+      return `is not valid: ${(e as Error).message}`
+    }
+  },
+}
+
+/** captureCxbus's options, refused at once: a typo or a wrong type would otherwise pass silently. */
+function checkCaptureOptions(options: unknown): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`cxbus: captureCxbus options must be an object ({ preserveLog, maxEntries, config }), got ${describe(options)}`)
+  for (const [key, value] of Object.entries(options)) {
+    const check = Object.hasOwn(OPTION_CHECKS, key) ? OPTION_CHECKS[key as keyof CaptureOptions] : null
+    if (!check) throw new TypeError(`cxbus: captureCxbus: unknown option ${JSON.stringify(key)} (known: ${Object.keys(OPTION_CHECKS).join(', ')})`)
+    const why = value === undefined ? null : check(value)
+    if (why) throw new TypeError(`cxbus: captureCxbus option ${key} ${why}`)
+  }
+}
+
+/**
+ * For a wait that timed out with none arrived: a name of a checked plugin (its prefix, in any case)
+ * that plugin never publishes, with the nearest name it does (a typo waits forever otherwise).
+ */
+export function notAnEventHint(name: string): string {
+  const dot = name.indexOf('.')
+  const profile = PROFILES.find((p) => p.plugin.toLowerCase() === name.slice(0, dot).toLowerCase())
+  if (dot < 0 || !profile) return ''
+  const known = [...profile.steps, profile.ready, ...Object.values(profile.minimize ?? {})].map((s) => `${profile.plugin}.${s}`)
+  if (known.includes(name)) return ''
+  const nearest = known.reduce((a, b) => (distance(b.toLowerCase(), name.toLowerCase()) < distance(a.toLowerCase(), name.toLowerCase()) ? b : a))
+  return ` (not an event of ${PROFILES.map((p) => p.plugin).join('/')}; did you mean ${nearest}?)`
+}
+
+/** Edit distance (Levenshtein), for the nearest name. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    row = next
+  }
+  return row[b.length]!
 }
 
 /** Why waitFor cannot wait for this (a message for a TypeError), or null. */

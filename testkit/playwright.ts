@@ -12,9 +12,9 @@ export type PlaywrightPage = Pick<Page, 'exposeBinding' | 'addInitScript' | 'eva
 
 /** Starts capturing on `page`: call it before page.goto, once per page (a second call rejects). */
 export async function captureCxbus(page: PlaywrightPage, options: CaptureOptions = {}): Promise<CxbusCapture> {
-  claimPage(page)
   let userAgent = ''
-  const cx = new CxbusCapture(() => userAgent, options)
+  const cx = new CxbusCapture(() => userAgent, options) // bad options: a TypeError before the page is claimed
+  claimPage(page)
   // Nothing more can arrive: waits fail at once, saying so.
   page.on('close', () => cx.pageClosed('the page was closed'))
   page.on('crash', () => cx.pageClosed('the page crashed'))

@@ -13,9 +13,9 @@ export type PuppeteerPage = Pick<Page, 'exposeFunction' | 'evaluateOnNewDocument
 
 /** Starts capturing on `page`: call it before page.goto, once per page (a second call rejects). */
 export async function captureCxbus(page: PuppeteerPage, options: CaptureOptions = {}): Promise<CxbusCapture> {
-  claimPage(page)
   let userAgent = ''
-  const cx = new CxbusCapture(() => userAgent, options)
+  const cx = new CxbusCapture(() => userAgent, options) // bad options: a TypeError before the page is claimed
+  claimPage(page)
   // Nothing more can arrive: waits fail at once, saying so.
   page.on('close', () => cx.pageClosed('the page was closed'))
   // The function first: the hook takes it when it installs, before any page script.

@@ -90,3 +90,25 @@ describe('test kit capture', () => {
     expect(cx.entries()).toMatchObject([{ seq: 0, pageLoadId: 'x', event: 'Callback.opened' }])
   })
 })
+
+describe('test kit options and names', () => {
+  it('captureCxbus options are checked at once: a TypeError naming the option', () => {
+    const make = (o: unknown) => () => new CxbusCapture(() => '', o as never)
+    expect(make({ preserveLog: 'yes' })).toThrow(new TypeError('cxbus: captureCxbus option preserveLog must be true or false, got "yes"'))
+    expect(make({ maxEntries: 0 })).toThrow(/^cxbus: captureCxbus option maxEntries must be a whole number of 1 or more, got 0$/)
+    expect(make({ config: 5 })).toThrow(/^cxbus: captureCxbus option config must be an object/)
+    expect(make({ config: { severitys: {} } })).toThrow(/^cxbus: captureCxbus option config is not valid: .*severitys/)
+    expect(make({ preserveLogs: false })).toThrow(/^cxbus: captureCxbus: unknown option "preserveLogs" \(known: preserveLog, maxEntries, config\)/)
+    expect(make(7)).toThrow(TypeError)
+    expect(make({ preserveLog: false, maxEntries: 5, config: { severities: {} } })).not.toThrow()
+  })
+
+  it('a wait for a name the checked plugins never publish says so, with the nearest one', async () => {
+    const cx = capture()
+    await expect(cx.waitFor('Callback.complete', { timeout: 10 })).rejects.toThrow(/^cxbus: Callback\.complete did not arrive within 10 ms \(not an event of Callback\/SendMessage; did you mean Callback\.completed\?\); nothing arrived/)
+    await expect(cx.waitFor('callback.opened', { timeout: 10 })).rejects.toThrow(/did you mean Callback\.opened\?/)
+    // a real name, another plugin's: no hint
+    await expect(cx.waitFor('Callback.completed', { timeout: 10 })).rejects.toThrow(/within 10 ms; nothing/)
+    await expect(cx.waitFor('CallbackService.schedule', { timeout: 10 })).rejects.toThrow(/within 10 ms; nothing/)
+  })
+})
