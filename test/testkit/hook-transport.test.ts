@@ -100,6 +100,49 @@ describe('page hook: test kit transport', () => {
     }
   })
 
+  it("over CDP the runner's raw binding gets the wrapper's envelope, written with the hook's JSON (Puppeteer's is taken too)", async () => {
+    const wrapper = vi.fn() // the runners' page-side wrappers: never called
+    for (const [raw, unwrap] of [
+      ['puppeteer___cxbusDevtoolsTestkit__', (m: { type: string; name: string; args: string[]; isTrivial: boolean }) => (expect(m).toMatchObject({ type: 'exposedFun', name: TESTKIT_BINDING, isTrivial: true }), m.args)],
+      ['__playwright__binding__', (m: { name: string; serializedArgs: string[] }) => (expect(m.name).toBe(TESTKIT_BINDING), m.serializedArgs)],
+    ] as const) {
+      const c = new Collector()
+      const { win } = runnerWindow(wrapper)
+      win[raw] = (payload: string) => {
+        const args = (unwrap as (m: any) => string[])(JSON.parse(payload))
+        expect(args.length).toBe(1)
+        c.receive(args[0])
+      }
+      installHook(win)
+      expect({ raw, present: raw in win }).toEqual({ raw, present: raw.startsWith('__playwright') }) // Playwright's is every binding's
+      const { bus, publish } = tinyBus()
+      win.CXBus = bus
+      const stringify = JSON.stringify
+      JSON.stringify = () => {
+        throw new Error('hostile page')
+      }
+      try {
+        publish('Callback.opened', {})
+        await new Promise((r) => setTimeout(r, 20))
+      } finally {
+        JSON.stringify = stringify
+      }
+      expect(names(c)).toEqual(['marker:page-load', 'marker:bus', 'Callback.opened'])
+    }
+    expect(wrapper).not.toHaveBeenCalled()
+  })
+
+  it('a batch goes to the runner at the end of the task that published, not at idle time (a reload may follow at once)', async () => {
+    const c = new Collector()
+    const { win } = runnerWindow((text: unknown) => c.receive(text))
+    installHook(win)
+    const { bus, publish } = tinyBus()
+    win.CXBus = bus
+    publish('Callback.opened', {}) // the handler runs on a timer set now
+    await new Promise((r) => setTimeout(r, 0)) // the next one: the handler's task and its microtasks are done
+    expect(names(c)).toContain('Callback.opened')
+  })
+
   it('without the function (the extension) the hook offers the relay its port as before', () => {
     const { win, posted } = runnerWindow(undefined)
     installHook(win)
