@@ -1,7 +1,7 @@
 // End-to-end: the test kit (cxbus-devtools/playwright and /puppeteer, built to dist/testkit) in real
 // browsers without the extension. The first block is the example QA suite of the README: every demo
 // scenario tells its expected story with no error finding, and every fault switch shows its rule.
-// Then Firefox ESR through puppeteer-core (WebDriver BiDi), frames, late and legacy buses, the page
+// Then Firefox ESR (WebDriver BiDi) and Chromium (CDP) through puppeteer-core, publish-then-reload, frames, late and legacy buses, the page
 // noticing nothing, and the proof that the kit records what the extension records for the same
 // driven scenario.
 import { spawnSync } from 'node:child_process'
@@ -180,31 +180,91 @@ describe('the same hook as the extension', () => {
     await page.close()
   })
 
+  it('a page that replaces JSON.stringify (demo.hostile()) loses nothing under Playwright', async () => {
+    const { page, cx } = await openCaptured()
+    await page.evaluate(() => (window as unknown as { demo: { hostile(): Promise<void> } }).demo.hostile())
+    await cx.waitFor('Callback.submitted', { count: 2 })
+    const callback = cx.entries().filter((e) => e.kind === 'event' && e.event.startsWith('Callback.') && e.event !== 'Callback.ready')
+    expect(callback.length).toBe(11)
+    expect(cx.entries().filter((e) => e.kind === 'marker' && e.marker === 'dropped')).toEqual([])
+    expect(await page.evaluate(() => (window as unknown as { demo: { pageErrors: unknown[] } }).demo.pageErrors)).toEqual([])
+    await page.close()
+  })
+
   it('frames, late and legacy 8.5 buses (Chromium)', async () => {
     for (const query of ['iframe=1', 'late=1', 'legacy=1']) {
       const { page, cx } = await openCaptured(query)
       await play(page, 'complete')
       await cx.waitFor('Callback.closed')
       expect({ query, steps: steps(cx) }).toEqual({ query, steps: ['opened > started > submitted > completed > closed'] })
-      if (query === 'iframe=1') expect(new Set(cx.entries().filter((e) => e.kind === 'marker' && e.marker === 'page-load').map((e) => (e.data as { top: boolean }).top))).toEqual(new Set([true, false]))
+      if (query === 'iframe=1') expectFrameUrls(cx.entries())
       cx.expectNoErrors()
       await page.close()
     }
   })
 })
 
-describe('cxbus-devtools/puppeteer in Firefox ESR (WebDriver BiDi)', () => {
-  let firefox: PBrowser
+/** A top and a frame page load, the frame's marker and entries at its own page (not its initial about:blank). */
+function expectFrameUrls(entries: readonly SessionEntry[]): void {
+  const loads = entries.filter((e) => e.kind === 'marker' && e.marker === 'page-load').map((e) => ({ ...(e.data as { url: string; top: boolean }), frameUrl: e.frameUrl }))
+  expect(loads.map((l) => l.top).sort()).toEqual([false, true])
+  expect(loads.find((l) => !l.top)).toEqual({ top: false, url: expect.stringMatching(/\/frame\.html\?/), frameUrl: expect.stringMatching(/\/frame\.html\?/) })
+  expect(entries.filter((e) => !/^https?:/.test(e.frameUrl ?? '')).map((e) => e.frameUrl)).toEqual([])
+}
+
+/** The demo's top window (with iframe=1 it forwards into the frame), for publish-then-reload. */
+const openThenType = `(async () => { await window.demo.open(); await window.demo.type('phone', '+1 555') })()`
+
+/** Before the reload's page-load marker: what the first document published, none of it lost. */
+function beforeReload(entries: readonly SessionEntry[]): string[] {
+  const second = entries.findIndex((e, i) => i > 0 && e.kind === 'marker' && e.marker === 'page-load' && (e.data as { top: boolean }).top)
+  return entries.slice(0, second).flatMap((e) => (e.kind === 'event' && /^Callback\.(opened|started)$/.test(e.event) ? [e.event] : e.kind === 'marker' && e.marker === 'dropped' ? ['dropped'] : []))
+}
+
+describe('publish, then reload at once: nothing published before is lost', () => {
+  it('Playwright, Chromium (5 times)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const { page, cx } = await openCaptured()
+      await page.evaluate(openThenType)
+      await page.reload()
+      await cx.waitFor('marker:page-load', { count: 2 })
+      expect(beforeReload(cx.entries())).toEqual(['Callback.opened', 'Callback.started'])
+      await page.close()
+    }
+  })
+})
+
+const PUPPETEER_BROWSERS: [name: string, launch: () => Promise<PBrowser>, userAgent: RegExp][] = [
+  ['Firefox ESR (WebDriver BiDi)', () => puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true }), /Firefox\//],
+  ['Chromium (CDP)', () => puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] }), /Chrome\//],
+]
+
+for (const [browserName, launch, userAgent] of PUPPETEER_BROWSERS) describe(`cxbus-devtools/puppeteer in ${browserName}`, () => {
+  let pbrowser: PBrowser
   beforeAll(async () => {
-    firefox = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true })
+    pbrowser = await launch()
   })
   afterAll(async () => {
-    await firefox?.close()
+    await pbrowser?.close()
+  })
+
+  it('publish, then reload at once: nothing published before is lost (5 times)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const page = await pbrowser.newPage()
+      const cx = await captureWithPuppeteer(page)
+      await page.goto(`${demo.url}?speed=fast`)
+      await page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object')
+      await page.evaluate(openThenType)
+      await page.reload()
+      await cx.waitFor('marker:page-load', { count: 2 })
+      expect(beforeReload(cx.entries())).toEqual(['Callback.opened', 'Callback.started'])
+      await page.close()
+    }
   })
 
   for (const query of ['', 'iframe=1', 'late=1', 'legacy=1']) {
     it(`every scenario${query ? ` with ?${query}` : ''}: the expected stories, no error finding, the page notices nothing`, async () => {
-      const page = await firefox.newPage()
+      const page = await pbrowser.newPage()
       const cx = await captureWithPuppeteer(page)
       await page.goto(`${demo.url}?speed=fast${query ? `&${query}` : ''}`)
       await page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object')
@@ -212,12 +272,13 @@ describe('cxbus-devtools/puppeteer in Firefox ESR (WebDriver BiDi)', () => {
       await cx.waitFor('Callback.closed', { count: 9 })
       expect(cx.interactions().map((s) => s.summary.outcome)).toEqual(['cancelled', 'cancelled', 'completed', 'completed', 'completed', 'cancelled', 'completed', 'cancelled', 'cancelled'])
       cx.expectNoErrors()
-      expect(cx.session().source?.userAgent).toMatch(/Firefox\//)
+      expect(cx.session().source?.userAgent).toMatch(userAgent)
+      if (query === 'iframe=1') expectFrameUrls(cx.entries())
       const seen = await page.evaluate(() => {
         const w = window as unknown as Record<string, unknown> & { demo: { pageErrors: unknown[] } }
-        return { errors: w.demo.pageErrors, binding: '__cxbusDevtoolsTestkit__' in w }
+        return { errors: w.demo.pageErrors, bindings: Object.keys(w).filter((k) => k.includes('cxbusDevtoolsTestkit')) }
       })
-      expect(seen).toEqual({ errors: [], binding: false })
+      expect(seen).toEqual({ errors: [], bindings: [] })
       await page.close()
     })
   }
