@@ -41,8 +41,9 @@ function bidiMessages(page: PuppeteerPage, receive: (text: unknown) => void): bo
   type Message = { channel?: unknown; data?: { value?: { value?: { value?: unknown }[] }[] } }
   type Emitter = { on(type: string, fn: (m: Message) => void): void; off(type: string, fn: (m: Message) => void): void }
   const browser = page.browser() as unknown as { protocol?: unknown; connection?: Partial<Emitter> }
+  if (browser.protocol !== 'webDriverBiDi' || typeof browser.connection?.on !== 'function' || typeof browser.connection.off !== 'function') return false
   const frameId = (page.mainFrame() as unknown as { _id?: unknown })._id
-  if (browser.protocol !== 'webDriverBiDi' || typeof browser.connection?.on !== 'function' || typeof browser.connection.off !== 'function' || typeof frameId !== 'string') return false
+  if (typeof frameId !== 'string') return false
   const connection = browser.connection as Emitter
   const channel = `__puppeteer__${frameId}_page_exposeFunction_${TESTKIT_BINDING}`
   const onMessage = (m: Message): void => {
