@@ -648,10 +648,14 @@ export function installHook(win: HookWindow): void {
           const entry = expected && publishedEntry(plugin, expected.event, args, time)
           if (entry && copying > 0) nested[nested.length] = entry
           else if (entry) {
-            const after = nested
-            nested = list()
             sendEvent(entry, entry.event === ready)
-            for (let n = 0; n < after.length; n++) sendEvent(after[n] as EventEntry)
+            // A new list only when a page getter did publish while we copied: making one (a
+            // null-prototype array) on every publish cost the page 0.25 µs per event.
+            if (nested.length > 0) {
+              const after = nested
+              nested = list()
+              for (let n = 0; n < after.length; n++) sendEvent(after[n] as EventEntry)
+            }
           }
         } catch {
           // never into the page
