@@ -3,7 +3,7 @@
 // parsed session to the HTML string (check, stories, coverage, render, embedding), split into the
 // analysis and the rendering; and the file's size, of which the embedded session is the bulk.
 // Each time is the median of RUNS.
-import { embedSessionJson } from '../src/core/embed.ts'
+import { embedJson } from '../src/core/embed.ts'
 import { parseSession, serializeSession } from '../src/core/session.ts'
 import { analyzeSession } from '../src/report/analyze.ts'
 import { renderReportHtml } from '../src/report/html.tsx'
@@ -34,7 +34,7 @@ export async function run(): Promise<Record<string, number | string>> {
     total.push(performance.now() - t0)
     analysis.push(t1 - t0)
   }
-  const embedded = embedSessionJson(serializeSession(session, { compact: true })).length
+  const embedded = embedJson(serializeSession(session, { compact: true })).length
   const t2 = performance.now()
   const back = parseSession(html)
   const readBackMs = performance.now() - t2

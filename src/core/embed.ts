@@ -7,30 +7,29 @@ export const EMBED_ID = 'cxbus-devtools-session'
 /** The check options the report was made with (a --config file's JSON), when not the defaults. */
 export const OPTIONS_ID = 'cxbus-devtools-check-options'
 const open = (id: string): string => `<script type="application/json" id="${id}">`
-const OPEN = open(EMBED_ID)
 const CLOSE = '</script>'
 
-/** The data block for a JSON text (the session: serializeSession's output). */
-export function embedSessionJson(json: string, id = EMBED_ID): string {
+/** The data block `id` (the session's by default) for a JSON text (the session: serializeSession's output). */
+export function embedJson(json: string, id = EMBED_ID): string {
   return `${open(id)}${json.replace(/</g, '\\u003c')}${CLOSE}`
 }
 
-/** The JSON text of a report's embedded check options, or null when it has none (made with the defaults). */
-export function extractEmbeddedOptions(text: string): string | null {
-  const start = text.indexOf(open(OPTIONS_ID))
+/** The JSON text of the data block `id` in an HTML text, or null when it has none. */
+function dataBlock(text: string, id: string): string | null {
+  const o = open(id)
+  const start = text.indexOf(o)
   if (start < 0) return null
-  const end = text.indexOf(CLOSE, start)
-  return end < 0 ? null : text.slice(start + open(OPTIONS_ID).length, end)
+  const end = text.indexOf(CLOSE, start + o.length)
+  return end < 0 ? null : text.slice(start + o.length, end)
 }
+
+/** The JSON text of a report's embedded check options, or null when it has none (made with the defaults). */
+export const extractEmbeddedOptions = (text: string): string | null => dataBlock(text, OPTIONS_ID)
 
 /**
  * For an HTML text: the JSON of its embedded session, or null when it has none. For any other text
  * (a session file): undefined, the text is the session itself.
  */
 export function extractEmbeddedSession(text: string): string | null | undefined {
-  if (!/^\s*</.test(text)) return undefined
-  const start = text.indexOf(OPEN)
-  if (start < 0) return null
-  const end = text.indexOf(CLOSE, start + OPEN.length)
-  return end < 0 ? null : text.slice(start + OPEN.length, end)
+  return /^\s*</.test(text) ? dataBlock(text, EMBED_ID) : undefined
 }

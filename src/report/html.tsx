@@ -4,7 +4,7 @@
 // an inert JSON block (src/core/embed.ts) so the file can be imported or checked again.
 import { renderToString } from 'preact-render-to-string'
 import { escapeControls } from '../core/controls.ts'
-import { embedSessionJson, OPTIONS_ID } from '../core/embed.ts'
+import { embedJson, OPTIONS_ID } from '../core/embed.ts'
 import { serializeSession } from '../core/session.ts'
 import type { QaAnalysis } from './analyze.ts'
 import { checkConfigOf, verdictText } from './analyze.ts'
@@ -39,8 +39,8 @@ export function renderReportHtml(a: QaAnalysis, meta: ReportMeta): string {
   const body = escapeControls(renderToString(<ReportDocument a={a} meta={meta} />))
   const config = checkConfigOf(a)
   // Before the session: `check` finds it without scanning megabytes of entries.
-  const options = config ? `\n${embedSessionJson(JSON.stringify(config), OPTIONS_ID)}` : ''
-  return `<!DOCTYPE html>\n<html lang="en">${head}<body>${body}${options}\n${embedSessionJson(serializeSession(a.session, { compact: true }))}\n</body></html>\n`
+  const options = config ? `\n${embedJson(JSON.stringify(config), OPTIONS_ID)}` : ''
+  return `<!DOCTYPE html>\n<html lang="en">${head}<body>${body}${options}\n${embedJson(serializeSession(a.session, { compact: true }))}\n</body></html>\n`
 }
 
 /** cxbus-report-<host>-<yyyyMMdd-HHmmss>.html, like the session file's name. */
