@@ -282,9 +282,10 @@ export class TabStore {
   }
 
   private store(e: SessionEntry, added: SessionEntry[]): void {
-    const evicted = this.entries.push(laneOf(e), e)
+    const lane = laneOf(e)
+    const evicted = this.entries.push(lane, e)
     if (evicted !== undefined) this.forget(evicted)
-    if (inBudget(e)) this.captured++
+    if (lane !== MARKERS) this.captured++
     // Only events and commands use the budget (markers are in a lane of their own). Housekeeping goes first.
     while (this.captured > this.maxEntries) {
       this.forget(this.entries.shift(this.entries.laneLength(HOUSEKEEPING) > 0 ? HOUSEKEEPING : KEPT) as SessionEntry)
@@ -438,7 +439,7 @@ export class TabStore {
       last[lane] = e.seq
       const evicted = s.entries.push(lane, e)
       if (evicted && inBudget(evicted)) s.captured--
-      if (inBudget(e)) s.captured++
+      if (lane !== MARKERS) s.captured++
     }
     s.entries.setFloors(floors)
     while (s.captured > maxEntries) {
