@@ -8,7 +8,7 @@ import type { Finding, SessionNote } from '../core/model.ts'
 import { RuleExplanation } from '../../devtools/panel/components/shared/RichText.tsx'
 import { formatValue } from '../../devtools/panel/lib/format.ts'
 import { checkOptionsText, countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
-import { TimelineSvg, timelineContext } from './TimelineSvg.tsx'
+import { TimelineLegend, TimelineSvg, timelineContext } from './TimelineSvg.tsx'
 
 export interface ReportMeta {
   /** When the report was made (epoch ms). */
@@ -77,7 +77,7 @@ function Story({ story, i, a, ctx, findings, notes }: StoryProps) {
   return (
     <section class={`story story-${worst}`} id={anchor(i)} data-interaction={story.id}>
       <h3>
-        {story.label} <span class={`outcome outcome-${story.summary.outcome}`}>{story.summary.outcome}</span>
+        {story.label} <span class={`outcome outcome-${story.summary.outcome}${worst === 'ok' ? '' : ' outcome-flagged'}`}>{story.summary.outcome}</span>
         {notes.length > 0 && <span class="note-count" title="notes">✎ {notes.length}</span>}
       </h3>
       <p class="sentence">{story.sentence}</p>
@@ -184,6 +184,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
       <section>
         <h2>Interactions</h2>
         {a.stories.length === 0 && <p class="muted">No Callback or SendMessage interaction in this session.</p>}
+        {full.size > 0 && <TimelineLegend />}
         {a.stories.map((s, i) =>
           full.has(s.id) ? <Story key={s.id} story={s} i={i} a={a} ctx={ctx} findings={findingsOf.get(s.id) ?? []} notes={notesOf.get(s.id) ?? []} /> : null,
         )}

@@ -72,6 +72,32 @@ export function storyWindow(lane: Lane): TimeWindow {
   return { t0: lo - span * 0.04, t1: lo + span * 1.04 }
 }
 
+/** What the marks of the timelines mean, drawn once above them with the same classes (so the same colours). */
+export function TimelineLegend() {
+  const item = (label: string, mark: preact.JSX.Element) => (
+    <span class="legend-item">
+      <svg width={20} height={16} viewBox="0 0 20 16" aria-hidden="true">
+        {mark}
+      </svg>
+      {label}
+    </span>
+  )
+  return (
+    <p class="legend small muted" aria-label="Timeline legend">
+      {item('event', <g class="mark"><circle cx={10} cy={8} r={5} /></g>)}
+      {item('error', <g class="mark sev-error"><circle cx={10} cy={8} r={5} /></g>)}
+      {item('warning', <g class="mark sev-warning"><circle cx={10} cy={8} r={5} /></g>)}
+      {item('info (ring)', <g class="mark sev-info"><circle cx={10} cy={8} r={5} /></g>)}
+      {item('failed request', <g class="mark failure"><rect x={5} y={3} width={10} height={10} /></g>)}
+      {item('minimized', <rect class="minimized" x={1} y={2} width={18} height={12} />)}
+      {item('note', <path class="note-flag" d="M6 15 l0 -12 l9 4 l-9 4" />)}
+      {item('page load', <line class="pageload" x1={10} x2={10} y1={0} y2={16} />)}
+      {item('shipped elapsed', <g class="el-shipped"><rect x={1} y={6} width={18} height={4} rx={2} /></g>)}
+      {item('documented elapsed', <g class="el-documented"><rect x={1} y={6} width={18} height={4} rx={2} /></g>)}
+    </p>
+  )
+}
+
 /** The SVG of one interaction; null when it has no lane (no lifecycle event). */
 export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: TimelineContext }) {
   const lane = ctx.lanes.get(story.id)
@@ -88,43 +114,46 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
   const barFrom = x(opened?.time ?? lane.start)
   const barTo = x(closed?.time ?? lane.end)
   const top = AXIS + 8
+  // In a scrolling box: on a narrow screen the picture keeps a readable size instead of shrinking its labels.
   return (
-    <svg class="timeline" viewBox={`0 0 ${SVG_WIDTH} ${HEIGHT}`} width={SVG_WIDTH} height={HEIGHT} role="img" aria-label={`Timeline of ${story.label}`} data-interaction={story.id}>
-      {ticks.map((t) => (
-        <g key={t} class="tick">
-          <line x1={x(t)} x2={x(t)} y1={AXIS - 4} y2={HEIGHT} />
-          {/* The last label ends at its tick: past it, it would be cut at the picture's edge. */}
-          <text x={x(t) > SVG_WIDTH - 60 ? x(t) - 2 : x(t) + 2} y={AXIS - 6} text-anchor={x(t) > SVG_WIDTH - 60 ? 'end' : undefined}>
-            {formatRelative(t, story.start)}
-          </text>
-        </g>
-      ))}
-      {ctx.pageLoads.filter((t) => t >= w.t0 && t <= w.t1).map((t, i) => (
-        <line key={`p${i}`} class="pageload" x1={x(t)} x2={x(t)} y1={AXIS} y2={HEIGHT} />
-      ))}
-      {lane.minimized.map((s, i) => (
-        <rect key={`m${i}`} class="minimized" x={x(s.from)} y={top - 4} width={Math.max(2, x(s.to ?? lane.end) - x(s.from))} height={16}>
-          <title>minimized{s.to === null ? ' (not restored)' : ` for ${formatDuration(s.to - s.from)}`}</title>
-        </rect>
-      ))}
-      <rect class={`bar ${lane.closed ? '' : 'open'}`} x={barFrom} y={top} width={Math.max(2, barTo - barFrom)} height={8} rx={4} />
-      {lane.marks.map((m, i) => (
-        <g key={m.seq} class={`mark ${m.kind === 'failure' ? 'failure' : ''} ${m.severity ? `sev-${m.severity}` : ''}`} data-seq={m.seq}>
-          {m.kind === 'failure' ? <rect x={PAD + xs[i]! - 5} y={top - 1} width={10} height={10} /> : <circle cx={PAD + xs[i]!} cy={top + 4} r={6} />}
-          <title>
-            #{m.seq} {m.name}
-            {m.severity ? ` (${m.severity})` : ''}
-          </title>
-          {labels[i]! >= 0 && (
-            <text class="phase" x={PAD + xs[i]!} y={top + 24 + labels[i]! * 12}>
-              {m.name}
+    <div class="timeline-box">
+      <svg class="timeline" viewBox={`0 0 ${SVG_WIDTH} ${HEIGHT}`} width={SVG_WIDTH} height={HEIGHT} role="img" aria-label={`Timeline of ${story.label}`} data-interaction={story.id}>
+        {ticks.map((t) => (
+          <g key={t} class="tick">
+            <line x1={x(t)} x2={x(t)} y1={AXIS - 4} y2={HEIGHT} />
+            {/* The last label ends at its tick: past it, it would be cut at the picture's edge. */}
+            <text x={x(t) > SVG_WIDTH - 60 ? x(t) - 2 : x(t) + 2} y={AXIS - 6} text-anchor={x(t) > SVG_WIDTH - 60 ? 'end' : undefined}>
+              {formatRelative(t, story.start)}
             </text>
-          )}
-          {ctx.noted.has(m.seq) && <path class="note-flag" d={`M${PAD + xs[i]!} ${top - 6} l0 -10 l8 3 l-8 3`} />}
-        </g>
-      ))}
-      {lane.shipped && <Span kind="shipped" span={lane.shipped} w={w} y={top + 52} />}
-      {lane.documented && <Span kind="documented" span={lane.documented} w={w} y={top + 68} />}
-    </svg>
+          </g>
+        ))}
+        {ctx.pageLoads.filter((t) => t >= w.t0 && t <= w.t1).map((t, i) => (
+          <line key={`p${i}`} class="pageload" x1={x(t)} x2={x(t)} y1={AXIS} y2={HEIGHT} />
+        ))}
+        {lane.minimized.map((s, i) => (
+          <rect key={`m${i}`} class="minimized" x={x(s.from)} y={top - 4} width={Math.max(2, x(s.to ?? lane.end) - x(s.from))} height={16}>
+            <title>minimized{s.to === null ? ' (not restored)' : ` for ${formatDuration(s.to - s.from)}`}</title>
+          </rect>
+        ))}
+        <rect class={`bar ${lane.closed ? '' : 'open'}`} x={barFrom} y={top} width={Math.max(2, barTo - barFrom)} height={8} rx={4} />
+        {lane.marks.map((m, i) => (
+          <g key={m.seq} class={`mark ${m.kind === 'failure' ? 'failure' : ''} ${m.severity ? `sev-${m.severity}` : ''}`} data-seq={m.seq}>
+            {m.kind === 'failure' ? <rect x={PAD + xs[i]! - 5} y={top - 1} width={10} height={10} /> : <circle cx={PAD + xs[i]!} cy={top + 4} r={6} />}
+            <title>
+              #{m.seq} {m.name}
+              {m.severity ? ` (${m.severity})` : ''}
+            </title>
+            {labels[i]! >= 0 && (
+              <text class="phase" x={PAD + xs[i]!} y={top + 24 + labels[i]! * 12}>
+                {m.name}
+              </text>
+            )}
+            {ctx.noted.has(m.seq) && <path class="note-flag" d={`M${PAD + xs[i]!} ${top - 6} l0 -10 l8 3 l-8 3`} />}
+          </g>
+        ))}
+        {lane.shipped && <Span kind="shipped" span={lane.shipped} w={w} y={top + 52} />}
+        {lane.documented && <Span kind="documented" span={lane.documented} w={w} y={top + 68} />}
+      </svg>
+    </div>
   )
 }

@@ -33,9 +33,14 @@ ol.pages { margin: 0; padding-left: 20px; }
 .story-error { border-left-color: var(--error); } .story-warning { border-left-color: var(--warning-dot); }
 .sentence { margin: 2px 0; font-weight: 500; } .steps { margin: 2px 0 6px; color: var(--muted); overflow-wrap: anywhere; }
 .outcome { font-size: 11px; font-weight: 600; padding: 1px 6px; border-radius: 8px; background: var(--bg-alt); color: var(--muted); vertical-align: middle; }
-.outcome-completed { background: var(--ok-bg); color: var(--ok); } .outcome-no-outcome { background: var(--error-bg); color: var(--error); }
+/* Green only for an interaction without an error or a warning: "completed" beside an error is not a pass. */
+.outcome-completed { background: var(--ok-bg); color: var(--ok); } .outcome-flagged { background: var(--bg-alt); color: var(--muted); }
+.outcome-no-outcome { background: var(--error-bg); color: var(--error); }
 .note-count { font-size: 12px; color: var(--accent); margin-left: 8px; font-weight: normal; }
-svg.timeline { display: block; width: 100%; height: auto; margin: 4px 0; font: 10px system-ui, sans-serif; }
+.timeline-box { overflow-x: auto; }
+svg.timeline { display: block; width: 100%; min-width: 640px; height: auto; margin: 4px 0; font: 10px system-ui, sans-serif; }
+.legend { display: flex; flex-wrap: wrap; gap: 2px 12px; margin: 4px 0 8px; }
+.legend-item { display: inline-flex; align-items: center; gap: 3px; white-space: nowrap; }
 svg .tick line { stroke: var(--border); stroke-width: 1; } svg .tick text { fill: var(--muted); }
 svg .pageload { stroke: var(--accent); stroke-dasharray: 4 3; }
 svg .bar { fill: var(--bar); } svg .bar.open { fill: var(--bar-open); }
@@ -63,5 +68,6 @@ table.coverage .tick { width: 24px; font-weight: 700; text-align: center; }
 .note-text { white-space: pre-wrap; overflow-wrap: anywhere; margin-left: 18px; }
 a { color: var(--accent); }
 footer { margin-top: 32px; border-top: 1px solid var(--border); padding-top: 8px; }
+@media (max-width: 560px) { .report { padding: 12px 10px 32px; } table.env th { width: 96px; } }
 @media print { .story, .rule { break-inside: avoid; } body { font-size: 12px; } }
 `

@@ -85,6 +85,21 @@ describe('the QA report', () => {
       expect(shown.styled).toBe('solid')
       mkdirSync(SHOTS, { recursive: true })
       await page.screenshot({ path: join(SHOTS, 'report.png'), clip: { x: 0, y: 0, width: 1000, height: 1400 } })
+      // On a phone-sized screen the timelines keep a readable size and scroll sideways; the page itself does not.
+      await page.setViewportSize({ width: 420, height: 900 })
+      const narrow = await page.evaluate(() => {
+        const box = document.querySelector('section.story .timeline-box')!
+        return {
+          svg: document.querySelector('section.story svg.timeline')!.getBoundingClientRect().width,
+          scrolls: box.scrollWidth > box.clientWidth,
+          page: document.documentElement.scrollWidth,
+        }
+      })
+      expect(narrow.svg).toBeGreaterThanOrEqual(640)
+      expect(narrow.scrolls).toBe(true)
+      expect(narrow.page).toBeLessThanOrEqual(420)
+      await page.locator('section.story').nth(1).scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(SHOTS, 'report-420.png') })
       await context.close()
     } finally {
       await browser.close()

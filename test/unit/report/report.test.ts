@@ -90,6 +90,25 @@ describe('the QA report of the demo session', () => {
     expect(doc.getElementById(link.getAttribute('href')!.slice(1))!.textContent).toContain('Left open by a page load')
   })
 
+  it('explains every kind of mark its timelines draw in one legend, in the same classes', () => {
+    const legend = doc.querySelector('.legend')!
+    const drawn = new Set<string>()
+    for (const el of doc.querySelectorAll('section.story svg.timeline *')) for (const c of el.classList) drawn.add(c)
+    const explained = new Set<string>()
+    for (const el of legend.querySelectorAll('*')) for (const c of el.classList) explained.add(c)
+    for (const c of ['mark', 'failure', 'minimized', 'note-flag', 'pageload', 'el-shipped', 'el-documented', 'sev-warning', 'sev-info']) {
+      if (drawn.has(c)) expect(explained, c).toContain(c)
+    }
+    expect(legend.textContent).toContain('failed request')
+  })
+
+  it('marks the outcome of an interaction with an error or a warning as flagged (not the green of a pass)', () => {
+    const stories = [...doc.querySelectorAll('section.story')]
+    const flagged = (st: Element) => st.classList.contains('story-error') || st.classList.contains('story-warning')
+    expect(stories.filter(flagged).length).toBeGreaterThan(0)
+    for (const st of stories) expect(st.querySelector('.outcome')!.classList.contains('outcome-flagged'), st.querySelector('h3')!.textContent!).toBe(flagged(st))
+  })
+
   it('embeds the session: parseSession reads the report back, and check gives the same findings', () => {
     const back = parseSession(html)
     expect(back).toEqual(session)
