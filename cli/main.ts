@@ -401,7 +401,8 @@ async function writeReports(results: FileResult[], output: string | undefined, i
     }
     const a = r.analysis
     const missing = a.missing.length ? `; required but missing: ${a.missing.join(', ')}` : ''
-    io.stdout(`${out} (from ${r.file}): ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)}${missing} (${Math.ceil(html.length / 1024)} KB)\n`)
+    const loss = lossText(a.lost)
+    io.stdout(`${out} (from ${r.file}): ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)}${missing}${loss ? `; ${loss}` : ''} (${Math.ceil(html.length / 1024)} KB)\n`)
   }
   return code
 }

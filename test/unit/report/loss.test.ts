@@ -2,6 +2,9 @@
 // Node (vitest). Entries the capture lost (`dropped` markers) are counted once (QaSummary.lost, the
 // same whole or streamed) and said beside the verdict by check's text (also the test kit's message),
 // the Markdown summary and the HTML report; the verdict and exit code stay as they were.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkText, main } from '../../../cli/main.ts'
 import type { Session, SessionEntry } from '../../../src/core/model.ts'
@@ -46,6 +49,10 @@ describe('lost entries', () => {
     out = ''
     expect(await main(['check', '--format', 'markdown', 'x.session.json'], io)).toBe(0)
     expect(out).toContain(`**Capture incomplete:** ${SENTENCE}`)
+    out = ''
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-loss-'))
+    expect(await main(['report', '-o', join(dir, 'r.html'), 'x.session.json'], io)).toBe(0)
+    expect(out).toContain(`PASS, 0 errors, 0 warnings, 1 info, 1 of 9 paths covered; ${SENTENCE} (`)
     const a = analyzeSession(withLosses())
     expect(a.verdict).toBe('pass')
     expect(checkText('captured session', a).replace(/\n +/g, ' ')).toContain(SENTENCE)
