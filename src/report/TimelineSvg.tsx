@@ -82,12 +82,17 @@ export function TimelineLegend() {
       {label}
     </span>
   )
+  const dot = (cls: string) => (
+    <g class={`mark ${cls}`}>
+      <circle cx={10} cy={8} r={5} />
+    </g>
+  )
   return (
     <p class="legend small muted" aria-label="Timeline legend">
-      {item('event', <g class="mark"><circle cx={10} cy={8} r={5} /></g>)}
-      {item('error', <g class="mark sev-error"><circle cx={10} cy={8} r={5} /></g>)}
-      {item('warning', <g class="mark sev-warning"><circle cx={10} cy={8} r={5} /></g>)}
-      {item('info (ring)', <g class="mark sev-info"><circle cx={10} cy={8} r={5} /></g>)}
+      {item('event', dot(''))}
+      {item('error', dot('sev-error'))}
+      {item('warning', dot('sev-warning'))}
+      {item('info (ring)', dot('sev-info'))}
       {item('failed request', <g class="mark failure"><rect x={5} y={3} width={10} height={10} /></g>)}
       {item('minimized', <rect class="minimized" x={1} y={2} width={18} height={12} />)}
       {item('note', <path class="note-flag" d="M6 15 l0 -12 l9 4 l-9 4" />)}
