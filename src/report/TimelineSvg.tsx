@@ -5,7 +5,7 @@
 // from the page is a JSX text child, escaped by the renderer.
 import type { Finding, SessionEntry } from '../core/model.ts'
 import type { InteractionStory } from '../core/story.ts'
-import { buildLanes, labelRows, MIN_SPAN_MS, niceTicks, timeToX, type ElapsedSpan, type Lane, type TimeWindow } from '../../devtools/panel/components/Timeline/layout.ts'
+import { buildLanes, labelRows, MIN_SPAN_MS, niceTicks, spreadMarks, timeToX, type ElapsedSpan, type Lane, type TimeWindow } from '../../devtools/panel/components/Timeline/layout.ts'
 import { labelX } from '../../devtools/panel/components/Timeline/Lane.tsx'
 import { formatDuration, formatRelative } from '../../devtools/panel/lib/format.ts'
 import type { QaAnalysis } from './analyze.ts'
@@ -111,7 +111,7 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
   const x = (t: number): number => PAD + timeToX(t, w, TRACK)
   // Round times from the interaction's first event (what the labels count from), not round clock times.
   const ticks = niceTicks({ t0: w.t0 - story.start, t1: w.t1 - story.start }, 7).ticks.map((t) => t + story.start)
-  const xs = lane.marks.map((m) => timeToX(m.time, w, TRACK))
+  const xs = spreadMarks(lane.marks.map((m) => timeToX(m.time, w, TRACK)))
   // Two rows of labels: a mark close to the previous one still gets its name (the ringed one with a finding too).
   const labels = labelRows(xs, LABEL_GAP, 2, lane.marks.map((m) => m.name.length * CHAR_PX))
   const opened = lane.marks.find((m) => m.name === 'opened')

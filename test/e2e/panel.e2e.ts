@@ -98,6 +98,15 @@ describe('panel on the demo page', () => {
     expect(await lane.locator('[data-testid=elapsed-shipped]').count()).toBe(1)
     expect(await lane.locator('[data-testid=elapsed-documented]').count()).toBe(1)
 
+    // Every mark's centre is its own: a click there reaches it, not a neighbour drawn on top (the demo
+    // closes about 1 ms after completing).
+    const hidden = await lane.first().locator('[data-testid=timeline-mark]').evaluateAll((ms) =>
+      ms.filter((m) => {
+        const r = m.getBoundingClientRect()
+        return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== m
+      }).map((m) => (m as HTMLElement).dataset.event),
+    )
+    expect(hidden).toEqual([])
     // hover names the event, click selects it
     await lane.locator('[data-testid=timeline-mark][data-event=completed]').hover()
     await expect.poll(() => panel.locator('[data-testid=timeline-tooltip]').textContent()).toContain('Callback.completed')

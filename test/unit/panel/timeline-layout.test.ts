@@ -2,9 +2,13 @@
 import { describe, expect, it } from 'vitest'
 import { check } from '../../../src/core/check.ts'
 import {
+  spreadMarks,
+  MARK_SPACING,
   buildLanes, COMPACT_LANE_HEIGHT, elapsedSpans, fitWindow, LANE_HEIGHT, laneLayout, lanesInView, plausibleSpan, lanesInWindow, MIN_SPAN_MS, niceTicks, panBy, timeToX, visibleLabels, labelRows, xToTime, zoomAt,
 } from '../../../devtools/panel/components/Timeline/layout.ts'
-import { labelX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
+import { Lane, labelX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
+import { render } from '@testing-library/preact'
+import { h } from 'preact'
 import { viewOfSession } from '../../../devtools/panel/state/view.ts'
 import { ev, fixture, meta } from './helpers.ts'
 import type { SessionEntry } from '../../../src/core/model.ts'
@@ -163,5 +167,44 @@ describe('elapsed spans from impossible timestamps', () => {
     expect(plausibleSpan({ from: 1000, to: 20_000, value: 19_000 }, env)).toBe(false)
     expect(plausibleSpan({ from: 3000, to: 2000, value: -1000 }, env)).toBe(false)
     expect(plausibleSpan(null, env)).toBe(false)
+  })
+})
+
+describe('spreadMarks', () => {
+  it('leaves marks that do not touch where they are', () => {
+    expect(spreadMarks([0, 20, 100])).toEqual([0, 20, 100])
+  })
+
+  it('spreads marks 1 ms apart around their middle so the one drawn below still shows its centre', () => {
+    const [a, b] = spreadMarks([300, 300.2])
+    expect(b! - a!).toBe(MARK_SPACING)
+    expect((a! + b!) / 2).toBeCloseTo(300.1)
+    // A 12 px mark drawn at b does not cover a's centre: a user's click there reaches a.
+    expect(b! - 6).toBeGreaterThan(a!)
+  })
+
+  it('keeps the order, merges groups that touch after spreading, and never leaves two marks closer than the spacing', () => {
+    const xs = [50, 50, 50, 58, 200, 201, 70]
+    const out = spreadMarks(xs)
+    const sorted = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0] || p[1] - q[1]).map(([, i]) => out[i]!)
+    for (let k = 1; k < sorted.length; k++) expect(sorted[k]! - sorted[k - 1]!).toBeGreaterThanOrEqual(MARK_SPACING - 1e-9)
+    expect(out[4]! + out[5]!).toBeCloseTo(401)
+  })
+})
+
+describe('Lane marks', () => {
+  it('draws marks 1 ms apart far enough apart that each keeps its own centre', () => {
+    const lane = {
+      id: 'a', plugin: 'Callback', index: 1, page: 1, label: 'Callback #1', start: 0, end: 5001, closed: true, outcome: 'completed', verdict: 'completed', sentence: '',
+      marks: [
+        { seq: 1, name: 'opened', time: 0, kind: 'step' },
+        { seq: 2, name: 'completed', time: 5000, kind: 'step' },
+        { seq: 3, name: 'closed', time: 5001, kind: 'step' },
+      ],
+      minimized: [], documented: null, shipped: null,
+    } as unknown as Parameters<typeof Lane>[0]['lane']
+    const { container } = render(h(Lane, { lane, window: { t0: 0, t1: 5001 }, width: 600, top: 0, height: LANE_HEIGHT, current: false, selectedSeq: null, onHover: () => {}, onSelect: () => {} }))
+    const left = (event: string): number => parseFloat(container.querySelector<HTMLElement>(`[data-event=${event}]`)!.style.left)
+    expect(left('closed') - left('completed')).toBeGreaterThanOrEqual(MARK_SPACING)
   })
 })

@@ -3,7 +3,7 @@
 // periods as a band, and, in a full lane, phase labels where they fit and the shipped and documented
 // elapsed spans. A compact lane (a finished interaction when many are shown) keeps the bar and marks.
 import type { Lane as LaneData, TimeWindow, ElapsedSpan } from './layout.ts'
-import { COMPACT_LANE_HEIGHT, timeToX, visibleLabels } from './layout.ts'
+import { COMPACT_LANE_HEIGHT, spreadMarks, timeToX, visibleLabels } from './layout.ts'
 import { formatDuration } from '../../lib/format.ts'
 const LABEL_GAP = 58
 /** Approximate width of one character of the 10 px elapsed labels. */
@@ -54,7 +54,7 @@ function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'document
 
 export function Lane({ lane, window, width, top, height, current, selectedSeq, noted, onHover, onSelect }: LaneProps) {
   const compact = height <= COMPACT_LANE_HEIGHT
-  const xs = lane.marks.map((m) => timeToX(m.time, window, width))
+  const xs = spreadMarks(lane.marks.map((m) => timeToX(m.time, window, width)))
   const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP, lane.marks.map((m) => m.name.length * LABEL_CHAR_PX))
   const opened = lane.marks.find((m) => m.name === 'opened')
   const closed = lane.marks.find((m) => m.name === 'closed')

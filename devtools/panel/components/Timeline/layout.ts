@@ -284,6 +284,39 @@ export function niceTicks(w: TimeWindow, maxTicks: number): { step: number; tick
   return { step, ticks }
 }
 
+/** Centre-to-centre distance of two neighbouring marks: more than half a 12 px mark, so each one shows its middle. */
+export const MARK_SPACING = 8
+
+/**
+ * Mark positions moved apart just enough that no mark hides another (`completed` and `closed` are often
+ * 1 ms apart, and the later one drawn on top would take every click): marks closer than `spacing` form a
+ * group spread evenly around the group's mean position, merging with the group before it when they touch.
+ * Positions keep their order; isolated marks do not move. The tooltip still gives the exact time.
+ */
+export function spreadMarks(xs: readonly number[], spacing = MARK_SPACING): number[] {
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b)
+  // Each group: its members (in order) and the sum of their true positions.
+  const groups: { members: number[]; sum: number }[] = []
+  const left = (g: { members: number[]; sum: number }): number => g.sum / g.members.length - ((g.members.length - 1) * spacing) / 2
+  for (const i of order) {
+    groups.push({ members: [i], sum: xs[i]! })
+    while (groups.length > 1) {
+      const b = groups[groups.length - 1]!
+      const a = groups[groups.length - 2]!
+      if (left(b) - (left(a) + (a.members.length - 1) * spacing) >= spacing) break
+      a.members.push(...b.members)
+      a.sum += b.sum
+      groups.pop()
+    }
+  }
+  const out = new Array<number>(xs.length)
+  for (const g of groups) {
+    const x0 = left(g)
+    g.members.forEach((m, k) => (out[m] = x0 + k * spacing))
+  }
+  return out
+}
+
 /**
  * Which phase labels to draw: a label is skipped when it would overlap the previous drawn one
  * (zoomed out, `cancelled` and `closed` are 1 ms apart). Hover still names every mark.
