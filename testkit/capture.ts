@@ -8,7 +8,7 @@ import { check } from '../src/core/check.ts'
 import { namePattern } from '../src/core/focus.ts'
 import { PROFILES } from '../src/core/lifecycle/profiles.ts'
 import type { Report, Session, SessionEntry } from '../src/core/model.ts'
-import { serializeSession } from '../src/core/session.ts'
+import { describe, serializeSession } from '../src/core/session.ts'
 import type { InteractionStory } from '../src/core/story.ts'
 import { analyzeSession, type QaAnalysis } from '../src/report/analyze.ts'
 import { renderReportHtml } from '../src/report/html.tsx'
@@ -225,8 +225,6 @@ function invalidWait(name: unknown, options: unknown): string | null {
   if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) return `timeout must be a number of milliseconds (0 or more), got ${describe(timeout)}`
   return null
 }
-
-const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' || v === null || v === undefined ? String(v) : typeof v)
 
 /**
  * "arrived: Callback.ready, Callback.opened ×2, Watchman.uptime:* ×40 (45 entries)", or that nothing

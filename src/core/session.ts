@@ -281,11 +281,13 @@ function tooLong(v: string, max: number, at: string): void {
 }
 
 /** A short description of a bad value for messages: `"3"`, `null`, `an array`, `nothing (missing)`. */
-function describe(v: unknown): string {
+/** A value named in an error message: short, and never the whole of a big one. */
+export function describe(v: unknown): string {
   if (v === undefined) return 'nothing (missing)'
   if (Array.isArray(v)) return 'an array'
   if (typeof v === 'object' && v !== null) return 'an object'
-  const s = typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v)
+  if (typeof v === 'function') return 'a function'
+  const s = typeof v === 'number' && !Number.isFinite(v) ? String(v) : typeof v === 'bigint' || typeof v === 'symbol' ? String(v) : JSON.stringify(v)
   return s.length > 40 ? `${s.slice(0, 37)}...` : s
 }
 

@@ -34,7 +34,7 @@ describe('waitFor arguments', () => {
     const cx = capture()
     const noName = await failsWithin(cx.waitFor(undefined as unknown as string))
     expect(noName).toBeInstanceOf(TypeError)
-    expect(noName.message).toBe('cxbus: waitFor: the name of an entry is needed ("Callback.completed", "marker:page-load"), got undefined')
+    expect(noName.message).toBe('cxbus: waitFor: the name of an entry is needed ("Callback.completed", "marker:page-load"), got nothing (missing)')
     expect(await failsWithin(cx.waitFor(''))).toBeInstanceOf(TypeError)
     expect((await failsWithin(cx.waitFor('Callback.closed', { timeout: -5 }))).message).toMatch(/timeout must be a number of milliseconds/)
   })
