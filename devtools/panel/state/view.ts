@@ -14,7 +14,10 @@ export interface SessionView {
   /** Findings by the seq of the event they are about (the last seq of Finding.seq). */
   findingsBySeq: ReadonlyMap<number, readonly Finding[]>
   interactionById: ReadonlyMap<string, Interaction>
-  /** Time of each interaction's `opened` (or of its first event): the zero of relative times. */
+  /**
+   * Time of each interaction's `opened`: the zero of "+opened" times. None when `opened` was not
+   * captured (paused, cleared, lost): a time since another event would read as a wrong duration.
+   */
   openedAt: ReadonlyMap<string, number>
   counts: Record<Severity, number>
   /** Plugins and full event/command names seen, sorted. */
@@ -114,7 +117,7 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
   const openedAt = new Map<string, number>()
   for (const i of report.interactions) {
     interactionById.set(i.id, i)
-    const opened = i.events.find((e) => e.event.endsWith('.opened')) ?? i.events[0]
+    const opened = i.events.find((e) => e.event.endsWith('.opened'))
     if (opened) openedAt.set(i.id, opened.time)
   }
   let stories: InteractionStory[] | undefined = told

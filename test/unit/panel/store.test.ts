@@ -235,4 +235,20 @@ describe('panel store', () => {
     expect(view.widgetsVersion).toBe('9.0.018.07')
     expect(view.plugins).toContain('Callback')
   })
+
+  it('gives no "+opened" zero to an interaction whose opened was not captured (paused, cleared)', () => {
+    const { store } = setup()
+    const s = fixture('documented-submitted')
+    const openedSeq = s.events.find((e) => e.kind === 'event' && e.event === 'Callback.opened')!.seq
+    // The same capture with `opened` paused away: a paused marker stands in its place.
+    const paused = s.events.map((e) => (e.seq === openedSeq ? { seq: e.seq, time: e.time, kind: 'marker' as const, marker: 'dropped' as const, data: { count: 1, where: 'paused' } } : e))
+    store.importSession('paused.json', { ...s, events: paused })
+    const view = currentView(store.getState())
+    const [ia] = view.report.interactions
+    expect(ia).toBeDefined()
+    expect(view.openedAt.has(ia!.id)).toBe(false)
+    store.importSession('whole.json', s)
+    const whole = currentView(store.getState())
+    expect(whole.openedAt.get(whole.report.interactions[0]!.id)).toBe(s.events.find((e) => e.seq === openedSeq)!.time)
+  })
 })
