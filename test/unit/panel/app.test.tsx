@@ -410,6 +410,28 @@ describe('QA fixes', () => {
     expect(screen.getAllByTestId('dropped-marker')[0]!.classList.contains('marker-dropped-cleared')).toBe(true)
     expect(screen.queryByTestId('dropped-banner')).toBeNull()
   })
+  it('shows the seq of a marker row, as findings cite it', () => {
+    const { store } = mount()
+    const T = 1_764_000_000_000
+    act(() => store.receive({ type: 'entries', entries: [marker(0, 'page-load', { url: 'https://a.test/' }), ev(1, 'Callback.ready'), ev(2, 'Callback.opened', meta({ opened: T + 200 })), marker(3, 'page-load', { url: 'https://a.test/' })] }))
+    const unclosed = store.getState().live.report.findings.find((f) => f.rule === 'order/unclosed')!
+    expect(unclosed.message).toContain('seq 3')
+    const row = screen.getAllByTestId('page-load-marker').find((r) => r.dataset.seq === '3')!
+    expect(row.textContent).toContain('#3')
+  })
+
+  it('says a service failure is part of the interaction the list tags it with', () => {
+    const { store } = mount()
+    const s = fixture('shipped-failed-retry')
+    act(() => store.receive({ type: 'entries', entries: s.events }))
+    const failure = s.events.find((e) => e.kind === 'event' && e.event === 'CallbackService.scheduleError')!
+    const row = rows().find((r) => r.dataset.seq === String(failure.seq))!
+    expect(row.textContent).toContain('Callback #1')
+    fireEvent.click(row)
+    const caption = screen.getByTestId('metadata-table').querySelector('caption')!.textContent!
+    expect(caption).not.toContain('not part of an interaction')
+    expect(caption).toContain('part of this interaction')
+  })
 })
 
 describe('real pages: focus, stories, grouped findings', () => {

@@ -22,13 +22,19 @@ export interface EventDetailProps {
   notes?: ComponentChildren
 }
 
-/** The previous lifecycle event of the same interaction, or null for its first; undefined outside any. */
-export function previousInInteraction(view: SessionView, seq: number): SessionEntry | null | undefined {
-  const id = view.report.events[seq]?.interaction
+/**
+ * What the metadata is compared with: the previous lifecycle event of the entry's interaction, null
+ * for its first, 'attributed' for an entry the story attributed to it (a service failure, a minimize:
+ * no lifecycle metadata to compare), undefined outside any. view.interactionOf decides, as for the
+ * list and the timeline.
+ */
+export function previousInInteraction(view: SessionView, seq: number): SessionEntry | null | 'attributed' | undefined {
+  const id = view.interactionOf(seq)
   const interaction = id == null ? undefined : view.interactionById.get(id)
   if (!interaction) return undefined
   const pos = interaction.events.findIndex((e) => e.seq === seq)
-  if (pos <= 0) return null
+  if (pos < 0) return 'attributed'
+  if (pos === 0) return null
   const prevIndex = view.indexOf(interaction.events[pos - 1]!.seq)
   return prevIndex === undefined ? null : (view.entries[prevIndex] ?? null)
 }
@@ -85,8 +91,8 @@ export function EventDetail({ view, seq, ruleInfo, onSelect, notes }: EventDetai
       <section aria-label="Metadata">
         <h3>Metadata</h3>
         <MetadataTable
-          rows={diffMetadata(previous?.data, entry.data)}
-          previousName={previous === undefined ? undefined : previous === null ? null : `#${previous.seq} ${nameOf(previous)}`}
+          rows={diffMetadata(typeof previous === 'object' && previous !== null ? previous.data : undefined, entry.data)}
+          previousName={previous === undefined || previous === null || previous === 'attributed' ? previous : `#${previous.seq} ${nameOf(previous)}`}
         />
       </section>
       <section aria-label="Raw envelope">

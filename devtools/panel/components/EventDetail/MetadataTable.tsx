@@ -9,16 +9,21 @@ import { describeType, formatClock, formatValue, TIMESTAMP_FIELDS } from '../../
 
 const STATUS_TEXT: Record<DiffRow['status'], string> = { added: 'added', removed: 'removed', changed: 'changed', unchanged: '' }
 
-/** `previousName`: the event compared with; null for the first of an interaction; undefined outside any. */
-export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]; previousName: string | null | undefined }) {
+/**
+ * `previousName`: the event compared with; null for the first of an interaction; 'attributed' for an
+ * entry attributed to an interaction without being a lifecycle step; undefined outside any.
+ */
+export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]; previousName: string | null | 'attributed' | undefined }) {
   return (
     <table class="meta" data-testid="metadata-table">
       <caption>
-        {previousName
-          ? `Changes since the previous event of this interaction (${previousName})`
-          : previousName === null
-            ? 'First event of its interaction: every field is new'
-            : 'Data (not part of an interaction)'}
+        {previousName === 'attributed'
+          ? 'Data (part of this interaction, not a lifecycle step: nothing to compare with)'
+          : previousName
+            ? `Changes since the previous event of this interaction (${previousName})`
+            : previousName === null
+              ? 'First event of its interaction: every field is new'
+              : 'Data (not part of an interaction)'}
       </caption>
       <colgroup>
         <col class="col-field" />

@@ -49,7 +49,8 @@ export function Row({ entry, top, selected, current = false, interaction, intera
         data-where={dropped}
       >
         <span class="c-marker" role="gridcell">
-          {formatClock(entry.time)} · {describeMarker(entry)}
+          {/* Its seq, as findings cite it ("a page load (seq 57) left Callback #2 open"). */}
+          {formatClock(entry.time)} · <span class="muted">#{entry.seq}</span> {describeMarker(entry)}
         </span>
       </div>
     )
