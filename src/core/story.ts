@@ -6,9 +6,11 @@
 //   in the same page load when it came (9.x publishes only CallbackService.scheduleError for a
 //   failed submit), with the HTTP status and the service's code and message; retries (submissions
 //   after a failure); minimize and restore (no metadata, so not lifecycle steps for the checker);
-// - the flags, both elapsed values (SPEC.md §3), the page and page load, and a sentence for people.
+// - the flags, both elapsed values (SPEC.md §3), the page and page load, and a sentence for people;
+// - a gap: a `dropped` marker (paused, cleared, lost) inside the interaction. A closed interaction
+//   whose outcome fell into it takes the outcome its `closed` metadata names, and says it was not captured.
 // One pass over the entries; the lifecycle events' interaction comes from Report.events.
-import type { Interaction, Json, JsonObject, Report, SessionEntry, SessionSource } from './model.ts'
+import { droppedPlugin, type Interaction, type Json, type JsonObject, type Report, type SessionEntry, type SessionSource } from './model.ts'
 import { expectedElapsed, type ElapsedExpectation } from './lifecycle/rules/elapsed.ts'
 import { PROFILES, type PluginProfile } from './lifecycle/profiles.ts'
 import { interactionLabel, isFrameLoad, numberPages } from './pages.ts'
@@ -59,6 +61,16 @@ export interface InteractionSummary {
   page: { number: number; url: string | null; pageLoadId: string | null }
 }
 
+/** Where the capture has a hole inside an interaction: its first `dropped` marker there. */
+export interface StoryGap {
+  /** Seq of the `dropped` marker (the list shows it). */
+  seq: number
+  /** Why the entries are missing: the capture was paused, cleared, or a buffer overflowed. */
+  why: 'paused' | 'cleared' | 'lost'
+  /** The outcome the `closed` metadata names when the outcome event itself fell into the gap, else null. */
+  outcome: 'completed' | 'cancelled' | null
+}
+
 export interface InteractionStory {
   id: string
   plugin: string
@@ -79,6 +91,8 @@ export interface InteractionStory {
   superseded: boolean
   /** Still open when a new page loaded (reload or navigation). */
   pageLeft: boolean
+  /** Entries missing inside the interaction (null when none). */
+  gap: StoryGap | null
   /** "Completed after 1 failed submission (HTTP 500 Internal Server Error), 1 retry, 6.2 s". */
   sentence: string
 }
@@ -151,16 +165,27 @@ export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   }
   // Both outcomes in one interaction (order/both-terminal): never read as a plain success or cancel.
   const both = completed && cancelled
+  // An outcome read from `closed` (its event fell into a gap): said, with the gap's marker.
+  const gap = s.gap
+  const hidden = gap ? (gap.why === 'lost' ? `lost at #${gap.seq}` : `${gap.why} at #${gap.seq}`) : ''
   let head: string
   switch (m.outcome) {
     case 'completed':
-      head = both ? `Completed and cancelled (two outcomes)${failed}` : `Completed${failed}`
+      head = both ? `Completed and cancelled (two outcomes)${failed}` : gap?.outcome ? `Completed (completed not captured: ${hidden})${failed}` : `Completed${failed}`
       break
     case 'cancelled':
-      head = both ? `Cancelled and completed (two outcomes)${failed}` : `Cancelled${failed || (m.submits ? ' after submitting' : started ? ' after typing' : ' without typing')}`
+      head = both
+        ? `Cancelled and completed (two outcomes)${failed}`
+        : gap?.outcome
+          ? `Cancelled (cancelled not captured: ${hidden})${failed}`
+          : `Cancelled${failed || (m.submits ? ' after submitting' : started ? ' after typing' : ' without typing')}`
       break
     case 'no-outcome':
-      head = s.superseded ? `Ended without closed or an outcome (a new one opened)${failed}` : `Closed without completed or cancelled${failed}`
+      head = s.superseded
+        ? `Ended without closed or an outcome (a new one opened)${failed}`
+        : gap
+          ? `Closed, outcome unknown (events ${hidden})${failed}`
+          : `Closed without completed or cancelled${failed}`
       break
     default:
       head = s.pageLeft ? `Left open by a page load${failed}` : `Open at the end of the capture${failed}`
@@ -193,25 +218,37 @@ interface Draft {
   pageLeft: boolean
   /** URL of the frame of the first step (a page without page-load markers still names its page). */
   frameUrl: string | undefined
+  /** The first `dropped` marker inside the interaction (or just before its first captured step). */
+  gap: { seq: number; why: StoryGap['why'] } | null
 }
 
-const newDraft = (): Draft => ({ steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, facts: null, superseded: false, pageLeft: false, frameUrl: undefined })
+const newDraft = (): Draft => ({ steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, facts: null, superseded: false, pageLeft: false, frameUrl: undefined, gap: null })
 
 interface Facts {
   elapsed: ElapsedExpectation | null
   autoSubmitted: boolean
   prefilled: boolean
   proactive: boolean
+  /** The outcome the metadata names (its timestamp is set), null when neither. */
+  outcome: 'completed' | 'cancelled' | null
 }
 
 function factsOf(profile: PluginProfile | undefined, lastData: Json | undefined, lastTime: number): Facts {
   const data = isObject(lastData) ? lastData : {}
+  const said = (step: string): boolean => profile?.terminals.includes(step) === true && (num(data[step]) !== null || data[step] === true)
   return {
     elapsed: profile ? elapsedOf(profile, data, lastTime) : null,
     autoSubmitted: data.autoSubmitted === true,
     prefilled: data.prefilled === true,
     proactive: data.proactive === true,
+    outcome: said('completed') ? 'completed' : said('cancelled') ? 'cancelled' : null,
   }
+}
+
+/** Why a `dropped` marker's entries are missing. */
+function gapWhy(e: SessionEntry): StoryGap['why'] {
+  const where = isObject(e.data) ? e.data.where : undefined
+  return where === 'paused' || where === 'cleared' ? where : 'lost'
 }
 
 /**
@@ -276,10 +313,31 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
   }
   const urls = new Map<string, string>()
   const numbering = numberPages([])
+  /** The latest `dropped` marker of each page load ('' without one): an interaction begun after it may have lost its start. */
+  const gaps = new Map<string, { seq: number; why: StoryGap['why'] }>()
+
+  /** A `dropped` marker: a gap in the interactions open in its page load (every page load without one), unless it is of another plugin only. */
+  function noteGap(e: SessionEntry): void {
+    const g = { seq: e.seq, why: gapWhy(e) }
+    const only = droppedPlugin(e)
+    const pages = e.pageLoadId === undefined ? [...current.values()] : [current.get(e.pageLoadId)]
+    for (const page of pages) {
+      for (const [plugin, d] of page ?? []) {
+        const p = profiles.get(plugin)
+        if (only !== undefined && only !== plugin && !p?.services?.some((x) => x.plugin === only)) continue
+        d.gap ??= g
+      }
+    }
+    if (only === undefined || profiles.has(only)) gaps.set(e.pageLoadId ?? '', g)
+  }
   let firstUrl: string | undefined
 
   function push(e: SessionEntry, id: string | null | undefined): void {
     if (e.kind === 'marker') {
+      if (e.marker === 'dropped') {
+        noteGap(e)
+        return
+      }
       if (e.marker !== 'page-load') return
       numbering.add(e)
       const url = isObject(e.data) && typeof e.data.url === 'string' ? e.data.url : undefined
@@ -287,6 +345,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       if (url !== undefined && firstUrl === undefined && !isFrameLoad(e)) firstUrl = url
       // A new top-level document: what its predecessor left open was left with the page.
       if (!isFrameLoad(e)) for (const page of current.values()) for (const d of page.values()) d.pageLeft = true
+      gaps.delete(e.pageLoadId ?? '')
       return
     }
     if (e.kind !== 'event') return
@@ -305,7 +364,15 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
         const prev = page.get(k)
         if (prev && prev !== d) prev.superseded = true
         d.pageLeft = false
-        if (d.steps.length === 0) d.frameUrl = e.frameUrl
+        if (d.steps.length === 0) {
+          d.frameUrl = e.frameUrl
+          // The first one begun after a gap without its opened (paused or cleared away): the gap is its.
+          const g = gaps.get(e.pageLoadId ?? '')
+          if (g) {
+            if (name !== profile.open) d.gap = g
+            gaps.delete(e.pageLoadId ?? '')
+          }
+        }
         d.steps.push({ seq: e.seq, time: e.time, kind: 'step', label: name })
         d.lastData = e.data
         d.lastTime = e.time
@@ -367,13 +434,13 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       if (x.time < start) start = x.time
       if (x.time > end) end = x.time
     }
+    // Closed with its outcome in a gap: the outcome its `closed` metadata names.
+    const hidden = completed < 0 && cancelled < 0 && ia.closed && d.gap ? facts.outcome : null
     const outcome: Outcome = completed >= 0 && (cancelled < 0 || completed < cancelled)
       ? 'completed'
       : cancelled >= 0
         ? 'cancelled'
-        : ia.closed || d.superseded
-          ? 'no-outcome'
-          : 'open'
+        : hidden ?? (ia.closed || d.superseded ? 'no-outcome' : 'open')
     const x = facts.elapsed
     const documented = x?.documentedApplies ? x.documented : null
     const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
@@ -407,6 +474,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       end: ia.events.length ? end : 0,
       superseded: d.superseded && !ia.closed,
       pageLeft: d.pageLeft && !ia.closed && !d.superseded,
+      gap: d.gap ? { seq: d.gap.seq, why: d.gap.why, outcome: hidden } : null,
       sentence: '',
     }
     story.sentence = storySentence(story)

@@ -91,6 +91,41 @@ describe('interaction stories: edges', () => {
     expect(lifecycleSteps(st!).at(-1)).toBe('(not closed)')
   })
 
+  it('an outcome not captured because of Pause is read from closed, and the pause marker is cited', () => {
+    const s = loadFixture('documented-submitted')
+    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.completed')
+    const completed = s.events[at]!
+    // Paused around `completed`: the capture has the paused marker (stored on resume) instead.
+    s.events.splice(at, 1, { seq: 0, kind: 'marker', marker: 'dropped', time: completed.time + 50, pageLoadId: completed.pageLoadId, data: { count: 1, where: 'paused' } })
+    renumber(s.events)
+    const [st] = storiesOf(s)
+    expect(st!.summary.outcome).toBe('completed')
+    expect(st!.gap).toEqual({ seq: at, why: 'paused', outcome: 'completed' })
+    expect(st!.sentence).toMatch(new RegExp(`^Completed \\(completed not captured: paused at #${at}\\)`))
+    expect(st!.sentence).not.toMatch(/without completed/)
+  })
+
+  it('an interaction whose start was cleared away keeps the gap; closed without an outcome in its metadata says it is unknown', () => {
+    const s = loadFixture('documented-typed-cancel')
+    const cancelled = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.cancelled')
+    const closed = s.events[cancelled + 1]!
+    expect(closed.kind === 'event' && closed.event).toBe('Callback.closed')
+    // Clear after `cancelled`: the capture begins with the cleared marker, then `closed` only.
+    const cleared: SessionEntry = { seq: 0, kind: 'marker', marker: 'dropped', time: closed.time - 10, pageLoadId: closed.pageLoadId, data: { count: cancelled + 1, where: 'cleared' } }
+    const after = { ...s, events: renumber([cleared, structuredClone(closed)]) }
+    const [st] = storiesOf(after)
+    expect(st!.summary.outcome).toBe('cancelled') // closed's metadata has the cancelled timestamp
+    expect(st!.sentence).toMatch(/^Cancelled \(cancelled not captured: cleared at #0\)/)
+    // The same with metadata that names no outcome: unknown, not "without completed or cancelled".
+    const bare = structuredClone(after)
+    const d = (bare.events[1] as SessionEntry & { data: Record<string, unknown> }).data
+    d.cancelled = false
+    d.completed = false
+    const [st2] = storiesOf(bare)
+    expect(st2!.summary.outcome).toBe('no-outcome')
+    expect(st2!.sentence).toMatch(/^Closed, outcome unknown \(events cleared at #0\)/)
+  })
+
   it('an interaction left open by a reload says so; the next page numbers its interactions anew', () => {
     const s = loadFixture('documented-typed-cancel')
     const cut = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.cancelled')
