@@ -45,6 +45,12 @@ export const MARKER_SLOTS = 1_000
 export const HOUSEKEEPING_WAIT_MS = 60_000
 /** ...up to this (an hour: a tab open for a day holds a few dozen per plugin at most). */
 export const HOUSEKEEPING_MAX_WAIT_MS = 3_600_000
+/**
+ * Entries reach the store up to a few hundred ms after the page published them (the hook sends at
+ * idle time, at most 250 ms later on a busy page): one published less than this before Pause was
+ * clicked but arriving after it is recorded. Bounded, so a page's made-up old times cannot slip past Pause.
+ */
+export const PAUSE_GRACE_MS = 2_000
 
 /** The lanes of a tab store: what is evicted last, what goes first, and the markers (their own slots). */
 export const KEPT = 0
@@ -128,6 +134,8 @@ export class TabStore {
   private topLoad: string | null = null
   /** Per page load: entries not stored while recording was off, marked when recording resumes. */
   private paused = new Map<string, NotRecorded>()
+  /** When recording was last switched off (Date.now()): what the page published before it is still recorded. */
+  private pausedAt = -Infinity
 
   constructor(tabId: number, readonly maxEntries = DEFAULT_MAX_ENTRIES, settings: { preserveLog?: boolean; recording?: boolean } = {}) {
     this.state = {
@@ -169,7 +177,8 @@ export class TabStore {
       if (e.kind === 'marker' && e.marker === 'bus' && (this.state.bus === null || pageLoadId === this.topLoad)) {
         this.state.bus = busOf(e.data)
       }
-      if (!this.state.recording) {
+      // Paused: decided by when the page published the entry, not when it arrived.
+      if (!this.state.recording && !(e.time < this.pausedAt && e.time >= this.pausedAt - PAUSE_GRACE_MS)) {
         this.notRecorded(e.pageLoadId ?? pageLoadId, e.frameUrl)
         continue
       }
@@ -186,8 +195,10 @@ export class TabStore {
   /**
    * Record / Pause. Resuming stores a `dropped` marker (where: 'paused') for each page load that
    * published entries while paused, before anything captured after it; returns what was stored.
+   * `now`: when Pause was clicked (entries published before it are recorded, PAUSE_GRACE_MS).
    */
-  setRecording(on: boolean): SessionEntry[] {
+  setRecording(on: boolean, now = Date.now()): SessionEntry[] {
+    if (this.state.recording && !on) this.pausedAt = now
     this.state.recording = on
     const added: SessionEntry[] = []
     if (on && this.paused.size > 0) {

@@ -143,6 +143,19 @@ describe('TabStore', () => {
     expect(s.setRecording(true)).toEqual([])
   })
 
+  it('paused: an entry published before Pause but arriving after it is recorded (page time decides, not arrival)', () => {
+    const s = new TabStore(1)
+    const clicked = 1_764_000_000_000
+    const at = (e: SessionEntry, time: number): SessionEntry => ({ ...e, time })
+    s.ingest('p1', [at(pageLoad(0), clicked - 5_000), at(ev(1, 'Callback.ready'), clicked - 4_000)])
+    s.setRecording(false, clicked)
+    // The page's action 80 ms before the click; its batch comes after it. Then one really paused,
+    // and one claiming a time long before Pause (a page's made-up time does not slip past it).
+    const r = s.ingest('p1', [at(ev(2, 'Callback.opened'), clicked - 80), at(ev(3, 'Callback.started'), clicked + 500), at(ev(4, 'Callback.submitted'), clicked - 60_000)])
+    expect(r.added.map((e) => (e.kind === 'event' ? e.event : e.kind))).toEqual(['Callback.opened'])
+    expect(s.setRecording(true).map((e) => e.data)).toEqual([{ count: 2, where: 'paused' }])
+  })
+
   it('paused: the counts survive a worker restart; a new top-frame document without preserve log forgets them', () => {
     const s = new TabStore(1)
     s.ingest('p1', [pageLoad(0)])
