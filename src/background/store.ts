@@ -9,8 +9,9 @@
 //   top-frame page load clears the store first (like Chrome's Network panel, the default), on = the
 //   page-load marker stays in the log and the panel marks the navigation with it;
 // - Clear (the panel's button, clearByUser) forgets the entries and begins the new capture with a
-//   `dropped` marker { count, where: 'cleared' } per page load it had entries of: the capture then
-//   begins in the middle of those page loads, and the checker must not expect their `ready`;
+//   `dropped` marker { count, where: 'cleared' } per page load of the current document it had
+//   entries of: the capture then begins in the middle of those page loads, and the checker must not
+//   expect their `ready`. Earlier documents (Preserve log) are counted in the current one's marker;
 // - is bounded: past `maxEntries` events and commands, entries go, counted in TabState.dropped at
 //   once and in `dropped` markers (where: 'background') later: ingest() only counts, the owner calls
 //   flushDropped() once the relay's batches stop coming. What goes first is housekeeping: entries of
@@ -216,25 +217,56 @@ export class TabStore {
    * and those earlier `dropped` markers of it had counted). Returns the markers stored.
    */
   clearByUser(): SessionEntry[] {
-    const gone = new Map<string, NotRecorded>()
+    const gone = new Map<string, NotRecorded & { last: number }>()
+    // The current document: its last top-level page load. Page loads whose entries all came before it
+    // are of earlier documents (Preserve log): they publish nothing more, so they need no marker of
+    // their own, and one each would come back with every Clear (the marker is an entry of its page load).
+    let top: SessionEntry | undefined
+    /** The page load whose marker says what earlier documents lost: the current document's. */
+    let current: string | undefined
+    /** Earlier documents' entries: those a previous Clear's marker said it carried, then this Clear's. */
+    let earlier = { count: 0, pages: 0 }
     for (const e of this.entries.toArray()) {
+      if (e.kind === 'marker' && e.marker === 'page-load' && isTopLoad(e.data) && e.pageLoadId !== undefined) top = e
       if (e.pageLoadId === undefined) continue
+      const before = earlierOf(e) // already in its count: only for the label
+      if (before) {
+        earlier = { count: earlier.count + before.count, pages: earlier.pages + before.pages }
+        current = e.pageLoadId
+      }
       const n = droppedCount(e) || 1
       const g = gone.get(e.pageLoadId)
-      if (g) g.count += n
-      else gone.set(e.pageLoadId, { pageLoadId: e.pageLoadId, count: n, ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) })
+      if (g) {
+        g.count += n
+        g.last = e.seq
+      } else gone.set(e.pageLoadId, { pageLoadId: e.pageLoadId, count: n, last: e.seq, ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) })
     }
     // Evicted and not yet marked: gone from these page loads as well.
     const pending = [...this.drops.values()].filter((a) => a.count > 0 && a.pageLoadId !== undefined)
     for (const p of [...pending.map((a) => ({ pageLoadId: a.pageLoadId as string, count: a.count, ...(a.frameUrl !== undefined ? { frameUrl: a.frameUrl } : {}) })), ...this.paused.values()]) {
       const g = gone.get(p.pageLoadId)
       if (g) g.count += p.count
-      else gone.set(p.pageLoadId, { ...p })
+      else gone.set(p.pageLoadId, { ...p, last: Infinity })
+    }
+    let folded = 0
+    if (top !== undefined) {
+      current = top.pageLoadId
+      for (const [id, g] of gone) {
+        if (id === top.pageLoadId || g.last > top.seq) continue
+        folded += g.count
+        earlier = { count: earlier.count + g.count, pages: earlier.pages + 1 }
+        gone.delete(id)
+      }
     }
     this.paused.clear()
     this.clear()
     const added: SessionEntry[] = []
-    for (const g of gone.values()) this.store(this.gapMarker(g, 'cleared'), added)
+    for (const g of gone.values()) {
+      const marker = this.gapMarker(g, 'cleared')
+      // The earlier documents' count goes with the current document's marker: one row per Clear.
+      if (earlier.count > 0 && g.pageLoadId === current) marker.data = { count: g.count + folded, where: 'cleared', earlier }
+      this.store(marker, added)
+    }
     this.settle(added)
     return added
   }
@@ -460,6 +492,14 @@ export class TabStore {
     s.state.count = s.entries.length
     return s
   }
+}
+
+/** What a `cleared` marker says it carries of earlier documents (data.earlier), if anything. */
+function earlierOf(e: SessionEntry): { count: number; pages: number } | undefined {
+  const x = field(e.data, 'earlier')
+  const count = field(x ?? null, 'count')
+  const pages = field(x ?? null, 'pages')
+  return e.kind === 'marker' && typeof count === 'number' && count > 0 && typeof pages === 'number' ? { count, pages } : undefined
 }
 
 function field(data: Json, key: string): Json | undefined {

@@ -44,7 +44,8 @@ export interface CommandEntry extends EntryBase {
  * - `bus`: the hook found a bus; data `{ via: 'CXBus' | 'widgets' | 'cxwidget', widgetsVersion? }`
  * - `dropped`: entries are missing before this point; data `{ count, where, plugin? }`: `where` is
  *   'hook', 'relay' or 'background' (that bounded buffer overflowed), 'paused' (not recorded while the
- *   capture was paused) or 'cleared' (removed by Clear). `plugin` (background only): every entry it
+ *   capture was paused) or 'cleared' (removed by Clear; `earlier: { count, pages }`: how many of the
+ *   count were of earlier documents kept by Preserve log). `plugin` (background only): every entry it
  *   counts was of that plugin. The checker treats all alike (a gap), except those of a plugin it
  *   does not check (housekeeping such as Watchman: no gap in Callback's history).
  */

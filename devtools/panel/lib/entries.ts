@@ -56,8 +56,13 @@ export function describeMarker(entry: SessionEntry): string {
         // One marker per page load (frames too): the frame's URL says which.
         case 'paused':
           return `${events(data.count)} not recorded (paused)${inFrame(entry)}`
-        case 'cleared':
-          return `Cleared ${events(data.count)}${inFrame(entry)}`
+        case 'cleared': {
+          // Clear with Preserve log: earlier documents' entries are counted in the current one's marker.
+          const earlier = typeof data.earlier === 'object' && data.earlier !== null ? (data.earlier as Record<string, unknown>) : {}
+          const pages = typeof earlier.pages === 'number' ? earlier.pages : 0
+          const of = pages > 0 ? ` (${typeof earlier.count === 'number' ? earlier.count : '?'} of ${pages} earlier page load${pages === 1 ? '' : 's'})` : ''
+          return `Cleared ${events(data.count)}${of}${inFrame(entry)}`
+        }
         default:
           // The tab store names the plugin whose entries it evicted (housekeeping goes first).
           return typeof data.plugin === 'string' && data.plugin !== ''

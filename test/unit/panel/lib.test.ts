@@ -94,6 +94,7 @@ describe('markers', () => {
     expect(describeMarker(marker(0, 'dropped', { count: 1, where: 'background' }))).toBe('1 event lost (capture buffer full)')
     expect(describeMarker(marker(0, 'dropped', { count: 5, where: 'paused' }))).toBe('5 events not recorded (paused)')
     expect(describeMarker(marker(0, 'dropped', { count: 7, where: 'cleared' }))).toBe('Cleared 7 events')
+    expect(describeMarker(marker(0, 'dropped', { count: 7, where: 'cleared', earlier: { count: 5, pages: 2 } }))).toBe('Cleared 7 events (5 of 2 earlier page loads)')
     // one per page load: the frame's URL says which
     const inFrame = (where: string) => ({ ...marker(0, 'dropped', { count: 2, where }), pageLoadId: 'f1', frameUrl: 'https://chat.example.test/frame' })
     expect(describeMarker(inFrame('cleared'))).toBe('Cleared 2 events on https://chat.example.test/frame')
