@@ -35,7 +35,8 @@
 //   hook's and the relay's markers passing through), not entries paused or cleared.
 
 import { SeqDedupe, SeqLanes } from '../core/buffer.ts'
-import { entryPlugin, focusPlugins, inFocus } from '../core/focus.ts'
+import { focusPlugins } from '../core/focus.ts'
+import { accountPlugin, HOUSEKEEPING, KEPT, laneOf, MARKERS } from '../core/lanes.ts'
 import { droppedCount, droppedPlugin, lostBy, SESSION_FORMAT, SESSION_VERSION, type Json, type Session, type SessionEntry, type Severity } from '../core/model.ts'
 import type { TabState } from '../core/protocol.ts'
 
@@ -53,18 +54,8 @@ export const HOUSEKEEPING_MAX_WAIT_MS = 3_600_000
  */
 export const PAUSE_GRACE_MS = 2_000
 
-/** The lanes of a tab store: what is evicted last, what goes first, and the markers (their own slots). */
-export const KEPT = 0
-export const HOUSEKEEPING = 1
-export const MARKERS = 2
+export { HOUSEKEEPING, KEPT, laneOf, MARKERS } from '../core/lanes.ts'
 const FOCUS = focusPlugins()
-/**
- * The lane an entry is stored in: markers in theirs, the focus plugins kept, the rest housekeeping.
- * A focus plugin's `ready` is kept with the markers: one per plugin and page load, and without it
- * every later interaction of that page load would be order/before-ready.
- */
-export const laneOf = (e: SessionEntry): number =>
-  e.kind === 'marker' || (e.kind === 'event' && e.event.endsWith('.ready') && FOCUS.has(e.publisher)) ? MARKERS : inFocus(e, FOCUS) ? KEPT : HOUSEKEEPING
 /** Entries that use the maxEntries budget: those outside the markers' lane. */
 const inBudget = (e: SessionEntry): boolean => laneOf(e) !== MARKERS
 const isHousekeeping = (plugin: string): boolean => plugin !== '' && !FOCUS.has(plugin)
@@ -344,7 +335,7 @@ export class TabStore {
     // A `dropped` marker's count is in TabState.dropped already; an event's is counted now (the
     // banner says it at once, the marker follows).
     if (e.kind !== 'marker') this.state.dropped += n
-    const plugin = e.kind === 'marker' ? droppedPlugin(e) ?? '' : entryPlugin(e)
+    const plugin = accountPlugin(e)
     if (this.absorbing) {
       this.absorbing.count += n
       if (dropKey(plugin, e.pageLoadId) !== this.absorbing.key) this.absorbing.mixed = true
@@ -376,7 +367,7 @@ export class TabStore {
         continue
       }
       if (housekeeping && !force && a.next !== undefined && now < a.next) continue
-      const data: { count: number; where: string; plugin?: string } = { count: 0, where: 'background', ...(a.plugin ? { plugin: a.plugin } : {}) }
+      const data: { count: number; where: string; plugin?: string; floors?: number[] } = { count: 0, where: 'background', ...(a.plugin ? { plugin: a.plugin } : {}) }
       const marker: SessionEntry = {
         kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: now,
         ...(a.pageLoadId !== undefined ? { pageLoadId: a.pageLoadId } : {}), ...(a.frameUrl !== undefined ? { frameUrl: a.frameUrl } : {}), data,
@@ -387,6 +378,8 @@ export class TabStore {
       this.store(marker, added)
       this.absorbing = null
       data.count = a.count + absorbing.count
+      // Where the lanes stand now: a panel that has the entries evicted drops the same (core/lanes.ts evictedWith).
+      data.floors = [this.entries.floor(KEPT), this.entries.floor(HOUSEKEEPING), this.entries.floor(MARKERS)]
       if (absorbing.mixed) {
         delete data.plugin
         delete marker.pageLoadId

@@ -46,7 +46,8 @@ export interface CommandEntry extends EntryBase {
  *   'hook', 'relay' or 'background' (that bounded buffer overflowed), 'paused' (not recorded while the
  *   capture was paused) or 'cleared' (removed by Clear; `earlier: { count, pages }`: how many of the
  *   count were of earlier documents kept by Preserve log). `plugin` (background only): every entry it
- *   counts was of that plugin. The checker treats all alike (a gap), except those of a plugin it
+ *   counts was of that plugin; `floors` (background only): per lane, the first seq still stored when
+ *   it was written (src/core/lanes.ts). The checker treats all alike (a gap), except those of a plugin it
  *   does not check (housekeeping such as Watchman: no gap in Callback's history).
  */
 export interface MarkerEntry extends EntryBase {

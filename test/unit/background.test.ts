@@ -245,7 +245,7 @@ describe('TabStore', () => {
     const restored = TabStore.restore(s.meta(), s.entries.toArray(), 100)
     for (const t of [s, restored]) {
       const marker = t.flushDropped()
-      expect(marker).toEqual([expect.objectContaining({ kind: 'marker', marker: 'dropped', data: { count: 1_900, where: 'background', plugin: 'Callback' }, pageLoadId: 'p1' })])
+      expect(marker).toEqual([expect.objectContaining({ kind: 'marker', marker: 'dropped', data: { count: 1_900, where: 'background', plugin: 'Callback', floors: expect.any(Array) }, pageLoadId: 'p1' })])
       expect(t.entries.toArray().filter((e) => e.kind === 'event')).toHaveLength(100)
       expect(t.hasPendingDropped()).toBe(false)
     }
@@ -493,11 +493,11 @@ describe('background', () => {
     // an export in the meantime is exact already: it stores the marker first
     const s = (await t.message({ type: 'export-session', tabId: 4 })) as Session
     const lost = s.events.filter((e) => e.kind === 'marker' && e.marker === 'dropped')
-    expect(lost.map((e) => e.data)).toEqual([{ count: 4_000, where: 'background', plugin: 'Callback' }])
+    expect(lost.map((e) => e.data)).toEqual([{ count: 4_000, where: 'background', plugin: 'Callback', floors: expect.any(Array) }])
     expect(s.events.filter((e) => e.kind === 'event')).toHaveLength(1_000)
     await new Promise((res) => setTimeout(res, DROPPED_SETTLE_MS + 50))
     await t.settle()
-    expect(t.panelEntries(p).filter((e) => e.kind === 'marker').map((e) => e.data)).toEqual([{ count: 4_000, where: 'background', plugin: 'Callback' }])
+    expect(t.panelEntries(p).filter((e) => e.kind === 'marker').map((e) => e.data)).toEqual([{ count: 4_000, where: 'background', plugin: 'Callback', floors: expect.any(Array) }])
   })
 
   it('a full store evicting housekeeping: the first marker once the batches settle, then none for a while, the export exact', async () => {
@@ -513,7 +513,7 @@ describe('background', () => {
     await t.settle()
     const markers = () => t.panelEntries(p).filter((e) => e.kind === 'marker')
     // 152 events, a budget of 100: the ready is kept with the markers, so 51 Watchman ticks go
-    expect(markers().map((e) => e.data)).toEqual([{ count: 51, where: 'background', plugin: 'Watchman' }])
+    expect(markers().map((e) => e.data)).toEqual([{ count: 51, where: 'background', plugin: 'Watchman', floors: expect.any(Array) }])
     for (let i = 0; i < 5; i++) batch(3) // a page going on: nothing marked before the housekeeping pace allows
     await new Promise((res) => setTimeout(res, DROPPED_SETTLE_MS + 50))
     await t.settle()

@@ -5,12 +5,17 @@
 // Why batching: a busy page can publish hundreds of events per second and a reconnect replays up to
 // 100 000 at once. Incoming entries are queued and applied once per animation frame: one checker
 // report, one derived view and one render per frame, whatever the message rate.
+// Why the live view drops entries: the background keeps a bounded store and evicts the oldest, then
+// says so with a `dropped` marker counting them. The panel received them before; it drops them when
+// that marker comes, so the view (its counts, Export, the report) holds what the background holds and
+// an entry is never counted both as captured and as lost.
 // Why imports are checked in slices: a 50 000-event file takes longer to check than to parse. The
 // list is rendered at once from the parsed entries, then the checker runs in slices between frames
 // (the panel stays responsive), and findings, lanes and counts appear when it is done.
 import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote, SessionSource, Severity } from '../../../src/core/model.ts'
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import type { SessionHead } from '../../../src/core/sessionSlices.ts'
+import { evictedWith } from '../../../src/core/lanes.ts'
 import { createStoryBuilder, type InteractionStory } from '../../../src/core/story.ts'
 import { StringPool } from '../lib/stringPool.ts'
 import { deferTask } from '../lib/tasks.ts'
@@ -177,6 +182,12 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     return true
   }
 
+  /** Checks these entries again from scratch (new settings, or entries the background evicted left out). */
+  const recheck = (kept: readonly SessionEntry[]): void => {
+    resetLive()
+    for (const e of kept) append(e)
+  }
+
   const flush = (): void => {
     scheduled = false
     if (pending.length === 0) return
@@ -184,7 +195,17 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     pending = []
     let added = 0
     const t0 = performance.now()
-    for (const e of batch) if (append(e)) added++
+    const evicted: ((e: SessionEntry) => boolean)[] = []
+    for (const e of batch) {
+      if (!append(e)) continue
+      added++
+      const gone = evictedWith(e)
+      if (gone) evicted.push(gone)
+    }
+    if (evicted.length) {
+      const kept = entries.filter((e) => !evicted.some((gone) => gone(e)))
+      if (kept.length < entries.length) recheck(kept)
+    }
     if (added > 0) emit({ live: liveView() })
     lastUpdateMs = performance.now() - t0
   }
@@ -366,9 +387,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     setOptions(next) {
       state = { ...state, options: next }
       flush()
-      const kept = entries
-      resetLive()
-      for (const e of kept) append(e)
+      recheck(entries)
       emit({ live: liveView() })
       const imported = state.imported
       if (imported) showImported(imported.name, imported.source, imported.extra, imported.view.entries, imported.notes)

@@ -111,9 +111,9 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(s.entries.toArray().map((e) => e.kind === 'event' && e.event)).toEqual(['Callback.ready', ...Array.from({ length: 10 }, () => 'Callback.minimized')])
     const markers = s.flushDropped(false, T0 + 100)
     expect(markers.map((m) => [m.pageLoadId, m.data])).toEqual([
-      ['p1', { count: 2, where: 'background', plugin: 'Watchman' }],
-      ['p1', { count: 10, where: 'background', plugin: 'WindowManager' }],
-      ['p1', { count: 3, where: 'background', plugin: 'Callback' }],
+      ['p1', { count: 2, where: 'background', plugin: 'Watchman', floors: expect.any(Array) }],
+      ['p1', { count: 10, where: 'background', plugin: 'WindowManager', floors: expect.any(Array) }],
+      ['p1', { count: 3, where: 'background', plugin: 'Callback', floors: expect.any(Array) }],
     ])
     expect(s.state.dropped).toBe(15)
     expect(captured(s.entries.toArray()).length + lost(s.entries.toArray())).toBe(26)
@@ -163,7 +163,7 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
       const m = s.flushDropped(false, T0 + t)
       if (m.length) {
         at.push(t)
-        expect(m.map((x) => x.data)).toEqual([{ count: pending, where: 'background', plugin: 'Watchman' }]) // the count grew meanwhile
+        expect(m.map((x) => x.data)).toEqual([{ count: pending, where: 'background', plugin: 'Watchman', floors: expect.any(Array) }]) // the count grew meanwhile
         pending = 0
       } else expect(s.droppedDueIn(T0 + t)).toBeGreaterThan(0)
     }
@@ -173,7 +173,7 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(at.length).toBeLessThan(12) // four hours
     evict(3)
     expect(s.flushDropped(false, T0 + 4 * 3600_000 + 10_000)).toEqual([])
-    expect(s.flushDropped(true, T0 + 4 * 3600_000 + 10_000).map((m) => m.data)).toEqual([{ count: pending + 3, where: 'background', plugin: 'Watchman' }])
+    expect(s.flushDropped(true, T0 + 4 * 3600_000 + 10_000).map((m) => m.data)).toEqual([{ count: pending + 3, where: 'background', plugin: 'Watchman', floors: expect.any(Array) }])
     expect(s.state.dropped).toBe(lost(s.entries.toArray()))
   })
 
@@ -183,7 +183,7 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     const meta = { ...s.meta(), nextSeq: 4, floors: undefined, drops: undefined, evicted: { entries: 5, carried: 2 } }
     const r = TabStore.restore(meta, entries, 2) // a smaller budget than the save had: housekeeping goes
     expect(r.entries.toArray().map((e) => e.seq)).toEqual([1, 3])
-    expect(r.flushDropped(true, T0 + 10).map((m) => m.data)).toEqual([{ count: 7, where: 'background' }])
+    expect(r.flushDropped(true, T0 + 10).map((m) => m.data)).toEqual([{ count: 7, where: 'background', floors: expect.any(Array) }])
   })
 
   it('Clear counts housekeeping evicted and not yet marked in the cleared marker of its page load', () => {

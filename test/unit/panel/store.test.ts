@@ -3,12 +3,14 @@
 import { describe, expect, it, vi } from 'vitest'
 import { check, createChecker } from '../../../src/core/check.ts'
 import { CHECK_SLICE, STORY_SLICE, createPanelStore, currentView, PARSE_UPDATE_MS, type Engine } from '../../../devtools/panel/state/store.ts'
-import { parseInSlices } from '../../../devtools/panel/state/actions.ts'
+import { createActions, parseInSlices } from '../../../devtools/panel/state/actions.ts'
 import { parseSession, serializeSession } from '../../../src/core/session.ts'
 import { buildStories } from '../../../src/core/story.ts'
 import { generateSession } from '../../support/generate.ts'
 import { fixture } from './helpers.ts'
 import type { TabState } from '../../../src/core/protocol.ts'
+import { TabStore } from '../../../src/background/store.ts'
+import { droppedCount, type Session, type SessionEntry } from '../../../src/core/model.ts'
 
 function setup(engine: Engine = { createChecker }) {
   const frames: (() => void)[] = []
@@ -250,5 +252,41 @@ describe('panel store', () => {
     store.importSession('whole.json', s)
     const whole = currentView(store.getState())
     expect(whole.openedAt.get(whole.report.interactions[0]!.id)).toBe(s.events.find((e) => e.seq === openedSeq)!.time)
+  })
+
+  it('drops what the background evicted when its dropped marker comes: entries + lost = published, each entry once', () => {
+    const { store, runFrame } = setup()
+    // A tab store of 100 events fed a flood of 250 (and Watchman ticks), as the background pumps it.
+    const tab = new TabStore(1, 100)
+    const forward = (added: SessionEntry[]): void => {
+      store.receive({ type: 'entries', entries: added })
+      runFrame()
+    }
+    let seq = 0
+    let published = 0
+    const event = (publisher: string, event: string): SessionEntry => {
+      published++
+      return { kind: 'event', seq: seq++, time: 1_764_000_000_000 + seq, publisher, event, data: {}, pageLoadId: 'p1' }
+    }
+    forward(tab.ingest('p1', [{ kind: 'marker', marker: 'page-load', seq: seq++, time: 1_764_000_000_000, data: { url: 'https://x.test/', top: true }, pageLoadId: 'p1' }, event('Callback', 'Callback.ready')]).added)
+    for (let b = 0; b < 25; b++) {
+      forward(tab.ingest('p1', Array.from({ length: 10 }, (_, i) => (i % 5 === 0 ? event('Watchman', 'Watchman.tick') : event('Callback', 'Callback.minimized')))).added)
+    }
+    forward(tab.flushDropped(true))
+    const counts = (events: readonly SessionEntry[]): number => events.reduce((n, e) => n + (e.kind === 'marker' ? droppedCount(e) : 1), 0)
+    const live = store.getState().live.entries
+    expect(counts(tab.toSession('UA').events)).toBe(published)
+    expect(counts(live)).toBe(published) // the evicted entries were counted twice: listed, and in the marker
+    expect(live.map((e) => e.seq)).toEqual(tab.entries.toArray().map((e) => e.seq))
+    // Export writes the same.
+    let exported: Session | undefined
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    createActions({ store, serializeSession: (x) => ((exported = x), '{}'), doc: document, userAgent: 'UA' }).exportSession()
+    click.mockRestore()
+    expect(counts(exported!.events)).toBe(published)
+    // More after the eviction: appended as before, nothing else dropped.
+    forward(tab.ingest('p1', [event('Callback', 'Callback.minimized')]).added)
+    forward(tab.flushDropped(true))
+    expect(counts(store.getState().live.entries)).toBe(published)
   })
 })

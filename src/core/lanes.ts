@@ -1,0 +1,45 @@
+// Runs everywhere. The lanes of the background's tab store (src/background/store.ts) and what its
+// `dropped` markers (where: 'background') say it evicted: shared so a panel that received entries
+// before the background evicted them can drop the same ones (an export must not count an entry both
+// as stored and as lost).
+import { entryPlugin, focusPlugins, inFocus } from './focus.ts'
+import { droppedPlugin, lostBy, type SessionEntry } from './model.ts'
+
+/** The lanes of a tab store: what is evicted last, what goes first, and the markers (their own slots). */
+export const KEPT = 0
+export const HOUSEKEEPING = 1
+export const MARKERS = 2
+const FOCUS = focusPlugins()
+
+/**
+ * The lane an entry is stored in: markers in theirs, the focus plugins kept, the rest housekeeping.
+ * A focus plugin's `ready` is kept with the markers: one per plugin and page load, and without it
+ * every later interaction of that page load would be order/before-ready.
+ */
+export const laneOf = (e: SessionEntry): number =>
+  e.kind === 'marker' || (e.kind === 'event' && e.event.endsWith('.ready') && FOCUS.has(e.publisher)) ? MARKERS : inFocus(e, FOCUS) ? KEPT : HOUSEKEEPING
+
+/** The plugin whose `dropped` marker counts the entry when it is evicted ('' for a marker that names none). */
+export const accountPlugin = (e: SessionEntry): string => (e.kind === 'marker' ? droppedPlugin(e) ?? '' : entryPlugin(e))
+
+/**
+ * The entries a background `dropped` marker counts as evicted: those of its plugin and page load
+ * below its lane floors (data.floors, per lane, when it was written: all of them were counted in it
+ * or in an earlier marker of the same plugin and page load). A marker that names neither (its own
+ * insertion evicted another's marker) covers the markers' lane. Undefined for any other entry, or a
+ * marker without floors (an older capture): nothing to drop.
+ */
+export function evictedWith(marker: SessionEntry): ((e: SessionEntry) => boolean) | undefined {
+  if (marker.kind !== 'marker' || marker.marker !== 'dropped') return undefined
+  const d = marker.data
+  if (d === null || typeof d !== 'object' || Array.isArray(d) || d.where !== 'background' || !Array.isArray(d.floors)) return undefined
+  const floors = d.floors.map((f) => (typeof f === 'number' ? f : 0))
+  const plugin = droppedPlugin(marker)
+  const mixed = plugin === undefined && marker.pageLoadId === undefined
+  return (e) => {
+    if (e.seq >= marker.seq || lostBy(e) === 0) return false
+    const lane = laneOf(e)
+    if (e.seq >= (floors[lane] ?? 0)) return false
+    return mixed ? lane === MARKERS : accountPlugin(e) === (plugin ?? '') && e.pageLoadId === marker.pageLoadId
+  }
+}
