@@ -126,8 +126,11 @@ export class TabStore {
   private topLoad: string | null = null
   /** Per page load: entries not stored while recording was off, marked when recording resumes. */
   private paused = new Map<string, NotRecorded>()
-  /** When recording was last switched off (Date.now()): what the page published before it is still recorded. */
-  private pausedAt = -Infinity
+  /**
+   * The last pause (Date.now() of the clicks; `to` Infinity while paused): an entry published in it
+   * is not recorded, one published outside it is, whenever it arrives (within PAUSE_GRACE_MS of a click).
+   */
+  private pause = { from: Infinity, to: Infinity }
 
   constructor(tabId: number, readonly maxEntries = DEFAULT_MAX_ENTRIES, settings: { preserveLog?: boolean; recording?: boolean } = {}) {
     this.state = {
@@ -169,8 +172,7 @@ export class TabStore {
       if (e.kind === 'marker' && e.marker === 'bus' && (this.state.bus === null || pageLoadId === this.topLoad)) {
         this.state.bus = busOf(e.data)
       }
-      // Paused: decided by when the page published the entry, not when it arrived.
-      if (!this.state.recording && !(e.time < this.pausedAt && e.time >= this.pausedAt - PAUSE_GRACE_MS)) {
+      if (!this.recorded(e)) {
         this.notRecorded(e.pageLoadId ?? pageLoadId, e.frameUrl)
         continue
       }
@@ -178,6 +180,8 @@ export class TabStore {
       this.state.dropped += droppedCount(e)
       this.store({ ...e, seq: this.nextSeq++ }, added)
     }
+    // Published while paused, arrived after Resume: their own marker, after them.
+    if (this.state.recording && this.paused.size > 0) this.markPaused(added)
     // Evictions wait for flushDropped: a flood evicts on batch after batch, one marker says it all.
     this.dropAdded(added)
     this.state.count = this.entries.length
@@ -187,10 +191,12 @@ export class TabStore {
   /**
    * Record / Pause. Resuming stores a `dropped` marker (where: 'paused') for each page load that
    * published entries while paused, before anything captured after it; returns what was stored.
-   * `now`: when Pause was clicked (entries published before it are recorded, PAUSE_GRACE_MS).
+   * `now`: when it was clicked. Whether an entry is recorded goes by when the page published it
+   * (`recorded`), not by when it arrives: a batch comes up to a few hundred ms after its entries.
    */
   setRecording(on: boolean, now = Date.now()): SessionEntry[] {
-    if (this.state.recording && !on) this.pausedAt = now
+    if (this.state.recording && !on) this.pause = { from: now, to: Infinity }
+    if (!this.state.recording && on) this.pause.to = now
     this.state.recording = on
     const added: SessionEntry[] = []
     if (on && this.paused.size > 0) {
@@ -260,6 +266,16 @@ export class TabStore {
     }
     this.settle(added)
     return added
+  }
+
+  /**
+   * Recorded: published outside the last pause. Only the page's time within PAUSE_GRACE_MS of a click
+   * is believed (a page's made-up old or future times cannot slip past Pause); beyond that, arrival decides.
+   */
+  private recorded(e: SessionEntry): boolean {
+    const { from, to } = this.pause
+    if (!this.state.recording) return e.time < from && e.time >= from - PAUSE_GRACE_MS
+    return !(e.time >= from && e.time < to && e.time >= to - PAUSE_GRACE_MS)
   }
 
   private notRecorded(pageLoadId: string, frameUrl: string | undefined): void {

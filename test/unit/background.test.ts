@@ -153,7 +153,11 @@ describe('TabStore', () => {
     // and one claiming a time long before Pause (a page's made-up time does not slip past it).
     const r = s.ingest('p1', [at(ev(2, 'Callback.opened'), clicked - 80), at(ev(3, 'Callback.started'), clicked + 500), at(ev(4, 'Callback.submitted'), clicked - 60_000)])
     expect(r.added.map((e) => (e.kind === 'event' ? e.event : e.kind))).toEqual(['Callback.opened'])
-    expect(s.setRecording(true).map((e) => e.data)).toEqual([{ count: 2, where: 'paused' }])
+    const resumed = clicked + 10_000
+    expect(s.setRecording(true, resumed).map((e) => e.data)).toEqual([{ count: 2, where: 'paused' }])
+    // The same at Resume: published just before it, arriving after it, not recorded (and said so).
+    const late = s.ingest('p1', [at(ev(5, 'Callback.cancelled'), resumed - 70), at(ev(6, 'Callback.closed'), resumed + 30)])
+    expect(late.added.map((e) => (e.kind === 'event' ? e.event : e.data))).toEqual(['Callback.closed', { count: 1, where: 'paused' }])
   })
 
   it('paused: the counts survive a worker restart; a new top-frame document without preserve log forgets them', () => {
