@@ -431,6 +431,10 @@ describe('QA fixes', () => {
     const caption = screen.getByTestId('metadata-table').querySelector('caption')!.textContent!
     expect(caption).not.toContain('not part of an interaction')
     expect(caption).toContain('part of this interaction')
+    // The timeline's tooltip on its diamond says the same: a time from its interaction's opened.
+    const mark = screen.getAllByTestId('timeline-mark').find((m) => m.dataset.seq === String(failure.seq))!
+    fireEvent.mouseEnter(mark)
+    expect(screen.getByTestId('timeline-tooltip').textContent).toMatch(/from opened/)
   })
 })
 

@@ -84,7 +84,7 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
   // A selection made in the list or the findings brings its lane (and time) into view.
   useEffect(() => {
     if (selectedSeq === null) return
-    const id = view.report.events[selectedSeq]?.interaction
+    const id = view.interactionOf(selectedSeq)
     const entry = view.entries[view.indexOf(selectedSeq) ?? -1]
     if (!id || !entry) return
     if (userWindow && (entry.time < userWindow.t0 || entry.time > userWindow.t1)) {
@@ -120,7 +120,8 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
   }
 
   const hovered = hover ? view.entries[view.indexOf(hover.seq) ?? -1] : undefined
-  const hoveredInteraction = hovered ? view.report.events[hovered.seq]?.interaction : undefined
+  // As the list and the detail pane say (a service failure is its interaction's too).
+  const hoveredOpenedAt = hovered ? view.openedAt.get(view.interactionOf(hovered.seq) ?? '') : undefined
   const hoveredFindings = hovered ? (view.findingsBySeq.get(hovered.seq) ?? []) : []
 
   return (
@@ -200,7 +201,7 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
           {hovered.kind === 'event' && hoveredFailure(hovered)}
           <br />
           {formatClock(hovered.time)}
-          {hoveredInteraction ? ` · ${formatRelative(hovered.time, view.openedAt.get(hoveredInteraction))} from opened` : ''}
+          {hoveredOpenedAt !== undefined ? ` · ${formatRelative(hovered.time, hoveredOpenedAt)} from opened` : ''}
           {hoveredFindings.map((f, i) => (
             <div key={i} class={`tt-finding sev-text-${f.severity}`}>
               {f.severity}: {f.rule}
