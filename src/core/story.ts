@@ -521,6 +521,8 @@ export function lifecycleSteps(story: InteractionStory): string[] {
   const t0 = story.steps[0]?.time ?? 0
   // "#seq" as the panel's list and the findings ("seq 4,5") name entries: a reader finds each one.
   const steps = story.steps.map((s) => `${s.label} #${s.seq} +${formatSpan(s.time - t0)}`)
+  // Times count from the first step captured: say so when that is not the opened that fell into a gap.
+  if (story.gap && !story.steps.some((s) => s.kind === 'step' && s.label === 'opened')) steps.unshift('(opened not captured)')
   if (story.summary.outcome === 'open' || story.superseded) steps.push(story.pageLeft ? '(page left)' : '(not closed)')
   return steps
 }

@@ -116,6 +116,7 @@ describe('interaction stories: edges', () => {
     const [st] = storiesOf(after)
     expect(st!.summary.outcome).toBe('cancelled') // closed's metadata has the cancelled timestamp
     expect(st!.sentence).toMatch(/^Cancelled \(cancelled not captured: cleared at #0\)/)
+    expect(lifecycleSteps(st!)).toEqual(['(opened not captured)', 'closed #1 +0 ms'])
     // The same with metadata that names no outcome: unknown, not "without completed or cancelled".
     const bare = structuredClone(after)
     const d = (bare.events[1] as SessionEntry & { data: Record<string, unknown> }).data
