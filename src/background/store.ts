@@ -223,8 +223,13 @@ export class TabStore {
     let current: string | undefined
     /** Earlier documents' entries: those a previous Clear's marker said it carried, then this Clear's. */
     let earlier = { count: 0, pages: 0 }
+    /** Page loads of sub-frames: not pages of their own in `earlier.pages`. */
+    const frames = new Set<string>()
     for (const e of this.entries.toArray()) {
-      if (e.kind === 'marker' && e.marker === 'page-load' && isTopLoad(e.data) && e.pageLoadId !== undefined) top = e
+      if (e.kind === 'marker' && e.marker === 'page-load' && e.pageLoadId !== undefined) {
+        if (isTopLoad(e.data)) top = e
+        else frames.add(e.pageLoadId)
+      }
       if (e.pageLoadId === undefined) continue
       const before = earlierOf(e) // already in its count: only for the label
       if (before) {
@@ -251,7 +256,7 @@ export class TabStore {
       for (const [id, g] of gone) {
         if (id === top.pageLoadId || g.last > top.seq) continue
         folded += g.count
-        earlier = { count: earlier.count + g.count, pages: earlier.pages + 1 }
+        earlier = { count: earlier.count + g.count, pages: earlier.pages + (frames.has(id) ? 0 : 1) }
         gone.delete(id)
       }
     }

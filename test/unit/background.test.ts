@@ -174,19 +174,20 @@ describe('TabStore', () => {
   it('clear with preserve log: one marker per Clear, earlier documents counted in it, never repeated by the next Clear', () => {
     const s = new TabStore(1, undefined, { preserveLog: true })
     s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')])
+    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame')]) // a frame of the first document: not a page
     s.ingest('p2', [pageLoad(0, 'p2'), ev(1, 'Callback.ready', {}, 'p2')])
     s.ingest('p3', [pageLoad(0, 'p3'), ev(1, 'Callback.ready', {}, 'p3')])
     s.ingest('f3', [pageLoad(0, 'f3', false, 'https://x.test/frame')]) // a frame of the current document
     const first = s.clearByUser()
     expect(first.map((e) => [e.pageLoadId, e.data])).toEqual([
-      ['p3', { count: 7, where: 'cleared', earlier: { count: 5, pages: 2 } }],
+      ['p3', { count: 8, where: 'cleared', earlier: { count: 6, pages: 2 } }],
       ['f3', { count: 1, where: 'cleared' }],
     ])
     s.ingest('p3', [ev(2, 'Callback.opened', {}, 'p3')])
     const second = s.clearByUser()
-    // The same page loads again, each once: the counts carried (7 + 1 event; 1), no marker for p1 or p2.
+    // The same page loads again, each once: the counts carried (8 + 1 event; 1), no marker for p1, f1 or p2.
     expect(second.map((e) => [e.pageLoadId, e.data])).toEqual([
-      ['p3', { count: 8, where: 'cleared', earlier: { count: 5, pages: 2 } }],
+      ['p3', { count: 9, where: 'cleared', earlier: { count: 6, pages: 2 } }],
       ['f3', { count: 1, where: 'cleared' }],
     ])
   })
