@@ -7,14 +7,19 @@
 // - bounded: depth, string length, array length, key count, and a total budget of values and chars;
 //   every cut is visible as a labelled placeholder, never silent;
 // - cycles -> "[Circular]" (shared, non-cyclic references are copied again, within the budget);
-// - functions -> "[Function name]", DOM nodes -> "[Node DIV#id.class]", windows -> "[Window]";
+// - functions -> "[Function name]", DOM nodes -> "[Node DIV#id.class]", windows (also cross-origin
+//   ones) -> "[Window]", document.all (typeof "undefined") -> "[HTMLAllCollection]";
+// - types are told without Object.prototype.toString, which reads Symbol.toStringTag through the
+//   page's prototype chain (a getter there would run): by own descriptors, prototype identity and
+//   built-in brand checks (tagOf);
 // - page getters never run (as in Chrome DevTools' object previews): an accessor property becomes
 //   "[Getter]" (a getter could publish, count, or change the page's state); only own data
 //   properties are read, so an index getter on Array.prototype is never reached through a hole;
 // - Proxies whose traps throw, revoked Proxies -> "[Unreadable: message]" (a Proxy's traps are the
-//   one kind of page code that still runs: reading any property of it calls one);
+//   one kind of page code that still runs: each at most once per key, as every object's keys are
+//   listed once and each key's descriptor read once);
 // - page `toJSON` methods are never called; Date -> ISO string (read with the built-in getter);
-// - BigInt -> "[BigInt 123]", Symbol values -> "[Symbol(desc)]", symbol keys -> key "[Symbol(desc)]";
+// - BigInt -> "[BigInt 123]", Symbol values -> "Symbol(desc)"; symbol keys are left out (as JSON does);
 // - NaN / Infinity / -Infinity -> "[NaN]" / "[Infinity]" / "[-Infinity]" (JSON has no such numbers);
 // - undefined: object keys holding it are left out and array slots become null, exactly as JSON does;
 // - key "__proto__" is renamed "[__proto__]": every consumer after this gate (panel, checker,
@@ -29,14 +34,13 @@ import type { Json, JsonObject } from './model.ts'
 // Built-ins captured when this module is evaluated: in the hook that is document_start, before any
 // page script, so a page that later overwrites them cannot change what we do.
 const { create: objectCreate, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
-const objectToString = ObjectProto.toString
 const { apply } = Reflect
-const objectKeys = Object.keys
+const ownNames = Object.getOwnPropertyNames
 /** One empty argument list for apply() on the hot path (no array per call). */
 const NO_ARGS: never[] = []
-const getOwnPropertySymbols = Object.getOwnPropertySymbols
-const propertyIsEnumerable = ObjectProto.propertyIsEnumerable
 const isArray = Array.isArray
+const TAG = Symbol.toStringTag
+const DateProto = Date.prototype
 const StringCtor = String
 const numberIsFinite = Number.isFinite
 const numberIsNaN = Number.isNaN
@@ -63,6 +67,21 @@ const domGetter = (key: string): ((this: unknown) => unknown) | undefined => {
   return undefined
 }
 const nodeNameGet = domGetter('nodeName')
+/** Node.prototype of this realm, where there is a DOM (a node of another frame is told by its tag). */
+const NodeProto = ((globalThis as Record<string, unknown>).Node as { prototype?: object } | undefined)?.prototype
+/** %TypedArray%.prototype's built-in Symbol.toStringTag getter: the typed array's name, or undefined. */
+const typedArrayTag = getOwnPropertyDescriptor(getPrototypeOf(Uint8Array.prototype) as object, TAG)?.get
+/**
+ * The `window` getter, an own property of every window: a brand check for a Window of any frame,
+ * also a cross-origin one (which shows no prototype and no enumerable keys); it throws on anything else.
+ */
+const windowGet = (() => {
+  try {
+    return getOwnPropertyDescriptor(globalThis, 'window')?.get
+  } catch {
+    return undefined
+  }
+})()
 const idGet = domGetter('id')
 const classNameGet = domGetter('className')
 
@@ -143,7 +162,8 @@ function copy(value: unknown, depth: number, s: State): Json | undefined {
   if (++s.nodes > s.limits.maxNodes) return BUDGET_EXCEEDED
   switch (typeof value) {
     case 'undefined':
-      return undefined
+      // document.all is the one object whose typeof is "undefined" ([[IsHTMLDDA]]).
+      return value === undefined ? undefined : '[HTMLAllCollection]'
     case 'boolean':
       return value
     case 'number':
@@ -191,39 +211,66 @@ function describeFunction(fn: (...args: unknown[]) => unknown): string {
 }
 
 function copyObject(obj: object, depth: number, s: State): Json {
-  let tag: string
-  try {
-    // The hot path: an object literal's tag without the Symbol.toStringTag lookup (its prototype is
-    // Object.prototype: not a Window, node, Date, Error or Map). Otherwise the built-in toString: it
-    // reads Symbol.toStringTag at most once, never calls page toString/toJSON.
-    tag = getPrototypeOf(obj) === ObjectProto ? PLAIN_TAG : (apply(objectToString, obj, NO_ARGS) as string)
-  } catch (err) {
-    return thrown('Unreadable', err) // a revoked Proxy, or one whose trap throws
-  }
-  const special = describeSpecial(obj, tag)
-  if (special !== null) return special
-
-  const path = s.path
-  for (let i = 0; i < depth; i++) if (path[i] === obj) return CIRCULAR
+  let proto: object | null
   let array: boolean
   try {
-    array = isArray(obj) // throws on a revoked Proxy
+    // No page code runs here but a Proxy's getPrototypeOf trap; isArray throws on a revoked Proxy.
+    proto = getPrototypeOf(obj)
+    array = isArray(obj)
   } catch (err) {
     return thrown('Unreadable', err)
   }
+  // The hot path: an object literal (prototype Object.prototype) or an array is nothing special.
+  const plain = array || proto === ObjectProto
+  if (!plain) {
+    let special: string | null
+    try {
+      special = describeSpecial(obj, proto)
+    } catch (err) {
+      return thrown('Unreadable', err) // a Proxy whose trap throws
+    }
+    if (special !== null) return special
+  }
+
+  const path = s.path
+  for (let i = 0; i < depth; i++) if (path[i] === obj) return CIRCULAR
   if (depth >= s.limits.maxDepth) return array ? '[Array]' : '[Object]'
 
   if (depth < path.length) path[depth] = obj // entries past the current depth are stale, never scanned
   else put(path, depth, obj)
-  return array ? copyArray(obj as unknown[], depth, s) : copyPlain(obj, depth, s, tag)
+  return array ? copyArray(obj as unknown[], depth, s) : copyPlain(obj, depth, s, plain ? undefined : proto)
+}
+
+/**
+ * What Object.prototype.toString would call the object, without running a page getter (it reads
+ * Symbol.toStringTag through the prototype chain): the first Symbol.toStringTag on the chain when it
+ * is a data property (as on every built-in prototype) or the typed arrays' built-in getter; 'Date' /
+ * 'Node' when the chain reaches this realm's Date.prototype / Node.prototype; '' otherwise (also for
+ * a page's getter, never called). Bounded: a Proxy's getPrototypeOf trap may invent an endless chain.
+ */
+function tagOf(obj: object, proto: object | null): string {
+  let o: object | null = obj
+  for (let level = 0; o !== null && level < 32; level++) {
+    if (o === DateProto) return 'Date'
+    if (o === NodeProto) return 'Node'
+    const d = getOwnPropertyDescriptor(o, TAG)
+    if (d !== undefined) {
+      if ('value' in d) return typeof d.value === 'string' ? d.value : ''
+      const name = d.get === typedArrayTag && typedArrayTag ? apply(typedArrayTag, obj, NO_ARGS) : undefined
+      return typeof name === 'string' ? name : ''
+    }
+    o = level === 0 ? proto : getPrototypeOf(o)
+  }
+  return ''
 }
 
 /** Placeholders for objects that must not be walked key by key; null for ordinary objects. */
-const PLAIN_TAG = '[object Object]'
-function describeSpecial(obj: object, tag: string): string | null {
-  if (tag === '[object Object]' || tag === '[object Array]') return obj === globalThis ? '[Window]' : null // the hot path
-  if (obj === globalThis || tag === '[object Window]' || tag === '[object global]') return '[Window]'
-  if (tag === '[object Date]') {
+function describeSpecial(obj: object, proto: object | null): string | null {
+  if (obj === globalThis) return WINDOW
+  const tag = tagOf(obj, proto)
+  if (tag === '') return proto === null && isWindow(obj) ? WINDOW : null
+  if (tag === 'Window' || tag === 'global') return WINDOW
+  if (tag === 'Date') {
     try {
       const t = apply(dateGetTime, obj, []) as number
       return numberIsNaN(t) ? '[Invalid Date]' : (apply(dateToISOString, obj, []) as string)
@@ -231,24 +278,31 @@ function describeSpecial(obj: object, tag: string): string | null {
       return '[Date]' // a Proxy or an object faking the tag
     }
   }
-  const node = describeNode(obj, tag)
-  if (node !== null) return node
-  if (tag === '[object Promise]') return '[Promise]'
-  if (tag === '[object Map]' || tag === '[object Set]' || tag === '[object WeakMap]' || tag === '[object WeakSet]') {
-    return `[${apply(stringSlice, tag, [8, -1]) as string}]`
-  }
-  if (tag === '[object ArrayBuffer]' || (tag !== '[object Array]' && test(TYPED_TAG, tag))) {
-    return `[${apply(stringSlice, tag, [8, -1]) as string}]` // typed arrays: binary, not data we check
-  }
+  if (tag === 'Node' || test(NODE_TAG, tag)) return describeNode(obj)
+  if (tag === 'Promise' || tag === 'Map' || tag === 'Set' || tag === 'WeakMap' || tag === 'WeakSet') return `[${tag}]`
+  if (test(TYPED_TAG, tag)) return `[${tag}]` // typed arrays, ArrayBuffer: binary, not data we check
   return null
 }
 
-const TYPED_TAG = /Array\]$/
-const NODE_TAG = /^\[object (HTML\w*|SVG\w*|MathML\w*|Element|Text|Comment|CDATASection|ProcessingInstruction|Document|HTMLDocument|XMLDocument|DocumentFragment|ShadowRoot|DocumentType|Attr)\]$/
+const WINDOW = '[Window]'
+/**
+ * A cross-origin Window shows a null prototype and no enumerable keys. Only a null-prototype object
+ * with an own `window` is brand-checked (the check throws on anything else, which costs microseconds).
+ */
+function isWindow(obj: object): boolean {
+  if (!windowGet || getOwnPropertyDescriptor(obj, 'window') === undefined) return false
+  try {
+    return apply(windowGet, obj, NO_ARGS) === obj
+  } catch {
+    return false
+  }
+}
 
-/** DOM nodes are recognised by their built-in tag (no DOM types needed, works across frames). */
-function describeNode(obj: object, tag: string): string | null {
-  if (!test(NODE_TAG, tag)) return null
+const TYPED_TAG = /Array(Buffer)?$/
+const NODE_TAG = /^(HTML\w*|SVG\w*|MathML\w*|Element|Text|Comment|CDATASection|ProcessingInstruction|Document|HTMLDocument|XMLDocument|DocumentFragment|ShadowRoot|DocumentType|Attr)$/
+
+/** DOM nodes: by their built-in tag (works across frames) or this realm's Node.prototype. */
+function describeNode(obj: object): string {
   let label = 'Node'
   try {
     // Built-in getters only: a node from another frame (other built-ins) gets the generic label.
@@ -291,20 +345,23 @@ function copyArray(arr: unknown[], depth: number, s: State): Json {
 }
 
 /**
- * Own enumerable keys, like JSON.stringify: Object.keys then each key's own descriptor (a getter
- * never runs: "[Getter]"). Symbol keys after, labelled.
+ * Own enumerable string keys, like JSON.stringify, in one pass (a Proxy's ownKeys trap runs once, its
+ * getOwnPropertyDescriptor trap once per key): each key's own descriptor, a getter never runs
+ * ("[Getter]"). Symbol keys are left out, as JSON.stringify does (listing them would run the ownKeys
+ * trap again, and Reflect.ownKeys costs V8 more than the rest of a typical copy). `proto` is given
+ * for an object that is not an object literal: there, non-enumerable own `message` and `stack`
+ * strings are kept too, with the prototype's own `name` (an Error's fields).
  */
-function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
+function copyPlain(obj: object, depth: number, s: State, proto: object | null | undefined): Json {
   let keys: string[]
   try {
-    keys = objectKeys(obj)
+    keys = ownNames(obj)
   } catch (err) {
-    return thrown('Unreadable', err) // a Proxy whose ownKeys/getOwnPropertyDescriptor trap throws
+    return thrown('Unreadable', err) // a Proxy whose ownKeys trap throws
   }
   const out = objectCreate(OUT_PROTO) as JsonObject
-  // Errors keep message/stack as non-enumerable own properties and name on the prototype.
-  if (tag === '[object Error]') copyErrorFields(obj, out, s)
   let kept = 0
+  let error = false
   const n = keys.length
   for (let i = 0; i < n; i++) {
     if (kept >= s.limits.maxKeys || s.nodes >= s.limits.maxNodes) {
@@ -314,7 +371,14 @@ function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
     const key = keys[i] as string
     let v: Json | undefined
     try {
-      v = copy(ownValue(obj, key), depth + 1, s)
+      const d = getOwnPropertyDescriptor(obj, key)
+      if (d === undefined) continue // gone since the listing
+      if (!d.enumerable) {
+        if (proto === undefined || (key !== 'message' && key !== 'stack') || typeof d.value !== 'string') continue
+        error = true
+      }
+      // Only a data descriptor has an own `value`; `get` is read on an accessor's only.
+      v = copy('value' in d ? d.value : d.get ? GETTER : undefined, depth + 1, s)
     } catch (err) {
       v = thrown('Thrown', err)
     }
@@ -322,46 +386,21 @@ function copyPlain(obj: object, depth: number, s: State, tag: string): Json {
     set(out, outKey(key, s), v)
     kept++
   }
-  let symbols: symbol[] = []
-  try {
-    symbols = getOwnPropertySymbols(obj)
-  } catch {
-    // a Proxy: its string keys are copied already
-  }
-  for (let i = 0; i < symbols.length && kept < s.limits.maxKeys; i++) {
-    const sym = symbols[i] as symbol
-    let v: Json | undefined
-    try {
-      if (!apply(propertyIsEnumerable, obj, [sym])) continue
-      v = copy(ownValue(obj, sym), depth + 1, s)
-    } catch (err) {
-      v = thrown('Thrown', err)
-    }
-    if (v === undefined) continue
-    set(out, outKey(sym, s), v)
-    kept++
-  }
+  if (error && proto) copyErrorName(proto, out, s)
   return out
 }
 
-const ERROR_FIELDS = ['message', 'stack']
-function copyErrorFields(err: object, out: JsonObject, s: State): void {
+/** An Error's name lives on its prototype (TypeError.prototype.name), as an own data property. */
+function copyErrorName(proto: object, out: JsonObject, s: State): void {
   try {
-    const proto = getPrototypeOf(err) as object | null
-    const nameDesc = proto ? getOwnPropertyDescriptor(proto, 'name') : undefined
-    if (nameDesc && typeof nameDesc.value === 'string') put(out, 'name', copyString(nameDesc.value, s))
-    for (let i = 0; i < ERROR_FIELDS.length; i++) {
-      const k = ERROR_FIELDS[i] as string
-      const d = getOwnPropertyDescriptor(err, k)
-      if (d && !d.enumerable && typeof d.value === 'string') put(out, k, copyString(d.value, s))
-    }
+    const d = getOwnPropertyDescriptor(proto, 'name')
+    if (d && typeof d.value === 'string' && getOwnPropertyDescriptor(out, 'name') === undefined) set(out, 'name', copyString(d.value, s))
   } catch {
-    // Proxy or exotic error: its enumerable keys are still copied below.
+    // a Proxy as prototype: the message is enough
   }
 }
 
-function outKey(key: string | symbol, s: State): string {
-  if (typeof key === 'symbol') return `[${apply(symbolToString, key, []) as string}]`
+function outKey(key: string, s: State): string {
   if (key === '__proto__') return PROTO_KEY
   return copyString(key, s)
 }

@@ -198,6 +198,33 @@ describe(`capture (${BROWSER})`, () => {
     await c.close()
     await tab.page.close()
   })
+
+  it('the copy names document.all and a cross-origin window, and never runs a Symbol.toStringTag getter', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('whenReady')
+    const c = await openCollector(env.b, tab.tabId)
+    const other = env.demo.url.replace('127.0.0.1', 'localhost') // another origin
+    await tab.page.evaluate(async (src: string) => {
+      const w = window as unknown as { CXBus: { registerPlugin(n: string): { publish(e: string, d: unknown): void; registerEvents?(e: string[]): void }; subscribe(e: string, fn: () => void): void }; __changed: number }
+      const frame = document.createElement('iframe')
+      frame.src = src
+      await new Promise((resolve) => { frame.onload = resolve; document.body.append(frame) })
+      const probe = w.CXBus.registerPlugin('Probe')
+      probe.registerEvents?.(['data', 'changed'])
+      w.__changed = 0
+      w.CXBus.subscribe('Probe.changed', () => void w.__changed++)
+      // A getter on the prototype that publishes: reading the type through it would run it.
+      const proto = Object.defineProperty({}, Symbol.toStringTag, { get() { probe.publish('changed', {}); return 'Date' } })
+      probe.publish('data', { all: document.all, frame: frame.contentWindow, self: window, tagged: Object.assign(Object.create(proto) as object, { a: 1 }) })
+    }, `${other}frame.html`)
+    const got = await c.waitFor((x) => events(x.entries, 'Probe.').length >= 1, 'Probe.data')
+    await new Promise((r) => setTimeout(r, 500))
+    expect(await tab.page.evaluate(() => (window as unknown as { __changed: number }).__changed)).toBe(0)
+    expect(events((await c.get()).entries, 'Probe.').map((e) => e.event)).toEqual(['Probe.data'])
+    expect(events(got.entries, 'Probe.')[0]?.data).toEqual({ all: '[HTMLAllCollection]', frame: '[Window]', self: '[Window]', tagged: { a: 1 } })
+    await c.close()
+    await tab.page.close()
+  })
 })
 
 describe(`capture across a background restart (${BROWSER})`, () => {

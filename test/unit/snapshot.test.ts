@@ -1,5 +1,6 @@
 // Unit tests of src/core/snapshot.ts: every hostile case the page hook may meet (ARCHITECTURE.md
 // "Copy at receipt"). Each result must also survive JSON and structured clone unchanged.
+import v8 from 'node:v8'
 import { describe, expect, it } from 'vitest'
 import { BUDGET_EXCEEDED, CIRCULAR, GETTER, MORE_KEYS, PROTO_KEY, snapshot } from '../../src/core/snapshot.ts'
 import { fixtureNames, loadFixture } from '../support/fixtures.ts'
@@ -80,6 +81,56 @@ describe('snapshot', () => {
     }
   })
 
+  it('never runs a Symbol.toStringTag getter of the page (on a class, on Object.prototype or Array.prototype)', () => {
+    let calls = 0
+    class Custom { a = 1; get [Symbol.toStringTag]() { calls++; return 'Date' } }
+    const tagGetter = { configurable: true, get: () => { calls++; return 'Window' } }
+    Object.defineProperty(Object.prototype, Symbol.toStringTag, tagGetter)
+    Object.defineProperty(Array.prototype, Symbol.toStringTag, tagGetter)
+    let s: unknown
+    try {
+      s = snapshot({ c: new Custom(), list: [1, new Map()], bare: Object.assign(Object.create(null), { b: 2 }) })
+    } finally {
+      delete (Object.prototype as Record<symbol, unknown>)[Symbol.toStringTag]
+      delete (Array.prototype as unknown as Record<symbol, unknown>)[Symbol.toStringTag]
+    }
+    expect(calls).toBe(0)
+    expect(s).toEqual({ c: { a: 1 }, list: [1, '[Map]'], bare: { b: 2 } })
+  })
+
+  it("a Proxy's traps run at most once per key and trap (ownKeys once per object)", () => {
+    const calls = new Map<string, number>()
+    const counting = <T extends object>(name: string, target: T): T => new Proxy(target, new Proxy({}, {
+      get: (_, trap: string) => (t: object, key: unknown, ...rest: unknown[]) => {
+        const k = `${name} ${trap} ${trap === 'ownKeys' || trap === 'getPrototypeOf' || trap === 'isExtensible' ? '' : String(key)}`
+        calls.set(k, (calls.get(k) ?? 0) + 1)
+        return (Reflect as unknown as Record<string, (...a: unknown[]) => unknown>)[trap]!(t, key, ...rest)
+      },
+    }))
+    class Widget { constructor(public id = 7) {} }
+    const s = snapshot({
+      plain: counting('plain', { a: 1, b: { c: 2 }, [Symbol('s')]: 3 }),
+      list: counting('list', [1, 2]),
+      custom: counting('custom', new Widget()),
+      error: counting('error', new TypeError('boom')),
+    })
+    expect(s).toEqual({
+      plain: { a: 1, b: { c: 2 } }, list: [1, 2], custom: { id: 7 },
+      error: expect.objectContaining({ name: 'TypeError', message: 'boom' }),
+    })
+    expect(calls.get('plain ownKeys ')).toBe(1)
+    expect(calls.get('plain getOwnPropertyDescriptor a')).toBe(1)
+    expect([...calls].filter(([, n]) => n > 1)).toEqual([])
+  })
+
+  it('document.all (typeof "undefined") is labelled, not left out', () => {
+    // V8's stand-in for document.all: an object whose typeof is "undefined" ([[IsHTMLDDA]]).
+    v8.setFlagsFromString('--allow-natives-syntax')
+    const all = new Function('return %GetUndetectable()')() as unknown
+    expect(typeof all).toBe('undefined')
+    expect(snapshot({ all, a: undefined })).toEqual({ all: '[HTMLAllCollection]' })
+  })
+
   it('never calls toJSON or toString of page objects', () => {
     const o = { toJSON: () => { throw new Error('no') }, toString: () => { throw new Error('no') }, v: 1 }
     expect(snapshot(o)).toEqual({ toJSON: '[Function toJSON]', toString: '[Function toString]', v: 1 })
@@ -120,7 +171,7 @@ describe('snapshot', () => {
     revoke()
     expect(snapshot({ proxy })).toEqual({ proxy: expect.stringMatching(/^\[Unreadable/) })
     const keysOnly = new Proxy({ a: 1 }, { getOwnPropertyDescriptor() { throw new Error('no descriptor') } })
-    expect(snapshot(keysOnly)).toBe('[Unreadable: no descriptor]')
+    expect(snapshot(keysOnly)).toEqual({ a: '[Thrown: no descriptor]' })
   })
 
   it('__proto__ keys are renamed, constructor kept as data, no prototype is touched', () => {
@@ -150,8 +201,8 @@ describe('snapshot', () => {
     }
   })
 
-  it('symbol keys become labelled string keys', () => {
-    expect(snapshot({ [Symbol('hostile')]: 'v', a: 1 })).toEqual({ a: 1, '[Symbol(hostile)]': 'v' })
+  it('symbol keys are left out, as JSON.stringify does', () => {
+    expect(snapshot({ [Symbol('hostile')]: 'v', a: 1 })).toEqual({ a: 1 })
   })
 
   it('frozen objects are copied (the copy is not frozen)', () => {
@@ -203,14 +254,13 @@ describe('snapshot', () => {
   it('errors thrown with hostile messages are labelled safely', () => {
     const msg = {}
     Object.defineProperty(msg, 'message', { get() { throw new Error('again') } })
-    // a Proxy whose descriptor trap throws for one key (Object.keys itself succeeds)
-    const o = new Proxy({ x: 1 }, {
+    // a Proxy whose descriptor trap throws for one key (listing the keys succeeds)
+    const o = new Proxy({ x: 1, y: 2 }, {
       getOwnPropertyDescriptor(t, k) {
-        if (k === 'x' && thrown++ > 0) throw msg
+        if (k === 'x') throw msg
         return Reflect.getOwnPropertyDescriptor(t, k)
       },
     })
-    let thrown = 0
-    expect(snapshot(o)).toEqual({ x: '[Thrown]' })
+    expect(snapshot(o)).toEqual({ x: '[Thrown]', y: 2 })
   })
 })
