@@ -53,15 +53,27 @@ export function parseSession(text: string): Session {
 
 /**
  * JSON.parse of a file's text (a session, a --config file) without its byte order mark; a syntax
- * error is thrown as "not JSON: <reason> (line L, column C)".
+ * error is thrown as "not JSON: <reason> (line L, column C)", a UTF-16 file as what it is.
  */
 export function parseJson(text: string): unknown {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   try {
     return JSON.parse(text)
   } catch (err) {
+    if (isUtf16(text)) throw new Error(UTF16_MESSAGE)
     throw new Error(`not JSON: ${withLineAndColumn((err as Error).message, text)}`)
   }
+}
+
+export const UTF16_MESSAGE = 'the file is UTF-16; save it as UTF-8'
+
+/**
+ * A UTF-16 file read as UTF-8 (the panel and the CLI decode files as UTF-8): its byte order mark
+ * becomes two U+FFFD, and an ASCII character's other byte a NUL, which JSON text never holds raw.
+ */
+function isUtf16(text: string): boolean {
+  const at = text.startsWith('\ufffd\ufffd') ? 2 : 0
+  return text.charCodeAt(at) === 0 || text.charCodeAt(at + 1) === 0
 }
 
 /** The checks made before any parsing (a string, not over the limit); the text without a byte order mark. */
@@ -74,18 +86,104 @@ export function admitText(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
-/** V8 says "at position 1234" (first line only); a person opening the file needs line and column. */
+/**
+ * V8 says "at position 1234" (first line only); a person opening the file needs line and column.
+ * For some errors V8 names no position ("Unexpected token 'N', ..."): then it is found here.
+ */
 function withLineAndColumn(message: string, text: string): string {
   const first = message.split('\n')[0] as string
   const m = /at position (\d+)/.exec(first)
   // A truncated text: V8 names no position, the end of its content is where it broke off.
   const end = /end of JSON input/i.test(first) ? text.trimEnd().length : -1
-  if (!m && end < 0) return first
-  const pos = m ? Number(m[1]) : end
+  // Other engines (Firefox) name line and column themselves.
+  const pos = m ? Number(m[1]) : end >= 0 ? end : /\bline \d+/.test(first) ? -1 : jsonErrorAt(text)
+  if (pos < 0) return first
   const before = text.slice(0, pos)
   const line = before.split('\n').length
   const column = pos - before.lastIndexOf('\n')
   return `${first.replace(/\s*\(line \d+ column \d+\)/, '')} (line ${line}, column ${column})`
+}
+
+/**
+ * Index of the first character where `text` stops being JSON, -1 if it is JSON. Only on the error
+ * path; a loop with a stack of open brackets, so hostile nesting cannot overflow the call stack.
+ */
+export function jsonErrorAt(text: string): number {
+  const n = text.length
+  const open: number[] = [] // char codes of the open '{' and '['
+  let i = 0
+  const space = (): void => {
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
+  }
+  /** Past the string starting at i, or -1 - (index of the bad character). */
+  const string = (): number => {
+    for (let j = i + 1; j < n; j++) {
+      const c = text.charCodeAt(j)
+      if (c === 0x22) return j + 1
+      if (c < 0x20) return -1 - j
+      if (c === 0x5c) {
+        const e = text[++j]
+        if (e === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(j + 1, j + 5)) : !'"\\/bfnrt'.includes(e ?? 'x')) return -1 - j
+        if (e === 'u') j += 4
+      }
+    }
+    return -1 - n
+  }
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+  let wantValue = true // else: after a value
+  for (;;) {
+    space()
+    if (wantValue) {
+      const c = text[i]
+      if (c === '{' || c === '[') {
+        i++
+        space()
+        if (text[i] === (c === '{' ? '}' : ']')) {
+          i++
+          wantValue = false
+          continue
+        }
+        open.push(c.charCodeAt(0))
+        if (c === '[') continue
+      } else {
+        if (c === '"') i = string()
+        else if (c === 't' || c === 'f' || c === 'n') {
+          const word = c === 't' ? 'true' : c === 'f' ? 'false' : 'null'
+          if (!text.startsWith(word, i)) return i
+          i += word.length
+        } else {
+          NUMBER.lastIndex = i
+          if (!NUMBER.test(text)) return i
+          i = NUMBER.lastIndex
+        }
+        if (i < 0) return -1 - i
+        wantValue = false
+        continue
+      }
+    } else {
+      const top = open[open.length - 1]
+      if (top === undefined) return i < n ? i : -1
+      const c = text.charCodeAt(i)
+      if (c === (top === 0x7b ? 0x7d : 0x5d)) {
+        i++
+        open.pop()
+        continue
+      }
+      if (c !== 0x2c) return i
+      i++
+      wantValue = true
+      if (top === 0x5b) continue
+      space()
+    }
+    // A key of an object, then its colon.
+    if (text[i] !== '"') return i
+    i = string()
+    if (i < 0) return -1 - i
+    space()
+    if (text[i] !== ':') return i
+    i++
+    wantValue = true
+  }
 }
 
 const MARKERS = ['page-load', 'bus', 'dropped']

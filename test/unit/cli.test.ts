@@ -192,6 +192,14 @@ describe('cxbus-devtools check', () => {
     }
   })
 
+  it('a UTF-16 file read from disk is named as such', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'utf16.session.json')
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixtureText('documented-submitted'), 'utf16le')]))
+    let stderr = ''
+    expect(await main(['check', file], { stdout: () => {}, stderr: (s) => void (stderr += s) })).toBe(2)
+    expect(stderr).toBe(`cxbus-devtools: ${file}: the file is UTF-16; save it as UTF-8\n`)
+  })
+
   it('formats durations for humans', () => {
     expect([formatDuration(0), formatDuration(845), formatDuration(2100), formatDuration(61234)]).toEqual(['0 ms', '845 ms', '2.1 s', '61.2 s'])
   })

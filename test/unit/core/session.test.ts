@@ -5,6 +5,9 @@ import { MAX_DATA_DEPTH, MAX_SESSION_BYTES, MAX_TIME, SessionError, parseSession
 import { DEFAULT_LIMITS } from '../../../src/core/snapshot.ts'
 import { parseSessionSliced } from '../../../src/core/sessionSlices.ts'
 import { fixtureNames, fixtureText, loadFixture } from '../../support/fixtures.ts'
+import type { Session } from '../../../src/core/model.ts'
+
+const escape = (s: string): string => s.replace(/[()]/g, '\\$&')
 
 function errorOf(fn: () => unknown): SessionError {
   try {
@@ -51,6 +54,25 @@ describe('parseSession', () => {
     const e = errorOf(() => parseSession(text))
     expect(e.path).toBe(path)
     expect(e.message).toMatch(message)
+  })
+
+  it('names line and column also where V8 names no position (a NaN time, a trailing comma)', () => {
+    const text = serializeSession({ format: 'cxbus-devtools/session', version: 1, events: [evt(0), evt(1)] as Session['events'] })
+    const lineColumn = (at: number): string => `(line ${text.slice(0, at).split('\n').length}, column ${at - text.lastIndexOf('\n', at - 1)})`
+    const nan = text.lastIndexOf('1764000000000')
+    expect(errorOf(() => parseSession(`${text.slice(0, nan)}NaN${text.slice(nan + 13)}`)).message).toMatch(new RegExp(`^not JSON: Unexpected token 'N'.* ${escape(lineColumn(nan))}$`))
+    const close = text.lastIndexOf(']')
+    expect(errorOf(() => parseSession(`${text.slice(0, close)},]}`)).message).toMatch(new RegExp(`^not JSON: .* ${escape(lineColumn(close + 1))}$`))
+  })
+
+  it('says a UTF-16 file is UTF-16 (with or without byte order mark, either byte order), read as the panel and the CLI read it', () => {
+    const text = doc([evt(0)])
+    const le = Buffer.from(text, 'utf16le')
+    const be = Buffer.from(le).swap16()
+    for (const bytes of [le, be, Buffer.concat([Buffer.from([0xff, 0xfe]), le]), Buffer.concat([Buffer.from([0xfe, 0xff]), be])]) {
+      expect(errorOf(() => parseSession(new TextDecoder('utf-8').decode(bytes))).message).toBe('the file is UTF-16; save it as UTF-8')
+      expect(errorOf(() => parseSessionSliced(bytes.toString('utf8'))).message).toBe('the file is UTF-16; save it as UTF-8')
+    }
   })
 
   it('refuses data nested deeper than MAX_DATA_DEPTH with one message, even 200 000 levels deep', () => {
