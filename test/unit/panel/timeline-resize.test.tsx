@@ -10,7 +10,7 @@ import { App } from '../../../devtools/panel/App.tsx'
 import { createPanelStore } from '../../../devtools/panel/state/store.ts'
 import { createActions } from '../../../devtools/panel/state/actions.ts'
 import { autoMaxHeight } from '../../../devtools/panel/components/Timeline/Timeline.tsx'
-import { fixture } from './helpers.ts'
+import { ev, fixture } from './helpers.ts'
 
 const setInnerHeight = (h: number): void => {
   Object.defineProperty(window, 'innerHeight', { value: h, configurable: true })
@@ -43,5 +43,19 @@ describe('timeline height', () => {
       window.dispatchEvent(new Event('resize'))
     })
     expect(timeline.style.height).toBe(`${autoMaxHeight(400)}px`)
+  })
+})
+
+describe('timeline axis', () => {
+  it('counts from the first event when the session has no page load and no interaction (an import of housekeeping only)', () => {
+    const store = createPanelStore({ engine: { createChecker }, schedule: (fn) => fn(), defer: (fn) => fn() })
+    const actions = createActions({ store, send: vi.fn(), serializeSession, doc: document, userAgent: 'UA' })
+    render(<App store={store} actions={actions} rules={RULES} />)
+    // Five housekeeping events one second apart, no page-load marker, no Callback interaction.
+    act(() => store.receive({ type: 'entries', entries: [0, 1, 2, 3, 4].map((k) => ev(k, 'Watchman.tick', {}, 1_764_000_000_000 + k * 1000)) }))
+    const labels = [...screen.getByTestId('timeline').querySelectorAll('.tl-axis .tick')].map((t) => t.textContent ?? '')
+    expect(labels.length).toBeGreaterThan(1)
+    expect(labels[0]).toBe('+0 ms')
+    for (const l of labels) expect(l).toMatch(/^\+(\d+ ms|[0-4](\.\d+)? s)$/) // within the 4 s the events span
   })
 })

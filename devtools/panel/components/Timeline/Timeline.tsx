@@ -70,7 +70,8 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
     return { lanes: laneBounds(view.stories), pageLoads: loads, laneFor }
   }, [view])
 
-  const window = userWindow ?? fitWindow(lanes, pageLoads)
+  const first = view.entries[0]
+  const window = userWindow ?? fitWindow(lanes, pageLoads, first ? [first.time, view.entries[view.entries.length - 1]!.time] : [])
   const shown = useMemo(() => lanesInWindow(lanes, window), [lanes, window.t0, window.t1])
   const outer = height ?? autoMaxHeight(panelHeight)
   const layout = laneLayout(shown, outer - CHROME_HEIGHT, currentInteraction)

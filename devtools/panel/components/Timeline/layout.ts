@@ -216,15 +216,19 @@ export function lanesInView(tops: readonly number[], heights: readonly number[],
 
 export const MIN_SPAN_MS = 10
 
-/** A window around every lane and marker, with a margin so the first and last marks are not cut. */
-export function fitWindow(times: readonly { start: number; end: number }[], extra: readonly number[] = []): TimeWindow {
+/**
+ * A window around every lane and marker, with a margin so the first and last marks are not cut;
+ * with neither, around the `fallback` times (the first and last event: a session of housekeeping
+ * only, imported without its page-load marker, still gets an axis over its events).
+ */
+export function fitWindow(times: readonly { start: number; end: number }[], extra: readonly number[] = [], fallback: readonly number[] = []): TimeWindow {
   let lo = Infinity
   let hi = -Infinity
   for (const t of times) {
     if (t.start < lo) lo = t.start
     if (t.end > hi) hi = t.end
   }
-  for (const t of extra) {
+  for (const t of times.length === 0 && extra.length === 0 ? fallback : extra) {
     if (t < lo) lo = t
     if (t > hi) hi = t
   }
