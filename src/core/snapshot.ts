@@ -35,6 +35,23 @@ import type { Json, JsonObject } from './model.ts'
 // page script, so a page that later overwrites them cannot change what we do.
 const { create: objectCreate, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, prototype: ObjectProto } = Object
 const { apply } = Reflect
+const hasOwn = Object.hasOwn
+/**
+ * The prototype of every copied object: empty, its own prototype null, never handed out, so no
+ * setter can be on the chain (a page's on Object.prototype, or the __proto__ accessor) and a plain
+ * assignment, several times faster than defineProperty, always makes an own data property.
+ * JSON.stringify, structured clone and the relay see ordinary objects.
+ */
+const OUT_PROTO: object = objectCreate(null)
+
+/**
+ * The one descriptor put() hands to defineProperty, reused (no object per array slot). It inherits
+ * from OUT_PROTO, so nothing: not the `get` or `set` a page may put on Object.prototype (and
+ * unlike a null-prototype object, V8 keeps it in its fast form).
+ */
+const PUT = objectCreate(OUT_PROTO) as PropertyDescriptor
+PUT.value = undefined
+PUT.enumerable = PUT.writable = PUT.configurable = true
 const ownNames = Object.getOwnPropertyNames
 /** One empty argument list for apply() on the hot path (no array per call). */
 const NO_ARGS: never[] = []
@@ -202,8 +219,8 @@ function describeFunction(fn: (...args: unknown[]) => unknown): string {
   let name = ''
   try {
     // Own data property only: a getter named "name" on a page function must not run.
-    const d = getOwnPropertyDescriptor(fn, 'name')
-    if (d && typeof d.value === 'string') name = d.value
+    const v = dataValue(getOwnPropertyDescriptor(fn, 'name'))
+    if (typeof v === 'string') name = v
   } catch {
     // A Proxy around a function: keep the anonymous label.
   }
@@ -255,7 +272,7 @@ function tagOf(obj: object, proto: object | null): string {
     if (o === NodeProto) return 'Node'
     const d = getOwnPropertyDescriptor(o, TAG)
     if (d !== undefined) {
-      if ('value' in d) return typeof d.value === 'string' ? d.value : ''
+      if (isData(d)) return typeof d.value === 'string' ? d.value : ''
       const name = d.get === typedArrayTag && typedArrayTag ? apply(typedArrayTag, obj, NO_ARGS) : undefined
       return typeof name === 'string' ? name : ''
     }
@@ -322,8 +339,8 @@ function describeNode(obj: object): string {
 function copyArray(arr: unknown[], depth: number, s: State): Json {
   let length: number
   try {
-    const d = getOwnPropertyDescriptor(arr, 'length')
-    length = d && typeof d.value === 'number' ? d.value : 0
+    const v = dataValue(getOwnPropertyDescriptor(arr, 'length'))
+    length = typeof v === 'number' ? v : 0
   } catch (err) {
     return thrown('Unreadable', err)
   }
@@ -373,12 +390,13 @@ function copyPlain(obj: object, depth: number, s: State, proto: object | null | 
     try {
       const d = getOwnPropertyDescriptor(obj, key)
       if (d === undefined) continue // gone since the listing
+      const data = isData(d)
       if (!d.enumerable) {
-        if (proto === undefined || (key !== 'message' && key !== 'stack') || typeof d.value !== 'string') continue
+        if (proto === undefined || (key !== 'message' && key !== 'stack') || !data || typeof d.value !== 'string') continue
         error = true
       }
-      // Only a data descriptor has an own `value`; `get` is read on an accessor's only.
-      v = copy('value' in d ? d.value : d.get ? GETTER : undefined, depth + 1, s)
+      // `get` is read on an accessor's descriptor only (a data descriptor would inherit the page's).
+      v = copy(data ? d.value : d.get ? GETTER : undefined, depth + 1, s)
     } catch (err) {
       v = thrown('Thrown', err)
     }
@@ -393,8 +411,8 @@ function copyPlain(obj: object, depth: number, s: State, proto: object | null | 
 /** An Error's name lives on its prototype (TypeError.prototype.name), as an own data property. */
 function copyErrorName(proto: object, out: JsonObject, s: State): void {
   try {
-    const d = getOwnPropertyDescriptor(proto, 'name')
-    if (d && typeof d.value === 'string' && getOwnPropertyDescriptor(out, 'name') === undefined) set(out, 'name', copyString(d.value, s))
+    const name = dataValue(getOwnPropertyDescriptor(proto, 'name'))
+    if (typeof name === 'string' && getOwnPropertyDescriptor(out, 'name') === undefined) set(out, 'name', copyString(name, s))
   } catch {
     // a Proxy as prototype: the message is enough
   }
@@ -412,8 +430,25 @@ function outKey(key: string, s: State): string {
 function ownValue(obj: object, key: string | number | symbol): unknown {
   const d = getOwnPropertyDescriptor(obj, key)
   if (d === undefined) return undefined
-  if ('value' in d) return d.value
+  if (isData(d)) return d.value
   return d.get ? GETTER : undefined
+}
+
+/**
+ * Whether a descriptor from getOwnPropertyDescriptor is a data property's. An accessor's always has
+ * an own `get`; reading `d.value` of one would reach a `value` the page put on Object.prototype (and
+ * run its getter). The `in` check is the fast one; an own check only when some `get` is there.
+ */
+function isData(d: PropertyDescriptor): boolean {
+  return !('get' in d) || !hasOwn(d, 'get')
+}
+
+/**
+ * A data descriptor's value, undefined for an accessor's or none: `d.value` of an accessor's
+ * descriptor would reach a `value` the page put on Object.prototype (and run its getter).
+ */
+function dataValue(d: PropertyDescriptor | undefined): unknown {
+  return d !== undefined && isData(d) ? d.value : undefined
 }
 
 /** RegExp test through the captured built-in (a page may replace RegExp.prototype.test). */
@@ -421,21 +456,20 @@ function test(re: RegExp, text: string): boolean {
   return apply(regexpExec, re, [text]) !== null
 }
 
-/**
- * The prototype of every copied object: empty, its own prototype null, never handed out, so no
- * setter can be on the chain (a page's on Object.prototype, or the __proto__ accessor) and a plain
- * assignment, several times faster than defineProperty, always makes an own data property.
- * JSON.stringify, structured clone and the relay see ordinary objects.
- */
-const OUT_PROTO: object = objectCreate(null)
 
 function set(out: JsonObject, key: string, value: Json): void {
   out[key] = value
 }
 
-/** Own data property, whatever setters the page defined on Object.prototype / Array.prototype. */
+/**
+ * Own data property, whatever setters the page defined on Object.prototype / Array.prototype,
+ * through PUT (a descriptor literal would inherit a `get` or `set` the page put on Object.prototype,
+ * which defineProperty reads, running its getter, then refusing the descriptor).
+ */
 function put(target: object, key: string | number, value: unknown): void {
-  defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  PUT.value = value
+  defineProperty(target, key, PUT)
+  PUT.value = undefined // hold no page object (the cycle path puts them)
 }
 
 /** "[Thrown: msg]": the message is read defensively (it may itself be hostile). */
@@ -443,8 +477,8 @@ export function thrown(label: string, err: unknown): string {
   let msg = ''
   try {
     if (typeof err === 'object' && err !== null) {
-      const d = getOwnPropertyDescriptor(err, 'message')
-      if (d && typeof d.value === 'string') msg = d.value
+      const v = dataValue(getOwnPropertyDescriptor(err, 'message'))
+      if (typeof v === 'string') msg = v
     } else if (typeof err === 'string') msg = err
     else msg = StringCtor(err)
   } catch {

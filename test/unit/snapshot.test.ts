@@ -131,6 +131,26 @@ describe('snapshot', () => {
     expect(snapshot({ all, a: undefined })).toEqual({ all: '[HTMLAllCollection]' })
   })
 
+  it('never runs a getter the page put on Object.prototype.value or .get (property descriptors inherit them)', () => {
+    let calls = 0
+    const fn = Object.defineProperty(function named() {}, 'name', { get: () => 'x' })
+    const err = Object.defineProperty(new Error('boom'), 'message', { get: () => 'x' })
+    const data = { get x() { return 1 }, fn, err, list: [1, { y: 2 }] }
+    // `get` too: a descriptor the copy hands to defineProperty must not inherit one.
+    const getter = (): PropertyDescriptor => ({ __proto__: null, configurable: true, get: () => ++calls }) as PropertyDescriptor
+    let s: unknown
+    try {
+      Object.defineProperty(Object.prototype, 'value', getter())
+      Object.defineProperty(Object.prototype, 'get', getter())
+      s = snapshot(data)
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).value
+      delete (Object.prototype as Record<string, unknown>).get
+    }
+    expect(calls).toBe(0)
+    expect(s).toEqual({ x: GETTER, fn: '[Function]', err: { stack: expect.any(String), name: 'Error' }, list: [1, { y: 2 }] })
+  })
+
   it('never calls toJSON or toString of page objects', () => {
     const o = { toJSON: () => { throw new Error('no') }, toString: () => { throw new Error('no') }, v: 1 }
     expect(snapshot(o)).toEqual({ toJSON: '[Function toJSON]', toString: '[Function toString]', v: 1 })
