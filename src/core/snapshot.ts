@@ -84,6 +84,8 @@ const domGetter = (key: string): ((this: unknown) => unknown) | undefined => {
   return undefined
 }
 const nodeNameGet = domGetter('nodeName')
+const idGet = domGetter('id')
+const classNameGet = domGetter('className')
 /** Node.prototype of this realm, where there is a DOM (a node of another frame is told by its tag). */
 const NodeProto = ((globalThis as Record<string, unknown>).Node as { prototype?: object } | undefined)?.prototype
 /** %TypedArray%.prototype's built-in Symbol.toStringTag getter: the typed array's name, or undefined. */
@@ -99,8 +101,6 @@ const windowGet = (() => {
     return undefined
   }
 })()
-const idGet = domGetter('id')
-const classNameGet = domGetter('className')
 
 export interface SnapshotLimits {
   /** Nesting depth below the root that is copied; deeper objects become "[Object]" / "[Array(n)]". */
