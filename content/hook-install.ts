@@ -16,13 +16,13 @@
 // callback is wrapped in try/catch, page handlers (onReady, CXBus setters) are chained, never
 // replaced, commands are observed through the bus's own before() hook and are never changed.
 
-import { snapshot } from '../src/core/snapshot.ts'
+import { dataValue, isData, snapshot } from '../src/core/snapshot.ts'
 import {
   HOOK_BATCH_LIMIT, HOOK_QUEUE_LIMIT, HOOK_SOURCE, HOOK_TEXT_LIMIT, PROTOCOL_VERSION, RELAY_SOURCE, HANDOFF_BITS, handoffText, type HookBatch, type HookEntry, type HookToRelay,
 } from '../src/core/protocol.ts'
 import type { Json } from '../src/core/model.ts'
 import {
-  apply, createObject, CustomEventCtor, defineProperty, dispatch, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, idleCallback, isArray, list, mathFloor, mathRandom, MC,
+  apply, createObject, CustomEventCtor, defineProperty, descriptor, dispatch, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, idleCallback, isArray, list, mathFloor, mathRandom, MC,
   msgData, msgSource, nameSet, namesOf, now, ownKeys, portClose, portOnMessage, portPost, queueTask, readEvent, setTimer, stopImmediate,
   stringIndexOf, stringSlice, weakAdd, weakHas, weakMapGet, weakMapSet, WeakMapCtor, WeakSetCtor, type Bag, type Fn, type NameSet,
 } from './hook/builtins.ts'
@@ -101,7 +101,7 @@ interface BusState {
 export function installHook(win: HookWindow): void {
   try {
     if (apply(hasOwn, win, [INSTALLED])) return
-    defineProperty(win, INSTALLED, { value: true, enumerable: false, configurable: false, writable: false })
+    defineProperty(win, INSTALLED, descriptor({ value: true, enumerable: false, configurable: false, writable: false }))
   } catch {
     return
   }
@@ -303,9 +303,7 @@ export function installHook(win: HookWindow): void {
           if (readEvent(ev, msgSource, 'source') !== win) return
           const d = readEvent(ev, msgData, 'data') as Bag | null
           if (!d || typeof d !== 'object' || isArray(d)) return
-          const src = getOwnPropertyDescriptor(d, 'source')
-          const type = getOwnPropertyDescriptor(d, 'type')
-          if (src?.value !== RELAY_SOURCE || type?.value !== 'hello') return
+          if (dataValue(getOwnPropertyDescriptor(d, 'source')) !== RELAY_SOURCE || dataValue(getOwnPropertyDescriptor(d, 'type')) !== 'hello') return
           // The handshake is ours: page listeners (registered after us) do not see it.
           if (stopImmediate) apply(stopImmediate, ev, [])
           offerPort()
@@ -388,8 +386,7 @@ export function installHook(win: HookWindow): void {
   function own(obj: unknown, key: string): unknown {
     try {
       if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return undefined
-      const d = getOwnPropertyDescriptor(obj, key)
-      return d && 'value' in d ? d.value : undefined
+      return dataValue(getOwnPropertyDescriptor(obj, key))
     } catch {
       return undefined
     }
@@ -511,7 +508,7 @@ export function installHook(win: HookWindow): void {
     // Named after us in the built (minified) hook too: a page developer looking at the bus's
     // subscribers, or at a stack trace, can tell whose handler this is.
     try {
-      defineProperty(handler, 'name', { value: 'cxbusDevtoolsHandler' })
+      defineProperty(handler, 'name', descriptor({ value: 'cxbusDevtoolsHandler' }))
     } catch {
       // keeps whatever name it has
     }
@@ -874,11 +871,12 @@ export function installHook(win: HookWindow): void {
         d = getOwnPropertyDescriptor(o, key)
         if (!d) isOwn = false
       }
-      if (!d || !('value' in d) || d.value !== original || (isOwn && !d.configurable)) return false
-      defineProperty(wrapped, 'name', { value: original.name })
-      defineProperty(wrapped, 'length', { value: original.length })
-      defineProperty(obj, key, { value: wrapped, writable: true, configurable: true, enumerable: !!d.enumerable })
-      return getOwnPropertyDescriptor(obj, key)?.value === wrapped
+      if (!d || dataValue(d) !== original || (isOwn && !d.configurable)) return false
+      // name and length read as own data only: a getter the page put on its function never runs.
+      defineProperty(wrapped, 'name', descriptor({ value: own(original, 'name') }))
+      defineProperty(wrapped, 'length', descriptor({ value: own(original, 'length') }))
+      defineProperty(obj, key, descriptor({ value: wrapped, writable: true, configurable: true, enumerable: !!d.enumerable }))
+      return dataValue(getOwnPropertyDescriptor(obj, key)) === wrapped
     } catch {
       return false
     }
@@ -999,7 +997,7 @@ export function installHook(win: HookWindow): void {
         // through the page's own getter if it defined one (it may hand out a new facade each time;
         // the bus found first stays the one we subscribe on, so a new facade changes nothing).
         const current = getOwnPropertyDescriptor(win, key)
-        if (current && 'value' in current) return current.value
+        if (current && isData(current)) return current.value
         if (current && current.get && current.get !== ourGet) return apply(current.get, win, [])
         if (prevGet) return apply(prevGet, win, [])
         return value
@@ -1010,11 +1008,11 @@ export function installHook(win: HookWindow): void {
     try {
       const d = getOwnPropertyDescriptor(win, key)
       if (d && !d.configurable) return () => own(win, key)
-      value = d && 'value' in d ? d.value : undefined
-      prevGet = d?.get
-      const prevSet = d?.set
+      value = dataValue(d)
+      prevGet = d && !isData(d) ? d.get : undefined
+      const prevSet = d && !isData(d) ? d.set : undefined
       let enumerable = d ? !!d.enumerable : false
-      const desc: PropertyDescriptor = {
+      const desc: PropertyDescriptor = descriptor({
         configurable: true,
         enumerable,
         get(): unknown {
@@ -1034,7 +1032,7 @@ export function installHook(win: HookWindow): void {
             // never into the page
           }
         },
-      }
+      })
       ourGet = desc.get
       defineProperty(win, key, desc)
       if (read() !== undefined) onSet(read())
@@ -1080,8 +1078,8 @@ export function installHook(win: HookWindow): void {
     apply(weakAdd, trappedOnReady, [holder])
     try {
       const d = getOwnPropertyDescriptor(holder, 'onReady')
-      if (d && (!d.configurable || d.get || d.set)) return // someone else's accessor: leave it, scan finds the bus
-      let pageFn: unknown = d ? d.value : undefined
+      if (d && (!d.configurable || !isData(d))) return // someone else's accessor: leave it, scan finds the bus
+      let pageFn: unknown = dataValue(d)
       // Called before the page's handler: every plugin exists now, so commands the page sends from
       // its onReady are observed too.
       const ours = (bus: unknown): void => {
@@ -1090,7 +1088,7 @@ export function installHook(win: HookWindow): void {
         scan()
         checkRegistry()
       }
-      defineProperty(holder, 'onReady', {
+      defineProperty(holder, 'onReady', descriptor({
         configurable: true,
         enumerable: d ? !!d.enumerable : true,
         get(): unknown {
@@ -1113,7 +1111,7 @@ export function installHook(win: HookWindow): void {
         set(v: unknown): void {
           pageFn = v
         },
-      })
+      }))
     } catch {
       // frozen holder: the scan loop still finds holder.bus
     }

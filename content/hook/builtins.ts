@@ -37,6 +37,11 @@ export const stringIndexOf = String.prototype.indexOf
 export const stringSlice = String.prototype.slice
 export const createObject = Object.create
 export const setPrototypeOf = Object.setPrototypeOf
+/**
+ * A descriptor for defineProperty with no prototype: defineProperty reads `get`, `set` and `value`
+ * through the chain, so a `get` the page put on Object.prototype would run (and clash with `value`).
+ */
+export const descriptor = (d: PropertyDescriptor): PropertyDescriptor => setPrototypeOf(d, null) as PropertyDescriptor
 export const mathFloor = Math.floor
 // MessageEvent fields through the built-in getters: a page that replaces them on the prototype
 // would otherwise be handed our events (and with them the ports they came on).

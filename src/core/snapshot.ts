@@ -439,7 +439,7 @@ function ownValue(obj: object, key: string | number | symbol): unknown {
  * an own `get`; reading `d.value` of one would reach a `value` the page put on Object.prototype (and
  * run its getter). The `in` check is the fast one; an own check only when some `get` is there.
  */
-function isData(d: PropertyDescriptor): boolean {
+export function isData(d: PropertyDescriptor): boolean {
   return !('get' in d) || !hasOwn(d, 'get')
 }
 
@@ -447,7 +447,7 @@ function isData(d: PropertyDescriptor): boolean {
  * A data descriptor's value, undefined for an accessor's or none: `d.value` of an accessor's
  * descriptor would reach a `value` the page put on Object.prototype (and run its getter).
  */
-function dataValue(d: PropertyDescriptor | undefined): unknown {
+export function dataValue(d: PropertyDescriptor | undefined): unknown {
   return d !== undefined && isData(d) ? d.value : undefined
 }
 

@@ -914,6 +914,29 @@ describe('page hook: a page that poisons built-ins after the hook installed', ()
     expect(got.find((e) => e.kind === 'event')?.data).toEqual({ form: { firstname: 'Ada' }, list: [1, { two: 2 }], toJSON: 'own data' })
   })
 
+  it('a get, set or value getter the page planted on Object.prototype never runs while the hook finds, wraps and reads the bus', async () => {
+    const { win, got, accept } = fakeWindow()
+    installHook(win)
+    accept()
+    await new Promise((r) => setTimeout(r, 50)) // the relay said ready
+    const calls: string[] = []
+    // Every descriptor object inherits these: defineProperty({ value }) and d.get / d.value of a
+    // descriptor would run them (and a `get` with a `value` makes defineProperty throw).
+    for (const key of ['get', 'set', 'value']) {
+      Object.defineProperty(Object.prototype, key, { __proto__: null, configurable: true, get: () => (calls.push(key), () => 'hijacked') } as PropertyDescriptor)
+    }
+    try {
+      win.CXBus = es5Bus() // found through the hook's CXBus trap, right now
+      const cb = win.CXBus.registerPlugin('Callback') as { publish: Fn } // wrapped by the hook
+      cb.publish('opened', { opened: 1 })
+    } finally {
+      for (const key of ['get', 'set', 'value']) delete (Object.prototype as Record<string, unknown>)[key]
+    }
+    expect(calls).toEqual([])
+    await until(() => names(got).includes('Callback.opened'), 'Callback.opened')
+    expect(got.find((e) => e.kind === 'event' && e.event === 'Callback.opened')?.data).toEqual({ opened: 1 })
+  })
+
   it('captures every event and the Callback.open command, before and after the relay is ready', async () => {
     const { win, got, accept } = fakeWindow()
     installHook(win)
