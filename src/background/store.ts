@@ -124,6 +124,8 @@ export class TabStore {
   private captured = 0
   /** pageLoadId of the current top-frame document; the bus marker of that page sets state.bus. */
   private topLoad: string | null = null
+  /** pageLoadId whose bus marker set state.bus: its second marker (the version, once known) updates it. */
+  private busLoad: string | null = null
   /** Per page load: entries not stored while recording was off, marked when recording resumes. */
   private paused = new Map<string, NotRecorded>()
   /**
@@ -169,8 +171,10 @@ export class TabStore {
           }
         }
       }
-      if (e.kind === 'marker' && e.marker === 'bus' && (this.state.bus === null || pageLoadId === this.topLoad)) {
+      // The top page's bus wins; else the first frame's (widgets in an iframe), with its later version.
+      if (e.kind === 'marker' && e.marker === 'bus' && (this.state.bus === null || pageLoadId === this.topLoad || pageLoadId === this.busLoad)) {
         this.state.bus = busOf(e.data)
+        this.busLoad = pageLoadId
       }
       if (!this.recorded(e)) {
         this.notRecorded(e.pageLoadId ?? pageLoadId, e.frameUrl)

@@ -188,4 +188,18 @@ describe(`popup (${BROWSER})`, () => {
     await popup.close()
     await tab.page.close()
   })
+
+  it('names the Widgets version when the widgets run in an iframe (the frame reports it in a second bus marker)', async () => {
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&iframe=1')
+    await tab.call('whenReady')
+    const panel = await openPanel(tab.tabId)
+    await until(panel, () => document.querySelector('[data-testid="widgets-version"]') !== null, 'the version in the panel')
+    await panel.close()
+    const popup = await env.b.openExtensionPage(`popup/index.html?tabId=${tab.tabId}`)
+    await popup.waitForFunction(() => document.querySelector('[data-testid=popup-bus], [data-testid=popup-failure]') !== null)
+    expect(await testIdProp(popup, 'popup-bus', 'textContent')).toContain('Widgets 9.0.018.07')
+    expect((await backgroundSession(popup, tab.tabId)).source?.widgetsVersion).toBe('9.0.018.07')
+    await popup.close()
+    await tab.page.close()
+  })
 })

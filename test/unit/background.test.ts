@@ -7,7 +7,7 @@ import { badgeText, badgeTitle } from '../../src/background/badge.ts'
 import { sequentialWrite, type StorageArea, type StorageWrite } from '../../src/background/persist.ts'
 import { TabStore } from '../../src/background/store.ts'
 import { check } from '../../src/core/check.ts'
-import type { Session, SessionEntry } from '../../src/core/model.ts'
+import type { Json, Session, SessionEntry } from '../../src/core/model.ts'
 import { loadFixture } from '../support/fixtures.ts'
 import { memoryArea } from '../support/memory-area.ts'
 import { HOOK_TEXT_LIMIT, RELAY_PORT, panelPortName, type BackgroundToPanel } from '../../src/core/protocol.ts'
@@ -114,6 +114,20 @@ describe('TabStore', () => {
     s.state.preserveLog = true
     expect(s.ingest('p3', [pageLoad(0, 'p3')]).cleared).toBe(false)
     expect(s.state.count).toBe(2)
+  })
+
+  it('widgets in an iframe: the second bus marker of the frame gives the version (popup, export); the bus of the top page wins', () => {
+    const bus = (seq: number, pageLoadId: string, data: Json): SessionEntry => ({ kind: 'marker', marker: 'bus', seq, time: 1000, data, pageLoadId, frameUrl: 'https://x.test/frame' })
+    const s = new TabStore(1)
+    s.ingest('p1', [pageLoad(0)])
+    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame'), bus(1, 'f1', { via: 'CXBus' })])
+    s.ingest('f2', [pageLoad(0, 'f2', false, 'https://x.test/other'), bus(1, 'f2', { via: 'widgets', widgetsVersion: '8.5' })])
+    expect(s.state.bus).toEqual({ via: 'CXBus' })
+    s.ingest('f1', [bus(2, 'f1', { via: 'CXBus', widgetsVersion: '9.0.018.07' })]) // widgets-core answered
+    expect(s.state.bus).toEqual({ via: 'CXBus', widgetsVersion: '9.0.018.07' })
+    expect(s.toSession('UA').source?.widgetsVersion).toBe('9.0.018.07')
+    s.ingest('p1', [bus(1, 'p1', { via: 'CXBus', widgetsVersion: '9.1' })])
+    expect(s.state.bus).toEqual({ via: 'CXBus', widgetsVersion: '9.1' })
   })
 
   it('recording off stores nothing but still de-duplicates', () => {
