@@ -1,5 +1,6 @@
 // Popup (Preact, props only). The current tab at a glance: whether a bus was found, the Widgets
 // version, counts of events, interactions and findings by severity, and the export and QA report buttons.
+import '../src/ui/safeText.ts'
 import { Fragment } from 'preact'
 import { SEVERITIES, type Severity } from '../src/core/model.ts'
 import type { Outcome } from '../src/core/story.ts'

@@ -1,5 +1,6 @@
 // Panel. The panel's layout and UI state (selection, filter, side tab, dialogs); data comes from the
 // store, effects go through `actions`. Runs the same in DevTools, as a tab and in unit tests.
+import '../../src/ui/safeText.ts'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Severity } from '../../src/core/model.ts'
 import type { RuleInfo } from '../../src/core/rules.ts'

@@ -5,7 +5,7 @@ import { check } from '../../src/core/check.ts'
 import type { TabState } from '../../src/core/protocol.ts'
 import { Popup } from '../../popup/Popup.tsx'
 import { loadPopupData } from '../../popup/load.ts'
-import { fixture, marker } from './panel/helpers.ts'
+import { ESC, fixture, hostileSession, marker, rawControls, RLO } from './panel/helpers.ts'
 
 afterEach(cleanup)
 
@@ -106,5 +106,18 @@ describe('the popup QA report', () => {
     cleanup()
     render(<Popup data={{ ...data, busEntries: 0 }} onExport={() => {}} onReport={onReport} />)
     expect((screen.getByTestId('popup-report') as HTMLButtonElement).disabled).toBe(true)
+  })
+})
+
+describe('page text with control characters', () => {
+  it('the popup shows it escaped: version and stories', async () => {
+    const session = hostileSession()
+    const state = { tabId: 3, url: 'https://x.test/', preserveLog: false, recording: true, bus: { via: `CX${RLO}Bus`, widgetsVersion: `9.0${RLO}.018` }, dropped: 0, count: session.events.length, findings: { error: 0, warning: 0, info: 0 } }
+    const request = (async (req: { type: string }) => (req.type === 'get-tab-state' ? state : session)) as never
+    const { data } = await loadPopupData(3, { request, check, loadOptions: async () => ({}) })
+    render(<Popup data={data} onExport={() => {}} />)
+    expect(screen.getByTestId('popup-bus').textContent).toBe(`Bus found via CX${ESC}Bus · Widgets 9.0${ESC}.018`)
+    expect(screen.getByTestId('popup-story').textContent).toContain(`Bad${ESC}Request`)
+    expect(rawControls()).toEqual([])
   })
 })
