@@ -370,4 +370,30 @@ describe('event list columns on a big session', () => {
     }
     await tab.page.close()
   }, 180_000)
+
+  it('a plugin name of 48 or 100 characters: the event, interaction and findings columns stay, at 900, 800 and 480 px, also after Import', async () => {
+    const session = generateSession({ seed: 3, pageLoads: 1, interactions: 3 })
+    const last = session.events[session.events.length - 1]!
+    const long = (n: number, seq: number) => ({ seq, kind: 'event' as const, time: last.time + seq, publisher: 'P'.repeat(n), event: `${'P'.repeat(n)}.did`, data: {} })
+    const file = join(mkdtempSync(join(tmpdir(), 'cxbus-columns-')), 'long.session.json')
+    writeFileSync(file, serializeSession({ ...session, events: [...session.events, long(48, last.seq + 1), long(100, last.seq + 2)] }))
+    const tab = await openDemo('')
+    for (const [width, height] of [[900, 600], [800, 600], [480, 800]] as const) {
+      const panel = await openPanel(tab.tabId, { viewport: { width, height } })
+      await panel.getByTestId('import-input').setInputFiles(file)
+      await panel.locator('[data-testid=imported-banner][data-checked=true]').waitFor({ timeout: 60_000 })
+      await panel.getByTestId('filter-others').click()
+      const list = await panel.getByTestId('event-list').evaluate((el) => el.getBoundingClientRect().right)
+      for (const cell of ['.row.head .c-event', '.row.head .c-find', '[data-event^="PPP"] .c-event']) {
+        const box = await panel.locator(cell).first().evaluate((el) => { const r = el.getBoundingClientRect(); return { right: r.right, width: r.width, display: getComputedStyle(el).display } })
+        expect(box.display, `${cell} at ${width} px`).not.toBe('none')
+        expect(box.width, `${cell} at ${width} px`).toBeGreaterThanOrEqual(50)
+        expect(box.right, `${cell} at ${width} px`).toBeLessThanOrEqual(list)
+      }
+      expect(await panel.locator('[data-event^="PPP"] .c-plugin').first().getAttribute('title')).toMatch(/^P{48,100}$/)
+      await panel.screenshot({ path: join(SHOTS, `list-long-plugin-${width}.png`) })
+      await panel.close()
+    }
+    await tab.page.close()
+  }, 120_000)
 })

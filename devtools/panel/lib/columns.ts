@@ -60,7 +60,16 @@ export type Measure = (text: string, font: string) => number | null
 /** Cell padding (6 px each side) and a little room for italic (command rows) and rounding. */
 const CELL_EXTRA = 12 + 4
 
-/** Widths in px of each sized column, at least `min` (the stylesheet's widths). */
+/**
+ * The most a column takes from its content: a page's plugin name of 48 characters pushed the
+ * Findings column (at 100, the Event column too) out of the list. Longer values end in "…", their
+ * cell's tooltip has them whole. With these, every column the list keeps at its width fits in the
+ * right-docked panel (480 px) and in an 800 px one (the list about 460 px, where it keeps the
+ * narrow plugin cell, the event and the findings).
+ */
+export const MAX_WIDTHS: Record<keyof ColumnTexts, number> = { seq: 80, rel: 100, inter: 240, plugin: 180, pluginNarrow: 220 }
+
+/** Widths in px of each sized column, at least `min` (the stylesheet's widths), at most MAX_WIDTHS. */
 export function columnWidths(texts: ColumnTexts, measure: Measure, font: { normal: string; italic: string; head: string }, min: Record<keyof ColumnTexts, number>): Record<keyof ColumnTexts, number> {
   // Digits are drawn tabular: measured as zeros, each the width of the widest digit there.
   const width = (text: string, f: string): number => {
@@ -72,7 +81,7 @@ export function columnWidths(texts: ColumnTexts, measure: Measure, font: { norma
   for (const key of Object.keys(min) as (keyof ColumnTexts)[]) {
     let w = width(COLUMN_HEADS[key], font.head)
     for (const t of texts[key]) w = Math.max(w, width(t, font.normal), width(t, font.italic))
-    result[key] = Math.max(min[key], Math.ceil(w + CELL_EXTRA))
+    result[key] = Math.max(min[key], Math.min(MAX_WIDTHS[key], Math.ceil(w + CELL_EXTRA)))
   }
   return result
 }

@@ -57,6 +57,7 @@ export function Row({ entry, top, selected, current = false, interaction, intera
   }
   const worst = worstSeverity(findings)
   const name = nameOf(entry)
+  const plugin = pluginOf(entry)
   return (
     <div {...common} class={`row ${entry.kind} ${selected ? 'selected' : ''} ${current ? 'current' : ''} ${worst ? `has-${worst}` : ''}`} data-testid="event-row" data-event={name}>
       <span class="c-seq" role="gridcell">
@@ -68,8 +69,8 @@ export function Row({ entry, top, selected, current = false, interaction, intera
       <span class="c-rel" role="gridcell">
         {formatRelative(entry.time, openedAt)}
       </span>
-      <span class="c-plugin" role="gridcell" title={interaction ?? undefined}>
-        {pluginOf(entry)}
+      <span class="c-plugin" role="gridcell" title={interaction ? `${plugin} · ${interaction}` : plugin}>
+        {plugin}
         {interactionShort ? <span class="inter-short"> {interactionShort}</span> : null}
       </span>
       <span class="c-event" role="gridcell" title={name}>
