@@ -3,7 +3,8 @@
 // and DevTools' theme. Chromium's DevTools (support/devtools.ts) and Firefox's toolbox
 // (support/firefox-toolbox.ts), one vitest project each. Saves the DevTools window docked right
 // (DevTools' default), docked bottom and dark to test-results/: devtools-right.png,
-// devtools-bottom.png, devtools-dark.png in Chromium, firefox-devtools-*.png in Firefox.
+// devtools-bottom.png, devtools-dark.png, and with the Commands drawer open at each size
+// devtools-commands-<size>.png in Chromium, firefox-devtools-*.png in Firefox.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -92,6 +93,44 @@ describe(`the panel in the real DevTools window (${BROWSER})`, () => {
     expect(box.lanes).toBeGreaterThan(0)
     expect(box.list.height).toBeGreaterThan(100) // the list keeps room under the timeline
     expect(box.list.bottom).toBeLessThanOrEqual(box.height + 0.5)
+    await dt.close()
+    await tab.page.close()
+  })
+
+  it('the Commands drawer open takes a bounded share: the list header and the side tabs stay in view at each size', async () => {
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&nosubmit=1')
+    await tab.call('scenario', 'all')
+    const dt = await env.b.openDevTools(tab.page, { layout: 'right' })
+    await waitForRows(dt.panel, (r) => closed(r) >= 3, 'the interactions')
+    await clickTestId(dt.panel, 'commands-toggle')
+    for (const layout of ['right', 'bottom', 'low', 'window'] as const) {
+      await dt.layout(layout)
+      await dt.panel.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+      await dt.screenshot(shot(`commands-${layout}`))
+      // Each must be inside the panel and on top at its middle (not covered by the drawer); the list shows rows.
+      const seen = await dt.panel.evaluate(() => {
+        const drawer = document.querySelector('[data-testid=commands-drawer]')!.getBoundingClientRect()
+        const check = (sel: string, above = drawer.top) => {
+          const el = document.querySelector(sel)
+          if (!el) return `${sel}: missing`
+          const r = el.getBoundingClientRect()
+          if (r.height < 4 || r.top < 0 || r.bottom > innerHeight || r.bottom > above + 0.5) return `${sel}: at ${Math.round(r.top)}-${Math.round(r.bottom)}, the drawer from ${Math.round(drawer.top)}, the panel ${innerHeight} high`
+          const hit = document.elementFromPoint(r.left + Math.min(20, r.width / 2), (r.top + r.bottom) / 2)
+          return el.contains(hit) ? null : `${sel}: covered by ${hit?.className}`
+        }
+        const list = document.querySelector('[data-testid=event-list]')!.getBoundingClientRect()
+        return {
+          problems: [check('[data-testid=event-list] .row.head'), check('.side .tabs'), check('[data-testid=commands-toggle]', innerHeight)].filter((p) => p !== null),
+          listBody: Math.round(Math.min(list.bottom, drawer.top) - list.top - 22),
+          drawerShare: drawer.height / innerHeight,
+          bodyScrolls: (() => { const b = document.querySelector('.commands-body')!; return b.scrollHeight > b.clientHeight ? getComputedStyle(b).overflowY : 'fits' })(),
+        }
+      })
+      expect(seen.problems, layout).toEqual([])
+      expect(seen.listBody, `${layout}: room for list rows`).toBeGreaterThanOrEqual(44)
+      expect(seen.drawerShare, layout).toBeLessThanOrEqual(0.46)
+      expect(['fits', 'auto'], layout).toContain(seen.bodyScrolls)
+    }
     await dt.close()
     await tab.page.close()
   })

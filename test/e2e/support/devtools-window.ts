@@ -7,6 +7,9 @@ import type { E2eBrowser, TestPage } from './types.ts'
 export const LAYOUTS = {
   right: { width: 480, height: 800 },
   bottom: { width: 1280, height: 400 },
+  /** Docked bottom with a taller page above it, and a DevTools window of its own: where the Commands drawer squeezed the list. */
+  low: { width: 1280, height: 300 },
+  window: { width: 1280, height: 713 },
 } as const
 export type DockLayout = keyof typeof LAYOUTS
 export type DevToolsTheme = 'light' | 'dark'
