@@ -159,6 +159,36 @@ describe(`panel on the demo page (${BROWSER})`, () => {
   })
 })
 
+describe(`Detail pane at 800 px (${BROWSER})`, () => {
+  it('metadata names and types break only between words, cut ones end in … with the whole text in their tooltip', async () => {
+    const tab = await openDemo(env.b, env.demo.url)
+    await tab.call('scenario', 'complete')
+    const panel = await env.b.openPanel(tab.tabId, { viewport: { width: 800, height: 600 } })
+    await watchErrors(panel)
+    await waitForRows(panel, (r) => closedRows(r) === 1, 'Callback.closed')
+    // The Detail pane beside the list (about 330 px): "autoSubmitted" must not be cut into "autoSubmi" / "tted".
+    await panel.evaluate(() => (document.querySelector('[data-event="Callback.opened"]') as HTMLElement).click())
+    await clickTestId(panel, 'tab-detail')
+    const names = await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid=diff-row] th, [data-testid=diff-row] td.type')].map((th) => {
+      const range = document.createRange()
+      range.selectNodeContents(th)
+      // One line box per word at most: a word split over two lines gives more rects than words.
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size
+      const cut = th.scrollWidth > th.clientWidth
+      return { name: th.textContent ?? '', lines, words: (th.textContent ?? '').split(/\s+/).length, title: th.title, cutWithoutEllipsis: cut && getComputedStyle(th).textOverflow !== 'ellipsis' }
+    }))
+    expect(names.filter((n) => n.cutWithoutEllipsis)).toEqual([])
+    expect(names.map((n) => n.name)).toContain('autoSubmitted')
+    expect(names.filter((n) => n.lines > n.words)).toEqual([])
+    expect(names.every((n) => n.title === n.name)).toBe(true)
+    await panel.evaluate(() => document.querySelector('[data-testid=metadata-table]')!.scrollIntoView())
+    await panel.screenshot({ path: resolve('test-results', `${BROWSER}-metadata-names.png`) })
+    expect(await pageErrors(panel)).toEqual([])
+    await panel.close()
+    await tab.page.close()
+  })
+})
+
 /** Polls fn(arg) in the page until it is true (both drivers' waitForFunction differ in arguments). */
 async function until<A>(page: TestPage, fn: (arg: A) => boolean, what: string, arg?: A, timeoutMs = 15_000): Promise<void> {
   const t0 = Date.now()

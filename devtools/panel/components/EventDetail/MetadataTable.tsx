@@ -2,7 +2,8 @@
 // event of the same interaction (added, changed with the value before, unchanged). Changed and
 // added rows are highlighted; timestamps also show their wall-clock time. An object or array that
 // changed lists the nested values that changed (`form._customer_number: "a" → "b"`), since its whole
-// JSON hides the one field that matters. Fixed column widths, long values wrap inside their cell.
+// JSON hides the one field that matters. Fixed column widths, long values wrap inside their cell,
+// long names end in "…" (panel.css).
 import { nestedChanges, type DiffRow, type NestedChange } from '../../lib/diff.ts'
 import type { Json } from '../../../../src/core/model.ts'
 import { describeType, formatClock, formatValue, TIMESTAMP_FIELDS } from '../../lib/format.ts'
@@ -44,12 +45,16 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
           const value = r.status === 'removed' ? r.before : r.after
           return (
             <tr key={r.key} class={`diff-${r.status}`} data-testid="diff-row" data-key={r.key} data-status={r.status}>
-              <th scope="row">{r.key}</th>
+              <th scope="row" title={r.key}>
+                {r.key}
+              </th>
               <td class="mono">
                 {formatValue(value)}
                 {TIMESTAMP_FIELDS.has(r.key) && typeof value === 'number' && value > 1e11 ? <span class="hint"> {formatClock(value)}</span> : null}
               </td>
-              <td class="type">{describeType(r.key, value)}</td>
+              <td class="type" title={describeType(r.key, value)}>
+                {describeType(r.key, value)}
+              </td>
               <td class="change">
                 {STATUS_TEXT[r.status]}
                 {r.status === 'changed' ? <ChangeDetail row={r} /> : null}
