@@ -12,6 +12,7 @@ import { BROWSER, useDemoAndDevTools } from './support/setup.ts'
 import { openDemo, type DemoTab } from './support/demo.ts'
 import { LAYOUTS, type DevToolsWindow } from './support/devtools-window.ts'
 import { clickTestId, eventRows, testIdProp, waitForRows, type PanelRow } from './support/panel.ts'
+import { readPng } from './support/png.ts'
 
 const SHOTS = resolve('test-results')
 const shot = (layout: string): string => join(SHOTS, `${BROWSER === 'firefox' ? 'firefox-' : ''}devtools-${layout}.png`)
@@ -132,6 +133,42 @@ describe(`the panel in the real DevTools window (${BROWSER})`, () => {
       expect(['fits', 'auto'], layout).toContain(seen.bodyScrolls)
     }
     await dt.close()
+    await tab.page.close()
+  })
+
+  it('a disabled button (the timeline\'s Fit) is drawn legibly in both themes', async () => {
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&nosubmit=1')
+    await tab.call('scenario', 'complete')
+    for (const t of ['light', 'dark'] as const) {
+      const dt = await env.b.openDevTools(tab.page, { theme: t, layout: 'right' })
+      await waitForRows(dt.panel, (r) => closed(r) === 1, 'Callback.closed')
+      const fit = await dt.panel.evaluate(() => {
+        const b = document.querySelector<HTMLButtonElement>('[data-testid=zoom-fit]')!
+        const r = b.getBoundingClientRect()
+        return { disabled: b.disabled, left: r.left, top: r.top, right: r.right, bottom: r.bottom, innerHeight, ratio: devicePixelRatio }
+      })
+      expect(fit.disabled).toBe(true)
+      await dt.screenshot(shot(`disabled-${t}`))
+      // The panel fills the bottom of the DevTools window; inside the button's border, its darkest and
+      // lightest pixels are the text and the face: Firefox drew a half-transparent button not at all.
+      const png = readPng(shot(`disabled-${t}`))
+      const top = png.height - fit.innerHeight * fit.ratio
+      const lum = ([r, g, b]: number[]): number => {
+        const [R, G, B] = [r!, g!, b!].map((v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4 })
+        return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!
+      }
+      let lo = 1
+      let hi = 0
+      for (let y = Math.ceil(top + (fit.top + 3) * fit.ratio); y < top + (fit.bottom - 3) * fit.ratio; y++) {
+        for (let x = Math.ceil((fit.left + 3) * fit.ratio); x < (fit.right - 3) * fit.ratio; x++) {
+          const l = lum(png.at(x, y))
+          lo = Math.min(lo, l)
+          hi = Math.max(hi, l)
+        }
+      }
+      expect((hi + 0.05) / (lo + 0.05), `${t}: the text of the disabled Fit against its face`).toBeGreaterThanOrEqual(3)
+      await dt.close()
+    }
     await tab.page.close()
   })
 })
