@@ -675,10 +675,19 @@ function findingText(f: Finding, width: number): string {
   const indent = 12
   // Escaped before the layout (an escape is 6 columns). A value breaks only around it, not at its
   // own spaces (held as NO_BREAK, a control no escaped text has), and is cut only when longer than a line.
-  const value = (v: unknown): string => escapeControls(shortJson(v)).replace(/ /g, NO_BREAK)
+  let held = false
+  const value = (v: unknown): string => {
+    const text = escapeControls(shortJson(v))
+    if (!text.includes(' ')) return text // most values (numbers, JSON without spaces): nothing to hold
+    held = true
+    return text.replace(/ /g, NO_BREAK)
+  }
   const message = escapeControls(f.message)
   const text = f.expected !== undefined || f.actual !== undefined ? `${message} (expected ${value(f.expected)}, actual ${value(f.actual)})` : message
-  return head + wrapText(text, width, head.length, indent).replace(NO_BREAKS, ' ')
+  const body = wrapText(text, width, head.length, indent)
+  // One flat string: a check keeps every finding's lines to its end, and a string made by `+` is a
+  // tree of its pieces (more objects for each collection to copy).
+  return [head, held ? body.replace(NO_BREAKS, ' ') : body].join('')
 }
 
 const NO_BREAK = '\u0001'

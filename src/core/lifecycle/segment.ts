@@ -187,7 +187,9 @@ export class Segmenter {
     const index = ++s.count
     // Id stable while events are appended: plugin, index within its page load, and the pageLoadId
     // when the entry has one (ids never change when a second page load shows up later).
-    const id = s.pageLoadId === undefined ? `${s.plugin}#${index}` : `${s.plugin}#${index}@${s.pageLoadId}`
+    // Joined, not `+`: one flat string, not a tree of pieces, as every map lookup hashes it and a
+    // long check keeps thousands of them.
+    const id = (s.pageLoadId === undefined ? [s.plugin, '#', index] : [s.plugin, '#', index, '@', s.pageLoadId]).join('')
     const info: Interaction = { id, plugin: s.plugin, index, events: [], closed: false }
     if (s.pageLoadId !== undefined) info.pageLoadId = s.pageLoadId
     const ia: InteractionState = {
