@@ -365,6 +365,7 @@ describe('QA fixes', () => {
     fireEvent.click(screen.getByTestId('settings-save'))
     expect(screen.getByTestId('settings-dialog')).toBeTruthy() // still open
     expect(screen.getByTestId('settings-invalid').textContent).toContain('Not saved')
+    expect(document.activeElement).toBe(input) // the bad field, scrolled into view with its message
     expect(store.getState().options).toEqual({})
     fireEvent.input(input, { target: { value: '800' } })
     fireEvent.click(screen.getByTestId('settings-save'))

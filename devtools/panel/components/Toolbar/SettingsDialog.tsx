@@ -57,7 +57,12 @@ export function SettingsDialog({ rules, options, onSave, onClose }: SettingsDial
         onSubmit={(e) => {
           e.preventDefault()
           setTried(true)
-          if (invalid.length) return // the messages say what to fix; nothing is saved
+          if (invalid.length) {
+            // The messages say what to fix; nothing is saved. The first bad field may be scrolled
+            // out of view above the rules: focusing it brings it (and its message) back.
+            e.currentTarget.querySelector<HTMLInputElement>(`input[name="${invalid[0]}"]`)?.focus()
+            return
+          }
           const next: CheckOptions = { ...draft }
           for (const k of TOLERANCE_KEYS) {
             const text = raw[k].trim()
