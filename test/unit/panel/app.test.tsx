@@ -432,6 +432,10 @@ describe('QA fixes', () => {
     const caption = screen.getByTestId('metadata-table').querySelector('caption')!.textContent!
     expect(caption).not.toContain('not part of an interaction')
     expect(caption).toContain('part of this interaction')
+    // Nothing to compare with: no Change column calling every field "added".
+    const table = screen.getByTestId('metadata-table')
+    expect([...table.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual(['Field', 'Value', 'Type'])
+    expect(table.textContent).not.toContain('added')
     // The timeline's tooltip on its diamond says the same: a time from its interaction's opened.
     const mark = screen.getAllByTestId('timeline-mark').find((m) => m.dataset.seq === String(failure.seq))!
     fireEvent.mouseEnter(mark)

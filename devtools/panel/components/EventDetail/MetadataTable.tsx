@@ -15,8 +15,10 @@ const STATUS_TEXT: Record<DiffRow['status'], string> = { added: 'added', removed
  * entry attributed to an interaction without being a lifecycle step; undefined outside any.
  */
 export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]; previousName: string | null | 'attributed' | undefined }) {
+  // Outside the lifecycle there is nothing to compare with: no Change column that would call every field "added".
+  const compared = previousName !== 'attributed' && previousName !== undefined
   return (
-    <table class="meta" data-testid="metadata-table">
+    <table class={`meta ${compared ? '' : 'meta-plain'}`} data-testid="metadata-table">
       <caption>
         {previousName === 'attributed'
           ? 'Data (part of this interaction, not a lifecycle step: nothing to compare with)'
@@ -30,21 +32,21 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
         <col class="col-field" />
         <col class="col-value" />
         <col class="col-type" />
-        <col class="col-change" />
+        {compared && <col class="col-change" />}
       </colgroup>
       <thead>
         <tr>
           <th scope="col">Field</th>
           <th scope="col">Value</th>
           <th scope="col">Type</th>
-          <th scope="col">Change</th>
+          {compared && <th scope="col">Change</th>}
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => {
           const value = r.status === 'removed' ? r.before : r.after
           return (
-            <tr key={r.key} class={`diff-${r.status}`} data-testid="diff-row" data-key={r.key} data-status={r.status}>
+            <tr key={r.key} class={compared ? `diff-${r.status}` : ''} data-testid="diff-row" data-key={r.key} data-status={compared ? r.status : undefined}>
               <th scope="row" title={r.key}>
                 {r.key}
               </th>
@@ -55,10 +57,12 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
               <td class="type" title={describeType(r.key, value)}>
                 {describeType(r.key, value)}
               </td>
-              <td class="change">
-                {STATUS_TEXT[r.status]}
-                {r.status === 'changed' ? <ChangeDetail row={r} /> : null}
-              </td>
+              {compared && (
+                <td class="change">
+                  {STATUS_TEXT[r.status]}
+                  {r.status === 'changed' ? <ChangeDetail row={r} /> : null}
+                </td>
+              )}
             </tr>
           )
         })}
