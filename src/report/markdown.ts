@@ -1,10 +1,12 @@
 // Runs everywhere (panel "Copy summary", CLI `check --format markdown`). A short Markdown summary of a
 // QA session for a ticket: the verdicts, the findings by rule, the coverage, the notes; about 40
 // lines for a normal session (long lists are cut with "… and N more"). Page strings are flattened to
-// one line and stripped of what a tracker would render as markup.
+// one line and stripped of what a tracker would render as markup; control and bidi characters are
+// escaped here, so the panel's clipboard gets the very text the CLI prints.
 import { checkOptionsText, countsText, coverageText, findingsByRule, formatUtc, lossText, noteTarget, verdictText, type QaAnalysis } from './analyze.ts'
 import { SEVERITIES } from '../core/model.ts'
 import { formatSpan } from '../core/story.ts'
+import { escapeControls } from '../core/controls.ts'
 
 /** Page text on one line, without Markdown/HTML syntax a tracker would interpret. */
 export function mdText(s: string, max = 160): string {
@@ -82,5 +84,5 @@ export function markdownSummary(a: QaAnalysis, title?: string, optionsFrom?: str
     lines.push('', `**Notes (${a.notes.length})**`)
     lines.push(...more(a.notes, MAX_NOTES, (n) => `- ${mdText(noteTarget(n, a), 60)}: ${mdText(n.text)}`))
   }
-  return lines.join('\n') + '\n'
+  return escapeControls(lines.join('\n') + '\n')
 }

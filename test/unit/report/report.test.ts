@@ -202,6 +202,17 @@ describe('a hostile session stays inert in the report', () => {
     expect(md).not.toMatch(/(^|[^\\])</m)
     expect(md).toContain('\\<script\\>')
   })
+
+  it('the Markdown summary shows invisible controls escaped, the same text the CLI prints (panel Copy summary)', () => {
+    const s = loadFixture('shipped-failed-retry')
+    const name = 'photo\u202egnp.exe\u001b[2J\u200f'
+    s.source = { ...s.source, widgetsVersion: `9.0\u202e1`, url: `https://shop.example/${name}` }
+    s.notes = [{ seq: 3, text: name, time: 1 }]
+    const md = markdownSummary(analyzeSession(s))
+    expect(md).not.toMatch(/[\u001b\u202e\u200f]/)
+    expect(md).toContain('Widgets 9.0\\u202e1')
+    expect(md).toContain('photo\\u202egnp.exe\\u001b\\[2J\\u200f')
+  })
 })
 
 describe('the Markdown summary', () => {
