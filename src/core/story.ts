@@ -8,7 +8,9 @@
 //   after a failure); minimize and restore (no metadata, so not lifecycle steps for the checker);
 // - the flags, both elapsed values (SPEC.md §3), the page and page load, and a sentence for people;
 // - a gap: a `dropped` marker (paused, cleared, lost) inside the interaction. A closed interaction
-//   whose outcome fell into it takes the outcome its `closed` metadata names, and says it was not captured.
+//   whose outcome fell into it takes the outcome its `closed` metadata names, and says it was not captured;
+//   one whose `opened` fell into it says so and takes its duration from the metadata's `opened`; one not
+//   closed with a gap after its last event says its end (and so its outcome) was not captured.
 // One pass over the entries; the lifecycle events' interaction comes from Report.events.
 import { droppedPlugin, type Interaction, type Json, type JsonObject, type Report, type SessionEntry, type SessionSource } from './model.ts'
 import { expectedElapsed, type ElapsedExpectation } from './lifecycle/rules/elapsed.ts'
@@ -69,6 +71,8 @@ export interface StoryGap {
   why: 'paused' | 'cleared' | 'lost'
   /** The outcome the `closed` metadata names when the outcome event itself fell into the gap, else null. */
   outcome: 'completed' | 'cancelled' | null
+  /** Neither closed nor an outcome captured, and a `dropped` marker follows its last event: its end (outcome and closed) may be in there. Else null. */
+  end: { seq: number; why: StoryGap['why'] } | null
 }
 
 export interface InteractionStory {
@@ -93,6 +97,14 @@ export interface InteractionStory {
   pageLeft: boolean
   /** Entries missing inside the interaction (null when none). */
   gap: StoryGap | null
+  /** Its `opened` fell into the gap: the first step captured is not its start. */
+  openedMissing: boolean
+  /**
+   * How long it took (ms): first to last lifecycle event; when its `opened` was not captured, from the
+   * page's own `opened` (the shipped elapsed of its last metadata: (closed or publish time) - opened),
+   * null when the metadata has no `opened` either.
+   */
+  duration: number | null
   /** "Completed after 1 failed submission (HTTP 500 Internal Server Error), 1 retry, 6.2 s". */
   sentence: string
 }
@@ -149,6 +161,9 @@ export function formatSpan(ms: number): string {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
+/** "paused at #12": a gap's marker, as a reader finds it in the list. */
+const gapAt = (g: { seq: number; why: StoryGap['why'] }): string => `${g.why} at #${g.seq}`
+
 /** The sentence for people, from the story's facts. */
 export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   const { summary: m, failures } = s
@@ -165,30 +180,41 @@ export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   }
   // Both outcomes in one interaction (order/both-terminal): never read as a plain success or cancel.
   const both = completed && cancelled
-  // An outcome read from `closed` (its event fell into a gap): said, with the gap's marker.
+  // What fell into a gap is said, with the gap's marker: `opened`, an outcome read from `closed`, the end.
   const gap = s.gap
-  const hidden = gap ? (gap.why === 'lost' ? `lost at #${gap.seq}` : `${gap.why} at #${gap.seq}`) : ''
+  const noOpened = s.openedMissing
+  const missed = (what: (string | false | null | undefined)[]): string => {
+    const named = what.filter((w) => typeof w === 'string')
+    return gap && named.length ? ` (${named.join(' and ')} not captured: ${gapAt(gap)})` : ''
+  }
+  const end = gap?.end ?? null
   let head: string
-  switch (m.outcome) {
-    case 'completed':
-      head = both ? `Completed and cancelled (two outcomes)${failed}` : gap?.outcome ? `Completed (completed not captured: ${hidden})${failed}` : `Completed${failed}`
-      break
-    case 'cancelled':
-      head = both
-        ? `Cancelled and completed (two outcomes)${failed}`
-        : gap?.outcome
-          ? `Cancelled (cancelled not captured: ${hidden})${failed}`
-          : `Cancelled${failed || (m.submits ? ' after submitting' : started ? ' after typing' : ' without typing')}`
-      break
-    case 'no-outcome':
-      head = s.superseded
-        ? `Ended without closed or an outcome (a new one opened)${failed}`
-        : gap
-          ? `Closed, outcome unknown (events ${hidden})${failed}`
-          : `Closed without completed or cancelled${failed}`
-      break
-    default:
-      head = s.pageLeft ? `Left open by a page load${failed}` : `Open at the end of the capture${failed}`
+  if (end) {
+    // Not closed and events missing after its last one: it may have ended there, with either outcome.
+    head = noOpened && gap!.seq !== end.seq
+      ? `Opened and end not captured (${gapAt(gap!)}, ${gapAt(end)}), outcome unknown${failed}`
+      : `End not captured (${gapAt(end)}), outcome unknown${failed}`
+  } else {
+    switch (m.outcome) {
+      case 'completed':
+        head = both ? `Completed and cancelled (two outcomes)${failed}` : `Completed${missed([noOpened && 'opened', gap?.outcome])}${failed}`
+        break
+      case 'cancelled':
+        head = both
+          ? `Cancelled and completed (two outcomes)${failed}`
+          // Without typing only when no gap could hide a `started`.
+          : `Cancelled${missed([noOpened && 'opened', gap?.outcome])}${failed || (m.submits ? ' after submitting' : started ? ' after typing' : gap ? '' : ' without typing')}`
+        break
+      case 'no-outcome':
+        head = s.superseded
+          ? `Ended without closed or an outcome (a new one opened)${missed([noOpened && 'opened'])}${failed}`
+          : gap
+            ? `Closed, outcome unknown (events ${gapAt(gap)})${failed}`
+            : `Closed without completed or cancelled${failed}`
+        break
+      default:
+        head = `${s.pageLeft ? 'Left open by a page load' : 'Open at the end of the capture'}${missed([noOpened && 'opened'])}${failed}`
+    }
   }
   const parts = [head]
   if (m.retries) parts.push(plural(m.retries, 'retry', 'retries'))
@@ -196,8 +222,9 @@ export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   else if (m.prefilled) parts.push('prefilled')
   if (m.proactive) parts.push('proactive')
   if (m.minimized) parts.push(`minimized ${m.minimized}×${s.restored < m.minimized ? ` (restored ${s.restored}×)` : ''}`)
-  // Not over: the span ends at its last event, not at the page load or the capture's end.
-  parts.push(m.outcome === 'open' ? `${formatSpan(s.end - s.start)} until its last event` : formatSpan(s.end - s.start))
+  // Not over (or its end not captured): the span ends at its last event, not at the page load or the capture's end.
+  const span = s.duration
+  if (span !== null) parts.push(m.outcome === 'open' || end ? `${formatSpan(span)} until its last event` : formatSpan(span))
   return parts.join(', ')
 }
 
@@ -220,9 +247,11 @@ interface Draft {
   frameUrl: string | undefined
   /** The first `dropped` marker inside the interaction (or just before its first captured step). */
   gap: { seq: number; why: StoryGap['why'] } | null
+  /** The first `dropped` marker since its last captured step (null once a step follows it). */
+  tail: { seq: number; why: StoryGap['why'] } | null
 }
 
-const newDraft = (): Draft => ({ steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, facts: null, superseded: false, pageLeft: false, frameUrl: undefined, gap: null })
+const newDraft = (): Draft => ({ steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, facts: null, superseded: false, pageLeft: false, frameUrl: undefined, gap: null, tail: null })
 
 interface Facts {
   elapsed: ElapsedExpectation | null
@@ -326,6 +355,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
         const p = profiles.get(plugin)
         if (only !== undefined && only !== plugin && !p?.services?.some((x) => x.plugin === only)) continue
         d.gap ??= g
+        d.tail ??= g
       }
     }
     if (only === undefined || profiles.has(only)) gaps.set(e.pageLoadId ?? '', g)
@@ -374,6 +404,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
           }
         }
         d.steps.push({ seq: e.seq, time: e.time, kind: 'step', label: name })
+        d.tail = null
         d.lastData = e.data
         d.lastTime = e.time
         d.facts = null
@@ -391,6 +422,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       const open = page.get(k)
       const m = profile.minimize
       if (!open || !m) return
+      if (name === m.minimized || name === m.restored) open.tail = null
       if (name === m.minimized) {
         open.minimized++
         open.spans.push({ from: e.time, to: null })
@@ -412,6 +444,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       const f = readFailure(e)
       open.failures.push(f)
       open.steps.push({ seq: e.seq, time: e.time, kind: 'failure', label: failureLabel(f) })
+      open.tail = null
       break
     }
   }
@@ -422,7 +455,8 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
     const d = drafts.get(ia.id) ?? newDraft()
     const profile = profiles.get(ia.plugin)
     const facts = d.facts ?? factsOf(profile, d.lastData, d.lastTime)
-    // One pass over its events: the first completed and cancelled, and the envelope.
+    // One pass over its events: the first completed and cancelled, its opened, and the envelope.
+    let opened = false
     let completed = -1
     let cancelled = -1
     let start = Infinity
@@ -431,6 +465,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       const x = ia.events[i] as Interaction['events'][number]
       if (completed < 0 && isStep(x.event, 'completed')) completed = i
       if (cancelled < 0 && isStep(x.event, 'cancelled')) cancelled = i
+      if (!opened && profile && isStep(x.event, profile.open)) opened = true
       if (x.time < start) start = x.time
       if (x.time > end) end = x.time
     }
@@ -441,6 +476,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       : cancelled >= 0
         ? 'cancelled'
         : hidden ?? (ia.closed || d.superseded ? 'no-outcome' : 'open')
+    const openedMissing = d.gap !== null && !opened
     const x = facts.elapsed
     const documented = x?.documentedApplies ? x.documented : null
     const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
@@ -474,7 +510,10 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       end: ia.events.length ? end : 0,
       superseded: d.superseded && !ia.closed,
       pageLeft: d.pageLeft && !ia.closed && !d.superseded,
-      gap: d.gap ? { seq: d.gap.seq, why: d.gap.why, outcome: hidden } : null,
+      gap: d.gap ? { seq: d.gap.seq, why: d.gap.why, outcome: hidden, end: outcome === 'open' || outcome === 'no-outcome' ? d.tail : null } : null,
+      openedMissing,
+      // Without its opened the first captured event is no start: the page's own opened is.
+      duration: openedMissing ? shipped : ia.events.length ? end - start : 0,
       sentence: '',
     }
     story.sentence = storySentence(story)
@@ -522,7 +561,7 @@ export function lifecycleSteps(story: InteractionStory): string[] {
   // "#seq" as the panel's list and the findings ("seq 4,5") name entries: a reader finds each one.
   const steps = story.steps.map((s) => `${s.label} #${s.seq} +${formatSpan(s.time - t0)}`)
   // Times count from the first step captured: say so when that is not the opened that fell into a gap.
-  if (story.gap && !story.steps.some((s) => s.kind === 'step' && s.label === 'opened')) steps.unshift('(opened not captured)')
-  if (story.summary.outcome === 'open' || story.superseded) steps.push(story.pageLeft ? '(page left)' : '(not closed)')
+  if (story.openedMissing) steps.unshift('(opened not captured)')
+  if (story.summary.outcome === 'open' || story.superseded) steps.push(story.gap?.end ? '(end not captured)' : story.pageLeft ? '(page left)' : '(not closed)')
   return steps
 }

@@ -100,7 +100,7 @@ describe('interaction stories: edges', () => {
     renumber(s.events)
     const [st] = storiesOf(s)
     expect(st!.summary.outcome).toBe('completed')
-    expect(st!.gap).toEqual({ seq: at, why: 'paused', outcome: 'completed' })
+    expect(st!.gap).toEqual({ seq: at, why: 'paused', outcome: 'completed', end: null })
     expect(st!.sentence).toMatch(new RegExp(`^Completed \\(completed not captured: paused at #${at}\\)`))
     expect(st!.sentence).not.toMatch(/without completed/)
   })
@@ -115,7 +115,8 @@ describe('interaction stories: edges', () => {
     const after = { ...s, events: renumber([cleared, structuredClone(closed)]) }
     const [st] = storiesOf(after)
     expect(st!.summary.outcome).toBe('cancelled') // closed's metadata has the cancelled timestamp
-    expect(st!.sentence).toMatch(/^Cancelled \(cancelled not captured: cleared at #0\)/)
+    // Its opened fell into the gap too; the duration is the page's own closed - opened (8 971 ms), not closed alone's 0 ms.
+    expect(st!.sentence).toBe('Cancelled (opened and cancelled not captured: cleared at #0), 9.0 s')
     expect(lifecycleSteps(st!)).toEqual(['(opened not captured)', 'closed #1 +0 ms'])
     // The same with metadata that names no outcome: unknown, not "without completed or cancelled".
     const bare = structuredClone(after)
@@ -125,6 +126,51 @@ describe('interaction stories: edges', () => {
     const [st2] = storiesOf(bare)
     expect(st2!.summary.outcome).toBe('no-outcome')
     expect(st2!.sentence).toMatch(/^Closed, outcome unknown \(events cleared at #0\)/)
+  })
+
+  it('an interaction whose opened was paused away says so and takes its duration from the metadata', () => {
+    const s = loadFixture('documented-typed-cancel')
+    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.opened')
+    const opened = s.events[at]!
+    // Pause, open, Record: the paused marker (stored on resume) stands where opened was.
+    s.events.splice(at, 1, { seq: 0, kind: 'marker', marker: 'dropped', time: opened.time + 400, pageLoadId: opened.pageLoadId, data: { count: 1, where: 'paused' } })
+    renumber(s.events)
+    const [st] = storiesOf(s)
+    expect(st!.summary.outcome).toBe('cancelled')
+    // closed - opened of the page's metadata: 1764000009871 - 1764000000900, not started -> closed's 7.6 s.
+    expect(st!.sentence).toBe(`Cancelled (opened not captured: paused at #${at}) after typing, 9.0 s`)
+    expect(st!.duration).toBe(8971)
+    expect(lifecycleSteps(st!)[0]).toBe('(opened not captured)')
+    // Metadata without an opened timestamp: no duration rather than one from the first captured event.
+    for (const e of s.events) if (e.kind === 'event' && e.data && typeof e.data === 'object') delete (e.data as Record<string, unknown>).opened
+    expect(storiesOf(s)[0]!.sentence).toBe(`Cancelled (opened not captured: paused at #${at}) after typing`)
+  })
+
+  it('an end paused away (outcome and closed) is said, before a new interaction or at the end of the capture', () => {
+    const s = loadFixture('shipped-two-in-a-row')
+    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.cancelled')
+    const cancelled = s.events[at]!
+    // Pause, close the widget (cancelled, closed), Record, open again.
+    s.events.splice(at, 2, { seq: 0, kind: 'marker', marker: 'dropped', time: cancelled.time + 900, pageLoadId: cancelled.pageLoadId, data: { count: 2, where: 'paused' } })
+    renumber(s.events)
+    const [first, second] = storiesOf(s)
+    expect(first!.summary.outcome).toBe('no-outcome')
+    expect(first!.gap?.end).toEqual({ seq: at, why: 'paused' })
+    expect(first!.sentence).toBe(`End not captured (paused at #${at}), outcome unknown, 0 ms until its last event`)
+    expect(lifecycleSteps(first!).at(-1)).toBe('(end not captured)')
+    expect(second!.gap).toBeNull()
+    expect(second!.sentence).toMatch(/^Completed/)
+    // Without the second interaction: not "Open at the end of the capture" either.
+    const alone = { ...s, events: s.events.slice(0, at + 1) }
+    const [st] = storiesOf(alone)
+    expect(st!.summary.outcome).toBe('open')
+    expect(st!.sentence).toBe(`End not captured (paused at #${at}), outcome unknown, 0 ms until its last event`)
+    // A gap with a step after it is not the end: still open at the end of the capture.
+    const later = structuredClone(s.events.find((e) => e.kind === 'event' && e.event === 'Callback.minimized')!) // the second's, now the first's
+    const mid = renumber([...structuredClone(alone.events), later])
+    const [st2] = storiesOf({ ...s, events: mid })
+    expect(st2!.gap).toMatchObject({ seq: at, end: null })
+    expect(st2!.sentence).toMatch(/^Open at the end of the capture, minimized 1× \(restored 0×\)/)
   })
 
   it('an interaction left open by a reload says so; the next page numbers its interactions anew', () => {

@@ -500,6 +500,17 @@ describe('real pages: focus, stories, grouped findings', () => {
     expect(screen.getByTestId('tab-interactions').getAttribute('aria-selected')).toBe('true')
   })
 
+  it('gives an interaction whose opened was paused away the time of its own metadata, as its sentence does', () => {
+    const { store } = mount()
+    const s = fixture('documented-typed-cancel')
+    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.opened')
+    s.events.splice(at, 1, { seq: at, kind: 'marker', marker: 'dropped', time: s.events[at]!.time, pageLoadId: s.events[at]!.pageLoadId, data: { count: 1, where: 'paused' } })
+    act(() => store.importSession('paused.json', s))
+    const [row] = within(screen.getByTestId('interactions-table')).getAllByTestId('interaction-row')
+    expect(within(row!).getByTestId('interaction-sentence').textContent).toBe(`Cancelled (opened not captured: paused at #${at}) after typing, 9.0 s`)
+    expect(row!.querySelectorAll('td.col-num')[1]!.textContent).toBe('9.0 s') // closed - opened, not started -> closed's 7.6 s
+  })
+
   it('lists the first stories of a large session and more on demand, the selected one always', () => {
     const session = generateSession({ events: 2000, seed: 9, plugins: ['Callback', 'SendMessage'] })
     const stories = buildStories(session.events, check(session))

@@ -52,6 +52,16 @@ describe('buildLanes', () => {
     expect(lanes[1]!.marks.some((m) => m.name.startsWith('minimized'))).toBe(false)
     expect(lanes[1]!.sentence).toBe('Completed, minimized 1×, 12.9 s')
   })
+  it('says on the lane when the end of an interaction fell into a gap, not "no outcome"', () => {
+    const s = fixture('shipped-two-in-a-row')
+    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.cancelled')
+    // Pause, close the widget (cancelled, closed), Record, open again.
+    s.events.splice(at, 2, { seq: at, kind: 'marker', marker: 'dropped', time: s.events[at]!.time, pageLoadId: s.events[at]!.pageLoadId, data: { count: 2, where: 'paused' } })
+    s.events.forEach((e, i) => (e.seq = i))
+    const v = viewOfSession(s.events, check(s))
+    const [first] = buildLanes(v.stories, (q) => v.entries[v.indexOf(q)!], v.findingsBySeq)
+    expect(first!.verdict).toBe('end not captured')
+  })
   it('puts failed service requests on the lane as failure marks', () => {
     const s = fixture('shipped-failed-retry')
     const v = viewOfSession(s.events, check(s))

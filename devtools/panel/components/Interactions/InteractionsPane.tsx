@@ -87,7 +87,7 @@ export function InteractionsPane({ stories, findingsBySeq, current, notes, onSel
                 )}
               </td>
               <td class="col-num">{st.summary.submits}</td>
-              <td class="col-num">{formatSpan(st.end - st.start)}</td>
+              <td class="col-num">{st.duration === null ? '' : formatSpan(st.duration)}</td>
             </tr>
           )
         })}

@@ -98,7 +98,8 @@ const OUTCOME_TEXT: Record<Outcome, string> = { completed: 'completed', cancelle
 /** "completed · 1 failed · auto": the verdict a lane label has room for. */
 export function shortVerdict(story: InteractionStory): string {
   const m = story.summary
-  const parts = [story.pageLeft ? 'left open' : OUTCOME_TEXT[m.outcome]]
+  // A gap after its last event may hold its end: neither "no outcome" nor "open" is known.
+  const parts = [story.gap?.end ? 'end not captured' : story.pageLeft ? 'left open' : OUTCOME_TEXT[m.outcome]]
   if (m.failures.length) parts.push(`${m.failures.length} failed`)
   if (m.autoSubmitted) parts.push('auto')
   if (m.minimized) parts.push('min')
