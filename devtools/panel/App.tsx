@@ -93,6 +93,8 @@ export function App({ store, actions, rules, commands }: AppProps) {
   // Only while its tab is open: stories and coverage of a 100 000-event live capture cost a frame.
   const coverage = useMemo(() => (tab === 'coverage' ? computeCoverage(view.entries, view.stories) : null), [tab, view, view.entries.length])
   const checked = (state.imported?.progress ?? 1) >= 1
+  // Without interactions an imported file says why (the live capture's hints ask to open the widget).
+  const noInteraction = live ? null : checked ? 'The imported file holds no Callback interaction.' : 'Checking the session…'
   const copySummary = (): void =>
     void actions.copySummary().then((ok) => {
       if (!ok) return
@@ -199,7 +201,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
         <main class="main">
           <Timeline
             view={view}
-            checking={(state.imported?.progress ?? 1) < 1}
+            {...(noInteraction ? { emptyText: noInteraction } : {})}
             selectedSeq={selected}
             currentInteraction={currentInteraction}
             height={timelineHeight}
@@ -236,6 +238,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
                     current={currentInteraction}
                     notes={notesIndex.byInteraction}
                     onSelectInteraction={(st) => st.steps[0] && setSelected(st.steps[0].seq)}
+                    {...(noInteraction ? { emptyText: noInteraction } : {})}
                   />
                 ) : tab === 'detail' ? (
                   <EventDetail

@@ -511,6 +511,15 @@ describe('real pages: focus, stories, grouped findings', () => {
     expect(row!.querySelectorAll('td.col-num')[1]!.textContent).toBe('9.0 s') // closed - opened, not started -> closed's 7.6 s
   })
 
+  it('says an imported file without an interaction holds none, not the live capture hints to open the widget', () => {
+    const { store, container } = mount()
+    // No page load, no lifecycle event: only other plugins.
+    act(() => store.importSession('others.json', { ...fixture('documented-typed-cancel'), events: [ev(0, 'Watchman.uptime'), ev(1, 'WindowManager.ready')] }))
+    expect(container.querySelector('.tl-empty')?.textContent).toBe('The imported file holds no Callback interaction.')
+    expect(screen.getByTestId('interactions-empty').textContent).toBe('The imported file holds no Callback interaction.')
+    expect(container.textContent).not.toMatch(/open the Callback widget|once a lifecycle event arrives/)
+  })
+
   it('lists the first stories of a large session and more on demand, the selected one always', () => {
     const session = generateSession({ events: 2000, seed: 9, plugins: ['Callback', 'SendMessage'] })
     const stories = buildStories(session.events, check(session))

@@ -16,17 +16,19 @@ export interface InteractionsPaneProps {
   /** The tester's notes on each interaction (by id), shown under its story. */
   notes?: ReadonlyMap<string, readonly SessionNote[]>
   onSelectInteraction(story: InteractionStory): void
+  /** What to say without stories instead of the live capture's hint (an imported file: checking, or none in it). */
+  emptyText?: string
 }
 
 /** Stories listed at first, and added by each "more". */
 export const PAGE = 100
 
-export function InteractionsPane({ stories, findingsBySeq, current, notes, onSelectInteraction }: InteractionsPaneProps) {
+export function InteractionsPane({ stories, findingsBySeq, current, notes, onSelectInteraction, emptyText }: InteractionsPaneProps) {
   const [limit, setLimit] = useState(PAGE)
   if (stories.length === 0) {
     return (
       <div class="findings-empty muted" data-testid="interactions-empty">
-        No interaction yet: open the Callback widget on the page.
+        {emptyText ?? 'No interaction yet: open the Callback widget on the page.'}
       </div>
     )
   }

@@ -14,8 +14,8 @@ import { failureDetail, readFailure } from '../../../../src/core/story.ts'
 
 export interface TimelineProps {
   view: SessionView
-  /** True while an imported file is still being checked (its lanes come with the report). */
-  checking?: boolean
+  /** What to say without lanes instead of the live capture's hint (an imported file: checking, or none in it). */
+  emptyText?: string
   selectedSeq: number | null
   /** The interaction selected (its lane is highlighted and never compact). */
   currentInteraction: string | null
@@ -35,7 +35,7 @@ export function autoMaxHeight(panelHeight: number): number {
   return Math.max(120, Math.min(420, Math.round(panelHeight * 0.42)))
 }
 
-export function Timeline({ view, checking = false, selectedSeq, currentInteraction, height, noted, onSelect }: TimelineProps) {
+export function Timeline({ view, emptyText, selectedSeq, currentInteraction, height, noted, onSelect }: TimelineProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const size = useElementSize(scroller, { width: 800, height: 200 })
   const width = Math.max(50, size.width - LABEL_WIDTH - 12)
@@ -191,7 +191,7 @@ export function Timeline({ view, checking = false, selectedSeq, currentInteracti
           ))}
         </div>
         {lanes.length === 0 && (
-          <div class="tl-empty muted">{checking ? 'Checking the session…' : 'Interactions appear here as lanes once a lifecycle event arrives.'}</div>
+          <div class="tl-empty muted">{emptyText ?? 'Interactions appear here as lanes once a lifecycle event arrives.'}</div>
         )}
       </div>
       {hover && hovered && (
