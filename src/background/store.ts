@@ -3,9 +3,10 @@
 // - de-duplicates what relays (re)send on (pageLoadId, per-load seq);
 // - gives each stored entry the tab's session-wide seq (0, 1, 2, ...; never reused, also not after a
 //   clear, so a panel that reconnects with `afterSeq` can never confuse old and new entries);
-// - applies the tab's switches: recording off = not stored, but counted per page load, and when
-//   recording resumes a `dropped` marker { count, where: 'paused' } (with that pageLoadId) marks the
-//   gap, so the checker does not take the missing events for errors; preserve log off = a new
+// - applies the tab's switches: recording off = events and commands not stored (markers are), but
+//   counted per page load, and when recording resumes (with Preserve log: at the next top-frame page
+//   load) a `dropped` marker { count, where: 'paused' } (with that pageLoadId and the time of the
+//   first entry it counts) marks the gap, so the checker does not take the missing events for errors; preserve log off = a new
 //   top-frame page load clears the store first (like Chrome's Network panel, the default), on = the
 //   page-load marker stays in the log and the panel marks the navigation with it;
 // - Clear (the panel's button, clearByUser) forgets the entries and begins the new capture with a
@@ -102,6 +103,8 @@ export interface NotRecorded {
   pageLoadId: string
   count: number
   frameUrl?: string
+  /** The page's time of the first of them (absent in older saves). */
+  time?: number
 }
 
 const emptyFindings = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0 })
@@ -169,6 +172,9 @@ export class TabStore {
             added.length = 0
             cleared = true
           }
+        } else if (this.paused.size > 0) {
+          // Kept documents publish nothing more: their gap is marked now, before the new page load's row.
+          this.markPaused(added)
         }
       }
       // The top page's bus wins; else the first frame's (widgets in an iframe), with its later version.
@@ -176,8 +182,10 @@ export class TabStore {
         this.state.bus = busOf(e.data)
         this.busLoad = pageLoadId
       }
-      if (!this.recorded(e)) {
-        this.notRecorded(e.pageLoadId ?? pageLoadId, e.frameUrl)
+      // Pause is about events and commands: markers (page loads, the bus, gaps) say what the page
+      // was and are stored whatever the switch (the panel numbers page loads by them).
+      if (e.kind !== 'marker' && !this.recorded(e)) {
+        this.notRecorded(e.pageLoadId ?? pageLoadId, e)
         continue
       }
       // The hook's and the relay's own overflows are losses too: the panel's banner counts them all.
@@ -287,10 +295,10 @@ export class TabStore {
     return !(e.time >= from && e.time < to && e.time >= to - PAUSE_GRACE_MS)
   }
 
-  private notRecorded(pageLoadId: string, frameUrl: string | undefined): void {
+  private notRecorded(pageLoadId: string, e: SessionEntry): void {
     const p = this.paused.get(pageLoadId)
     if (p) p.count++
-    else this.paused.set(pageLoadId, { pageLoadId, count: 1, ...(frameUrl !== undefined ? { frameUrl } : {}) })
+    else this.paused.set(pageLoadId, { pageLoadId, count: 1, time: e.time, ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) })
   }
 
   private markPaused(added: SessionEntry[]): void {
@@ -298,9 +306,10 @@ export class TabStore {
     this.paused.clear()
   }
 
+  /** A paused marker has the time of the first entry it counts (where the gap begins), a cleared one the click's. */
   private gapMarker(g: NotRecorded, where: 'paused' | 'cleared'): SessionEntry {
     return {
-      kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: Date.now(), pageLoadId: g.pageLoadId,
+      kind: 'marker', marker: 'dropped', seq: this.nextSeq++, time: g.time ?? Date.now(), pageLoadId: g.pageLoadId,
       ...(g.frameUrl !== undefined ? { frameUrl: g.frameUrl } : {}), data: { count: g.count, where },
     }
   }
@@ -475,7 +484,9 @@ export class TabStore {
     s.dedupe = SeqDedupe.from(meta.dedupe)
     for (const p of Array.isArray(meta.paused) ? meta.paused : []) {
       if (p && typeof p.pageLoadId === 'string' && Number.isInteger(p.count) && p.count > 0) {
-        s.paused.set(p.pageLoadId, { pageLoadId: p.pageLoadId, count: p.count, ...(typeof p.frameUrl === 'string' ? { frameUrl: p.frameUrl } : {}) })
+        s.paused.set(p.pageLoadId, {
+          pageLoadId: p.pageLoadId, count: p.count, ...(typeof p.frameUrl === 'string' ? { frameUrl: p.frameUrl } : {}), ...(Number.isFinite(p.time) ? { time: p.time } : {}),
+        })
       }
     }
     for (const a of Array.isArray(meta.drops) ? meta.drops : []) {

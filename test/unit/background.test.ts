@@ -143,17 +143,15 @@ describe('TabStore', () => {
     s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready')])
     expect(s.setRecording(false)).toEqual([])
     s.ingest('p1', [ev(2, 'Callback.opened'), ev(3, 'Callback.started')])
-    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame')])
-    expect(s.state.count).toBe(2)
-    const before = Date.now()
+    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame'), { ...ev(1, 'Callback.ready', {}, 'f1'), frameUrl: 'https://x.test/frame' }])
+    expect(s.state.count).toBe(3) // the frame's page-load marker is stored: Pause is about events
     const added = s.setRecording(true)
     expect(added).toEqual([
-      { kind: 'marker', marker: 'dropped', seq: 2, time: expect.any(Number), pageLoadId: 'p1', frameUrl: 'https://x.test/', data: { count: 2, where: 'paused' } },
-      { kind: 'marker', marker: 'dropped', seq: 3, time: expect.any(Number), pageLoadId: 'f1', frameUrl: 'https://x.test/frame', data: { count: 1, where: 'paused' } },
+      { kind: 'marker', marker: 'dropped', seq: 3, time: 1002, pageLoadId: 'p1', frameUrl: 'https://x.test/', data: { count: 2, where: 'paused' } },
+      { kind: 'marker', marker: 'dropped', seq: 4, time: 1001, pageLoadId: 'f1', frameUrl: 'https://x.test/frame', data: { count: 1, where: 'paused' } },
     ])
-    expect(added[0]!.time).toBeGreaterThanOrEqual(before)
-    expect(s.state).toMatchObject({ recording: true, count: 4, dropped: 0 }) // dropped: buffer overflows only
-    expect(s.ingest('p1', [ev(4, 'Callback.cancelled')]).added.map((e) => e.seq)).toEqual([4]) // marked once
+    expect(s.state).toMatchObject({ recording: true, count: 5, dropped: 0 }) // dropped: buffer overflows only
+    expect(s.ingest('p1', [ev(4, 'Callback.cancelled')]).added.map((e) => e.seq)).toEqual([5]) // marked once
     expect(s.setRecording(true)).toEqual([])
   })
 
@@ -182,7 +180,33 @@ describe('TabStore', () => {
     const restored = TabStore.restore(structuredClone(s.meta()), s.entries.toArray())
     expect(restored.setRecording(true).map((e) => e.data)).toEqual([{ count: 2, where: 'paused' }])
     s.ingest('p2', [pageLoad(0, 'p2'), ev(1, 'Callback.ready', {}, 'p2')])
-    expect(s.setRecording(true).map((e) => [e.pageLoadId, e.data])).toEqual([['p2', { count: 2, where: 'paused' }]])
+    expect(s.setRecording(true).map((e) => [e.pageLoadId, e.data])).toEqual([['p2', { count: 1, where: 'paused' }]])
+  })
+
+  it('paused with preserve log: a reload stores its page-load and bus markers; each paused marker has its page load and the time its gap began', () => {
+    const s = new TabStore(1, undefined, { preserveLog: true })
+    const clicked = 1_764_000_000_000
+    const at = (e: SessionEntry, time: number): SessionEntry => ({ ...e, time })
+    s.ingest('p1', [at(pageLoad(0), clicked - 5_000), at(ev(1, 'Callback.ready'), clicked - 4_000)])
+    s.setRecording(false, clicked)
+    s.ingest('p1', [at(ev(2, 'Callback.opened'), clicked + 1_000), at(ev(3, 'Callback.cancelled'), clicked + 2_000)])
+    const bus: SessionEntry = { kind: 'marker', marker: 'bus', seq: 1, time: clicked + 3_100, data: { via: 'CXBus' }, pageLoadId: 'p2', frameUrl: 'https://x.test/?b' }
+    const reload = s.ingest('p2', [at(pageLoad(0, 'p2', true, 'https://x.test/?b'), clicked + 3_000), bus, at(ev(2, 'Callback.ready', {}, 'p2'), clicked + 3_200)])
+    // The kept document's gap is marked before the new page load's row; the markers are stored though paused.
+    expect(reload.added.map((e) => [e.pageLoadId, e.kind === 'marker' ? e.marker : e.kind, e.time])).toEqual([
+      ['p1', 'dropped', clicked + 1_000],
+      ['p2', 'page-load', clicked + 3_000],
+      ['p2', 'bus', clicked + 3_100],
+    ])
+    expect(s.state.url).toBe('https://x.test/?b')
+    const resumed = s.setRecording(true, clicked + 9_000)
+    expect(resumed.map((e) => [e.pageLoadId, e.frameUrl, e.time, e.data])).toEqual([['p2', 'https://x.test/', clicked + 3_200, { count: 1, where: 'paused' }]])
+    expect(s.entries.toArray().filter((e) => e.kind === 'marker' && e.marker === 'page-load').map((e) => e.pageLoadId)).toEqual(['p1', 'p2'])
+    // The time of the first one survives a worker restart.
+    s.setRecording(false, clicked + 10_000)
+    s.ingest('p2', [at(ev(3, 'Callback.opened', {}, 'p2'), clicked + 11_000)])
+    const restored = TabStore.restore(structuredClone(s.meta()), s.entries.toArray())
+    expect(restored.setRecording(true, clicked + 12_000).map((e) => e.time)).toEqual([clicked + 11_000])
   })
 
   it('clear with preserve log: one marker per Clear, earlier documents counted in it, never repeated by the next Clear', () => {
