@@ -12,7 +12,8 @@
 // - Clear (the panel's button, clearByUser) forgets the entries and begins the new capture with a
 //   `dropped` marker { count, where: 'cleared' } per page load of the current document it had
 //   entries of: the capture then begins in the middle of those page loads, and the checker must not
-//   expect their `ready`. Earlier documents (Preserve log) are counted in the current one's marker;
+//   expect their `ready`. Its count: the events and commands this Clear removed of that page load.
+//   Earlier documents (Preserve log) are counted in the current one's marker;
 // - is bounded: past `maxEntries` events and commands, entries go, counted in TabState.dropped at
 //   once and in `dropped` markers (where: 'background') later: ingest() only counts, the owner calls
 //   flushDropped() once the relay's batches stop coming. What goes first is housekeeping: entries of
@@ -32,7 +33,7 @@
 //   A marker's count is what is gone in captured entries (model.ts lostBy): an evicted `dropped`
 //   marker's count is carried into the next one of its plugin and page load, an evicted page-load or
 //   bus marker counts 0, so the stored events and commands plus the stored markers' counts are
-//   exactly what the page published. TabState.dropped counts every overflow loss once (also the
+//   exactly what the page published (since the last Clear: its markers count what it removed). TabState.dropped counts every overflow loss once (also the
 //   hook's and the relay's markers passing through), not entries paused or cleared.
 
 import { SeqDedupe, SeqLanes } from '../core/buffer.ts'
@@ -221,9 +222,10 @@ export class TabStore {
   /**
    * The panel's Clear: forgets the stored entries. The capture goes on in the middle of the page
    * loads it had entries of (their `ready` and the start of an open interaction are gone), so it
-   * begins with one `dropped` marker per such page load, where: 'cleared', count: how many entries of
-   * that page load are no longer in the capture (entries cleared, entries not recorded while paused,
-   * and those earlier `dropped` markers of it had counted). Returns the markers stored.
+   * begins with one `dropped` marker per such page load, where: 'cleared', count: the events and
+   * commands of it this Clear removed (markers are not counted; the counts add up to the events and
+   * commands the store held). Entries not recorded while paused keep their own marker, written on
+   * Resume. Returns the markers stored.
    */
   clearByUser(): SessionEntry[] {
     const gone = new Map<string, NotRecorded & { last: number }>()
@@ -231,10 +233,6 @@ export class TabStore {
     // are of earlier documents (Preserve log): they publish nothing more, so they need no marker of
     // their own, and one each would come back with every Clear (the marker is an entry of its page load).
     let top: SessionEntry | undefined
-    /** The page load whose marker says what earlier documents lost: the current document's. */
-    let current: string | undefined
-    /** Earlier documents' entries: those a previous Clear's marker said it carried, then this Clear's. */
-    let earlier = { count: 0, pages: 0 }
     /** Page loads of sub-frames: not pages of their own in `earlier.pages`. */
     const frames = new Set<string>()
     for (const e of this.entries.toArray()) {
@@ -242,43 +240,45 @@ export class TabStore {
         if (isTopLoad(e.data)) top = e
         else frames.add(e.pageLoadId)
       }
-      if (e.pageLoadId === undefined) continue
-      const before = earlierOf(e) // already in its count: only for the label
-      if (before) {
-        earlier = { count: earlier.count + before.count, pages: earlier.pages + before.pages }
-        current = e.pageLoadId
-      }
-      const n = droppedCount(e) || 1
+      // A page load with events, commands or a gap gets a marker (its gap goes on); only events and commands count.
+      if (e.pageLoadId === undefined || (e.kind === 'marker' && e.marker !== 'dropped')) continue
+      const n = e.kind === 'marker' ? 0 : 1
       const g = gone.get(e.pageLoadId)
       if (g) {
         g.count += n
         g.last = e.seq
       } else gone.set(e.pageLoadId, { pageLoadId: e.pageLoadId, count: n, last: e.seq, ...(e.frameUrl !== undefined ? { frameUrl: e.frameUrl } : {}) })
     }
-    // Evicted and not yet marked: gone from these page loads as well.
-    const pending = [...this.drops.values()].filter((a) => a.count > 0 && a.pageLoadId !== undefined)
-    for (const p of [...pending.map((a) => ({ pageLoadId: a.pageLoadId as string, count: a.count, ...(a.frameUrl !== undefined ? { frameUrl: a.frameUrl } : {}) })), ...this.paused.values()]) {
-      const g = gone.get(p.pageLoadId)
-      if (g) g.count += p.count
-      else gone.set(p.pageLoadId, { ...p, last: Infinity })
-    }
-    let folded = 0
-    if (top !== undefined) {
-      current = top.pageLoadId
-      for (const [id, g] of gone) {
-        if (id === top.pageLoadId || g.last > top.seq) continue
-        folded += g.count
-        earlier = { count: earlier.count + g.count, pages: earlier.pages + (frames.has(id) ? 0 : 1) }
-        gone.delete(id)
+    // Evicted and not yet marked: a gap in these page loads too (not counted: the store no longer held them).
+    for (const a of this.drops.values()) {
+      if (a.count > 0 && a.pageLoadId !== undefined && !gone.has(a.pageLoadId)) {
+        gone.set(a.pageLoadId, { pageLoadId: a.pageLoadId, count: 0, last: Infinity, ...(a.frameUrl !== undefined ? { frameUrl: a.frameUrl } : {}) })
       }
     }
-    this.paused.clear()
+    /** What this Clear removed of earlier documents: said by one marker. */
+    const earlier = { count: 0, pages: 0 }
+    let carrier: string | undefined
+    if (top !== undefined) {
+      let lastEarlier: (NotRecorded & { last: number }) | undefined
+      for (const [id, g] of gone) {
+        if (id === top.pageLoadId || g.last > top.seq) continue
+        earlier.count += g.count
+        if (g.count > 0 && !frames.has(id)) earlier.pages++ // a page load of which it removed something
+        lastEarlier = g
+        gone.delete(id)
+      }
+      if (earlier.count > 0 && lastEarlier !== undefined) {
+        // The current page load's marker says them; when it has none, the last earlier page load's.
+        const at = gone.get(top.pageLoadId as string) ?? { ...lastEarlier, count: 0 }
+        gone.set(at.pageLoadId, at)
+        carrier = at.pageLoadId
+      }
+    }
     this.clear()
     const added: SessionEntry[] = []
     for (const g of gone.values()) {
       const marker = this.gapMarker(g, 'cleared')
-      // The earlier documents' count goes with the current document's marker: one row per Clear.
-      if (earlier.count > 0 && g.pageLoadId === current) marker.data = { count: g.count + folded, where: 'cleared', earlier }
+      if (g.pageLoadId === carrier) marker.data = { count: g.count + earlier.count, where: 'cleared', earlier }
       this.store(marker, added)
     }
     this.settle(added)
@@ -521,14 +521,6 @@ export class TabStore {
     s.state.count = s.entries.length
     return s
   }
-}
-
-/** What a `cleared` marker says it carries of earlier documents (data.earlier), if anything. */
-function earlierOf(e: SessionEntry): { count: number; pages: number } | undefined {
-  const x = field(e.data, 'earlier')
-  const count = field(x ?? null, 'count')
-  const pages = field(x ?? null, 'pages')
-  return e.kind === 'marker' && typeof count === 'number' && count > 0 && typeof pages === 'number' ? { count, pages } : undefined
 }
 
 function field(data: Json, key: string): Json | undefined {

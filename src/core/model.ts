@@ -44,8 +44,9 @@ export interface CommandEntry extends EntryBase {
  * - `bus`: the hook found a bus; data `{ via: 'CXBus' | 'widgets' | 'cxwidget', widgetsVersion? }`
  * - `dropped`: entries are missing before this point; data `{ count, where, plugin? }`: `where` is
  *   'hook', 'relay' or 'background' (that bounded buffer overflowed), 'paused' (not recorded while the
- *   capture was paused) or 'cleared' (removed by Clear; `earlier: { count, pages }`: how many of the
- *   count were of earlier documents kept by Preserve log). `plugin` (background only): every entry it
+ *   capture was paused) or 'cleared' (the events and commands that Clear removed, not those earlier
+ *   markers it removed had counted; `earlier: { count, pages }`: how many of the count were of earlier
+ *   documents kept by Preserve log). `plugin` (background only): every entry it
  *   counts was of that plugin; `floors` (background only): per lane, the first seq still stored when
  *   it was written (src/core/lanes.ts). The checker treats all alike (a gap), except those of a plugin it
  *   does not check (housekeeping such as Watchman: no gap in Callback's history).
@@ -58,12 +59,15 @@ export interface MarkerEntry extends EntryBase {
 
 export type SessionEntry = BusEventEntry | CommandEntry | MarkerEntry
 
-/** How many entries a `dropped` marker says are missing (at least 1 if its count is unreadable); 0 for other entries. */
+/**
+ * How many entries a `dropped` marker says are missing (at least 1 if its count is unreadable; 0 from
+ * a `cleared` marker of a page load whose gap goes on but of which that Clear removed nothing); 0 for other entries.
+ */
 export function droppedCount(e: SessionEntry): number {
   if (e.kind !== 'marker' || e.marker !== 'dropped') return 0
   const d = e.data
   const n = d !== null && typeof d === 'object' && !Array.isArray(d) ? d.count : undefined
-  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 1
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 1
 }
 
 /** The plugin a `dropped` marker says all its lost entries were of (data.plugin), else undefined. */

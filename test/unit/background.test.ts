@@ -209,40 +209,54 @@ describe('TabStore', () => {
     expect(restored.setRecording(true, clicked + 12_000).map((e) => e.time)).toEqual([clicked + 11_000])
   })
 
-  it('clear with preserve log: one marker per Clear, earlier documents counted in it, never repeated by the next Clear', () => {
+  it('clear with preserve log: one marker per Clear, what THIS Clear removed, split between this page load and earlier ones', () => {
     const s = new TabStore(1, undefined, { preserveLog: true })
+    /** The events and commands in the store: what a Clear removes. */
+    const held = () => s.entries.toArray().filter((e) => e.kind !== 'marker').length
+    const said = (markers: SessionEntry[]) => markers.reduce((n, e) => n + (e.data as { count: number }).count, 0)
     s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')])
-    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame')]) // a frame of the first document: not a page
+    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame'), ev(1, 'Callback.ready', {}, 'f1')]) // a frame of the first document: not a page
     s.ingest('p2', [pageLoad(0, 'p2'), ev(1, 'Callback.ready', {}, 'p2')])
-    s.ingest('p3', [pageLoad(0, 'p3'), ev(1, 'Callback.ready', {}, 'p3')])
-    s.ingest('f3', [pageLoad(0, 'f3', false, 'https://x.test/frame')]) // a frame of the current document
+    s.ingest('p3', [pageLoad(0, 'p3'), ev(1, 'Callback.ready', {}, 'p3'), ev(2, 'Callback.opened', {}, 'p3')])
+    s.ingest('f3', [pageLoad(0, 'f3', false, 'https://x.test/frame'), ev(1, 'Callback.ready', {}, 'f3')]) // a frame of the current document
+    expect(held()).toBe(7)
     const first = s.clearByUser()
     expect(first.map((e) => [e.pageLoadId, e.data])).toEqual([
-      ['p3', { count: 8, where: 'cleared', earlier: { count: 6, pages: 2 } }],
+      ['p3', { count: 6, where: 'cleared', earlier: { count: 4, pages: 2 } }],
       ['f3', { count: 1, where: 'cleared' }],
     ])
-    s.ingest('p3', [ev(2, 'Callback.opened', {}, 'p3')])
+    expect(said(first)).toBe(7)
+    // Two more events, then Clear again: it says those two, not what the first Clear had removed.
+    s.ingest('p3', [ev(3, 'Callback.started', {}, 'p3'), ev(4, 'Callback.cancelled', {}, 'p3')])
     const second = s.clearByUser()
-    // The same page loads again, each once: the counts carried (8 + 1 event; 1), no marker for p1, f1 or p2.
     expect(second.map((e) => [e.pageLoadId, e.data])).toEqual([
-      ['p3', { count: 9, where: 'cleared', earlier: { count: 6, pages: 2 } }],
-      ['f3', { count: 1, where: 'cleared' }],
+      ['p3', { count: 2, where: 'cleared' }],
+      ['f3', { count: 0, where: 'cleared' }], // nothing removed, but its gap goes on (its ready is gone)
     ])
+    // A reload, events in both documents, Clear: the earlier document's are counted once, in the new page load's marker.
+    s.ingest('p3', [ev(5, 'Callback.opened', {}, 'p3')])
+    s.ingest('p4', [pageLoad(0, 'p4'), ev(1, 'Callback.ready', {}, 'p4')])
+    const third = s.clearByUser()
+    expect(third.map((e) => [e.pageLoadId, e.data])).toEqual([['p4', { count: 2, where: 'cleared', earlier: { count: 1, pages: 1 } }]])
+    // Nothing of the current page load: the earlier documents' count goes with the last of them.
+    s.ingest('p4', [ev(2, 'Callback.opened', {}, 'p4')])
+    s.ingest('p5', [pageLoad(0, 'p5')])
+    expect(s.clearByUser().map((e) => [e.pageLoadId, e.data])).toEqual([['p4', { count: 1, where: 'cleared', earlier: { count: 1, pages: 1 } }]])
   })
 
-  it('clear by the user: the capture begins with a cleared marker per page load it had entries of', () => {
+  it('clear by the user: the capture begins with a cleared marker per page load it had entries of; paused entries keep their own marker', () => {
     const s = new TabStore(1)
     s.ingest('p1', [pageLoad(0), ev(1, 'Callback.ready'), ev(2, 'Callback.opened')])
-    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame')])
+    s.ingest('f1', [pageLoad(0, 'f1', false, 'https://x.test/frame'), ev(1, 'Callback.ready', {}, 'f1')])
     s.setRecording(false)
     s.ingest('p1', [ev(3, 'Callback.started')])
     const added = s.clearByUser()
-    expect(added.map((e) => [e.seq, e.pageLoadId, e.data])).toEqual([[4, 'p1', { count: 4, where: 'cleared' }], [5, 'f1', { count: 1, where: 'cleared' }]])
+    expect(added.map((e) => [e.seq, e.pageLoadId, e.data])).toEqual([[5, 'p1', { count: 2, where: 'cleared' }], [6, 'f1', { count: 1, where: 'cleared' }]])
     expect(s.entries.toArray()).toEqual(added)
     expect(s.state).toMatchObject({ count: 2, dropped: 0 })
-    expect(s.setRecording(true)).toEqual([]) // the paused entries are counted in the cleared marker
-    // Clearing again keeps what is missing: the counts carry over.
-    expect(s.clearByUser().map((e) => e.data)).toEqual([{ count: 4, where: 'cleared' }, { count: 1, where: 'cleared' }])
+    expect(s.setRecording(true).map((e) => [e.pageLoadId, e.data])).toEqual([['p1', { count: 1, where: 'paused' }]])
+    // Clearing again removes no event: each page load's gap is kept, with nothing counted twice.
+    expect(s.clearByUser().map((e) => e.data)).toEqual([{ count: 0, where: 'cleared' }, { count: 0, where: 'cleared' }])
   })
 
   it('is bounded by events and commands: markers use no budget, and what is gone is counted exactly', () => {
@@ -458,7 +472,7 @@ describe('background', () => {
     expect(st.count).toBe(8)
     const afterClear = (p.sent as BackgroundToPanel[]).slice((p.sent as BackgroundToPanel[]).findIndex((m) => m.type === 'cleared'))
     const entries = afterClear.flatMap((m) => (m.type === 'entries' ? m.entries : []))
-    expect(entries[0]).toMatchObject({ kind: 'marker', marker: 'dropped', pageLoadId: 'p1', data: { count: 4, where: 'cleared' } })
+    expect(entries[0]).toMatchObject({ kind: 'marker', marker: 'dropped', pageLoadId: 'p1', data: { count: 2, where: 'cleared' } }) // the ready and the open command (markers are not counted)
     expect(entries.slice(1).map((e) => e.seq)).toEqual([5, 6, 7, 8, 9, 10, 11])
     // The same from the stored entries (what an export and a restarted worker check).
     const session = (await t.message({ type: 'export-session', tabId: 1 })) as Session

@@ -57,11 +57,15 @@ export function describeMarker(entry: SessionEntry): string {
         case 'paused':
           return `${events(data.count)} not recorded (paused)${inFrame(entry)}`
         case 'cleared': {
-          // Clear with Preserve log: earlier documents' entries are counted in the current one's marker.
+          // Clear with Preserve log: what it removed of earlier documents is counted in this marker too.
           const earlier = typeof data.earlier === 'object' && data.earlier !== null ? (data.earlier as Record<string, unknown>) : {}
           const pages = typeof earlier.pages === 'number' ? earlier.pages : 0
-          const of = pages > 0 ? ` (${typeof earlier.count === 'number' ? earlier.count : '?'} of ${pages} earlier page load${pages === 1 ? '' : 's'})` : ''
-          return `Cleared ${events(data.count)}${of}${inFrame(entry)}`
+          if (pages === 0 || typeof earlier.count !== 'number' || typeof data.count !== 'number') return `Cleared ${events(data.count)}${inFrame(entry)}`
+          const loads = `${pages} earlier page load${pages === 1 ? '' : 's'}`
+          const own = data.count - earlier.count
+          // Nothing of its own page load: the marker is the last earlier one's.
+          if (own <= 0) return `Cleared ${events(data.count)} of ${loads}${inFrame(entry)}`
+          return `Cleared ${events(data.count)}${inFrame(entry)}: ${own} of this page load, ${earlier.count} of ${loads}`
         }
         default:
           // The tab store names the plugin whose entries it evicted (housekeeping goes first).

@@ -186,7 +186,7 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(r.flushDropped(true, T0 + 10).map((m) => m.data)).toEqual([{ count: 7, where: 'background', floors: expect.any(Array) }])
   })
 
-  it('Clear counts housekeeping evicted and not yet marked in the cleared marker of its page load', () => {
+  it('Clear counts the entries it removed, not housekeeping evicted before (marked or not): no eviction marker waits after it', () => {
     const s = new TabStore(1, 4)
     let seq = 0
     s.ingest('p1', Array.from({ length: 4 }, () => hk(seq, T0 + seq++, 'Watchman.tick')))
@@ -196,8 +196,8 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     s.ingest('p1', Array.from({ length: 3 }, () => hk(seq, T0 + seq++, 'Watchman.tick'))) // 3 more, paced: not marked yet
     expect(s.flushDropped(false, T0 + 2000)).toEqual([])
     const added = s.clearByUser()
-    // gone from p1: the 4 stored, the marked 2 and the 3 not yet marked = all 9 published
-    expect(added.map((m) => [m.pageLoadId, m.data])).toEqual([['p1', { count: 9, where: 'cleared' }]])
+    // removed from p1: the 4 stored (the marked 2 and the 3 not yet marked were gone before)
+    expect(added.map((m) => [m.pageLoadId, m.data])).toEqual([['p1', { count: 4, where: 'cleared' }]])
     expect(s.hasPendingDropped()).toBe(false)
   })
 

@@ -94,7 +94,9 @@ describe('markers', () => {
     expect(describeMarker(marker(0, 'dropped', { count: 1, where: 'background' }))).toBe('1 event lost (capture buffer full)')
     expect(describeMarker(marker(0, 'dropped', { count: 5, where: 'paused' }))).toBe('5 events not recorded (paused)')
     expect(describeMarker(marker(0, 'dropped', { count: 7, where: 'cleared' }))).toBe('Cleared 7 events')
-    expect(describeMarker(marker(0, 'dropped', { count: 7, where: 'cleared', earlier: { count: 5, pages: 2 } }))).toBe('Cleared 7 events (5 of 2 earlier page loads)')
+    // what one Clear removed, split between the marker's page load and earlier documents: the numbers add up
+    expect(describeMarker(marker(0, 'dropped', { count: 7, where: 'cleared', earlier: { count: 5, pages: 2 } }))).toBe('Cleared 7 events: 2 of this page load, 5 of 2 earlier page loads')
+    expect(describeMarker({ ...marker(0, 'dropped', { count: 3, where: 'cleared', earlier: { count: 3, pages: 1 } }), frameUrl: 'https://x.test/' })).toBe('Cleared 3 events of 1 earlier page load on https://x.test/')
     // one per page load: the frame's URL says which
     const inFrame = (where: string) => ({ ...marker(0, 'dropped', { count: 2, where }), pageLoadId: 'f1', frameUrl: 'https://chat.example.test/frame' })
     expect(describeMarker(inFrame('cleared'))).toBe('Cleared 2 events on https://chat.example.test/frame')
