@@ -43,3 +43,16 @@ export function evictedWith(marker: SessionEntry): ((e: SessionEntry) => boolean
     return mixed ? lane === MARKERS : accountPlugin(e) === (plugin ?? '') && e.pageLoadId === marker.pageLoadId
   }
 }
+
+/**
+ * Where the entries a background `dropped` marker counts were: before this seq (its plugin's lane
+ * floor when it was written; the list's # jumps there, the marker itself comes after the entries that
+ * evicted them). Undefined when it names no plugin or has no floors.
+ */
+export function evictedBefore(marker: SessionEntry): number | undefined {
+  const d = marker.data
+  const plugin = droppedPlugin(marker)
+  if (plugin === undefined || d === null || typeof d !== 'object' || Array.isArray(d) || d.where !== 'background' || !Array.isArray(d.floors)) return undefined
+  const floor = d.floors[FOCUS.has(plugin) ? KEPT : HOUSEKEEPING]
+  return typeof floor === 'number' && floor > 0 ? floor : undefined
+}

@@ -1,5 +1,6 @@
 // Panel (pure). How one session entry is named in the list, the timeline and the filters.
 import type { SessionEntry } from '../../../src/core/model.ts'
+import { evictedBefore } from '../../../src/core/lanes.ts'
 import { isFrameLoad } from '../../../src/core/pages.ts'
 export { interactionLabel, isFrameLoad, pageNumbers } from '../../../src/core/pages.ts'
 
@@ -40,6 +41,11 @@ const events = (n: unknown): string => (typeof n === 'number' ? `${n} event${n =
 
 const inFrame = (e: SessionEntry): string => (typeof e.frameUrl === 'string' && e.frameUrl !== '' ? ` on ${e.frameUrl}` : '')
 
+const before = (e: SessionEntry): string => {
+  const seq = evictedBefore(e)
+  return seq === undefined ? '' : `: the oldest, before #${seq}`
+}
+
 /** A one-line description of a marker entry for its list row. */
 export function describeMarker(entry: SessionEntry): string {
   if (entry.kind !== 'marker') return ''
@@ -69,8 +75,9 @@ export function describeMarker(entry: SessionEntry): string {
         }
         default:
           // The tab store names the plugin whose entries it evicted (housekeeping goes first).
+          // Its row comes after the entries that evicted them: say where the gap is.
           return typeof data.plugin === 'string' && data.plugin !== ''
-            ? `${typeof data.count === 'number' ? data.count : '?'} ${data.plugin} ${data.count === 1 ? 'entry' : 'entries'} evicted (store full)`
+            ? `${typeof data.count === 'number' ? data.count : '?'} ${data.plugin} ${data.count === 1 ? 'entry' : 'entries'} evicted (store full${before(entry)})`
             : `${events(data.count)} lost (capture buffer full)`
       }
     default:

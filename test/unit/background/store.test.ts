@@ -89,7 +89,7 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     expect(s.hasPendingDropped()).toBe(false)
     expect(markers[0]).toMatchObject({ pageLoadId: 'p1', data: { where: 'background', plugin: 'Watchman' } })
     const first = droppedCount(markers[0] as SessionEntry)
-    expect(describeMarker(markers[0] as SessionEntry)).toBe(`${first} Watchman ${first === 1 ? 'entry' : 'entries'} evicted (store full)`)
+    expect(describeMarker(markers[0] as SessionEntry)).toMatch(new RegExp(`^${first} Watchman ${first === 1 ? 'entry' : 'entries'} evicted \\(store full: the oldest, before #\\d+\\)$`))
     // The checker sees a clean interaction: lost housekeeping is no gap in Callback's history.
     const report = check(s.toSession('test'))
     expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([])
@@ -184,6 +184,16 @@ describe('TabStore: a tab left open on a page publishing housekeeping', () => {
     const r = TabStore.restore(meta, entries, 2) // a smaller budget than the save had: housekeeping goes
     expect(r.entries.toArray().map((e) => e.seq)).toEqual([1, 3])
     expect(r.flushDropped(true, T0 + 10).map((m) => m.data)).toEqual([{ count: 7, where: 'background', floors: expect.any(Array) }])
+  })
+
+  it('an eviction marker comes after the events that evicted them, and its row names the # where the gap is', () => {
+    const s = new TabStore(1, 3)
+    const cb = (seq: number): SessionEntry => ({ ...hk(seq, T0 + seq, 'Callback.minimized'), data: {} })
+    s.ingest('p1', [{ ...hk(0, T0, 'Callback.ready') }, ...[1, 2, 3, 4, 5].map(cb)]) // 1 and 2 go
+    const [marker] = s.flushDropped(false, T0 + 1000)
+    const list = s.entries.toArray().map((e) => e.seq)
+    expect(list).toEqual([0, 3, 4, 5, 6]) // the ready kept, the # jumps from 0 to 3, the marker last
+    expect(describeMarker(marker as SessionEntry)).toBe('2 Callback entries evicted (store full: the oldest, before #3)')
   })
 
   it('Clear counts the entries it removed, not housekeeping evicted before (marked or not): no eviction marker waits after it', () => {

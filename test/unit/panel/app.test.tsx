@@ -68,6 +68,8 @@ describe('live session', () => {
     expect(screen.getByTestId('page-load-marker').textContent).toContain('Page load')
     expect(screen.getByTestId('dropped-marker').textContent).toContain('4 events lost (capture buffer full)')
     expect(screen.getByTestId('dropped-banner').textContent).toContain('4 events were lost')
+    // The store's eviction row is not at the gap: the banner says where it is (it said "the list shows where").
+    expect(screen.getByTestId('dropped-banner').textContent).toContain('its row comes after the events that evicted them and names the # they were before')
     expect(rows().length).toBeGreaterThan(5)
     expect(screen.getAllByTestId('timeline-lane')).toHaveLength(2)
   })

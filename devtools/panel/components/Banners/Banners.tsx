@@ -31,7 +31,9 @@ export function ErrorBanner({ title, message, onDismiss }: { title: string; mess
 export function DroppedBanner({ count }: { count: number }) {
   return (
     <div class="banner banner-warning" data-testid="dropped-banner" role="status">
-      {count} event{count === 1 ? ' was' : 's were'} lost because a capture buffer overflowed; the list shows where.
+      {count} event{count === 1 ? ' was' : 's were'} lost because a capture buffer overflowed. A marker row says how many and where the gap is
+      (the extension's full store evicts the oldest: its row comes after the events that evicted them and names the # they were before).
+
     </div>
   )
 }
