@@ -18,6 +18,18 @@ function scheduleError(after: SessionEntry, status: number, statusText: string, 
   }
 }
 
+
+/**
+ * What Pause around an event leaves in the capture: the event (and `count - 1` after it) replaced by the
+ * paused marker the background stores on resume, `afterMs` later. Returns the marker's index (= its seq).
+ */
+function pauseAway(s: Session, event: string, count: number, afterMs: number): number {
+  const at = s.events.findIndex((e) => e.kind === 'event' && e.event === event)
+  const first = s.events[at]!
+  s.events.splice(at, count, { seq: 0, kind: 'marker', marker: 'dropped', time: first.time + afterMs, pageLoadId: first.pageLoadId, data: { count, where: 'paused' } })
+  renumber(s.events)
+  return at
+}
 describe('interaction stories on the shipped 9.x behaviours', () => {
   it('failed submission then a successful retry', () => {
     const [st] = storiesOf(loadFixture('shipped-failed-retry'))
@@ -93,11 +105,8 @@ describe('interaction stories: edges', () => {
 
   it('an outcome not captured because of Pause is read from closed, and the pause marker is cited', () => {
     const s = loadFixture('documented-submitted')
-    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.completed')
-    const completed = s.events[at]!
     // Paused around `completed`: the capture has the paused marker (stored on resume) instead.
-    s.events.splice(at, 1, { seq: 0, kind: 'marker', marker: 'dropped', time: completed.time + 50, pageLoadId: completed.pageLoadId, data: { count: 1, where: 'paused' } })
-    renumber(s.events)
+    const at = pauseAway(s, 'Callback.completed', 1, 50)
     const [st] = storiesOf(s)
     expect(st!.summary.outcome).toBe('completed')
     expect(st!.gap).toEqual({ seq: at, why: 'paused', outcome: 'completed', end: null })
@@ -130,11 +139,8 @@ describe('interaction stories: edges', () => {
 
   it('an interaction whose opened was paused away says so and takes its duration from the metadata', () => {
     const s = loadFixture('documented-typed-cancel')
-    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.opened')
-    const opened = s.events[at]!
     // Pause, open, Record: the paused marker (stored on resume) stands where opened was.
-    s.events.splice(at, 1, { seq: 0, kind: 'marker', marker: 'dropped', time: opened.time + 400, pageLoadId: opened.pageLoadId, data: { count: 1, where: 'paused' } })
-    renumber(s.events)
+    const at = pauseAway(s, 'Callback.opened', 1, 400)
     const [st] = storiesOf(s)
     expect(st!.summary.outcome).toBe('cancelled')
     // closed - opened of the page's metadata: 1764000009871 - 1764000000900, not started -> closed's 7.6 s.
@@ -148,11 +154,8 @@ describe('interaction stories: edges', () => {
 
   it('an end paused away (outcome and closed) is said, before a new interaction or at the end of the capture', () => {
     const s = loadFixture('shipped-two-in-a-row')
-    const at = s.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.cancelled')
-    const cancelled = s.events[at]!
     // Pause, close the widget (cancelled, closed), Record, open again.
-    s.events.splice(at, 2, { seq: 0, kind: 'marker', marker: 'dropped', time: cancelled.time + 900, pageLoadId: cancelled.pageLoadId, data: { count: 2, where: 'paused' } })
-    renumber(s.events)
+    const at = pauseAway(s, 'Callback.cancelled', 2, 900)
     const [first, second] = storiesOf(s)
     expect(first!.summary.outcome).toBe('no-outcome')
     expect(first!.gap?.end).toEqual({ seq: at, why: 'paused' })
