@@ -224,7 +224,8 @@ export function storySentence(s: Omit<InteractionStory, 'sentence'>): string {
   if (m.minimized) parts.push(`minimized ${m.minimized}×${s.restored < m.minimized ? ` (restored ${s.restored}×)` : ''}`)
   // Not over (or its end not captured): the span ends at its last event, not at the page load or the capture's end.
   const span = s.duration
-  if (span !== null) parts.push(m.outcome === 'open' || end ? `${formatSpan(span)} until its last event` : formatSpan(span))
+  // (A single captured event spans nothing: "0 ms until its last event" would only puzzle.)
+  if (span !== null && !((m.outcome === 'open' || end) && span === 0)) parts.push(m.outcome === 'open' || end ? `${formatSpan(span)} until its last event` : formatSpan(span))
   return parts.join(', ')
 }
 
