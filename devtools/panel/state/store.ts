@@ -108,8 +108,11 @@ export const PARSE_UPDATE_MS = 250
 export interface StoreOptions {
   engine: Engine
   options?: CheckOptions
-  /** Runs `fn` soon, once per batch: requestAnimationFrame in the panel. */
-  schedule?: (fn: () => void) => void
+  /**
+   * Runs `fn` soon, once per batch: requestAnimationFrame in the panel, or a timer of `delayMs` when
+   * updates have become expensive. Tests run it when they choose, whatever the machine's load.
+   */
+  schedule?: (fn: () => void, delayMs?: number) => void
   /** Runs the next slice of an import's check: a new task in the panel (deferTask), synchronous in tests. */
   defer?: (fn: () => void) => void
   /**
@@ -125,8 +128,9 @@ export const CHECK_SLICE = 2000
 export const STORY_SLICE = 500
 
 
-const defaultSchedule = (fn: () => void): void => {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn())
+const defaultSchedule = (fn: () => void, delayMs?: number): void => {
+  if (delayMs !== undefined) setTimeout(fn, delayMs)
+  else if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn())
   else setTimeout(fn, 16)
 }
 
@@ -218,8 +222,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
   const scheduleFlush = (): void => {
     if (scheduled || !pending.length) return
     scheduled = true
-    if (lastUpdateMs > 8) setTimeout(flush, Math.min(1000, lastUpdateMs * 4))
-    else schedule(flush)
+    schedule(flush, lastUpdateMs > 8 ? Math.min(1000, lastUpdateMs * 4) : undefined)
   }
 
   /** Shows an imported session at once, then checks it slice by slice. */
