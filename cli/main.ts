@@ -694,6 +694,8 @@ const NO_BREAK = '\u0001'
 const NO_BREAKS = /\u0001/g
 
 // Run when executed directly (tsx cli/main.ts, node dist/cli/main.js); not when imported by bin/ or tests.
+// No top-level await: the test kit bundles this module, and require() of an ES module graph with a
+// top-level await fails (ERR_REQUIRE_ASYNC_MODULE), which would shut out CommonJS projects.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runAsProcess(process.argv.slice(2))
+  void runAsProcess(process.argv.slice(2))
 }
