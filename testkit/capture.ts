@@ -38,13 +38,35 @@ export function entryName(e: SessionEntry): string {
 
 const claimed = new WeakSet<object>()
 
+/** What each adapter calls on the page (unguarded), and where its kit is. */
+const DRIVERS = {
+  Playwright: { module: 'cxbus-devtools/playwright', methods: ['on', 'exposeBinding', 'addInitScript'] },
+  Puppeteer: { module: 'cxbus-devtools/puppeteer', methods: ['on', 'exposeFunction', 'evaluateOnNewDocument', 'browser'] },
+} as const
+export type Driver = keyof typeof DRIVERS
+
+/** What `page` is instead of a page of `driver` (for the message), or null when it is one. */
+function notAPage(page: unknown, driver: Driver): string | null {
+  if (typeof page !== 'object' || page === null) return describe(page)
+  const has = (m: string): boolean => typeof (page as Record<string, unknown>)[m] === 'function'
+  const missing = DRIVERS[driver].methods.filter((m) => !has(m))
+  if (missing.length === 0) return null
+  const other = (Object.keys(DRIVERS) as Driver[]).find((d) => d !== driver && DRIVERS[d].methods.every(has))
+  if (other) return `a ${other} page: use captureCxbus from ${DRIVERS[other].module}`
+  if (has('newPage')) return 'a browser or browser context (it has newPage()): pass a page, e.g. await browser.newPage()'
+  return `an object without ${missing.map((m) => `${m}()`).join(', ')}`
+}
+
 /**
- * One capture per page (the adapters call it first): a second captureCxbus on the same page fails
- * with this, not with the runner's "already registered" for its function.
+ * The adapters call it first: a page of the wrong driver (or none) fails with what was expected,
+ * not with the runner's "page.exposeBinding is not a function"; and one capture per page: a second
+ * captureCxbus on the same page fails with this, not with the runner's "already registered".
  */
-export function claimPage(page: object): void {
-  if (claimed.has(page)) throw new Error('cxbus: captureCxbus was already called on this page: use the capture it returned (one capture per page; a popup the page opens is another page and needs its own)')
-  claimed.add(page)
+export function claimPage(page: unknown, driver: Driver): void {
+  const wrong = notAPage(page, driver)
+  if (wrong) throw new TypeError(`cxbus: captureCxbus (${DRIVERS[driver].module}) needs a ${driver} page, got ${wrong}`)
+  if (claimed.has(page as object)) throw new Error('cxbus: captureCxbus was already called on this page: use the capture it returned (one capture per page; a popup the page opens is another page and needs its own)')
+  claimed.add(page as object)
 }
 
 export class CxbusCapture {
@@ -155,6 +177,7 @@ export class CxbusCapture {
 
   /** Writes the session file, or for a `.html` path the self-contained QA report (which embeds it). */
   async save(path: string, config: CheckConfig = this.config): Promise<string> {
+    if (typeof path !== 'string' || path === '') throw new TypeError(`cxbus: save needs a file path (.json: the session file, .html: the report), got ${describe(path)}`)
     await mkdir(dirname(path), { recursive: true })
     const text = /\.html?$/i.test(path)
       ? renderReportHtml(this.analyze(config), { generatedAt: Date.now(), generator: `cxbus-devtools ${TOOL_VERSION} (test kit)`, fileName: basename(path) })
@@ -215,11 +238,15 @@ function distance(a: string, b: string): number {
   return row[b.length]!
 }
 
+const WAIT_OPTIONS: readonly string[] = ['timeout', 'count'] satisfies (keyof WaitOptions)[]
+
 /** Why waitFor cannot wait for this (a message for a TypeError), or null. */
 function invalidWait(name: unknown, options: unknown): string | null {
   if (typeof name !== 'string' || name === '') return `the name of an entry is needed ("Callback.completed", "marker:page-load"), got ${describe(name)}`
   if (options === null || options === undefined) return null
   if (typeof options !== 'object') return `options must be an object ({ timeout, count }), got ${describe(options)}`
+  const unknown = Object.keys(options).find((k) => !WAIT_OPTIONS.includes(k))
+  if (unknown !== undefined) return `unknown option ${JSON.stringify(unknown)} (known: ${WAIT_OPTIONS.join(', ')})`
   const { count, timeout } = options as Record<string, unknown>
   if (count !== undefined && !(Number.isInteger(count) && (count as number) >= 1)) return `count must be a whole number of 1 or more, got ${describe(count)} (to check that something did not arrive, read entries())`
   if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) return `timeout must be a number of milliseconds (0 or more), got ${describe(timeout)}`

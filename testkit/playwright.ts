@@ -14,7 +14,7 @@ export type PlaywrightPage = Pick<Page, 'exposeBinding' | 'addInitScript' | 'eva
 export async function captureCxbus(page: PlaywrightPage, options: CaptureOptions = {}): Promise<CxbusCapture> {
   let userAgent = ''
   const cx = new CxbusCapture(() => userAgent, options) // bad options: a TypeError before the page is claimed
-  claimPage(page)
+  claimPage(page, 'Playwright')
   // Nothing more can arrive: waits fail at once, saying so.
   page.on('close', () => cx.pageClosed('the page was closed'))
   page.on('crash', () => cx.pageClosed('the page crashed'))

@@ -15,7 +15,7 @@ export type PuppeteerPage = Pick<Page, 'exposeFunction' | 'evaluateOnNewDocument
 export async function captureCxbus(page: PuppeteerPage, options: CaptureOptions = {}): Promise<CxbusCapture> {
   let userAgent = ''
   const cx = new CxbusCapture(() => userAgent, options) // bad options: a TypeError before the page is claimed
-  claimPage(page)
+  claimPage(page, 'Puppeteer')
   // Nothing more can arrive: waits fail at once, saying so.
   page.on('close', () => cx.pageClosed('the page was closed'))
   // The function first: the hook takes it when it installs, before any page script.
