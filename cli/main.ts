@@ -643,12 +643,13 @@ function coverageLines(coverage: Coverage, missing: readonly string[], label: (i
     const head = `    ${c.status === 'covered' ? '[x]' : '[ ]'} ${c.id.padEnd(idWidth)}  `
     const words = ascii(c.label).split(' ')
     if (c.status === 'covered') {
-      // Labels are kept whole on a line ("Callback #2 · page 1"); a long list is cut.
-      const shown = c.interactions.slice(0, 4).map((id) => label(id).replace(/ /g, '\u00a0'))
-      if (c.interactions.length > 4) shown.push(`+${c.interactions.length - 4}\u00a0more`)
+      // Labels are kept whole on a line ("Callback #2 · page 1"): their spaces are held as NO_BREAK
+      // through the wrap and given back after (a no-break space would reach the output); a long list is cut.
+      const shown = c.interactions.slice(0, 4).map((id) => label(id).replace(/ /g, NO_BREAK))
+      if (c.interactions.length > 4) shown.push(`+${c.interactions.length - 4}${NO_BREAK}more`)
       words.push(`${words.pop()}:`, ...shown.map((l, i) => (i < shown.length - 1 ? `${l},` : l)))
     }
-    lines.push(head + wrap(words, width, head.length, indent).join('\n'))
+    lines.push(head + wrap(words, width, head.length, indent).join('\n').replace(NO_BREAKS, ' '))
     if (c.status === 'missing') lines.push(' '.repeat(indent) + wrap(`how: ${c.howTo}`.split(' '), width, indent, indent).join('\n'))
   }
   const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]

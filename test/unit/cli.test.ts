@@ -253,7 +253,7 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     const r = await run(['check', 'shipped-two-in-a-row.session.json'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('  coverage: 4 of 9 paths covered')
-    expect(r.stdout).toMatch(/\[x\] Callback\/in-a-row +two interactions in a row: Callback\u00a0#1, Callback\u00a0#2/)
+    expect(r.stdout).toMatch(/\[x\] Callback\/in-a-row +two interactions in a row: Callback #1, Callback #2/)
     expect(r.stdout).toMatch(/\[ \] Callback\/page-left +reload or navigation during an open interaction\n +how: Switch on Preserve log/)
     expect(r.stdout).toContain('not on this page, not counted: SendMessage')
     expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120)
@@ -264,8 +264,24 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     // The busy demo capture (two pages, long labels, ten interactions in a row): still 120 columns.
     const demo = await run(['check', 'demo.json'], { 'demo.json': readFileSync(join(ROOT, 'test/fixtures/demo/qa-pass.session.json'), 'utf8') })
     expect(demo.stdout).toContain('coverage: 9 of 9 paths covered')
-    expect(demo.stdout).toMatch(/two interactions in a row: Callback\u00a0#1\u00a0·\u00a0page\u00a01, .*\n.*\+6\u00a0more/)
+    expect(demo.stdout).toMatch(/two interactions in a row: Callback #1 · page 1, .*\n.*\+6 more/)
     expect(Math.max(...demo.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120)
+  })
+
+  it('coverage lines with long interaction lists: within 80 and 120 columns, labels whole, plain spaces', async () => {
+    // The busy demo capture: two pages ("Callback #1 · page 2"), ten interactions in a row ("+6 more").
+    const text = readFileSync(join(ROOT, 'test/fixtures/demo/qa-pass.session.json'), 'utf8')
+    for (const columns of [80, 120]) {
+      let out = ''
+      await main(['check', 'demo.json'], { stdout: (x) => void (out += x), stderr: () => {}, readFile: async () => text, columns })
+      const table = out.slice(out.indexOf('  coverage: '))
+      expect(table).toMatch(/\[x\] Callback\/in-a-row +two interactions in a row: Callback #1 · page 1,[^]*\+6 more/)
+      // Held spaces (no-break or placeholders) never reach the output: a copied line reads and greps as printed.
+      expect(out).not.toMatch(/[\u00a0\u0001]/)
+      for (const line of out.split('\n')) expect([...line].length, `${columns} columns: ${line}`).toBeLessThanOrEqual(columns)
+      // No label cut at a line end ("Callback" / "#2 · page 1").
+      for (const line of table.split('\n')) expect(line, `${columns} columns`).not.toMatch(/(Callback|·|\+\d+)$|^ +(#|·|page |more)/)
+    }
   })
 
   it('"require" and team paths in the config; an unknown path is a usage error', async () => {
