@@ -49,11 +49,12 @@ export type Driver = keyof typeof DRIVERS
 function notAPage(page: unknown, driver: Driver): string | null {
   if (typeof page !== 'object' || page === null) return describe(page)
   const has = (m: string): boolean => typeof (page as Record<string, unknown>)[m] === 'function'
+  // First: a Playwright context has a page's methods too, but would mix the pages it opens in one capture.
+  if (has('newPage')) return 'a browser or browser context (it has newPage()): pass a page, e.g. await browser.newPage()'
   const missing = DRIVERS[driver].methods.filter((m) => !has(m))
   if (missing.length === 0) return null
   const other = (Object.keys(DRIVERS) as Driver[]).find((d) => d !== driver && DRIVERS[d].methods.every(has))
   if (other) return `a ${other} page: use captureCxbus from ${DRIVERS[other].module}`
-  if (has('newPage')) return 'a browser or browser context (it has newPage()): pass a page, e.g. await browser.newPage()'
   return `an object without ${missing.map((m) => `${m}()`).join(', ')}`
 }
 

@@ -42,9 +42,14 @@ describe('captureCxbus refuses what is not a page of its driver', () => {
     expect((b as Error).message).toBe('cxbus: captureCxbus (cxbus-devtools/puppeteer) needs a Puppeteer page, got a Playwright page: use captureCxbus from cxbus-devtools/playwright')
   })
 
-  it('a browser, or any other object: says what it is, or which methods it lacks', async () => {
+  it('a browser or browser context, or any other object: says what it is, or which methods it lacks', async () => {
     const browser = { newPage: async () => playwrightPage(), close: async () => {} }
     expect(await refusal(captureCxbus(browser as unknown as PlaywrightPage))).toMatchObject({
+      message: 'cxbus: captureCxbus (cxbus-devtools/playwright) needs a Playwright page, got a browser or browser context (it has newPage()): pass a page, e.g. await browser.newPage()',
+    })
+    // a Playwright context has every method the kit calls on a page, and would mix its pages in one capture
+    const context = { ...playwrightPage(), newPage: async () => playwrightPage() }
+    expect(await refusal(captureCxbus(context as unknown as PlaywrightPage))).toMatchObject({
       message: 'cxbus: captureCxbus (cxbus-devtools/playwright) needs a Playwright page, got a browser or browser context (it has newPage()): pass a page, e.g. await browser.newPage()',
     })
     expect(await refusal(captureWithPuppeteer({ on() {} } as unknown as PuppeteerPage))).toMatchObject({
