@@ -145,6 +145,19 @@ export function checkText(file: string, analysis: QaAnalysis, columns = DEFAULT_
   return escapeControls(text)
 }
 
+/**
+ * What failed, for a test's failure message (the test kit's expectNoErrors): `check --min-severity error`'s
+ * text, with the coverage table only when a required path is missing (else its one summary line), so the
+ * error is not buried under 25 lines of paths.
+ */
+export function failureText(file: string, analysis: QaAnalysis, columns = DEFAULT_COLUMNS): string {
+  let text = ''
+  humanFile(textView(file, analysis, (f) => f.severity === 'error', columns), columns, (t) => {
+    text += t
+  }, true, analysis.missing.length > 0)
+  return escapeControls(text)
+}
+
 async function loadSettings(config: string | undefined, require: readonly string[], readFile: (p: string) => Promise<string>): Promise<Settings> {
   let settings: Settings = { options: {}, paths: [...DEFAULT_PATHS], require: [] }
   if (config !== undefined) {
@@ -585,7 +598,7 @@ function textView(file: string, a: QaAnalysis, shown: (f: Finding) => boolean, w
  * Writes the report of one file in pieces of about FLUSH_LINES lines: a 100 000-event file's report is
  * megabytes. `onlyWithFindings`: interactions without a shown finding are left out and counted.
  */
-function humanFile(v: TextView, width: number, write: (text: string) => void, onlyWithFindings = false): void {
+function humanFile(v: TextView, width: number, write: (text: string) => void, onlyWithFindings = false, coverageTable = true): void {
   const lines: string[] = [v.file]
   const options = checkOptionsText(v)
   if (options.length) lines.push('  ' + wrapText(`check options${v.optionsFrom ? ` from ${v.optionsFrom}` : ''}: ${options.join('; ')}`, width, 2, 4))
@@ -623,7 +636,7 @@ function humanFile(v: TextView, width: number, write: (text: string) => void, on
   const labels = new Map<string, string>()
   for (const c of v.coverage.items) for (const id of c.interactions.slice(0, 4)) labels.set(id, id)
   for (let i = v.ids.length - 1; i >= 0; i--) if (labels.has(v.ids[i] as string)) labels.set(v.ids[i] as string, v.labels[i] as string)
-  lines.push(...coverageLines(v.coverage, v.missing, (id) => labels.get(id) ?? id, width), '')
+  lines.push(...coverageLines(v.coverage, v.missing, (id) => labels.get(id) ?? id, width).slice(0, coverageTable ? undefined : 1), '')
   flush()
 }
 

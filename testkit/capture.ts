@@ -13,7 +13,7 @@ import type { InteractionStory } from '../src/core/story.ts'
 import { analyzeSession, type QaAnalysis } from '../src/report/analyze.ts'
 import { renderReportHtml } from '../src/report/html.tsx'
 import { TOOL_VERSION } from '../src/report/version.ts'
-import { checkText, settingsOf } from '../cli/main.ts'
+import { failureText, settingsOf } from '../cli/main.ts'
 import { Collector, type CollectorOptions } from './collector.ts'
 
 /** The content of a --config file (severities, tolerances, coverage, require): see the README. */
@@ -168,12 +168,12 @@ export class CxbusCapture {
 
   /**
    * Throws when the capture has an error finding or misses a required path (what makes
-   * `cxbus-devtools check` exit 1); the message is the CLI's text for it.
+   * `cxbus-devtools check` exit 1); the message is the CLI's text for it (failureText: the errors only).
    */
   expectNoErrors(config: CheckConfig = this.config): void {
     const a = this.analyze(config)
     if (a.counts.error === 0 && a.missing.length === 0) return
-    throw new Error(`cxbus: the Callback lifecycle check failed\n${checkText('captured session', a)}`)
+    throw new Error(`cxbus: the Callback lifecycle check failed\n${failureText('captured session', a)}`)
   }
 
   /** Writes the session file, or for a `.html` path the self-contained QA report (which embeds it). */

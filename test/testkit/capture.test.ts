@@ -53,7 +53,7 @@ describe('test kit capture', () => {
     expect(() => cx.expectNoErrors()).not.toThrow()
   })
 
-  it('expectNoErrors throws the CLI text: the story, the finding with its rule, the counts', () => {
+  it('expectNoErrors throws the CLI text of what failed: the story, the error with its rule, the counts', () => {
     const cx = capture()
     feedSession(cx.collector, loadFixture('faulty-completed-without-submit'))
     let message = ''
@@ -65,10 +65,14 @@ describe('test kit capture', () => {
     expect(message).toMatch(/^cxbus: the Callback lifecycle check failed\ncaptured session\n {2}Callback #1 /)
     expect(message).toMatch(/\n {4}error {3}order\/transition +seq [\d,]+ {2}/)
     expect(message).toMatch(/\n {2}[1-9]\d* errors?, \d+ warnings?, \d+ info\n/)
-    // a required path that is missing fails as the CLI's --require does
+    // The error is not buried: no info findings, and coverage in one line, not the table with its "how:" lines.
+    expect(message).not.toMatch(/\n {4}info /)
+    expect(message).toMatch(/\n {2}coverage: \d+ of \d+ paths covered\n*$/)
+    expect(message).not.toContain('how:')
+    // a required path that is missing fails as the CLI's --require does, with the table saying how to cover it
     const ok = capture()
     feedSession(ok.collector, loadFixture('shipped-failed-retry'))
-    expect(() => ok.expectNoErrors({ require: ['Callback/failed-cancel'] })).toThrow(/required but missing: Callback\/failed-cancel/)
+    expect(() => ok.expectNoErrors({ require: ['Callback/failed-cancel'] })).toThrow(/required but missing: Callback\/failed-cancel(.|\n)*how: /)
   })
 
   it('save() writes the session file, or for .html the report that embeds it', async () => {
