@@ -146,7 +146,9 @@ export class CxbusCapture {
 
   /** The session file of SPEC.md §4: what the extension's Export writes for the same page. */
   session(): Session {
-    return this.collector.session(this.userAgent())
+    const s = this.collector.session(this.userAgent())
+    s.source = { ...s.source, testKitVersion: TOOL_VERSION } // what captured it, as the extension's export says
+    return s
   }
 
   /** The checker's report (findings, interactions), with the options of a --config file. */

@@ -156,7 +156,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
             <tr><th>Page</th><td>{env.pageUrl === null ? 'not recorded' : <Url url={env.pageUrl} />}</td></tr>
             <tr><th>Widgets version</th><td>{env.widgetsVersion ?? 'not recorded'}</td></tr>
             <tr><th>Browser</th><td>{env.browser ?? 'not recorded'}{env.userAgent && <div class="muted small">{env.userAgent}</div>}</td></tr>
-            <tr><th>Extension</th><td>{env.extensionVersion ? `cxbus-devtools ${env.extensionVersion}` : 'not recorded'}</td></tr>
+            <tr><th>Captured by</th><td>{env.extensionVersion ? `cxbus-devtools ${env.extensionVersion} (extension)` : env.testKitVersion ? `cxbus-devtools ${env.testKitVersion} (test kit)` : 'not recorded'}</td></tr>
             <tr>
               <th>Capture</th>
               <td>

@@ -16,6 +16,8 @@ export interface Environment {
   browser: string | null
   userAgent: string | null
   extensionVersion: string | null
+  /** The version of the test kit that captured the session (source.testKitVersion), when it did. */
+  testKitVersion: string | null
   /** Envelope times of the first and last entry (null for an empty session). */
   from: number | null
   to: number | null
@@ -107,6 +109,7 @@ class EnvironmentBuilder {
       browser: browserName(userAgent),
       userAgent,
       extensionVersion: str(src.extensionVersion),
+      testKitVersion: str(src.testKitVersion),
       from: this.from,
       to: this.to,
       pageLoads,

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { check } from '../../src/core/check.ts'
 import { parseSession } from '../../src/core/session.ts'
+import { TOOL_VERSION } from '../../src/report/version.ts'
 import { CxbusCapture } from '../../testkit/capture.ts'
 import { loadFixture } from '../support/fixtures.ts'
 import { batch, feedSession, send } from './feed.ts'
@@ -83,8 +84,10 @@ describe('test kit capture', () => {
     const saved = parseSession(readFileSync(file, 'utf8'))
     expect(saved.events).toEqual(cx.session().events)
     expect(saved.source?.userAgent).toBe('Mozilla/5.0 Test')
+    expect(saved.source?.testKitVersion).toBe(TOOL_VERSION) // what captured it
     const html = readFileSync(await cx.save(join(dir, 'report.html')), 'utf8')
     expect(html).toMatch(/^<!DOCTYPE html>/i)
+    expect(html).toContain(`<th>Captured by</th><td>cxbus-devtools ${TOOL_VERSION} (test kit)</td>`)
     expect(parseSession(html).events.length).toBe(saved.events.length) // the report embeds the session
   })
 
