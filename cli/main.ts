@@ -20,6 +20,7 @@ import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { escapeControls } from '../src/core/controls.ts'
 import { extractEmbeddedOptions } from '../src/core/embed.ts'
 import { MAX_SESSION_BYTES, parseJson, tooLargeMessage } from '../src/core/session.ts'
+import { GapScan, gapReorder } from '../src/core/lanes.ts'
 import { sessionSlices, type ByteSource, type SessionHead, type TextSource } from '../src/core/sessionSlices.ts'
 import { checkConfigOf, checkOptionsText, countsText, coverageText, createSessionAnalyzer, createStreamedCheck, lossText, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
@@ -87,6 +88,11 @@ async function defaultReadFile(path: string): Promise<string> {
  */
 async function openBytes(path: string): Promise<ByteSource> {
   await checkSize(path)
+  return bytesOf(path)
+}
+
+/** The bytes of a file whose size was checked, from its start (openBytes; read again by analyzeSlices). */
+function bytesOf(path: string): ByteSource {
   const fd = openSync(path, 'r')
   let open = true
   return {
@@ -285,9 +291,11 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
         }
         source = text
       }
-      if (command === 'check' && format === 'text') results.push({ file, view: { ...checkStreamed(file, source, fileSettings, shown, width), optionsFrom } })
+      const text = source
+      const again = (): string | ByteSource => (typeof text === 'string' ? text : bytesOf(file))
+      if (command === 'check' && format === 'text') results.push({ file, view: { ...checkStreamed(file, source, again, fileSettings, shown, width), optionsFrom } })
       else {
-        const a = analyzeText(source, fileSettings, keepEvents)
+        const a = analyzeText(source, again, fileSettings, keepEvents)
         results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a, optionsFrom })
       }
     } catch (err) {
@@ -328,17 +336,17 @@ function filesSummary(results: readonly FileResult[]): string {
  * Checks and analyses a session slice by slice as it is parsed (src/core/sessionSlices.ts): what is
  * kept is per interaction (its story, its findings), not the entries, unless `keepEvents`.
  */
-function analyzeText(text: TextSource | ByteSource | string, settings: Settings, keepEvents: boolean): QaAnalysis {
-  return analyzeSlices(text, () => createSessionAnalyzer({ options: settings.options, paths: settings.paths, require: settings.require, keepEvents }))
+function analyzeText(text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: Settings, keepEvents: boolean): QaAnalysis {
+  return analyzeSlices(text, again, () => createSessionAnalyzer({ options: settings.options, paths: settings.paths, require: settings.require, keepEvents }))
 }
 
 /**
  * The text output's analysis (`check` without --format): each interaction is made into its lines
  * of text as soon as it is over and the rest of it dropped, so what outlives the stream is text.
  */
-function checkStreamed(file: string, text: TextSource | ByteSource | string, settings: Settings, shown: (f: Finding) => boolean, width: number): TextView {
+function checkStreamed(file: string, text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: Settings, shown: (f: Finding) => boolean, width: number): TextView {
   const o = { options: settings.options, paths: settings.paths, require: settings.require }
-  const a = analyzeSlices(text, () => createStreamedCheck(o, (story, findings) => textBlock(story, findings.filter(shown), width)))
+  const a = analyzeSlices(text, again, () => createStreamedCheck(o, (story, findings) => textBlock(story, findings.filter(shown), width)))
   return { ...a, file, blocks: a.interactions, unattached: findingLines(a.unattached.filter(shown), width) }
 }
 
@@ -350,17 +358,45 @@ function checkStreamed(file: string, text: TextSource | ByteSource | string, set
  */
 const SLICE_BYTES = 1 << 16
 
-/** Pushes the slices of a session into an analyzer made by `make` (again when the text had to be parsed again as a whole). */
-function analyzeSlices<R>(text: TextSource | ByteSource | string, make: () => { push(e: SessionEntry): void; finish(head: SessionHead): R }): R {
+/**
+ * Pushes the slices of a session into an analyzer made by `make` (again when the text had to be
+ * parsed again as a whole). A store-full `dropped` marker comes after the entries that evicted
+ * what it counts: when one is a gap before entries already pushed (lanes.ts gapOrder), the text
+ * (`again`: read from its start) is analysed a second time with each such marker where its gap is.
+ */
+function analyzeSlices<R>(text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, make: () => { push(e: SessionEntry): void; finish(head: SessionHead): R }): R {
   let analyzer = make()
+  let scan = new GapScan()
   let pushed = false
   const it = sessionSlices(text, SLICE_BYTES)
   for (let r = it.next(); ; r = it.next()) {
-    if (r.done) return analyzer.finish(r.value)
+    if (r.done) {
+      if (scan.moved.length === 0) return analyzer.finish(r.value)
+      break
+    }
     // A slice from 0 after others: the text was parsed again as a whole; start over.
-    if (r.value.from === 0 && pushed) analyzer = make()
-    for (const e of r.value.entries) analyzer.push(e)
+    if (r.value.from === 0 && pushed) {
+      analyzer = make()
+      scan = new GapScan()
+    }
+    for (const e of r.value.entries) {
+      scan.push(e)
+      analyzer.push(e)
+    }
     pushed = true
+  }
+  let reorder = gapReorder(scan.moved)
+  const ordered: SessionEntry[] = []
+  const second = sessionSlices(again(), SLICE_BYTES)
+  for (let r = second.next(); ; r = second.next()) {
+    if (r.done) return analyzer.finish(r.value)
+    if (r.value.from === 0) {
+      analyzer = make()
+      reorder = gapReorder(scan.moved)
+    }
+    for (const e of r.value.entries) reorder(e, ordered)
+    for (const e of ordered) analyzer.push(e)
+    ordered.length = 0
   }
 }
 

@@ -5,6 +5,7 @@
 // End-of-capture findings (order/unclosed) are made by report()/counts() from the open interactions,
 // without changing state, so a report can be taken after any push.
 import { focusPlugins } from './focus.ts'
+import { gapOrder } from './lanes.ts'
 import { isFrameLoad } from './pages.ts'
 import { droppedPlugin } from './model.ts'
 import type { BusEventEntry, CheckOptions, ElapsedDefinition, Finding, Interaction, Report, Session, SessionEntry, Severity } from './model.ts'
@@ -36,9 +37,10 @@ export interface CheckerConfig extends CheckOptions {
 }
 
 export function check(input: Session | SessionEntry[], options?: CheckerConfig): Report {
-  const entries = Array.isArray(input) ? input : input.events
-  const checker = createCheckerImpl(options, entries.at(-1)?.seq)
-  for (const entry of entries) checker.push(entry)
+  const all = Array.isArray(input) ? input : input.events
+  const checker = createCheckerImpl(options, all.at(-1)?.seq)
+  // A store-full marker counts as a gap where its entries were, not after the survivors.
+  for (const entry of gapOrder(all)) checker.push(entry)
   return checker.finish()
 }
 

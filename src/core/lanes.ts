@@ -56,3 +56,57 @@ export function evictedBefore(marker: SessionEntry): number | undefined {
   const floor = d.floors[FOCUS.has(plugin) ? KEPT : HOUSEKEEPING]
   return typeof floor === 'number' && floor > 0 ? floor : undefined
 }
+
+/**
+ * The entries in the order the checker and the stories read them: each background `dropped` marker
+ * with a floor (evictedBefore) moved to where the entries it counts were, just before the first entry
+ * of its page load at or after that floor. The store writes it after the entries that evicted them
+ * (a later seq), so read in seq order the survivors would come before the gap and be checked as if
+ * nothing preceded them. The same array when no marker moves.
+ */
+export function gapOrder(entries: readonly SessionEntry[]): readonly SessionEntry[] {
+  const scan = new GapScan()
+  for (const e of entries) scan.push(e)
+  if (scan.moved.length === 0) return entries
+  const out: SessionEntry[] = []
+  const reorder = gapReorder(scan.moved)
+  for (const e of entries) reorder(e, out)
+  return out
+}
+
+/** The markers gapOrder moves, found while the entries stream by in seq order (a first pass). */
+export class GapScan {
+  readonly moved: SessionEntry[] = []
+  /** Per page load ('' without one): seq of its last entry so far. */
+  private last = new Map<string, number>()
+
+  push(e: SessionEntry): void {
+    const floor = e.kind === 'marker' && e.marker === 'dropped' ? evictedBefore(e) : undefined
+    // It moves when an entry of its page load came at or after its floor.
+    if (floor !== undefined && (this.last.get(e.pageLoadId ?? '') ?? -1) >= floor) this.moved.push(e)
+    this.last.set(e.pageLoadId ?? '', e.seq)
+  }
+}
+
+/**
+ * gapOrder while the entries stream by again, given the markers a GapScan found: each call appends
+ * the entry to `out`, after the moved markers whose place is before it (a moved marker itself, by
+ * its seq, is skipped: a second pass parses new objects).
+ */
+export function gapReorder(moved: readonly SessionEntry[]): (e: SessionEntry, out: SessionEntry[]) => void {
+  const byFloor = moved.map((marker) => ({ marker, floor: evictedBefore(marker) as number })).sort((a, b) => a.floor - b.floor)
+  const skip = new Set(moved.map((m) => m.seq))
+  /** Markers whose floor was reached, waiting for an entry of their page load. */
+  const due: typeof byFloor = []
+  let next = 0
+  return (e, out) => {
+    while (next < byFloor.length && (byFloor[next] as { floor: number }).floor <= e.seq) due.push(byFloor[next++] as (typeof byFloor)[number])
+    for (let i = 0; i < due.length; i++) {
+      const m = (due[i] as (typeof byFloor)[number]).marker
+      if (m.pageLoadId !== e.pageLoadId || m.seq === e.seq) continue
+      out.push(m)
+      due.splice(i--, 1)
+    }
+    if (!skip.has(e.seq)) out.push(e)
+  }
+}

@@ -15,6 +15,7 @@
 import { droppedPlugin, type Interaction, type Json, type JsonObject, type Report, type SessionEntry, type SessionSource } from './model.ts'
 import { expectedElapsed, type ElapsedExpectation } from './lifecycle/rules/elapsed.ts'
 import { PROFILES, type PluginProfile } from './lifecycle/profiles.ts'
+import { gapOrder } from './lanes.ts'
 import { interactionLabel, isFrameLoad, numberPages } from './pages.ts'
 
 export type Outcome = 'completed' | 'cancelled' | 'no-outcome' | 'open'
@@ -287,7 +288,7 @@ function gapWhy(e: SessionEntry): StoryGap['why'] {
  */
 export function buildStories(entries: readonly SessionEntry[], report: Report, options: StoryOptions = {}): InteractionStory[] {
   const builder = createStoryBuilder(options)
-  for (const e of entries) builder.push(e, e.kind === 'event' ? report.events[e.seq]?.interaction : undefined)
+  for (const e of gapOrder(entries)) builder.push(e, e.kind === 'event' ? report.events[e.seq]?.interaction : undefined)
   return builder.finish(report, options.source)
 }
 

@@ -5,6 +5,7 @@ import { check, createChecker, createReleasingChecker } from '../core/check.ts'
 import { addPluginSeen, coverageOf, coverageOfFacts, DEFAULT_PATHS, missingRequired, storyFacts, type Coverage, type CoveragePath, type StoryFacts } from '../core/coverage.ts'
 import { countLabel, droppedCount, SEVERITIES, type CheckOptions, type Finding, type Interaction, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
 import { resolveOptions } from '../core/lifecycle/options.ts'
+import { gapOrder } from '../core/lanes.ts'
 import { isFrameLoad } from '../core/pages.ts'
 import type { SessionHead } from '../core/sessionSlices.ts'
 import { createStoryBuilder, type InteractionStory } from '../core/story.ts'
@@ -178,7 +179,7 @@ class QaBuilder {
 export function analyzeSession(session: Session, o: AnalyzeOptions = {}): QaAnalysis {
   const report = o.report ?? check(session, o.options ?? {})
   const qa = new QaBuilder()
-  for (const e of session.events) qa.push(e, e.kind === 'event' ? report.events[e.seq]?.interaction : undefined)
+  for (const e of gapOrder(session.events)) qa.push(e, e.kind === 'event' ? report.events[e.seq]?.interaction : undefined)
   return qa.finish(session, report, o)
 }
 

@@ -54,6 +54,17 @@ describe('test kit capture', () => {
     expect(() => cx.expectNoErrors()).not.toThrow()
   })
 
+  it('a small maxEntries: what the store evicted is a gap before the first entry kept, not an error (check, stories, report)', () => {
+    const cx = new CxbusCapture(() => 'Mozilla/5.0 Test', { maxEntries: 4 })
+    feedSession(cx.collector, loadFixture('shipped-two-in-a-row'))
+    // Kept: the second interaction from its submitted on; the marker of the evicted ones comes after them.
+    const events = cx.session().events
+    expect(events.at(-1)).toMatchObject({ marker: 'dropped', data: { where: 'background', plugin: 'Callback' } })
+    expect(() => cx.expectNoErrors()).not.toThrow()
+    expect(cx.interactions().map((st) => st.sentence)).toEqual([`Completed (opened not captured: lost at #${events.at(-1)!.seq}), 12.9 s`])
+    expect(cx.analyze().verdict).toBe('pass')
+  })
+
   it('expectNoErrors throws the CLI text of what failed: the story, the error with its rule, the counts', () => {
     const cx = capture()
     feedSession(cx.collector, loadFixture('faulty-completed-without-submit'))

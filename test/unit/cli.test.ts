@@ -176,6 +176,27 @@ describe('cxbus-devtools check', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60)
   })
 
+  it('a store-full marker after the survivors is a gap where its entries were, in every output and read from disk too', async () => {
+    // The tab store evicted the open command, opened and started (floor 6) and wrote its marker last.
+    const s = loadFixture('documented-submitted')
+    s.events = s.events.filter((e) => e.seq < 3 || e.seq > 5)
+    s.events.push({ seq: 11, kind: 'marker', time: s.events.at(-1)!.time, marker: 'dropped', pageLoadId: 'p1', data: { count: 3, where: 'background', plugin: 'Callback', floors: [6, 11, 0] } })
+    const text = serializeSession(s)
+    const files = { 'lost.json': text }
+    const plain = await run(['check', 'lost.json'], files)
+    expect(plain.stdout).toContain('Completed (opened not captured: lost at #11)')
+    expect(plain.stdout).toContain('0 errors')
+    expect(plain.code).toBe(0)
+    const json = JSON.parse((await run(['check', '--json', 'lost.json'], files)).stdout)
+    expect(json.files[0].findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([])
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-cli-'))
+    writeFileSync(join(dir, 'lost.json'), text)
+    let out = ''
+    const code = await main(['check', join(dir, 'lost.json')], { stdout: (x) => void (out += x), stderr: () => {} })
+    expect(out).toContain('Completed (opened not captured: lost at #11)')
+    expect(code).toBe(0)
+  })
+
   it('reads a file from disk as from its text, and writes a large report in pieces', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'gen.session.json')
     const text = serializeSession(generateSession({ events: 5000, seed: 11, pageLoads: 2, plugins: ['Callback', 'SendMessage'] }))

@@ -15,7 +15,7 @@
 import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote, SessionSource, Severity } from '../../../src/core/model.ts'
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import type { SessionHead } from '../../../src/core/sessionSlices.ts'
-import { evictedWith } from '../../../src/core/lanes.ts'
+import { evictedBefore, evictedWith, gapOrder } from '../../../src/core/lanes.ts'
 import { createStoryBuilder, type InteractionStory } from '../../../src/core/story.ts'
 import { StringPool } from '../lib/stringPool.ts'
 import { deferTask } from '../lib/tasks.ts'
@@ -175,21 +175,25 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     pending = []
   }
 
-  /** Appends one entry unless its seq was seen (a replay after a reconnect overlaps what we have). */
-  const append = (entry: SessionEntry): boolean => {
+  /** Appends one entry unless its seq was seen (a replay after a reconnect overlaps what we have); `checked`: pushed to the checker too. */
+  const append = (entry: SessionEntry, checked = true): boolean => {
     if (seqIndex.has(entry.seq)) return false
     seqIndex.set(entry.seq, entries.length)
     entries.push(entry)
     names.add(entry)
     if (entry.seq > maxSeq) maxSeq = entry.seq
-    checker.push(entry)
+    if (checked) checker.push(entry)
     return true
   }
 
-  /** Checks these entries again from scratch (new settings, or entries the background evicted left out). */
+  /**
+   * Checks these entries again from scratch (new settings, or entries the background evicted left
+   * out): listed in seq order, checked with each store-full marker where its entries were (gapOrder).
+   */
   const recheck = (kept: readonly SessionEntry[]): void => {
     resetLive()
-    for (const e of kept) append(e)
+    for (const e of kept) append(e, false)
+    for (const e of gapOrder(entries)) checker.push(e)
   }
 
   const flush = (): void => {
@@ -200,15 +204,18 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     let added = 0
     const t0 = performance.now()
     const evicted: ((e: SessionEntry) => boolean)[] = []
+    /** A store-full marker that is a gap before entries already checked: they are checked again. */
+    let gapBehind = false
     for (const e of batch) {
       if (!append(e)) continue
       added++
       const gone = evictedWith(e)
       if (gone) evicted.push(gone)
+      if ((evictedBefore(e) ?? Infinity) < e.seq) gapBehind = true
     }
     if (evicted.length) {
       const kept = entries.filter((e) => !evicted.some((gone) => gone(e)))
-      if (kept.length < entries.length) recheck(kept)
+      if (kept.length < entries.length || gapBehind) recheck(kept)
     }
     if (added > 0) emit({ live: liveView() })
     lastUpdateMs = performance.now() - t0
@@ -235,6 +242,8 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
     const checker = engine.createChecker(state.options)
     // Stories are told in the same slices: telling 170 000 entries at once would be one long task.
     const stories = createStoryBuilder()
+    // Checked with each store-full marker where its entries were; listed in seq order.
+    const ordered = gapOrder(events)
     let next = 0
     const slice = (): void => {
       if (run !== importRun) return
@@ -244,7 +253,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       try {
         for (;;) {
           for (; next < end; next++) {
-            const e = events[next]!
+            const e = ordered[next]!
             checker.push(e)
             stories.push(e, e.kind === 'event' ? checker.interactionOf(e.seq) : undefined)
           }

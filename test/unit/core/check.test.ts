@@ -258,6 +258,22 @@ describe('lost entries (dropped marker)', () => {
     expect(withMarker('CallbackService')).toEqual([])
     expect(withMarker()).toEqual([])
   })
+  it('a store-full marker written after the survivors is a gap where its entries were (its floor), not after them', () => {
+    // maxEntries 3: the open command, opened and started went (KEPT floor 6); the store writes their
+    // marker at the next flush, after the survivors (seq 11), as the test kit's store does.
+    const s = loadFixture('documented-submitted')
+    s.events = s.events.filter((e) => e.seq < 3 || e.seq > 5)
+    s.events.push({ seq: 11, kind: 'marker', time: ev(s, 10).time, marker: 'dropped', pageLoadId: 'p1', data: { count: 3, where: 'background', plugin: 'Callback', floors: [6, 11, 0] } })
+    expect(notInfo(s)).toEqual([])
+    // Without floors (an older capture) nothing says where the gap was: it stays at the marker.
+    const old = structuredClone(s)
+    delete (old.events.at(-1)!.data as Record<string, unknown>).floors
+    expect(notInfo(old)).toContain('order/transition@6')
+    // A marker of another page load is not moved among this one's entries.
+    const other = structuredClone(s)
+    other.events.at(-1)!.pageLoadId = 'p0'
+    expect(notInfo(other)).toContain('order/transition@6')
+  })
   it('only the stream of the marker\'s page load is affected', () => {
     const s = loadFixture('documented-submitted')
     s.events = s.events.filter((e) => e.seq !== 6)

@@ -137,6 +137,27 @@ describe('interaction stories: edges', () => {
     expect(st2!.sentence).toMatch(/^Closed, outcome unknown \(events cleared at #0\)/)
   })
 
+  it('a store-full marker written after the survivors is the gap of the first one that survived (the test kit with maxEntries)', () => {
+    // The store kept only `closed` of this interaction and then the next one; the marker of what it
+    // evicted comes after all of them, its floor says where they were.
+    const s = loadFixture('shipped-two-in-a-row')
+    const firstClosed = s.events.find((e) => e.kind === 'event' && e.event === 'Callback.closed')!
+    const kept = s.events.filter((e) => e.kind === 'marker' || (e.kind === 'event' && e.event === 'Callback.ready') || e.seq >= firstClosed.seq)
+    const last = s.events.at(-1)!
+    const marker: SessionEntry = { seq: last.seq + 1, kind: 'marker', marker: 'dropped', time: last.time, pageLoadId: last.pageLoadId, data: { count: 3, where: 'background', plugin: 'Callback', floors: [firstClosed.seq, last.seq + 1, 0] } }
+    const lost = { ...s, events: [...kept, marker] }
+    const [st, next] = storiesOf(lost)
+    expect(st!.summary.outcome).toBe('cancelled') // closed's metadata has the cancelled timestamp
+    expect(st!.sentence).toMatch(new RegExp(`^Cancelled \\(opened and cancelled not captured: lost at #${marker.seq}\\)`))
+    expect(next!.sentence).not.toMatch(/not captured/)
+    // Metadata that names no outcome: unknown, not "without completed or cancelled".
+    const bare = structuredClone(lost)
+    const d = (bare.events.find((e) => e.seq === firstClosed.seq) as SessionEntry & { data: Record<string, unknown> }).data
+    d.cancelled = false
+    d.completed = false
+    expect(storiesOf(bare)[0]!.sentence).toMatch(new RegExp(`^Closed, outcome unknown \\(events lost at #${marker.seq}\\)`))
+  })
+
   it('an interaction whose opened was paused away says so and takes its duration from the metadata', () => {
     const s = loadFixture('documented-typed-cancel')
     // Pause, open, Record: the paused marker (stored on resume) stands where opened was.

@@ -252,6 +252,26 @@ describe('panel store', () => {
     expect(whole.openedAt.get(whole.report.interactions[0]!.id)).toBe(s.events.find((e) => e.seq === openedSeq)!.time)
   })
 
+  it('a store-full marker after the survivors is checked as a gap where its entries were, live and imported', () => {
+    // The tab store kept `closed` of the first interaction and the second one; its marker comes last.
+    const firstClosed = session.events.find((e) => e.kind === 'event' && e.event === 'Callback.closed')!
+    const kept = session.events.filter((e) => e.kind === 'marker' || (e.kind === 'event' && e.event === 'Callback.ready') || e.seq >= firstClosed.seq)
+    const last = session.events.at(-1)!
+    const marker: SessionEntry = { seq: last.seq + 1, kind: 'marker', marker: 'dropped', time: last.time, pageLoadId: last.pageLoadId, data: { count: 3, where: 'background', plugin: 'Callback', floors: [firstClosed.seq, last.seq + 1, 0] } }
+    const errors = (r: { findings: { severity: string; rule: string }[] }) => r.findings.filter((f) => f.severity === 'error').map((f) => f.rule)
+    expect(errors(check(kept))).toContain('order/transition') // what the survivors alone give
+    const { store, runFrame } = setup()
+    store.receive({ type: 'entries', entries: kept }) // the panel opened after the eviction: nothing of its own to drop
+    runFrame()
+    store.receive({ type: 'entries', entries: [marker] })
+    runFrame()
+    const live = store.getState().live
+    expect(live.entries.map((e) => e.seq)).toEqual([...kept, marker].map((e) => e.seq)) // listed in seq order
+    expect(errors(live.report)).toEqual([])
+    store.importSession('lost.json', { ...session, events: [...kept, marker] })
+    expect(errors(currentView(store.getState()).report)).toEqual([])
+  })
+
   it('drops what the background evicted when its dropped marker comes: entries + lost = published, each entry once', () => {
     const { store, runFrame } = setup()
     // A tab store of 100 events fed a flood of 250 (and Watchman ticks), as the background pumps it.
