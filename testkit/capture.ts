@@ -14,7 +14,9 @@ import { analyzeSession, type QaAnalysis } from '../src/report/analyze.ts'
 import { renderReportHtml } from '../src/report/html.tsx'
 import { TOOL_VERSION } from '../src/report/version.ts'
 import { failureText, settingsOf } from '../cli/main.ts'
-import { Collector, type CollectorOptions } from './collector.ts'
+import { Collector, entryName, type CollectorOptions } from './collector.ts'
+
+export { entryName }
 
 /** The content of a --config file (severities, tolerances, coverage, require): see the README. */
 export type CheckConfig = Record<string, unknown>
@@ -31,10 +33,6 @@ export interface CaptureOptions extends CollectorOptions {
   config?: CheckConfig
 }
 
-/** Name of an entry as waitFor matches it: the event or command name ("Callback.completed"), or "marker:page-load". */
-export function entryName(e: SessionEntry): string {
-  return e.kind === 'event' ? e.event : e.kind === 'command' ? e.command : `marker:${e.marker}`
-}
 
 const claimed = new WeakSet<object>()
 
@@ -100,11 +98,22 @@ export class CxbusCapture {
     if (invalid) return Promise.reject(new TypeError(`cxbus: waitFor: ${invalid}`))
     const { timeout = 10_000, count = 1 } = options ?? {}
     const matching = (): SessionEntry[] => this.entries().filter((e) => entryName(e) === name)
-    const now = matching()[count - 1]
+    /**
+     * The count-th once that many arrived: evicted ones (a small maxEntries) count too, and then the
+     * entry is the last of them stored (the count-th itself is gone).
+     */
+    const reached = (): SessionEntry | undefined => {
+      const stored = matching()
+      const { sent, last } = this.collector.sent(name)
+      return stored[count - 1] ?? (sent >= count ? last : undefined)
+    }
+    const now = reached()
     if (now) return Promise.resolve(now)
     const failure = (why: string): Error => {
-      const n = matching().length
-      const what = count > 1 ? `${count} × ${name} did not arrive ${why} (${n} of ${count} arrived)` : `${name} did not arrive ${why}`
+      const stored = matching().length
+      const n = Math.max(stored, this.collector.sent(name).sent)
+      const evicted = n > stored ? `, ${n - stored} evicted (maxEntries)` : ''
+      const what = count > 1 ? `${count} × ${name} did not arrive ${why} (${n} of ${count} arrived${evicted})` : `${name} did not arrive ${why}`
       const hint = n === 0 ? notAnEventHint(name) : ''
       return new Error(`cxbus: ${what}${hint}; ${arrivedText(this.entries())}`)
     }
@@ -125,7 +134,7 @@ export class CxbusCapture {
       }
       this.closeListeners.add(onClose)
       const offEntries = this.collector.onEntries(() => {
-        const e = matching()[count - 1]
+        const e = reached()
         if (!e) return
         stop()
         resolve(e)

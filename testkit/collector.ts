@@ -22,6 +22,11 @@ interface Load {
   marker?: { frameUrl?: string; data: { url: string } }
 }
 
+/** Name of an entry as waitFor matches it: the event or command name ("Callback.completed"), or "marker:page-load". */
+export function entryName(e: SessionEntry): string {
+  return e.kind === 'event' ? e.event : e.kind === 'command' ? e.command : `marker:${e.marker}`
+}
+
 /** What a frame's URL is before its first document loads into the same window. */
 const initialUrl = (url: string): boolean => url === '' || url === 'about:blank'
 
@@ -31,6 +36,11 @@ export class Collector {
   private listeners = new Set<(added: readonly SessionEntry[]) => void>()
   /** Messages that were not HookToTestkit at all (a hook bug, or a page calling a stale reference). */
   rejected = 0
+  /**
+   * Per name (entryName): how many the page sent and the last of them stored. A small maxEntries
+   * evicts what arrived: waitFor counts arrivals, not what is still stored.
+   */
+  private arrived = new Map<string, { sent: number; last?: SessionEntry }>()
 
   constructor(options: CollectorOptions = {}) {
     this.store = new TabStore(0, options.maxEntries ?? DEFAULT_MAX_ENTRIES, { preserveLog: options.preserveLog ?? true })
@@ -92,9 +102,24 @@ export class Collector {
   }
 
   private ingest(loadId: string, numbered: SessionEntry[]): readonly SessionEntry[] {
+    for (const e of numbered) {
+      const name = entryName(e)
+      const a = this.arrived.get(name)
+      if (a) a.sent++
+      else this.arrived.set(name, { sent: 1 })
+    }
     const { added } = this.store.ingest(loadId, numbered)
+    for (const e of added) {
+      const a = this.arrived.get(entryName(e))
+      if (a) a.last = e
+    }
     if (added.length > 0) for (const fn of this.listeners) fn(added)
     return added
+  }
+
+  /** How many entries of this name the page sent, also those evicted since (not the store's own markers), and the last of them stored. */
+  sent(name: string): { sent: number; last?: SessionEntry } {
+    return this.arrived.get(name) ?? { sent: 0 }
   }
 
   /** Every stored entry, oldest first. */

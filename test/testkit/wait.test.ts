@@ -48,6 +48,15 @@ describe('waitFor failures', () => {
     expect(err.message).toMatch(/^cxbus: 3 × Callback\.closed did not arrive within 20 ms \(2 of 3 arrived\); arrived: /)
   })
 
+  it('counts what arrived, also what a small maxEntries evicted since, and says how many were evicted', async () => {
+    const cx = new CxbusCapture(() => 'Mozilla/5.0 Test', { maxEntries: 4 })
+    feedSession(cx.collector, loadFixture('shipped-two-in-a-row'))
+    expect(cx.entries().filter((e) => e.kind === 'event' && e.event === 'Callback.closed')).toHaveLength(1) // the first one was evicted
+    await expect(cx.waitFor('Callback.closed', { count: 2, timeout: 20 })).resolves.toMatchObject({ event: 'Callback.closed' })
+    const err = await failsWithin(cx.waitFor('Callback.closed', { count: 3, timeout: 20 }), 1000)
+    expect(err.message).toMatch(/^cxbus: 3 × Callback\.closed did not arrive within 20 ms \(2 of 3 arrived, 1 evicted \(maxEntries\)\); arrived: /)
+  })
+
   it('a closed page ends the waits at once, and later ones fail at once', async () => {
     const cx = capture()
     feedSession(cx.collector, loadFixture('documented-close-untouched'))
