@@ -6,7 +6,7 @@
 // without changing state, so a report can be taken after any push.
 import { focusPlugins } from './focus.ts'
 import { gapOrder } from './lanes.ts'
-import { isFrameLoad } from './pages.ts'
+import { FrameDocuments, isFrameLoad } from './pages.ts'
 import { droppedPlugin } from './model.ts'
 import type { BusEventEntry, CheckOptions, ElapsedDefinition, Finding, Interaction, Report, Session, SessionEntry, Severity } from './model.ts'
 import { Emitter, type StepContext } from './lifecycle/context.ts'
@@ -99,6 +99,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   let last: Compiled | undefined
 
   let seg = new Segmenter(!release)
+  let frames = new FrameDocuments()
   /** Released mode: the interaction of the last entry, and the interactions its push ended. */
   let lastId: string | null | undefined
   const endedNow: Interaction[] = []
@@ -192,7 +193,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   function unclosed(): Finding[] {
     if (unclosedSeverity === 'off' || unclosedSeverity === undefined) return []
     const out: Finding[] = []
-    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity, seg.lastTopLoadSeq))
+    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId)))
     return out
   }
 
@@ -220,7 +221,11 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
         endedNow.length = 0
       }
       if (entry.kind === 'event') return pushEvent(entry)
-      if (entry.kind === 'marker' && entry.marker === 'page-load') seg.pageLoad(entry.pageLoadId, entry.seq, !isFrameLoad(entry))
+      if (entry.kind === 'marker' && entry.marker === 'page-load') {
+        seg.pageLoad(entry.pageLoadId, entry.seq, !isFrameLoad(entry))
+        const left = frames.replaced(entry)
+        if (left !== undefined) seg.frameLeft.set(left, entry.seq)
+      }
       else if (entry.kind === 'marker' && entry.marker === 'dropped') {
         // Lost housekeeping (a marker naming an unchecked plugin) leaves no gap in checked histories.
         const plugin = droppedPlugin(entry)
@@ -234,7 +239,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
     interactionOf: (seq) => events[seq]?.interaction,
     lastInteraction: () => lastId,
     ended: () => endedNow,
-    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity, seg.lastTopLoadSeq) })),
+    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId)) })),
     counts() {
       const c = { ...counts }
       if (unclosedSeverity !== 'off' && unclosedSeverity !== undefined) c[unclosedSeverity] += seg.open.size
@@ -242,6 +247,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
     },
     reset() {
       seg = new Segmenter()
+      frames = new FrameDocuments()
       findings = []
       emitter.out = findings
       events = []
@@ -271,10 +277,10 @@ interface Compiled {
 /** Shared empty result: frozen so a caller cannot add to it. */
 const NONE: Finding[] = Object.freeze([]) as unknown as Finding[]
 
-/** `topLoadSeq`: the last top-level page load; after the interaction's last event, it left it open (not the capture's end). */
-function unclosedFinding(ia: InteractionState, severity: Severity, topLoadSeq: number): Finding {
+/** `leftAt`: the page load that ended its document (Segmenter.leftAt); after the interaction's last event, it left it open (not the capture's end). */
+function unclosedFinding(ia: InteractionState, severity: Severity, leftAt: number): Finding {
   const p = ia.cp.profile
-  const where = topLoadSeq > ia.lastSeq ? `a page load (seq ${topLoadSeq}) left ${interactionName(ia.info)} open` : `capture ends inside ${interactionName(ia.info)}`
+  const where = leftAt > ia.lastSeq ? `a page load (seq ${leftAt}) left ${interactionName(ia.info)} open` : `capture ends inside ${interactionName(ia.info)}`
   return {
     rule: 'order/unclosed',
     severity,

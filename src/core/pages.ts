@@ -10,6 +10,30 @@ export function isFrameLoad(entry: SessionEntry): boolean {
   return typeof d === 'object' && d !== null && !Array.isArray(d) && d.top === false
 }
 
+/**
+ * Frame documents replaced by a later page load of a frame: what the earlier one left open was left
+ * with its document, as with a reload of the page. The markers carry no frame identity: a frame's
+ * page load with the URL of an earlier frame document of the same page (a reload) stands for it.
+ */
+export class FrameDocuments {
+  /** URL -> pageLoadId of the latest frame document with it, since the last top-level page load. */
+  private readonly byUrl = new Map<string, string>()
+
+  /** For a page-load marker: the pageLoadId of the frame document it replaces, if any. */
+  replaced(e: SessionEntry): string | undefined {
+    if (e.kind !== 'marker' || e.marker !== 'page-load') return undefined
+    if (!isFrameLoad(e)) {
+      this.byUrl.clear()
+      return undefined
+    }
+    const url = (e.data as { url?: unknown }).url
+    if (typeof url !== 'string' || url === '' || !e.pageLoadId) return undefined
+    const before = this.byUrl.get(url)
+    this.byUrl.set(url, e.pageLoadId)
+    return before !== e.pageLoadId ? before : undefined
+  }
+}
+
 /** Page numbers (1-based) by pageLoadId, built as entries arrive (0 for frames before any page). */
 export class PageNumbering {
   readonly pages = new Map<string, number>()

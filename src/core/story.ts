@@ -16,7 +16,7 @@ import { droppedPlugin, type Interaction, type Json, type JsonObject, type Repor
 import { expectedElapsed, type ElapsedExpectation } from './lifecycle/rules/elapsed.ts'
 import { PROFILES, type PluginProfile } from './lifecycle/profiles.ts'
 import { gapOrder } from './lanes.ts'
-import { interactionLabel, isFrameLoad, numberPages } from './pages.ts'
+import { FrameDocuments, interactionLabel, isFrameLoad, numberPages } from './pages.ts'
 
 export type Outcome = 'completed' | 'cancelled' | 'no-outcome' | 'open'
 
@@ -344,6 +344,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
   }
   const urls = new Map<string, string>()
   const numbering = numberPages([])
+  const frames = new FrameDocuments()
   /** The latest `dropped` marker of each page load ('' without one): an interaction begun after it may have lost its start. */
   const gaps = new Map<string, { seq: number; why: StoryGap['why'] }>()
 
@@ -375,8 +376,11 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       const url = isObject(e.data) && typeof e.data.url === 'string' ? e.data.url : undefined
       if (url !== undefined && e.pageLoadId) urls.set(e.pageLoadId, url)
       if (url !== undefined && firstUrl === undefined && !isFrameLoad(e)) firstUrl = url
-      // A new top-level document: what its predecessor left open was left with the page.
+      // A new top-level document: what its predecessor left open was left with the page; a frame's
+      // reload: what the frame's earlier document left open.
+      const left = frames.replaced(e)
       if (!isFrameLoad(e)) for (const page of current.values()) for (const d of page.values()) d.pageLeft = true
+      else if (left !== undefined) for (const d of current.get(left)?.values() ?? []) d.pageLeft = true
       gaps.delete(e.pageLoadId ?? '')
       return
     }

@@ -59,7 +59,7 @@ export interface StreamState {
   previous: unknown[] | null
   /** seq of the previous `closed`, cited when the next interaction starts wrongly. */
   lastClosedSeq: number | null
-  /** Interactions begun in this stream: never reset (not even by a page-load marker), so ids stay unique and stable. */
+  /** Index of the last interaction begun in this stream (counted on from the page's, Segmenter.pageCounts): never reset (not even by a page-load marker), so ids stay unique and stable. */
   count: number
   /** A `dropped` marker came while no interaction was open: the next one may have begun in the gap. */
   gapPending: boolean
@@ -76,6 +76,16 @@ export class Segmenter {
   readonly open = new Set<InteractionState>()
   /** Seq of the last top-level page-load marker (-1: none): it ends every interaction of the documents before it. */
   lastTopLoadSeq = -1
+  /** Interactions begun per plugin in the current top-level page (entries with a pageLoadId). */
+  private readonly pageCounts = new Map<string, number>()
+  /** Frame documents replaced by a later frame page load (pages.ts FrameDocuments): pageLoadId -> that marker's seq. */
+  readonly frameLeft = new Map<string, number>()
+
+  /** Seq of the page load that ended the document of this page load (-1: none). */
+  leftAt(pageLoadId: string | undefined): number {
+    const frame = pageLoadId === undefined ? undefined : this.frameLeft.get(pageLoadId)
+    return frame !== undefined && frame > this.lastTopLoadSeq ? frame : this.lastTopLoadSeq
+  }
 
   /**
    * Page loads ('' for entries without pageLoadId) with a `dropped` marker since their last `page-load`
@@ -107,6 +117,7 @@ export class Segmenter {
    */
   pageLoad(pageLoadId: string | undefined, seq: number, top: boolean): void {
     if (top) this.lastTopLoadSeq = seq
+    if (top && pageLoadId !== undefined) this.pageCounts.clear()
     this.gapPages.delete(pageLoadId ?? '')
     for (const s of this.streams.get(pageLoadId ?? '')?.values() ?? []) {
       s.readySeen = false
@@ -184,8 +195,12 @@ export class Segmenter {
   }
 
   private begin(s: StreamState, seq: number, step: string, data: Record<string, unknown> | null): InteractionState {
-    const index = ++s.count
-    // Id stable while events are appended: plugin, index within its page load, and the pageLoadId
+    // Numbered within the page: a frame's documents (a frame reloaded, widgets in two documents)
+    // count on with the page's, so no two interactions of one page share a label.
+    // Never below the stream's own count: a pageLoadId reused by a later document keeps unique ids.
+    const index = (s.count = Math.max(s.count, s.pageLoadId === undefined ? 0 : this.pageCounts.get(s.plugin) ?? 0) + 1)
+    if (s.pageLoadId !== undefined) this.pageCounts.set(s.plugin, index)
+    // Id stable while events are appended: plugin, index within its page, and the pageLoadId
     // when the entry has one (ids never change when a second page load shows up later).
     // Joined, not `+`: one flat string, not a tree of pieces, as every map lookup hashes it and a
     // long check keeps thousands of them.
