@@ -3,6 +3,7 @@
 // the extension icon (nothing when there is none), with a title that says what was found.
 
 import { createChecker, type IncrementalChecker } from '../core/check.ts'
+import { gapOrder } from '../core/lanes.ts'
 import type { CheckOptions, SessionEntry, Severity } from '../core/model.ts'
 import { countLabel, SEVERITIES } from '../core/model.ts'
 import type { TabStore } from './store.ts'
@@ -64,7 +65,8 @@ export class Findings {
   rebuild(store: TabStore): void {
     this.checkers.delete(store.state.tabId)
     store.state.findings = { error: 0, warning: 0, info: 0 }
-    this.push(store, store.entries.toArray())
+    // A store-full marker is read where its evicted entries were, as check() reads it.
+    this.push(store, gapOrder(store.entries.toArray()))
   }
 
   setOptions(options: CheckOptions, stores: Iterable<TabStore>): void {

@@ -3,7 +3,7 @@
 // restart, late panels, tab removal, request/port sender checks, badge.
 import { describe, expect, it } from 'vitest'
 import { DROPPED_SETTLE_MS, createBackground, type BackgroundDeps, type PortLike } from '../../src/background/app.ts'
-import { badgeText, badgeTitle } from '../../src/background/badge.ts'
+import { badgeText, badgeTitle, Findings } from '../../src/background/badge.ts'
 import { sequentialWrite, type StorageArea, type StorageWrite } from '../../src/background/persist.ts'
 import { TabStore } from '../../src/background/store.ts'
 import { check } from '../../src/core/check.ts'
@@ -602,6 +602,19 @@ describe('background', () => {
     expect(st.findings.error).toBeGreaterThan(0)
     expect(t.badges.at(-1)).toEqual({ tabId: 4, text: String(st.findings.error) })
     expect(t.titles.at(-1)).toMatch(/^cxbus-devtools: \d+ errors?/)
+  })
+
+  it('rebuilt from a store that evicted (restore, new settings): the store-full marker is a gap, no false error', () => {
+    const store = new TabStore(7, 4)
+    const s = loadFixture('shipped-two-in-a-row')
+    store.ingest('p1', s.events)
+    store.flushDropped(true)
+    // What was kept, read without the marker where its gap is: errors.
+    expect(check(store.entries.toArray().filter((e) => e.kind !== 'marker' || e.marker !== 'dropped')).findings.some((f) => f.severity === 'error')).toBe(true)
+    const findings = new Findings(null)
+    findings.rebuild(store)
+    expect(store.state.findings.error).toBe(0)
+    expect(store.state.findings).toEqual(check(store.toSession('UA')).findings.reduce((c, f) => ((c[f.severity]++), c), { error: 0, warning: 0, info: 0 }))
   })
 
   it('badge text and title', () => {
