@@ -324,6 +324,12 @@ describe('metadata rules', () => {
     data(s, 5).errors = ['unknown']
     expect(only(check(s), 'meta/errors-before-submit')).toEqual([expect.objectContaining({ seq: [5], actual: ['unknown'] })])
     expect(only(check(loadFixture('shipped-failed-retry')), 'meta/errors-before-submit')).toEqual([])
+    // Near miss: the first submitted was lost (paused away): the errors after it are no finding.
+    const lost = loadFixture('shipped-failed-retry')
+    const at = lost.events.findIndex((e) => e.kind === 'event' && e.event === 'Callback.submitted')
+    const sub = lost.events[at]!
+    lost.events.splice(at, 1, { seq: sub.seq, kind: 'marker', marker: 'dropped', time: sub.time, pageLoadId: sub.pageLoadId, data: { count: 1, where: 'paused' } })
+    expect(only(check(lost), 'meta/errors-before-submit')).toEqual([])
   })
 
   it('meta/stale: second opened still carrying the previous timestamps; near miss: fresh metadata', () => {

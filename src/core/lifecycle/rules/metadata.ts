@@ -191,7 +191,8 @@ export function checkFlagsAndForm(ctx: StepContext): void {
   }
 
   const errors = f.errors >= 0 ? values[f.errors] : undefined
-  if (Array.isArray(errors) && !ia.seen.has(p.submit) && firstTime(ia, ONCE.errorsBeforeSubmit)) {
+  // Inside a gap the `submitted` may be among the lost entries.
+  if (Array.isArray(errors) && !ia.seen.has(p.submit) && !ia.gap && firstTime(ia, ONCE.errorsBeforeSubmit)) {
     emitter.emit('meta/errors-before-submit', [seq], id, `${p.errorsField} set on ${step} before any ${p.submit}`, false, asJson(errors))
   }
 }
