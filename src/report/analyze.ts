@@ -311,9 +311,11 @@ export function countsText(c: Record<Severity, number>): string {
 
 /** The user's own doing (Pause, Clear), worded apart from losses. */
 const BY_USER: Record<string, string> = { paused: 'not recorded while the capture was paused', cleared: 'removed by Clear' }
+/** Which buffer a `where` names, for people: "background" meant nothing to a test kit user whose maxEntries was reached. */
+const WHERE_TEXT: Record<string, string> = { hook: 'page hook queue full', relay: 'relay buffer full', background: 'store full' }
 
 /**
- * What the `dropped` markers say, one sentence ('' for none): "11 entries were not captured (hook: 11):
+ * What the `dropped` markers say, one sentence ('' for none): "11 entries were not captured (page hook queue full: 11):
  * the check covers what arrived; 3 entries removed by Clear". Printed by check, the Markdown summary,
  * the HTML report and the test kit: a PASS over a gap must not read as a PASS over everything.
  */
@@ -323,7 +325,7 @@ export function lossText(lost: Readonly<Record<string, number>>): string {
   const total = losses.reduce((sum, [, n]) => sum + n, 0)
   const parts: string[] = []
   if (total > 0) {
-    parts.push(`${entries(total)} ${total === 1 ? 'was' : 'were'} not captured (${losses.map(([w, n]) => `${w}: ${n}`).join(', ')}): the check covers what arrived`)
+    parts.push(`${entries(total)} ${total === 1 ? 'was' : 'were'} not captured (${losses.map(([w, n]) => `${WHERE_TEXT[w] ?? w}: ${n}`).join(', ')}): the check covers what arrived`)
   }
   for (const [w, words] of Object.entries(BY_USER)) if (lost[w]) parts.push(`${entries(lost[w])} ${words}`)
   return parts.join('; ')

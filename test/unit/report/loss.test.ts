@@ -23,7 +23,7 @@ function withLosses(): Session {
   return { ...s, events }
 }
 
-const SENTENCE = '13 entries were not captured (hook: 11, relay: 2): the check covers what arrived; 4 entries removed by Clear'
+const SENTENCE = '13 entries were not captured (page hook queue full: 11, relay buffer full: 2): the check covers what arrived; 4 entries removed by Clear'
 
 describe('lost entries', () => {
   it('are counted by where, the same whole and streamed', () => {
