@@ -349,6 +349,11 @@ export class TabStore {
     return added
   }
 
+  /** Each lane's first seq still stored (KEPT, HOUSEKEEPING, MARKERS): what a save and a background `dropped` marker record. */
+  private floors(): number[] {
+    return [this.entries.floor(KEPT), this.entries.floor(HOUSEKEEPING), this.entries.floor(MARKERS)]
+  }
+
   private store(e: SessionEntry, added: SessionEntry[]): void {
     const lane = laneOf(e)
     const evicted = this.entries.push(lane, e)
@@ -413,7 +418,7 @@ export class TabStore {
       this.absorbing = null
       data.count = a.count + absorbing.count
       // Where the lanes stand now: a panel that has the entries evicted drops the same (core/lanes.ts evictedWith).
-      data.floors = [this.entries.floor(KEPT), this.entries.floor(HOUSEKEEPING), this.entries.floor(MARKERS)]
+      data.floors = this.floors()
       if (absorbing.mixed) {
         delete data.plugin
         delete marker.pageLoadId
@@ -472,7 +477,7 @@ export class TabStore {
   meta(): TabMeta {
     const meta: TabMeta = { state: { ...this.state, findings: { ...this.state.findings } }, nextSeq: this.nextSeq, dedupe: this.dedupe.toJSON() }
     if (this.paused.size > 0) meta.paused = [...this.paused.values()].map((p) => ({ ...p }))
-    meta.floors = [this.entries.floor(KEPT), this.entries.floor(HOUSEKEEPING), this.entries.floor(MARKERS)]
+    meta.floors = this.floors()
     if (this.drops.size > 0) meta.drops = [...this.drops.values()].map((a) => ({ ...a }))
     return meta
   }

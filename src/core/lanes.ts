@@ -22,6 +22,14 @@ export const laneOf = (e: SessionEntry): number =>
 /** The plugin whose `dropped` marker counts the entry when it is evicted ('' for a marker that names none). */
 export const accountPlugin = (e: SessionEntry): string => (e.kind === 'marker' ? droppedPlugin(e) ?? '' : entryPlugin(e))
 
+/** A background `dropped` marker's lane floors (data.floors, non-numbers read as 0); undefined for any other entry, or one without floors. */
+function floorsOf(marker: SessionEntry): number[] | undefined {
+  if (marker.kind !== 'marker' || marker.marker !== 'dropped') return undefined
+  const d = marker.data
+  if (d === null || typeof d !== 'object' || Array.isArray(d) || d.where !== 'background' || !Array.isArray(d.floors)) return undefined
+  return d.floors.map((f) => (typeof f === 'number' ? f : 0))
+}
+
 /**
  * The entries a background `dropped` marker counts as evicted: those of its plugin and page load
  * below its lane floors (data.floors, per lane, when it was written: all of them were counted in it
@@ -30,10 +38,8 @@ export const accountPlugin = (e: SessionEntry): string => (e.kind === 'marker' ?
  * marker without floors (an older capture): nothing to drop.
  */
 export function evictedWith(marker: SessionEntry): ((e: SessionEntry) => boolean) | undefined {
-  if (marker.kind !== 'marker' || marker.marker !== 'dropped') return undefined
-  const d = marker.data
-  if (d === null || typeof d !== 'object' || Array.isArray(d) || d.where !== 'background' || !Array.isArray(d.floors)) return undefined
-  const floors = d.floors.map((f) => (typeof f === 'number' ? f : 0))
+  const floors = floorsOf(marker)
+  if (floors === undefined) return undefined
   const plugin = droppedPlugin(marker)
   const mixed = plugin === undefined && marker.pageLoadId === undefined
   return (e) => {
@@ -50,11 +56,11 @@ export function evictedWith(marker: SessionEntry): ((e: SessionEntry) => boolean
  * evicted them). Undefined when it names no plugin or has no floors.
  */
 export function evictedBefore(marker: SessionEntry): number | undefined {
-  const d = marker.data
   const plugin = droppedPlugin(marker)
-  if (plugin === undefined || d === null || typeof d !== 'object' || Array.isArray(d) || d.where !== 'background' || !Array.isArray(d.floors)) return undefined
-  const floor = d.floors[FOCUS.has(plugin) ? KEPT : HOUSEKEEPING]
-  return typeof floor === 'number' && floor > 0 ? floor : undefined
+  const floors = plugin === undefined ? undefined : floorsOf(marker)
+  if (plugin === undefined || floors === undefined) return undefined
+  const floor = floors[FOCUS.has(plugin) ? KEPT : HOUSEKEEPING] ?? 0
+  return floor > 0 ? floor : undefined
 }
 
 /**
