@@ -197,15 +197,17 @@ export function installHook(win: HookWindow): void {
     }
   }
 
-  // The test kit's runner sends at once, off the page's thread: its batches go out at the end of
-  // the task that published (a microtask), not at idle time, so a reload or goto the test does
-  // right after the page published finds them sent (a dying page's call may be dropped by the runner).
+  // The test kit's runner sends soon, not at idle time: a reload or goto the test does right after
+  // the page published must find the batch sent (over CDP the runner drops a call from a document
+  // being replaced, so pagehide is too late). A timer set at the end of the task that published (from a
+  // microtask): the bus's handler timers set in that task run first, then the send, well before
+  // the test's next command reaches the page.
   const eager = post !== null
 
   function scheduleFlush(): void {
     if (outScheduled) return
     try {
-      if (eager) queueTask(flushOut)
+      if (eager) queueTask(() => setTimer(flushOut, 0))
       else if (idleCallback) apply(idleCallback, win, [flushOut, { timeout: IDLE_DEADLINE_MS }])
       else setTimer(flushOut, 0)
     } catch {
