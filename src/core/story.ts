@@ -157,7 +157,9 @@ export function formatSpan(ms: number): string {
   const abs = Math.abs(ms)
   if (abs < 1000) return `${Math.round(ms)} ms`
   if (abs < 120_000) return `${(ms / 1000).toFixed(1)} s`
-  return `${(ms / 60_000).toFixed(1)} min`
+  if (abs < 7_200_000) return `${(ms / 60_000).toFixed(1)} min`
+  // A capture left open for a day reads "26.5 h", not "1590.0 min".
+  return `${(ms / 3_600_000).toFixed(1)} h`
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`

@@ -19,6 +19,7 @@ const MAX_STORIES = 8
 const MAX_RULES = 8
 const MAX_NOTES = 5
 const MAX_PAGES = 4
+const MAX_COVERING = 4
 
 function more<T>(list: readonly T[], max: number, line: (x: T) => string): string[] {
   const out = list.slice(0, max).map(line)
@@ -64,21 +65,25 @@ export function markdownSummary(a: QaAnalysis, title?: string, optionsFrom?: str
     const first = [...a.stories].sort((x, y) => worst(x.id) - worst(y.id)) // stable: in order within a rank
     lines.push(...more(first, MAX_STORIES, (s) => `- ${s.label}: ${mdText(s.sentence)}`))
   }
+  const labels = new Map(a.stories.map((s) => [s.id, s.label]))
+  const label = (id: string): string => labels.get(id) ?? id
   const groups = findingsByRule(a.report.findings)
   lines.push('', '**Findings by rule**')
   if (!groups.length) lines.push('- none')
   else {
     lines.push(...more(groups, MAX_RULES, (g) => {
       const f = g.findings[0]!
-      const where = f.interaction ? (a.stories.find((s) => s.id === f.interaction)?.label ?? f.interaction) : null
+      const where = f.interaction ? label(f.interaction) : null
       return `- ${g.severity} \`${g.rule}\` ×${g.findings.length}: ${mdText(f.message, 140)}${where ? ` (${where}, seq ${f.seq.join(',')})` : ''}`
     }))
   }
   lines.push('', `**Coverage: ${coverageText(coverage)}**`)
   const shown = coverage.items.filter((c) => c.status !== 'not-applicable')
-  const label = (id: string): string => a.stories.find((s) => s.id === id)?.label ?? id
   for (const c of shown) {
-    lines.push(c.status === 'covered' ? `- [x] \`${c.id}\` (${c.interactions.map(label).join(', ')})` : `- [ ] \`${c.id}\`: ${c.label}`)
+    // A long session covers a path hundreds of times: the first few name it (as `check` prints them).
+    const some = c.interactions.slice(0, MAX_COVERING).map(label)
+    if (c.interactions.length > MAX_COVERING) some.push(`+${c.interactions.length - MAX_COVERING} more`)
+    lines.push(c.status === 'covered' ? `- [x] \`${c.id}\` (${some.join(', ')})` : `- [ ] \`${c.id}\`: ${c.label}`)
   }
   if (a.notes.length) {
     lines.push('', `**Notes (${a.notes.length})**`)

@@ -222,7 +222,7 @@ describe('cxbus-devtools check', () => {
   })
 
   it('formats durations for humans', () => {
-    expect([formatDuration(0), formatDuration(845), formatDuration(2100), formatDuration(61234)]).toEqual(['0 ms', '845 ms', '2.1 s', '61.2 s'])
+    expect([formatDuration(0), formatDuration(845), formatDuration(2100), formatDuration(61234), formatDuration(300_000), formatDuration(95_400_000)]).toEqual(['0 ms', '845 ms', '2.1 s', '61.2 s', '5.0 min', '26.5 h'])
   })
 
   it('wrapText wraps a text as wrap() wraps its words, whatever the spaces, long words and widths', () => {

@@ -12,6 +12,7 @@ import { analyzeSession } from '../../../src/report/analyze.ts'
 import { REPORT_CSP, renderReportHtml } from '../../../src/report/html.tsx'
 import { markdownSummary } from '../../../src/report/markdown.ts'
 import { FIXTURE_DIR, loadFixture } from '../../support/fixtures.ts'
+import { generateSession } from '../../support/generate.ts'
 
 export const demoSession = (): Session => parseSession(readFileSync(join(FIXTURE_DIR, 'demo', 'qa-pass.session.json'), 'utf8'))
 const META = { generatedAt: Date.UTC(2026, 10, 30, 12), generator: 'cxbus-devtools test' }
@@ -240,6 +241,19 @@ describe('the Markdown summary', () => {
     expect(list[0]!.startsWith(`- ${last.label}: `)).toBe(true)
     expect(list[1]!.startsWith(`- ${warned.label}: `)).toBe(true)
     expect(list[2]!.startsWith(`- ${a.stories.find((st) => st !== last && st !== warned)!.label}: `)).toBe(true) // then in order
+  })
+
+  it('stays short for a long session: each covered path names its first 4 interactions and counts the rest', () => {
+    const a = analyzeSession(generateSession({ events: 5_000, seed: 7, plugins: ['Callback', 'SendMessage'] }))
+    const md = markdownSummary(a)
+    const lines = md.trimEnd().split('\n')
+    expect(lines.length).toBeLessThanOrEqual(45)
+    expect(md.length).toBeLessThan(8_000)
+    const row = lines.find((l) => l.startsWith('- [x] `Callback/in-a-row` ('))!
+    const item = a.coverage.items.find((c) => c.id === 'Callback/in-a-row')!
+    expect(item.interactions.length).toBeGreaterThan(4)
+    const label = (id: string) => a.stories.find((st) => st.id === id)!.label
+    expect(row).toBe(`- [x] \`Callback/in-a-row\` (${item.interactions.slice(0, 4).map(label).join(', ')}, +${item.interactions.length - 4} more)`)
   })
 
   it('names every page of a session over several pages, not only the last one', () => {
