@@ -7,7 +7,7 @@
 // Exit codes: 0 no error finding, 1 an error finding or a required path missing, 2 usage error or a
 // file that cannot be read or is invalid. main(argv, io) never exits the process, so tests call it.
 import { isAscii } from 'node:buffer'
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs'
 import { mkdir, readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -17,7 +17,7 @@ import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
 import type { CheckOptions, Finding, Report, Session, SessionEntry, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
-import { escapeControls } from '../src/core/controls.ts'
+import { escapeControls, escapeLine } from '../src/core/controls.ts'
 import { extractEmbeddedOptions } from '../src/core/embed.ts'
 import { MAX_SESSION_BYTES, parseJson, tooLargeMessage } from '../src/core/session.ts'
 import { GapScan, gapReorder } from '../src/core/lanes.ts'
@@ -300,7 +300,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
       }
     } catch (err) {
       results.push({ file, error: reasonOf(err) })
-      io.stderr(`cxbus-devtools: ${file}: ${reasonOf(err)}\n`)
+      io.stderr(`cxbus-devtools: ${escapeLine(file)}: ${escapeLine(reasonOf(err))}\n`)
     }
   }
   if (command === 'report') return writeReports(results, args.values.output, io)
@@ -328,7 +328,7 @@ function filesSummary(results: readonly FileResult[]): string {
     if ('error' in r) invalid.push(r.file)
     else n[('view' in r ? r.view : r.analysis).verdict]++
   }
-  const bad = invalid.length ? ` (see above: ${invalid.join(', ')})` : ''
+  const bad = invalid.length ? ` (see above: ${invalid.map(escapeLine).join(', ')})` : ''
   return `${results.length} files: ${n.fail} failed, ${n.warn} passed with warnings, ${n.pass} passed, ${invalid.length} invalid${bad}`
 }
 
@@ -409,6 +409,15 @@ export function reportPathFor(file: string, n = 1): string {
   return join(dirname(file), `${name}${n > 1 ? `-${n}` : ''}.report.html`)
 }
 
+/** One name per file: a link or another spelling of an input's path is that input. */
+function canonical(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return resolve(path) // not on disk (yet)
+  }
+}
+
 async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
   const writeFile = io.writeFile ?? ((p: string, t: string) => fsWriteFile(p, t, 'utf8'))
   // -o names a directory for several inputs (made if missing), or an existing directory for one.
@@ -427,18 +436,23 @@ async function writeReports(results: FileResult[], output: string | undefined, i
   // No report overwrites an input or another report of this run: such a name is numbered.
   // A report made from a report is numbered past every existing file too: the numbered names may
   // be earlier reports (a session's own report is made again in place, as before).
-  const taken = new Set(results.map((r) => resolve(r.file)))
+  const taken = new Set(results.map((r) => canonical(r.file)))
   const exists = (path: string): Promise<boolean> => (io.readFile ? io.readFile(path) : stat(path)).then(() => true, () => false)
   const place = (file: string, n: number): string => (intoDir ? join(output as string, basename(reportPathFor(file, n))) : reportPathFor(file, n))
   for (const r of results) {
     if (!('analysis' in r)) continue
     let out = output as string
+    if (output !== undefined && !intoDir && taken.has(canonical(output))) {
+      io.stderr(`cxbus-devtools: -o ${output} is an input: a report never overwrites one (give another name)\n`)
+      code = EXIT_INVALID
+      continue
+    }
     if (output === undefined || intoDir) {
       const fromReport = /\.html?$/i.test(r.file)
       let n = 1
-      while (taken.has(resolve(place(r.file, n))) || (fromReport && (await exists(place(r.file, n))))) n++
+      while (taken.has(canonical(place(r.file, n))) || (fromReport && (await exists(place(r.file, n))))) n++
       out = place(r.file, n)
-      taken.add(resolve(out))
+      taken.add(canonical(out))
     }
     const html = renderReportHtml(r.analysis, { generatedAt: (io.now ?? Date.now)(), generator: `cxbus-devtools ${TOOL_VERSION} (command line)`, fileName: basename(r.file) })
     try {
@@ -589,7 +603,7 @@ export interface TextBlock {
 
 export function textBlock(story: InteractionStory, findings: readonly Finding[], width: number): TextBlock {
   // Escaped before they are laid out: an escape is 6 columns wide.
-  return { steps: escapeControls(lifecycleSteps(story).join(STEP_SEP)), sentence: escapeControls(story.sentence), findings: findingLines(findings, width) }
+  return { steps: escapeLine(lifecycleSteps(story).join(STEP_SEP)), sentence: escapeLine(story.sentence), findings: findingLines(findings, width) }
 }
 
 const STEP_SEP = ' -> '
@@ -635,7 +649,7 @@ function textView(file: string, a: QaAnalysis, shown: (f: Finding) => boolean, w
  * megabytes. `onlyWithFindings`: interactions without a shown finding are left out and counted.
  */
 function humanFile(v: TextView, width: number, write: (text: string) => void, onlyWithFindings = false, coverageTable = true): void {
-  const lines: string[] = [v.file]
+  const lines: string[] = [escapeLine(v.file)]
   const options = checkOptionsText(v)
   if (options.length) lines.push('  ' + wrapText(`check options${v.optionsFrom ? ` from ${v.optionsFrom}` : ''}: ${options.join('; ')}`, width, 2, 4))
   const flush = (): void => {
@@ -727,12 +741,12 @@ function findingText(f: Finding, width: number): string {
   // own spaces (held as NO_BREAK, a control no escaped text has), and is cut only when longer than a line.
   let held = false
   const value = (v: unknown): string => {
-    const text = escapeControls(shortJson(v))
+    const text = escapeLine(shortJson(v))
     if (!text.includes(' ')) return text // most values (numbers, JSON without spaces): nothing to hold
     held = true
     return text.replace(/ /g, NO_BREAK)
   }
-  const message = escapeControls(f.message)
+  const message = escapeLine(f.message)
   const text = f.expected !== undefined || f.actual !== undefined ? `${message} (expected ${value(f.expected)}, actual ${value(f.actual)})` : message
   const body = wrapText(text, width, head.length, indent)
   // One flat string: a check keeps every finding's lines to its end, and a string made by `+` is a

@@ -206,6 +206,9 @@ export function createSessionAnalyzer(o: Omit<AnalyzeOptions, 'report'> & { keep
       if (o.keepEvents) events.push(e)
     },
     finish(head) {
+      // A store-full marker is pushed where its gap is (lanes.ts gapOrder), but the session kept (the
+      // one a report embeds) is the file's: seq order, which a session file must have.
+      if (events.some((e, i) => i > 0 && e.seq < (events[i - 1] as SessionEntry).seq)) events.sort((a, b) => a.seq - b.seq)
       return qa.finish({ ...head, events } as Session, checker.finish(), o)
     },
   }

@@ -2,7 +2,7 @@
 // Node (vitest). The `cxbus-devtools check` command: main(argv, io) with an in-memory file system,
 // plus one real process to prove the exit codes reach the shell.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,7 +10,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checkText, formatDuration, main, wrap, wrapText } from '../../cli/main.ts'
 import { analyzeSession } from '../../src/report/analyze.ts'
-import { serializeSession } from '../../src/core/session.ts'
+import { parseSession, serializeSession } from '../../src/core/session.ts'
 import { fixtureText, loadFixture } from '../support/fixtures.ts'
 import { generateSession } from '../support/generate.ts'
 
@@ -195,6 +195,33 @@ describe('cxbus-devtools check', () => {
     const code = await main(['check', join(dir, 'lost.json')], { stdout: (x) => void (out += x), stderr: () => {} })
     expect(out).toContain('Completed (opened not captured: lost at #11)')
     expect(code).toBe(0)
+  })
+
+  it('report -o never overwrites an input, however its path is spelled or linked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-cli-'))
+    const input = join(dir, 'k.json')
+    const text = fixtureText('documented-submitted')
+    writeFileSync(input, text)
+    symlinkSync(input, join(dir, 'link.json'))
+    for (const out of [input, join(dir, 'sub', '..', 'k.json'), join(dir, 'link.json')]) {
+      let err = ''
+      const code = await main(['report', '-o', out, input], { stdout: () => {}, stderr: (x) => void (err += x) })
+      expect(code).toBe(2)
+      expect(err).toContain('is an input: a report never overwrites one')
+      expect(readFileSync(input, 'utf8')).toBe(text)
+    }
+  })
+
+  it('a report of a session with a store-full marker embeds it in its own order: check and Import read it back', async () => {
+    const s = loadFixture('documented-submitted')
+    s.events = s.events.filter((e) => e.seq < 3 || e.seq > 5)
+    s.events.push({ seq: 11, kind: 'marker', time: s.events.at(-1)!.time, marker: 'dropped', pageLoadId: 'p1', data: { count: 3, where: 'background', plugin: 'Callback', floors: [6, 11, 0] } })
+    const written: Record<string, string> = {}
+    expect((await run(['report', 'lost.json', '-o', 'lost.html'], { 'lost.json': serializeSession(s) }, written)).code).toBe(0)
+    expect(parseSession(written['lost.html']!)).toEqual(s)
+    const again = await run(['check', 'lost.html'], {}, written)
+    expect(again.stderr).toBe('')
+    expect(again.stdout).toContain('Completed (opened not captured: lost at #11)')
   })
 
   it('reads a file from disk as from its text, and writes a large report in pieces', async () => {
@@ -495,5 +522,18 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
       if (format === 'json') expect(JSON.stringify(JSON.parse(r.stdout))).toContain('Bad\\u001b]0;PWNED\\u0007 Request') // still the same data
       else if (format === 'text') expect(r.stdout).toContain('Bad\\u001b]0;PWNED\\u0007 Request')
     }
+  })
+
+  it("a newline in the page's text does not start a line of the text output (no forged finding lines)", async () => {
+    const text = fixtureText('shipped-failed-retry')
+    const session = JSON.parse(text) as { events: { event?: string; data: Record<string, unknown> }[] }
+    const err = session.events.find((e) => e.event === 'CallbackService.scheduleError')!
+    err.data.statusText = 'Bad\nerror   order/transition  FAKE'
+    const r = await run(['check', 'forged\n.json'], { 'forged\n.json': JSON.stringify(session) })
+    expect(r.stdout).toContain('Bad\\u000aerror')
+    expect(r.stdout).toContain('forged\\u000a.json')
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('error'))).toEqual([])
+    const bad = await run(['check', 'no\nsuch.json'])
+    expect(bad.stderr).toBe("cxbus-devtools: no\\u000asuch.json: no such file\n")
   })
 })
