@@ -476,7 +476,12 @@ async function writeReports(results: FileResult[], output: string | undefined, i
  * was found.
  */
 export async function runAsProcess(argv: readonly string[]): Promise<void> {
-  process.stdout.on('error', () => {})
+  // A closed pipe is the reader's choice; any other failure (a full disk) means the output is lost,
+  // which a CI job must see: exit 2, not a pass with an empty results file.
+  let lost: Error | null = null
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') lost ??= err
+  })
   process.stderr.on('error', () => {})
   // A pipe's writes block (the reader takes each piece while the next is made) instead of queueing
   // a long report to be written after the check, when the process would wait for it.
@@ -486,6 +491,11 @@ export async function runAsProcess(argv: readonly string[]): Promise<void> {
   }
   const columns = process.stdout.isTTY && process.stdout.columns > 40 ? process.stdout.columns : undefined
   process.exitCode = await main(argv, { stdout: write(process.stdout), stderr: write(process.stderr), ...(columns ? { columns } : {}) })
+  await new Promise((r) => setImmediate(r)) // a failed write reports its error in a later tick
+  if (lost) {
+    process.stderr.write(`cxbus-devtools: cannot write the output: ${(lost as Error).message}\n`)
+    process.exitCode = EXIT_INVALID
+  }
 }
 
 function jsonFile({ file, report, stories, analysis, optionsFrom }: Checked, shown: (f: Finding) => boolean) {

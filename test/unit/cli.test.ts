@@ -293,6 +293,10 @@ describe('cxbus-devtools check', () => {
     const piped = spawnSync('bash', ['-c', `"${cmd.join('" "')}" check "${big}" | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: 'utf8' })
     expect(piped.stderr).not.toMatch(/EPIPE|Error/)
     expect(piped.stdout.trim()).toBe('0')
+    // Any other failed write (a full disk) loses the output: exit 2 and say so, never a pass.
+    const full = spawnSync('bash', ['-c', `"${cmd.join('" "')}" check "${fx('documented-submitted')}" >/dev/full; echo "$?"`], { cwd: ROOT, encoding: 'utf8' })
+    expect(full.stdout.trim()).toBe('2')
+    expect(full.stderr).toContain('cxbus-devtools: cannot write the output: ENOSPC')
   }, 30_000)
 })
 
