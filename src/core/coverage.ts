@@ -260,7 +260,7 @@ export function coverageOfFacts(seen: ReadonlySet<string>, facts: readonly Story
         }
       }
       const status: CoverageStatus = ids.length ? 'covered' : seen.has(plugin) ? 'missing' : 'not-applicable'
-      items.push({ id: `${plugin}/${path.id}`, path: path.id, plugin, label: path.label, howTo: path.howTo, status, interactions: ids })
+      items.push({ id: `${plugin}/${path.id}`, path: path.id, plugin, label: path.label, howTo: howToFor(path.howTo, plugin), status, interactions: ids })
     }
   }
   return {
@@ -311,6 +311,15 @@ export class CoverageConfigError extends Error {
 const MATCH_COUNTS = ['submits', 'failures', 'retries', 'minimized', 'restored'] as const
 const MATCH_FLAGS = ['autoSubmitted', 'prefilled', 'proactive', 'pageLeft', 'afterClosed'] as const
 const OUTCOMES: readonly Outcome[] = ['completed', 'cancelled', 'no-outcome', 'open']
+/**
+ * A path's advice for one plugin: the default advice is written for Callback, the plugin the demo
+ * page runs; for another one it names that plugin's command and drops the demo's scenario.
+ */
+function howToFor(howTo: string, plugin: string): string {
+  if (plugin === 'Callback') return howTo
+  return howTo.replace(/\bCallback\./g, `${plugin}.`).replace(/ \(demo: [^)]*\)/, '')
+}
+
 const PATH_KEYS = ['id', 'label', 'plugins', 'howTo', 'match']
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 

@@ -65,6 +65,11 @@ describe('coverage of each demo scenario', () => {
     expect(Object.keys(covered(c))).toEqual(['SendMessage/untouched', 'SendMessage/submitted', 'SendMessage/minimize', 'SendMessage/in-a-row'])
     expect(c.items.map((i) => i.id).filter((id) => id.startsWith('SendMessage/failed'))).toEqual([])
     expect(c.items.filter((i) => i.plugin === 'Callback').every((i) => i.status === 'not-applicable')).toBe(true)
+    // The advice names the plugin's own command, and no demo scenario (the demo runs Callback only).
+    const auto = c.items.find((i) => i.id === 'SendMessage/auto-submit')!
+    expect(auto.status).toBe('missing')
+    expect(auto.howTo).toBe('Run SendMessage.open({ form: { autoSubmit: true, firstname, lastname, phonenumber } }) from the page.')
+    expect(c.items.filter((i) => i.plugin === 'SendMessage').map((i) => i.howTo).join(' ')).not.toMatch(/Callback|demo:/)
   })
 
   it('a missing path keeps its how-to; required paths missing are listed, by full or bare id', () => {
