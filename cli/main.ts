@@ -181,6 +181,7 @@ function withRequired(settings: Settings, require: readonly string[]): Settings 
   // Repeated --require options add up (a later one never drops an earlier one's paths).
   if (require.length > 0) {
     const list = require.flatMap((r) => r.split(',')).map((x) => x.trim()).filter((x) => x !== '')
+    if (list.length === 0) throw new UsageError(`--require: no path given (known: ${knownPaths(settings.paths)})`)
     const unknown = unknownRequired(settings.paths, list)
     if (unknown.length) throw new UsageError(`--require: unknown path ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${knownPaths(settings.paths)})`)
     settings.require = [...new Set([...settings.require, ...list])]
@@ -420,8 +421,9 @@ function canonical(path: string): string {
 
 async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
   const writeFile = io.writeFile ?? ((p: string, t: string) => fsWriteFile(p, t, 'utf8'))
-  // -o names a directory for several inputs (made if missing), or an existing directory for one.
-  const intoDir = output !== undefined && (results.length > 1 || (await stat(output).then((s) => s.isDirectory(), () => false)))
+  // -o names a directory for several inputs (made if missing), for one an existing directory or a
+  // path ending in a slash (made if missing).
+  const intoDir = output !== undefined && (results.length > 1 || /[\\/]$/.test(output) || (await stat(output).then((s) => s.isDirectory(), () => false)))
   if (intoDir && !io.writeFile) {
     try {
       await mkdir(output, { recursive: true })
@@ -456,6 +458,8 @@ async function writeReports(results: FileResult[], output: string | undefined, i
     }
     const html = renderReportHtml(r.analysis, { generatedAt: (io.now ?? Date.now)(), generator: `cxbus-devtools ${TOOL_VERSION} (command line)`, fileName: basename(r.file) })
     try {
+      // -o dir/x.html in a directory not made yet: made, as a directory -o is.
+      if (!io.writeFile) await mkdir(dirname(out), { recursive: true })
       await writeFile(out, html)
     } catch (err) {
       io.stderr(`cxbus-devtools: cannot write ${out}: ${reasonOf(err)}\n`)

@@ -392,5 +392,7 @@ export function describe(v: unknown): string {
 /** The one message for a file over MAX_SESSION_BYTES (the CLI and the panel check sizes before reading). */
 export function tooLargeMessage(size: number): string {
   const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`
+  // Just over the limit, both round alike: then say the bytes.
+  if (mb(size) === mb(MAX_SESSION_BYTES)) return `file too large: ${size} bytes, the limit is ${MAX_SESSION_BYTES} bytes (${mb(MAX_SESSION_BYTES)})`
   return `file too large: ${mb(size)}, the limit is ${mb(MAX_SESSION_BYTES)}`
 }

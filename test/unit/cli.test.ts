@@ -197,6 +197,20 @@ describe('cxbus-devtools check', () => {
     expect(code).toBe(0)
   })
 
+  it("report -o DIR/ or -o DIR/x.html makes the directory; --require '' is a usage error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-cli-'))
+    const input = join(dir, 'k.session.json')
+    writeFileSync(input, fixtureText('documented-submitted'))
+    const quiet = { stdout: () => {}, stderr: () => {} }
+    expect(await main(['report', input, '-o', join(dir, 'new') + '/'], quiet)).toBe(0)
+    expect(readFileSync(join(dir, 'new', 'k.report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/)
+    expect(await main(['report', input, '-o', join(dir, 'other', 'x.html')], quiet)).toBe(0)
+    expect(existsSync(join(dir, 'other', 'x.html'))).toBe(true)
+    const r = await run(['check', '--require', '', 'documented-submitted.session.json'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^cxbus-devtools: --require: no path given \(known: untouched/)
+  })
+
   it('report -o never overwrites an input, however its path is spelled or linked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cxbus-cli-'))
     const input = join(dir, 'k.json')
