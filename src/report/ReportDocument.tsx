@@ -245,7 +245,7 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
             {coverage.items.filter((c) => c.status !== 'not-applicable').map((c) => (
               <tr key={c.id} class={`cov-${c.status}`} data-path={c.id} data-status={c.status}>
                 <td class="tick">{c.status === 'covered' ? '✓' : c.status === 'missing' ? '✗' : '–'}</td>
-                <td><code>{c.id}</code>{a.required.some((r) => r === c.id || r === c.path) && <span class="badge req">required</span>}</td>
+                <td><code>{pathIdParts(c.id)}</code>{a.required.some((r) => r === c.id || r === c.path) && <span class="badge req">required</span>}</td>
                 <td>{c.label}</td>
                 <td>
                   {c.status === 'covered'
@@ -287,4 +287,10 @@ const MAX_URL_CHARS = 300
 
 function Url({ url }: { url: string }) {
   return url.length <= MAX_URL_CHARS ? <>{url}</> : <span title={url}>{`${url.slice(0, MAX_URL_CHARS - 1)}… (${url.length} characters)`}</span>
+}
+
+/** "Callback/failed-retry" with a break opportunity after the slash: a narrow page wraps it there, not mid-word. */
+function pathIdParts(id: string) {
+  const at = id.indexOf('/')
+  return at < 0 ? id : [id.slice(0, at + 1), <wbr key="b" />, id.slice(at + 1)]
 }

@@ -61,13 +61,13 @@ ul.findings, ul.notes { list-style: none; padding: 0; margin: 6px 0 0; }
 .rule { border-left: 4px solid var(--border); padding: 6px 12px; margin: 10px 0; background: var(--bg-alt); border-radius: 4px; }
 .sev-border-error { border-left-color: var(--error); } .sev-border-warning { border-left-color: var(--warning-dot); } .sev-border-info { border-left-color: var(--info); }
 .explain { margin: 4px 0; }
-table.coverage td:nth-child(2) { white-space: nowrap; }
+table.coverage td { overflow-wrap: break-word; } table.coverage td:nth-child(2) { white-space: nowrap; }
 table.coverage .tick { width: 24px; font-weight: 700; text-align: center; }
 .cov-covered .tick { color: var(--ok); } .cov-missing .tick { color: var(--error); } .cov-not-applicable { color: var(--muted); }
 .note { padding: 4px 0; border-top: 1px dotted var(--border); } .note-icon { color: var(--accent); }
 .note-text { white-space: pre-wrap; overflow-wrap: anywhere; margin-left: 18px; }
 a { color: var(--accent); }
 footer { margin-top: 32px; border-top: 1px solid var(--border); padding-top: 8px; }
-@media (max-width: 560px) { .report { padding: 12px 10px 32px; } table.env th { width: 96px; } }
+@media (max-width: 560px) { .report { padding: 12px 10px 32px; } table.env th { width: 96px; } table.coverage td:nth-child(2) { white-space: normal; } }
 @media print { .story, .rule { break-inside: avoid; } body { font-size: 12px; } }
 `
