@@ -193,7 +193,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   function unclosed(): Finding[] {
     if (unclosedSeverity === 'off' || unclosedSeverity === undefined) return []
     const out: Finding[] = []
-    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId)))
+    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId, ia.lastSeq)))
     return out
   }
 
@@ -239,7 +239,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
     interactionOf: (seq) => events[seq]?.interaction,
     lastInteraction: () => lastId,
     ended: () => endedNow,
-    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId)) })),
+    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId, ia.lastSeq)) })),
     counts() {
       const c = { ...counts }
       if (unclosedSeverity !== 'off' && unclosedSeverity !== undefined) c[unclosedSeverity] += seg.open.size

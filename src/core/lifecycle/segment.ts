@@ -74,17 +74,29 @@ export class Segmenter {
   constructor(private readonly keep = true) {}
   /** Interactions neither closed nor superseded (order/unclosed at the end of a capture). */
   readonly open = new Set<InteractionState>()
-  /** Seq of the last top-level page-load marker (-1: none): it ends every interaction of the documents before it. */
-  lastTopLoadSeq = -1
+  /** Seqs of the top-level page-load markers, in capture order: each ends every document before it. */
+  private readonly topLoads: number[] = []
   /** Interactions begun per plugin in the current top-level page (entries with a pageLoadId). */
   private readonly pageCounts = new Map<string, number>()
   /** Frame documents replaced by a later frame page load (pages.ts FrameDocuments): pageLoadId -> that marker's seq. */
   readonly frameLeft = new Map<string, number>()
 
-  /** Seq of the page load that ended the document of this page load (-1: none). */
-  leftAt(pageLoadId: string | undefined): number {
+  /**
+   * Seq of the page load that ended the document of this page load, where an interaction whose last
+   * event is `after` was open (-1: none): the frame's own next page load or the next top-level one, whichever came first.
+   */
+  leftAt(pageLoadId: string | undefined, after: number): number {
     const frame = pageLoadId === undefined ? undefined : this.frameLeft.get(pageLoadId)
-    return frame !== undefined && frame > this.lastTopLoadSeq ? frame : this.lastTopLoadSeq
+    let lo = 0
+    let hi = this.topLoads.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.topLoads[mid] as number) > after) hi = mid
+      else lo = mid + 1
+    }
+    const top = lo < this.topLoads.length ? (this.topLoads[lo] as number) : -1
+    if (frame === undefined || frame < after) return top
+    return top === -1 ? frame : Math.min(frame, top)
   }
 
   /**
@@ -116,7 +128,7 @@ export class Segmenter {
    * open stays open and is reported as unclosed.
    */
   pageLoad(pageLoadId: string | undefined, seq: number, top: boolean): void {
-    if (top) this.lastTopLoadSeq = seq
+    if (top) this.topLoads.push(seq)
     if (top && pageLoadId !== undefined) this.pageCounts.clear()
     this.gapPages.delete(pageLoadId ?? '')
     for (const s of this.streams.get(pageLoadId ?? '')?.values() ?? []) {

@@ -148,6 +148,14 @@ describe('order rules', () => {
       expect(f[0]!.message).toBe(top ? `a page load (seq ${s.events.at(-1)!.seq}) left Callback #1 open (last: completed, no closed)` : 'capture ends inside Callback #1 (last: completed, no closed)')
     }
   })
+  it('order/unclosed names the first page load after the interaction, not the capture\'s last one', () => {
+    const s = submitted()
+    s.events = s.events.filter((e) => e.seq !== 10)
+    for (const [i, id] of ['p2', 'p3'].entries()) s.events.push({ seq: 0, kind: 'marker', time: B + 9000 + i, marker: 'page-load', pageLoadId: id, data: { url: `https://x.test/${id}`, top: true } })
+    renumber(s.events)
+    const f = only(check(s), 'order/unclosed')
+    expect(f.map((x) => x.message)).toEqual([`a page load (seq ${s.events.at(-2)!.seq}) left Callback #1 open (last: completed, no closed)`])
+  })
 })
 
 describe('metadata rules', () => {
