@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import { check } from '../src/core/check.ts'
-import { namePattern } from '../src/core/focus.ts'
+import { matchesPattern, namePattern } from '../src/core/focus.ts'
 import { PROFILES } from '../src/core/lifecycle/profiles.ts'
 import type { Report, Session, SessionEntry } from '../src/core/model.ts'
 import { describe, serializeSession } from '../src/core/session.ts'
@@ -13,7 +13,7 @@ import type { InteractionStory } from '../src/core/story.ts'
 import { analyzeSession, type QaAnalysis } from '../src/report/analyze.ts'
 import { renderReportHtml } from '../src/report/html.tsx'
 import { TOOL_VERSION } from '../src/report/version.ts'
-import { failureText, settingsOf } from '../cli/main.ts'
+import { failureText, settingsOf, type Settings } from '../cli/main.ts'
 import { Collector, entryName, type CollectorOptions } from './collector.ts'
 
 export { entryName }
@@ -82,9 +82,13 @@ export class CxbusCapture {
     this.config = options.config ?? {}
   }
 
-  /** Every captured entry so far, in session order. */
+  /**
+   * Every captured entry so far, in session order, with every `dropped` marker due (exact counts).
+   * Copies: a test that edits what it reads (to normalise a snapshot) does not edit the capture.
+   */
   entries(): SessionEntry[] {
-    return this.collector.entries()
+    this.collector.flushDropped(true)
+    return structuredClone(this.collector.entries())
   }
 
   /**
@@ -97,7 +101,9 @@ export class CxbusCapture {
     const invalid = invalidWait(name, options)
     if (invalid) return Promise.reject(new TypeError(`cxbus: waitFor: ${invalid}`))
     const { timeout = 10_000, count = 1 } = options ?? {}
-    const matching = (): SessionEntry[] => this.entries().filter((e) => entryName(e) === name)
+    // A namePattern ("Watchman.uptime:*", as arrivedText lists names with ids in them) matches them all.
+    const pattern = name.endsWith('*')
+    const matching = (): SessionEntry[] => this.collector.entries().filter((e) => (pattern ? matchesPattern(entryName(e), name) : entryName(e) === name))
     /**
      * The count-th once that many arrived: evicted ones (a small maxEntries) count too, and then the
      * entry is the last of them stored (the count-th itself is gone).
@@ -105,7 +111,8 @@ export class CxbusCapture {
     const reached = (): SessionEntry | undefined => {
       const stored = matching()
       const { sent, last } = this.collector.sent(name)
-      return stored[count - 1] ?? (sent >= count ? last : undefined)
+      const e = stored[count - 1] ?? (sent >= count ? last : undefined)
+      return e && structuredClone(e) // a copy, as entries()
     }
     const now = reached()
     if (now) return Promise.resolve(now)
@@ -115,7 +122,7 @@ export class CxbusCapture {
       const evicted = n > stored ? `, ${n - stored} evicted (maxEntries)` : ''
       const what = count > 1 ? `${count} × ${name} did not arrive ${why} (${n} of ${count} arrived${evicted})` : `${name} did not arrive ${why}`
       const hint = n === 0 ? notAnEventHint(name) : ''
-      return new Error(`cxbus: ${what}${hint}; ${arrivedText(this.entries())}`)
+      return new Error(`cxbus: ${what}${hint}; ${arrivedText(this.collector.entries())}`)
     }
     if (this.closed) return Promise.reject(failure(`before ${this.closed}`))
     return new Promise((resolve, reject) => {
@@ -153,8 +160,13 @@ export class CxbusCapture {
     for (const fn of [...this.closeListeners]) fn()
   }
 
-  /** The session file of SPEC.md §4: what the extension's Export writes for the same page. */
+  /** The session file of SPEC.md §4: what the extension's Export writes for the same page (a copy, as entries()). */
   session(): Session {
+    return structuredClone(this.capturedSession())
+  }
+
+  /** The session over the stored entries themselves (for the checks, which only read it). */
+  private capturedSession(): Session {
     const s = this.collector.session(this.userAgent())
     s.source = { ...s.source, testKitVersion: TOOL_VERSION } // what captured it, as the extension's export says
     return s
@@ -162,18 +174,22 @@ export class CxbusCapture {
 
   /** The checker's report (findings, interactions), with the options of a --config file. */
   check(config: CheckConfig = this.config): Report {
-    return check(this.session(), settingsOf(config).options)
+    return check(this.capturedSession(), settingsFor('check', config).options)
   }
 
   /** The interaction stories (outcome, failures, steps, sentence), as the panel and the CLI tell them. */
   interactions(config: CheckConfig = this.config): InteractionStory[] {
-    return this.analyze(config).stories
+    return this.analyzeAs('interactions', config).stories
   }
 
   /** Checker, stories, coverage and verdict at once (what the HTML report shows). */
   analyze(config: CheckConfig = this.config): QaAnalysis {
-    const s = settingsOf(config)
-    const session = this.session()
+    return this.analyzeAs('analyze', config)
+  }
+
+  private analyzeAs(method: string, config: CheckConfig): QaAnalysis {
+    const s = settingsFor(method, config)
+    const session = this.capturedSession()
     return analyzeSession(session, { options: s.options, report: check(session, s.options), paths: s.paths, require: s.require })
   }
 
@@ -182,7 +198,7 @@ export class CxbusCapture {
    * `cxbus-devtools check` exit 1); the message is the CLI's text for it (failureText: the errors only).
    */
   expectNoErrors(config: CheckConfig = this.config): void {
-    const a = this.analyze(config)
+    const a = this.analyzeAs('expectNoErrors', config)
     if (a.counts.error === 0 && a.missing.length === 0) return
     throw new Error(`cxbus: the Callback lifecycle check failed\n${failureText('captured session', a)}`)
   }
@@ -190,10 +206,11 @@ export class CxbusCapture {
   /** Writes the session file, or for a `.html` path the self-contained QA report (which embeds it). */
   async save(path: string, config: CheckConfig = this.config): Promise<string> {
     if (typeof path !== 'string' || path === '') throw new TypeError(`cxbus: save needs a file path (.json: the session file, .html: the report), got ${describe(path)}`)
+    settingsFor('save', config) // a bad config fails for a session file too, not only for the report
     await mkdir(dirname(path), { recursive: true })
     const text = /\.html?$/i.test(path)
-      ? renderReportHtml(this.analyze(config), { generatedAt: Date.now(), generator: `cxbus-devtools ${TOOL_VERSION} (test kit)`, fileName: basename(path) })
-      : serializeSession(this.session())
+      ? renderReportHtml(this.analyzeAs('save', config), { generatedAt: Date.now(), generator: `cxbus-devtools ${TOOL_VERSION} (test kit)`, fileName: basename(path) })
+      : serializeSession(this.capturedSession())
     await writeFile(path, text)
     return path
   }
@@ -211,6 +228,15 @@ const OPTION_CHECKS: Record<keyof CaptureOptions, (v: unknown) => string | null>
       return `is not valid: ${(e as Error).message}`
     }
   },
+}
+
+/** The settings of a method's config, or a TypeError that names the method (as every other misuse). */
+function settingsFor(method: string, config: unknown): Settings {
+  try {
+    return settingsOf(config)
+  } catch (e) {
+    throw new TypeError(`cxbus: ${method}: config is not valid: ${(e as Error).message}`)
+  }
 }
 
 /** captureCxbus's options, refused at once: a typo or a wrong type would otherwise pass silently. */
@@ -254,7 +280,7 @@ const WAIT_OPTIONS: readonly string[] = ['timeout', 'count'] satisfies (keyof Wa
 
 /** Why waitFor cannot wait for this (a message for a TypeError), or null. */
 function invalidWait(name: unknown, options: unknown): string | null {
-  if (typeof name !== 'string' || name === '') return `the name of an entry is needed ("Callback.completed", "marker:page-load"), got ${describe(name)}`
+  if (typeof name !== 'string' || name.trim() === '') return `the name of an entry is needed ("Callback.completed", "marker:page-load"), got ${describe(name)}`
   if (options === null || options === undefined) return null
   if (typeof options !== 'object') return `options must be an object ({ timeout, count }), got ${describe(options)}`
   const unknown = Object.keys(options).find((k) => !WAIT_OPTIONS.includes(k))

@@ -4,7 +4,8 @@
 // numbers the entries per page load (seq 0, 1, 2, ..., pageLoadId, frameUrl) behind a page-load
 // marker, and stores them in the extension's own TabStore
 // (session-wide seq, dropped markers, the budget), so a session file is built exactly as an export.
-import { TabStore, DEFAULT_MAX_ENTRIES } from '../src/background/store.ts'
+import { DroppedSchedule, TabStore, DEFAULT_MAX_ENTRIES } from '../src/background/store.ts'
+import { matchesPattern } from '../src/core/focus.ts'
 import type { Session, SessionEntry } from '../src/core/model.ts'
 import { batchEntries, isBatchCounts, isObject, isPageLoadId, type HookEntry } from '../src/core/protocol.ts'
 
@@ -41,6 +42,9 @@ export class Collector {
    * evicts what arrived: waitFor counts arrivals, not what is still stored.
    */
   private arrived = new Map<string, { sent: number; last?: SessionEntry }>()
+  /** `dropped` markers of an overflow come when the background would store them (its timer, unref'd: never keeps a test run alive). */
+  private readonly schedule = new DroppedSchedule()
+  private droppedTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: CollectorOptions = {}) {
     this.store = new TabStore(0, options.maxEntries ?? DEFAULT_MAX_ENTRIES, { preserveLog: options.preserveLog ?? true })
@@ -109,27 +113,62 @@ export class Collector {
       else this.arrived.set(name, { sent: 1 })
     }
     const { added } = this.store.ingest(loadId, numbered)
+    this.stored(added)
+    this.settleDropped()
+    return added
+  }
+
+  private stored(added: readonly SessionEntry[]): void {
     for (const e of added) {
       const a = this.arrived.get(entryName(e))
       if (a) a.last = e
     }
     if (added.length > 0) for (const fn of this.listeners) fn(added)
-    return added
   }
 
-  /** How many entries of this name the page sent, also those evicted since (not the store's own markers), and the last of them stored. */
+  private settleDropped(): void {
+    if (this.droppedTimer !== undefined) clearTimeout(this.droppedTimer)
+    this.droppedTimer = undefined
+    const wait = this.schedule.next(this.store)
+    if (wait === null) return
+    this.droppedTimer = setTimeout(() => this.flushDropped(), wait)
+    this.droppedTimer.unref?.()
+  }
+
+  /** Stores the `dropped` markers due (`all`: every one, housekeeping too: what is read must be exact). */
+  flushDropped(all = false): void {
+    if (this.droppedTimer !== undefined) clearTimeout(this.droppedTimer)
+    this.droppedTimer = undefined
+    this.schedule.flushed()
+    if (!this.store.hasPendingDropped()) return
+    this.stored(this.store.flushDropped(all))
+    if (this.store.hasPendingDropped()) this.settleDropped() // housekeeping, later
+  }
+
+  /**
+   * How many entries of this name (or namePattern, "Watchman.uptime:*") the page sent, also those
+   * evicted since (not the store's own markers), and the last of them stored.
+   */
   sent(name: string): { sent: number; last?: SessionEntry } {
-    return this.arrived.get(name) ?? { sent: 0 }
+    if (!name.endsWith('*')) return this.arrived.get(name) ?? { sent: 0 }
+    let sent = 0
+    let last: SessionEntry | undefined
+    for (const [n, a] of this.arrived) {
+      if (!matchesPattern(n, name)) continue
+      sent += a.sent
+      if (a.last && (!last || a.last.seq > last.seq)) last = a.last
+    }
+    return last ? { sent, last } : { sent }
   }
 
-  /** Every stored entry, oldest first. */
+  /** Every stored entry, oldest first (the stored objects themselves: the capture's API hands out copies). */
   entries(): SessionEntry[] {
     return this.store.entries.toArray()
   }
 
-  /** The session file (SPEC.md §4), as the extension exports it. */
+  /** The session file (SPEC.md §4), as the extension exports it: every `dropped` marker due is in it (exact counts). */
   session(userAgent: string): Session {
-    this.store.flushDropped()
+    this.flushDropped(true)
     return this.store.toSession(userAgent)
   }
 

@@ -30,19 +30,12 @@ import {
 import { normalizeOptions } from '../core/lifecycle/options.ts'
 import { Findings, type ActionApi } from './badge.ts'
 import { Persister, type StorageArea } from './persist.ts'
-import { DEFAULT_MAX_ENTRIES, TabStore } from './store.ts'
+import { DEFAULT_MAX_ENTRIES, DroppedSchedule, TabStore } from './store.ts'
 import { TOOL_VERSION } from '../report/version.ts'
 
 /** Entries per message to a panel (a replay of 100 000 entries goes out in pieces). */
 export const PANEL_CHUNK = 2_000
-/**
- * A tab store that evicted waits this long after the last relay batch before it stores the
- * `dropped` markers (one per plugin and page load): a flood evicts on batch after batch, and says so
- * once. A page that never stops publishing gets one per DROPPED_MAX_WAIT_MS, except for housekeeping
- * plugins, whose markers the store paces itself (TabStore.droppedDueIn).
- */
-export const DROPPED_SETTLE_MS = 1_000
-export const DROPPED_MAX_WAIT_MS = 5_000
+export { DROPPED_MAX_WAIT_MS, DROPPED_SETTLE_MS } from './store.ts'
 
 export interface PortLike {
   name: string
@@ -150,26 +143,17 @@ export function createBackground(deps: BackgroundDeps): Background {
 
   /** Pending drop-marker timers per tab, and when the first eviction they wait for happened. */
   const droppedTimers = new Map<number, ReturnType<typeof setTimeout>>()
-  const droppedSince = new Map<number, number>()
+  const droppedSchedules = new Map<number, DroppedSchedule>()
 
   function settleDropped(tabId: number): void {
     const prev = droppedTimers.get(tabId)
     if (prev !== undefined) clearTimeout(prev)
     const s = stores.get(tabId)
     if (!s) return
-    const now = Date.now()
-    const due = s.droppedDueIn(now)
-    let wait: number
-    if (due > 0) {
-      // Only housekeeping waits, on its own pace: not the start of a burst.
-      droppedSince.delete(tabId)
-      wait = Math.min(due, 2 ** 31 - 1)
-    } else {
-      const since = droppedSince.get(tabId) ?? now
-      droppedSince.set(tabId, since)
-      wait = Math.max(0, Math.min(DROPPED_SETTLE_MS, since + DROPPED_MAX_WAIT_MS - now))
-    }
-    droppedTimers.set(tabId, setTimeout(() => whenReady(() => flushDropped(tabId)), wait))
+    let schedule = droppedSchedules.get(tabId)
+    if (!schedule) droppedSchedules.set(tabId, (schedule = new DroppedSchedule()))
+    const wait = schedule.next(s)
+    if (wait !== null) droppedTimers.set(tabId, setTimeout(() => whenReady(() => flushDropped(tabId)), wait))
   }
 
   /** Stores the tab's `dropped` markers due now (a timer), or all of them (an export must be exact). */
@@ -177,7 +161,7 @@ export function createBackground(deps: BackgroundDeps): Background {
     const t = droppedTimers.get(tabId)
     if (t !== undefined) clearTimeout(t)
     droppedTimers.delete(tabId)
-    droppedSince.delete(tabId)
+    droppedSchedules.get(tabId)?.flushed()
     const s = stores.get(tabId)
     if (!s || !s.hasPendingDropped()) return
     const added = s.flushDropped(all)
@@ -412,7 +396,7 @@ export function createBackground(deps: BackgroundDeps): Background {
       const t = droppedTimers.get(tabId)
       if (t !== undefined) clearTimeout(t)
       droppedTimers.delete(tabId)
-      droppedSince.delete(tabId)
+      droppedSchedules.delete(tabId)
       findings.forget(tabId)
       // Its panels keep what they show (a panel opened as a page outlives the tab): it can still be exported.
       for (const p of panels) if (p.tabId === tabId) send(p, { type: 'tab-closed' })

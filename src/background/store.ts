@@ -56,6 +56,41 @@ export const HOUSEKEEPING_MAX_WAIT_MS = 3_600_000
  */
 export const PAUSE_GRACE_MS = 2_000
 
+/**
+ * A tab store that evicted waits this long after the last batch before it stores the `dropped`
+ * markers (one per plugin and page load): a flood evicts on batch after batch, and says so once. A
+ * page that never stops publishing gets one per DROPPED_MAX_WAIT_MS, except for housekeeping
+ * plugins, whose markers the store paces itself (TabStore.droppedDueIn).
+ */
+export const DROPPED_SETTLE_MS = 1_000
+export const DROPPED_MAX_WAIT_MS = 5_000
+
+/**
+ * When the owner of a TabStore (the extension's background, per tab; the test kit's collector) calls
+ * flushDropped next: after each batch (and after a flush that left housekeeping waiting), `next`
+ * says in how many ms, or null when nothing waits; `flushed` once it did.
+ */
+export class DroppedSchedule {
+  /** When the burst being waited out began evicting. */
+  private since: number | undefined
+
+  next(store: TabStore, now = Date.now()): number | null {
+    if (!store.hasPendingDropped()) return null
+    const due = store.droppedDueIn(now)
+    if (due > 0) {
+      // Only housekeeping waits, on its own pace: not the start of a burst.
+      this.since = undefined
+      return Math.min(due, 2 ** 31 - 1)
+    }
+    this.since ??= now
+    return Math.max(0, Math.min(DROPPED_SETTLE_MS, this.since + DROPPED_MAX_WAIT_MS - now))
+  }
+
+  flushed(): void {
+    this.since = undefined
+  }
+}
+
 export { HOUSEKEEPING, KEPT, laneOf, MARKERS } from '../core/lanes.ts'
 const FOCUS = focusPlugins()
 /** Entries that use the maxEntries budget: those outside the markers' lane. */

@@ -102,6 +102,30 @@ describe('test kit capture', () => {
     expect(parseSession(html).events.length).toBe(saved.events.length) // the report embeds the session
   })
 
+  it('hands out copies: a test that edits what it read does not change the capture or its checks', async () => {
+    const cx = new CxbusCapture(() => 'Mozilla/5.0 Test')
+    feedSession(cx.collector, loadFixture('shipped-failed-retry'))
+    const before = cx.check().findings
+    const closed = await cx.waitFor('Callback.closed')
+    Object.assign(closed.kind === 'event' ? (closed.data as object) : {}, { opened: 0, closed: 0 })
+    for (const e of cx.entries()) if (e.kind === 'event') e.event = 'X'
+    cx.session().events.length = 0
+    expect(cx.check().findings).toEqual(before)
+    expect(cx.entries().filter((e) => e.kind === 'event' && e.event === 'Callback.closed')).toHaveLength(1)
+  })
+
+  it('a config that is not valid is a TypeError naming the method, in every method that takes one', async () => {
+    const cx = new CxbusCapture(() => 'Mozilla/5.0 Test')
+    feedSession(cx.collector, loadFixture('shipped-failed-retry'))
+    const bad = { severities: { 'x/y': 'error' } } as never
+    for (const [method, call] of [['check', () => cx.check(bad)], ['interactions', () => cx.interactions(bad)], ['expectNoErrors', () => cx.expectNoErrors({ require: ['Callback/bogus'] } as never)]] as const) {
+      expect(call).toThrow(TypeError)
+      expect(call).toThrow(new RegExp(`^cxbus: ${method}: config is not valid: `))
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-kit-'))
+    await expect(cx.save(join(dir, 'x.json'), bad)).rejects.toThrow(/^cxbus: save: config is not valid: severities\.x\/y/)
+  })
+
   it('a batch for a load without hello is still numbered', () => {
     const cx = capture()
     send(cx.collector, batch('x', [{ kind: 'event', time: 1, publisher: 'Callback', event: 'Callback.opened', data: {} }]))

@@ -1,6 +1,7 @@
 // The test kit's Node side (testkit/collector.ts): numbering, markers and the session file as the
 // relay and the background make them for the extension.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { DROPPED_SETTLE_MS } from '../../src/background/store.ts'
 import { check } from '../../src/core/check.ts'
 import { validateSession } from '../../src/core/session.ts'
 import { Collector } from '../../testkit/collector.ts'
@@ -76,6 +77,40 @@ describe('test kit collector', () => {
     // stored events + the marker's count = what the page published (the page-load marker counts 0)
     const stored = s.events.filter((e) => e.kind === 'event').length
     expect(stored + (last.data as { count: number }).count).toBe(8)
+  })
+
+  it('every burst past the budget is counted, housekeeping too: entries plus dropped counts = what the page sent, at every export', () => {
+    const c = new Collector({ maxEntries: 1000 })
+    send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
+    const burst = (from: number) => {
+      for (let i = 0; i < 3000; i += 500) send(c, batch('l', Array.from({ length: 500 }, (_, k) => ev('DemoBurst.tick', from + i + k))))
+    }
+    const counted = () => {
+      const s = c.session('UA')
+      const stored = s.events.filter((e) => e.kind === 'event').length
+      const dropped = s.events.reduce((n, e) => n + (e.kind === 'marker' && e.marker === 'dropped' ? (e.data as { count: number }).count : 0), 0)
+      return stored + dropped
+    }
+    burst(10)
+    expect(counted()).toBe(3000)
+    burst(10_000) // housekeeping markers are paced: an export still says every one
+    expect(counted()).toBe(6000)
+  })
+
+  it('the dropped markers come on their own once the batches stop (as the background stores them), not only at an export', () => {
+    vi.useFakeTimers()
+    try {
+      const c = new Collector({ maxEntries: 10 })
+      const seen: string[] = []
+      c.onEntries((added) => added.forEach((e) => e.kind === 'marker' && e.marker === 'dropped' && seen.push(`${(e.data as { plugin?: string }).plugin}:${(e.data as { count: number }).count}`)))
+      send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
+      send(c, batch('l', Array.from({ length: 30 }, (_, i) => ev('Callback.minimized', i))))
+      expect(seen).toEqual([])
+      vi.advanceTimersByTime(DROPPED_SETTLE_MS + 10)
+      expect(seen).toEqual(['Callback:20'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('keeps the plugin\'s ready however small the budget: what is left checks without order/before-ready', () => {

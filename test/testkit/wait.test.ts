@@ -36,6 +36,7 @@ describe('waitFor arguments', () => {
     expect(noName).toBeInstanceOf(TypeError)
     expect(noName.message).toBe('cxbus: waitFor: the name of an entry is needed ("Callback.completed", "marker:page-load"), got nothing (missing)')
     expect(await failsWithin(cx.waitFor(''))).toBeInstanceOf(TypeError)
+    expect(await failsWithin(cx.waitFor('  '))).toBeInstanceOf(TypeError)
     expect((await failsWithin(cx.waitFor('Callback.closed', { timeout: -5 }))).message).toMatch(/timeout must be a number of milliseconds/)
   })
 })
@@ -76,6 +77,10 @@ describe('waitFor failures', () => {
     send(cx.collector, batch('load1', [...uptime, { kind: 'event', time: 1_764_000_050_000, publisher: 'Callback', event: 'Callback.ready', data: {} }]))
     const err = await failsWithin(cx.waitFor('Callback.opened', { timeout: 10 }), 1000)
     expect(err.message).toBe('cxbus: Callback.opened did not arrive within 10 ms; arrived: marker:page-load, Watchman.uptime:* ×40, Callback.ready (42 entries)')
+    // A name as the list gives it can be waited for: the pattern matches every name it stands for.
+    await expect(cx.waitFor('Watchman.uptime:*', { count: 40, timeout: 10 })).resolves.toMatchObject({ event: 'Watchman.uptime:40' })
+    const more = await failsWithin(cx.waitFor('Watchman.uptime:*', { count: 41, timeout: 10 }), 1000)
+    expect(more.message).toMatch(/^cxbus: 41 × Watchman\.uptime:\* did not arrive within 10 ms \(40 of 41 arrived\)/)
   })
 })
 
