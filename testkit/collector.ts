@@ -19,8 +19,12 @@ export interface CollectorOptions {
 interface Load {
   url: string
   nextSeq: number
-  /** Its page-load marker, for the URL of a frame's initial document (receive). */
-  marker?: { frameUrl?: string; data: { url: string } }
+  /**
+   * A frame's hello from its initial about:blank: the marker waits for the first batch, which says
+   * the URL of the page that loaded into the same window (none: a blank frame, or one whose page
+   * came in a window of its own, as cross-origin pages do in Firefox, gets no marker).
+   */
+  pending?: { time: number }
 }
 
 /** Name of an entry as waitFor matches it: the event or command name ("Callback.completed"), or "marker:page-load". */
@@ -67,7 +71,8 @@ export class Collector {
       if (this.loads.has(loadId)) return
       const url = typeof msg.url === 'string' ? msg.url : ''
       const time = typeof msg.time === 'number' && Number.isFinite(msg.time) ? msg.time : Date.now()
-      this.add(loadId, [{ kind: 'marker', marker: 'page-load', time, data: { url, top: msg.top === true } }])
+      if (msg.top !== true && initialUrl(url)) this.loads.set(loadId, { url, nextSeq: 0, pending: { time } })
+      else this.pageLoad(loadId, url, time, msg.top === true)
       return
     }
     if (msg.type !== 'batch' || !isBatchCounts(msg)) {
@@ -75,11 +80,12 @@ export class Collector {
       return
     }
     const load = this.load(loadId)
-    // The URL per batch, as the relay reads it: a frame's hook installed in its initial about:blank
-    // keeps its window when the frame's page loads there, so the marker says about:blank until now.
-    if (typeof msg.url === 'string' && msg.url !== '' && msg.url !== load.url) {
-      if (load.marker && initialUrl(load.marker.data.url)) load.marker.frameUrl = load.marker.data.url = msg.url
-      load.url = msg.url
+    // The URL per batch, as the relay reads it (a frame's hook installed in its initial about:blank
+    // keeps its window when the frame's page loads there).
+    if (typeof msg.url === 'string' && msg.url !== '') load.url = msg.url
+    if (load.pending) {
+      this.pageLoad(loadId, load.url, load.pending.time, false)
+      delete load.pending
     }
     const at = { pageLoadId: loadId, seq: load.nextSeq, count: msg.count, lost: msg.lost, frameUrl: load.url }
     load.nextSeq += at.count
@@ -96,13 +102,12 @@ export class Collector {
     return load
   }
 
-  private add(loadId: string, entries: readonly HookEntry[]): void {
+  /** The page-load marker of a document, numbered first in its load. */
+  private pageLoad(loadId: string, url: string, time: number, top: boolean): void {
     const load = this.load(loadId)
-    if (entries[0]?.kind === 'marker' && entries[0].marker === 'page-load') load.url = String((entries[0].data as { url: string }).url)
-    const added = this.ingest(loadId, entries.map((e) => ({ ...e, seq: load.nextSeq++, pageLoadId: loadId, frameUrl: load.url }) as SessionEntry))
-    // the stored copy (the store renumbers it), with the data it shares
-    const first = added[0]
-    if (first?.kind === 'marker' && first.marker === 'page-load' && first.pageLoadId === loadId) load.marker = first as typeof first & { data: { url: string } }
+    load.url = url
+    const marker: HookEntry = { kind: 'marker', marker: 'page-load', time, data: { url, top } }
+    this.ingest(loadId, [{ ...marker, seq: load.nextSeq++, pageLoadId: loadId, frameUrl: url } as SessionEntry])
   }
 
   private ingest(loadId: string, numbered: SessionEntry[]): readonly SessionEntry[] {

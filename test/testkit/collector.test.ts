@@ -41,6 +41,14 @@ describe('test kit collector', () => {
     ])
   })
 
+  it("a frame's initial about:blank whose page came in a window of its own (cross-origin in Firefox) leaves no marker", () => {
+    const c = new Collector()
+    send(c, { type: 'hello', load: 't', url: 'https://shop.example/', top: true, time: 1 })
+    send(c, { type: 'hello', load: 'blank', url: '', top: false, time: 2 })
+    send(c, { type: 'hello', load: 'f', url: 'https://other.example/frame.html', top: false, time: 3 })
+    expect(c.entries().map((e) => (e.kind === 'marker' ? (e.data as { url: string }).url : ''))).toEqual(['https://shop.example/', 'https://other.example/frame.html'])
+  })
+
   it('a malformed entry costs itself, counted in a dropped marker; a message that is not the protocol is refused', () => {
     const c = new Collector()
     send(c, { type: 'hello', load: 'l', url: 'u', top: true, time: 1 })
