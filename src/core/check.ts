@@ -6,7 +6,7 @@
 // without changing state, so a report can be taken after any push.
 import { focusPlugins } from './focus.ts'
 import { gapOrder } from './lanes.ts'
-import { FrameDocuments, isFrameLoad } from './pages.ts'
+import { isFrameLoad, PageLoads } from './pages.ts'
 import { droppedPlugin } from './model.ts'
 import type { BusEventEntry, CheckOptions, ElapsedDefinition, Finding, Interaction, Report, Session, SessionEntry, Severity } from './model.ts'
 import { Emitter, type StepContext } from './lifecycle/context.ts'
@@ -98,8 +98,8 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   let lastPublisher: string | null = null
   let last: Compiled | undefined
 
-  let seg = new Segmenter(!release)
-  let frames = new FrameDocuments()
+  let pages = new PageLoads()
+  let seg = new Segmenter(pages, !release)
   /** Released mode: the interaction of the last entry, and the interactions its push ended. */
   let lastId: string | null | undefined
   const endedNow: Interaction[] = []
@@ -193,7 +193,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   function unclosed(): Finding[] {
     if (unclosedSeverity === 'off' || unclosedSeverity === undefined) return []
     const out: Finding[] = []
-    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId, ia.lastSeq)))
+    for (const ia of seg.open) out.push(unclosedFinding(ia, unclosedSeverity, pages))
     return out
   }
 
@@ -222,9 +222,8 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
       }
       if (entry.kind === 'event') return pushEvent(entry)
       if (entry.kind === 'marker' && entry.marker === 'page-load') {
-        seg.pageLoad(entry.pageLoadId, entry.seq, !isFrameLoad(entry))
-        const left = frames.replaced(entry)
-        if (left !== undefined) seg.frameLeft.set(left, entry.seq)
+        pages.add(entry)
+        seg.pageLoad(entry.pageLoadId, !isFrameLoad(entry))
       }
       else if (entry.kind === 'marker' && entry.marker === 'dropped') {
         // Lost housekeeping (a marker naming an unchecked plugin) leaves no gap in checked histories.
@@ -239,15 +238,15 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
     interactionOf: (seq) => events[seq]?.interaction,
     lastInteraction: () => lastId,
     ended: () => endedNow,
-    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity, seg.leftAt(ia.info.pageLoadId, ia.lastSeq)) })),
+    remaining: () => [...seg.open].map((ia) => ({ interaction: ia.info, unclosed: unclosedSeverity === 'off' || unclosedSeverity === undefined ? null : unclosedFinding(ia, unclosedSeverity, pages) })),
     counts() {
       const c = { ...counts }
       if (unclosedSeverity !== 'off' && unclosedSeverity !== undefined) c[unclosedSeverity] += seg.open.size
       return c
     },
     reset() {
-      seg = new Segmenter()
-      frames = new FrameDocuments()
+      pages = new PageLoads()
+      seg = new Segmenter(pages)
       findings = []
       emitter.out = findings
       events = []
@@ -277,10 +276,11 @@ interface Compiled {
 /** Shared empty result: frozen so a caller cannot add to it. */
 const NONE: Finding[] = Object.freeze([]) as unknown as Finding[]
 
-/** `leftAt`: the page load that ended its document (Segmenter.leftAt); after the interaction's last event, it left it open (not the capture's end). */
-function unclosedFinding(ia: InteractionState, severity: Severity, leftAt: number): Finding {
+/** Open at the end: left open by a page load after its last event (the stories read the same PageLoads.leftAfter), or at the capture's end. */
+function unclosedFinding(ia: InteractionState, severity: Severity, pages: PageLoads): Finding {
   const p = ia.cp.profile
-  const where = leftAt > ia.lastSeq ? `a page load (seq ${leftAt}) left ${interactionName(ia.info)} open` : `capture ends inside ${interactionName(ia.info)}`
+  const leftAt = pages.leftAfter(ia.info.pageLoadId, ia.lastSeq)
+  const where = leftAt >= 0 ? `a page load (seq ${leftAt}) left ${interactionName(ia.info)} open` : `capture ends inside ${interactionName(ia.info)}`
   return {
     rule: 'order/unclosed',
     severity,

@@ -154,11 +154,13 @@ export type ElapsedDefinition = 'documented' | 'shipped' | 'both' | 'absolute' |
 
 /** One pass through a plugin's lifecycle: from its first lifecycle event to `closed`. */
 export interface Interaction {
-  /** Unique in the session, stable while events are appended, e.g. "Callback#2" or "Callback#2@p3". */
+  /** Unique in the session, stable while events are appended, e.g. "Callback#2", "Callback#2@p3" or, without pageLoadIds, "Callback#2@page3". */
   id: string
   plugin: string
-  /** 1-based number of this interaction of this plugin within its page load. */
+  /** 1-based number of this interaction of this plugin within its page (its frames' documents count on with it). */
   index: number
+  /** The page it happened in, as people count pages: 1-based number of its top-level page load, 0 before any (pages.ts PageLoads). */
+  page: number
   pageLoadId?: string
   /** The lifecycle events of this interaction in capture order. */
   events: { seq: number; event: string; time: number }[]

@@ -15,7 +15,7 @@ export function isFrameLoad(entry: SessionEntry): boolean {
  * with its document, as with a reload of the page. The markers carry no frame identity: a frame's
  * page load with the URL of an earlier frame document of the same page (a reload) stands for it.
  */
-export class FrameDocuments {
+class FrameDocuments {
   /** URL -> pageLoadId of the latest frame document with it, since the last top-level page load. */
   private readonly byUrl = new Map<string, string>()
 
@@ -34,20 +34,61 @@ export class FrameDocuments {
   }
 }
 
-/** Page numbers (1-based) by pageLoadId, built as entries arrive (0 for frames before any page). */
-export class PageNumbering {
+/**
+ * The page loads of a capture, as entries arrive: the one page boundary the checker, the stories,
+ * the labels and the coverage all read. A top-level `page-load` marker begins a new page (also
+ * without a pageLoadId: then it is the only boundary there is) and ends every document before it;
+ * a frame's page load belongs to the page it loaded in and ends the frame document it replaces.
+ */
+export class PageLoads {
+  /** Page number (1-based) by pageLoadId (0 for frames before any page). */
   readonly pages = new Map<string, number>()
-  /** How many top-level page loads were seen (the highest number). */
+  /** How many top-level page loads were seen: the number of the current page (0 before any). */
   count = 0
+  /** Seqs of the top-level page-load markers, in capture order: each ends every document before it. */
+  private readonly topLoads: number[] = []
+  /** Frame documents replaced by a later frame page load: pageLoadId -> that marker's seq. */
+  private readonly frameLeft = new Map<string, number>()
+  private readonly frames = new FrameDocuments()
 
+  /** Takes any entry; only page-load markers count. */
   add(e: SessionEntry): void {
-    if (e.kind !== 'marker' || e.marker !== 'page-load' || !e.pageLoadId || this.pages.has(e.pageLoadId)) return
-    this.pages.set(e.pageLoadId, isFrameLoad(e) ? this.count : ++this.count)
+    if (e.kind !== 'marker' || e.marker !== 'page-load') return
+    const top = !isFrameLoad(e)
+    if (top) this.topLoads.push(e.seq)
+    const left = this.frames.replaced(e)
+    if (left !== undefined) this.frameLeft.set(left, e.seq)
+    if (!e.pageLoadId) {
+      if (top) this.count++
+    } else if (!this.pages.has(e.pageLoadId)) this.pages.set(e.pageLoadId, top ? ++this.count : this.count)
+  }
+
+  /** The page an entry arriving now belongs to: its page load's number; without a pageLoadId, the current page. */
+  pageOf(pageLoadId: string | undefined): number {
+    return pageLoadId ? (this.pages.get(pageLoadId) ?? 0) : this.count
+  }
+
+  /**
+   * Seq of the page load that ended the document of `pageLoadId` after `seq` (what it had open there
+   * was left open), -1: none. The frame's own next page load or the next top-level one, whichever came first.
+   */
+  leftAfter(pageLoadId: string | undefined, seq: number): number {
+    const frame = pageLoadId ? this.frameLeft.get(pageLoadId) : undefined
+    let lo = 0
+    let hi = this.topLoads.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.topLoads[mid] as number) > seq) hi = mid
+      else lo = mid + 1
+    }
+    const top = lo < this.topLoads.length ? (this.topLoads[lo] as number) : -1
+    if (frame === undefined || frame < seq) return top
+    return top === -1 ? frame : Math.min(frame, top)
   }
 }
 
-export function numberPages(entries: readonly SessionEntry[]): PageNumbering {
-  const n = new PageNumbering()
+export function numberPages(entries: readonly SessionEntry[]): PageLoads {
+  const n = new PageLoads()
   for (const e of entries) n.add(e)
   return n
 }

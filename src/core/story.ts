@@ -16,7 +16,7 @@ import { droppedPlugin, type Interaction, type Json, type JsonObject, type Repor
 import { expectedElapsed, type ElapsedExpectation } from './lifecycle/rules/elapsed.ts'
 import { PROFILES, type PluginProfile } from './lifecycle/profiles.ts'
 import { gapOrder } from './lanes.ts'
-import { FrameDocuments, interactionLabel, isFrameLoad, numberPages } from './pages.ts'
+import { interactionLabel, isFrameLoad, PageLoads } from './pages.ts'
 
 export type Outcome = 'completed' | 'cancelled' | 'no-outcome' | 'open'
 
@@ -246,7 +246,6 @@ interface Draft {
   /** What the story reads from the last metadata, taken when the interaction closes (its metadata object is not kept). */
   facts: Facts | null
   superseded: boolean
-  pageLeft: boolean
   /** URL of the frame of the first step (a page without page-load markers still names its page). */
   frameUrl: string | undefined
   /** The first `dropped` marker inside the interaction (or just before its first captured step). */
@@ -255,7 +254,7 @@ interface Draft {
   tail: { seq: number; why: StoryGap['why'] } | null
 }
 
-const newDraft = (): Draft => ({ steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, facts: null, superseded: false, pageLeft: false, frameUrl: undefined, gap: null, tail: null })
+const newDraft = (): Draft => ({ steps: [], failures: [], submits: 0, retries: 0, minimized: 0, restored: 0, spans: [], lastData: undefined, lastTime: 0, facts: null, superseded: false, frameUrl: undefined, gap: null, tail: null })
 
 interface Facts {
   elapsed: ElapsedExpectation | null
@@ -307,7 +306,7 @@ export interface StoryBuilder {
    */
   take(ia: Interaction): InteractionStory
   /** The label of an interaction given what all the entries pushed tell (InteractionStory.label). */
-  labelOf(plugin: string, index: number, pageLoadId: string | undefined): string
+  labelOf(plugin: string, index: number, page: number): string
 }
 
 export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {}): StoryBuilder {
@@ -345,8 +344,10 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
     return x
   }
   const urls = new Map<string, string>()
-  const numbering = numberPages([])
-  const frames = new FrameDocuments()
+  /** URL of each top-level page by number: the page of entries without a pageLoadId. */
+  const pageUrls = new Map<number, string>()
+  /** The page boundaries, derived as the checker derives them (its Interaction.page, order/unclosed). */
+  const pages = new PageLoads()
   /** The latest `dropped` marker of each page load ('' without one): an interaction begun after it may have lost its start. */
   const gaps = new Map<string, { seq: number; why: StoryGap['why'] }>()
 
@@ -374,15 +375,16 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
         return
       }
       if (e.marker !== 'page-load') return
-      numbering.add(e)
+      pages.add(e)
       const url = isObject(e.data) && typeof e.data.url === 'string' ? e.data.url : undefined
       if (url !== undefined && e.pageLoadId) urls.set(e.pageLoadId, url)
-      if (url !== undefined && firstUrl === undefined && !isFrameLoad(e)) firstUrl = url
-      // A new top-level document: what its predecessor left open was left with the page; a frame's
-      // reload: what the frame's earlier document left open.
-      const left = frames.replaced(e)
-      if (!isFrameLoad(e)) for (const page of current.values()) for (const d of page.values()) d.pageLeft = true
-      else if (left !== undefined) for (const d of current.get(left)?.values() ?? []) d.pageLeft = true
+      if (url !== undefined && !isFrameLoad(e)) {
+        firstUrl ??= url
+        pageUrls.set(pages.count, url)
+      }
+      // A new document in this page load ('' without pageLoadIds) starts clean, as the checker's
+      // streams do: what was open there was left open, not ended by the next `opened`.
+      current.get(e.pageLoadId ?? '')?.clear()
       gaps.delete(e.pageLoadId ?? '')
       return
     }
@@ -401,7 +403,6 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
         if (!d) drafts.set(id, (d = newDraft()))
         const prev = page.get(k)
         if (prev && prev !== d) prev.superseded = true
-        d.pageLeft = false
         if (d.steps.length === 0) {
           d.frameUrl = e.frameUrl
           // The first one begun after a gap without its opened (paused or cleared away): the gap is its.
@@ -457,8 +458,6 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
     }
   }
 
-  const pageOf = (pageLoadId: string | undefined): number => (pageLoadId && numbering.pages.get(pageLoadId)) || 0
-
   function storyOf(ia: Interaction, source: SessionSource | undefined): InteractionStory {
     const d = drafts.get(ia.id) ?? newDraft()
     const profile = profiles.get(ia.plugin)
@@ -488,8 +487,8 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
     const x = facts.elapsed
     const documented = x?.documentedApplies ? x.documented : null
     const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
-    const pageNumber = pageOf(ia.pageLoadId)
-    const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
+    const pageNumber = ia.page
+    const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || pageUrls.get(pageNumber) || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
     const summary: InteractionSummary = {
       outcome,
       submits: d.submits,
@@ -508,7 +507,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       id: ia.id,
       plugin: ia.plugin,
       index: ia.index,
-      label: interactionLabel(ia.plugin, ia.index, pageNumber, numbering.count > 1),
+      label: interactionLabel(ia.plugin, ia.index, pageNumber, pages.count > 1),
       summary,
       restored: d.restored,
       failures: d.failures,
@@ -517,7 +516,8 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       start: ia.events.length ? start : 0,
       end: ia.events.length ? end : 0,
       superseded: d.superseded && !ia.closed,
-      pageLeft: d.pageLeft && !ia.closed && !d.superseded,
+      // Left open by a page load after its last event: where the checker says so (order/unclosed).
+      pageLeft: !ia.closed && !d.superseded && ia.events.length > 0 && pages.leftAfter(ia.pageLoadId, (ia.events[ia.events.length - 1] as Interaction['events'][number]).seq) >= 0,
       gap: d.gap ? { seq: d.gap.seq, why: d.gap.why, outcome: hidden, end: outcome === 'open' || outcome === 'no-outcome' ? d.tail : null } : null,
       openedMissing,
       // Without its opened the first captured event is no start: the page's own opened is.
@@ -536,7 +536,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       drafts.delete(ia.id)
       return story
     },
-    labelOf: (plugin, index, pageLoadId) => interactionLabel(plugin, index, pageOf(pageLoadId), numbering.count > 1),
+    labelOf: (plugin, index, page) => interactionLabel(plugin, index, page, pages.count > 1),
   }
 }
 

@@ -153,8 +153,8 @@ class QaBuilder {
     return this.stories.take(ia)
   }
 
-  labelOf(plugin: string, index: number, pageLoadId: string | undefined): string {
-    return this.stories.labelOf(plugin, index, pageLoadId)
+  labelOf(plugin: string, index: number, page: number): string {
+    return this.stories.labelOf(plugin, index, page)
   }
 
   /** What the analysis says besides the report and the stories. */
@@ -245,8 +245,8 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
   const open = new Map<string, { at: number; findings: Finding[] }>()
   const interactions: T[] = []
   const facts: StoryFacts[] = []
-  /** What each label is made of: plugin, index, pageLoadId, by place. */
-  const keys: [string, number, string | undefined][] = []
+  /** What each label is made of: plugin, index, page, by place. */
+  const keys: [string, number, number][] = []
   const unattached: Finding[] = []
 
   const end = (ia: Interaction): void => {
@@ -254,7 +254,7 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
     open.delete(ia.id)
     const story = qa.take(ia)
     facts[slot.at] = storyFacts(story)
-    keys[slot.at] = [ia.plugin, ia.index, ia.pageLoadId]
+    keys[slot.at] = [ia.plugin, ia.index, ia.page]
     interactions[slot.at] = take(story, slot.findings)
   }
   const add = (f: Finding): void => {
@@ -284,7 +284,7 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
       const coverage = coverageOfFacts(qa.seen, facts, o.paths ?? DEFAULT_PATHS)
       return {
         interactions,
-        labels: keys.map(([plugin, index, pageLoadId]) => qa.labelOf(plugin, index, pageLoadId)),
+        labels: keys.map(([plugin, index, page]) => qa.labelOf(plugin, index, page)),
         ids: facts.map((f) => f.id),
         unattached,
         ...qa.summary(head, coverage, counts, o),

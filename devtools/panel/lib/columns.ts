@@ -30,9 +30,8 @@ export function columnTexts(view: SessionView): ColumnTexts {
   let early = 0
   let late = 0
   for (const i of view.interactionById.values()) {
-    const page = (i.pageLoadId && view.pages.get(i.pageLoadId)) || 0
-    const label = interactionLabel(i.plugin, i.index, page, multi)
-    const short = interactionLabel(i.plugin, i.index, page, multi, true)
+    const label = interactionLabel(i.plugin, i.index, i.page, multi)
+    const short = interactionLabel(i.plugin, i.index, i.page, multi, true)
     interactionPlugins.add(i.plugin)
     if (label.length > widest.length) widest = label
     if (short.length > widestShort.length) widestShort = short

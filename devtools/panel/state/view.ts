@@ -2,7 +2,7 @@
 // the entries, the checker's report and the look-ups derived from it once per update, so rendering
 // never scans 100 000 entries to answer "which findings are on this event?".
 import type { Finding, Interaction, Report, SessionEntry, Severity } from '../../../src/core/model.ts'
-import { PageNumbering } from '../../../src/core/pages.ts'
+import { PageLoads } from '../../../src/core/pages.ts'
 import { inFocus, namePattern } from '../../../src/core/focus.ts'
 import { buildStories, type InteractionStory } from '../../../src/core/story.ts'
 import { interactionLabel, nameOf, pluginOf } from '../lib/entries.ts'
@@ -36,9 +36,7 @@ export interface SessionView {
   widgetsVersion: string | undefined
   /** The latest bus marker's finding (how the bus was found), if any. */
   bus: { via: string; widgetsVersion?: string } | undefined
-  /** Page number (1-based, top-level loads in order) by pageLoadId; see lib/entries.ts pageNumbers. */
-  pages: ReadonlyMap<string, number>
-  /** Number of top-level page loads. */
+  /** Number of top-level page loads (an interaction's own page: Interaction.page). */
   pageCount: number
   /** True once the session has a bus event or command (not only our markers). */
   hasBusEntries: boolean
@@ -62,9 +60,8 @@ export class NameIndex {
   /** From the latest `bus` marker that named it. */
   widgetsVersion: string | undefined
   bus: { via: string; widgetsVersion?: string } | undefined
-  /** Page numbers, built as entries arrive (src/core/pages.ts: the CLI numbers pages the same way). */
-  private readonly numbering = new PageNumbering()
-  readonly pages = this.numbering.pages
+  /** Page loads counted as entries arrive (src/core/pages.ts: the checker and the CLI count them the same way). */
+  private readonly numbering = new PageLoads()
   get pageCount(): number {
     return this.numbering.count
   }
@@ -155,7 +152,6 @@ function makeView(entries: readonly SessionEntry[], report: Report, indexOf: (se
     otherCount: names.otherCount,
     widgetsVersion: names.widgetsVersion,
     bus: names.bus,
-    pages: names.pages,
     pageCount: names.pageCount,
     hasBusEntries: names.names.length > 0,
     indexOf,
@@ -206,5 +202,5 @@ export function interactionLabelOf(view: SessionView, seq: number, short = false
   if (id == null) return ''
   const i = view.interactionById.get(id)
   if (!i) return id
-  return interactionLabel(i.plugin, i.index, (i.pageLoadId && view.pages.get(i.pageLoadId)) || 0, view.pageCount > 1, short)
+  return interactionLabel(i.plugin, i.index, i.page, view.pageCount > 1, short)
 }

@@ -4,6 +4,7 @@
 // belongs to the interaction that `opened` then continues. Holds the per-interaction state the rules
 // read (steps seen, timestamps and flags already set) and updates it after the rules ran.
 import type { ElapsedDefinition, Interaction } from '../model.ts'
+import type { PageLoads } from '../pages.ts'
 import type { CompiledProfile } from './profiles.ts'
 
 export type EventInfo = Readonly<{ interaction: string | null; elapsed: ElapsedDefinition }>
@@ -59,8 +60,15 @@ export interface StreamState {
   previous: unknown[] | null
   /** seq of the previous `closed`, cited when the next interaction starts wrongly. */
   lastClosedSeq: number | null
-  /** Index of the last interaction begun in this stream (counted on from the page's, Segmenter.pageCounts): never reset (not even by a page-load marker), so ids stay unique and stable. */
+  /**
+   * Index of the last interaction begun in this stream (counted on from the page's, Segmenter.pageCounts).
+   * Reset only when a stream without pageLoadId goes on in a new page (its ids then name the page), so
+   * ids stay unique and stable.
+   */
   count: number
+  /** The page (PageLoads.pageOf) of its last interaction, and of its first (-1: none yet). */
+  page: number
+  firstPage: number
   /** A `dropped` marker came while no interaction was open: the next one may have begun in the gap. */
   gapPending: boolean
 }
@@ -71,33 +79,12 @@ export class Segmenter {
   private readonly streams = new Map<string, Map<string, StreamState>>()
   /** Every interaction in order of its first event (none when not `keep`: a stream read once keeps none it is done with). */
   readonly interactions: InteractionState[] = []
-  constructor(private readonly keep = true) {}
+  /** `pages`: the page loads of the capture (pages.ts), fed by the caller before each entry. */
+  constructor(private readonly pages: PageLoads, private readonly keep = true) {}
   /** Interactions neither closed nor superseded (order/unclosed at the end of a capture). */
   readonly open = new Set<InteractionState>()
-  /** Seqs of the top-level page-load markers, in capture order: each ends every document before it. */
-  private readonly topLoads: number[] = []
-  /** Interactions begun per plugin in the current top-level page (entries with a pageLoadId). */
+  /** Interactions begun per plugin in the current top-level page. */
   private readonly pageCounts = new Map<string, number>()
-  /** Frame documents replaced by a later frame page load (pages.ts FrameDocuments): pageLoadId -> that marker's seq. */
-  readonly frameLeft = new Map<string, number>()
-
-  /**
-   * Seq of the page load that ended the document of this page load, where an interaction whose last
-   * event is `after` was open (-1: none): the frame's own next page load or the next top-level one, whichever came first.
-   */
-  leftAt(pageLoadId: string | undefined, after: number): number {
-    const frame = pageLoadId === undefined ? undefined : this.frameLeft.get(pageLoadId)
-    let lo = 0
-    let hi = this.topLoads.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if ((this.topLoads[mid] as number) > after) hi = mid
-      else lo = mid + 1
-    }
-    const top = lo < this.topLoads.length ? (this.topLoads[lo] as number) : -1
-    if (frame === undefined || frame < after) return top
-    return top === -1 ? frame : Math.min(frame, top)
-  }
 
   /**
    * Page loads ('' for entries without pageLoadId) with a `dropped` marker since their last `page-load`
@@ -116,7 +103,7 @@ export class Segmenter {
     let s = page.get(cp.profile.plugin)
     if (!s) {
       const gap = this.gapPages.size > 0 && this.gapPages.has(pageLoadId ?? '')
-      s = { plugin: cp.profile.plugin, pageLoadId, cp, readySeen: false, readyUnknown: gap, beforeReadyReported: false, current: null, previous: null, lastClosedSeq: null, count: 0, gapPending: gap }
+      s = { plugin: cp.profile.plugin, pageLoadId, cp, readySeen: false, readyUnknown: gap, beforeReadyReported: false, current: null, previous: null, lastClosedSeq: null, count: 0, page: -1, firstPage: -1, gapPending: gap }
       page.set(cp.profile.plugin, s)
     }
     return (this.last = s)
@@ -127,9 +114,8 @@ export class Segmenter {
    * pageLoadId, where several page loads share ''). Plugin state restarts; an interaction left
    * open stays open and is reported as unclosed.
    */
-  pageLoad(pageLoadId: string | undefined, seq: number, top: boolean): void {
-    if (top) this.topLoads.push(seq)
-    if (top && pageLoadId !== undefined) this.pageCounts.clear()
+  pageLoad(pageLoadId: string | undefined, top: boolean): void {
+    if (top) this.pageCounts.clear()
     this.gapPages.delete(pageLoadId ?? '')
     for (const s of this.streams.get(pageLoadId ?? '')?.values() ?? []) {
       s.readySeen = false
@@ -210,14 +196,19 @@ export class Segmenter {
     // Numbered within the page: a frame's documents (a frame reloaded, widgets in two documents)
     // count on with the page's, so no two interactions of one page share a label.
     // Never below the stream's own count: a pageLoadId reused by a later document keeps unique ids.
-    const index = (s.count = Math.max(s.count, s.pageLoadId === undefined ? 0 : this.pageCounts.get(s.plugin) ?? 0) + 1)
-    if (s.pageLoadId !== undefined) this.pageCounts.set(s.plugin, index)
+    const page = this.pages.pageOf(s.pageLoadId)
+    if (s.firstPage < 0) s.firstPage = page
+    else if (page !== s.page && s.pageLoadId === undefined) s.count = 0
+    s.page = page
+    const index = (s.count = Math.max(s.count, this.pageCounts.get(s.plugin) ?? 0) + 1)
+    this.pageCounts.set(s.plugin, index)
     // Id stable while events are appended: plugin, index within its page, and the pageLoadId
-    // when the entry has one (ids never change when a second page load shows up later).
+    // when the entry has one (ids never change when a second page load shows up later); without
+    // one, the page from the second page the plugin has interactions on (its numbers start again).
     // Joined, not `+`: one flat string, not a tree of pieces, as every map lookup hashes it and a
     // long check keeps thousands of them.
-    const id = (s.pageLoadId === undefined ? [s.plugin, '#', index] : [s.plugin, '#', index, '@', s.pageLoadId]).join('')
-    const info: Interaction = { id, plugin: s.plugin, index, events: [], closed: false }
+    const id = (s.pageLoadId !== undefined ? [s.plugin, '#', index, '@', s.pageLoadId] : page !== s.firstPage ? [s.plugin, '#', index, '@page', page] : [s.plugin, '#', index]).join('')
+    const info: Interaction = { id, plugin: s.plugin, index, page, events: [], closed: false }
     if (s.pageLoadId !== undefined) info.pageLoadId = s.pageLoadId
     const ia: InteractionState = {
       info, cp: s.cp, firstSeq: seq, lastSeq: seq, last: '',

@@ -32,7 +32,7 @@ describe('fixtures', () => {
   it('documented-submitted follows the SPEC example: shipped elapsed on every event after opened', () => {
     const r = check(loadFixture('documented-submitted'))
     expect(r.interactions).toEqual([{
-      id: 'Callback#1@p1', plugin: 'Callback', index: 1, pageLoadId: 'p1', closed: true,
+      id: 'Callback#1@p1', plugin: 'Callback', index: 1, page: 1, pageLoadId: 'p1', closed: true,
       events: [4, 5, 6, 9, 10].map((seq) => ({ seq, event: expect.stringMatching(/^Callback\./), time: expect.any(Number) })),
     }])
     expect(Object.fromEntries(Object.entries(r.events).map(([k, v]) => [k, v.elapsed]))).toEqual({ 4: 'both', 5: 'shipped', 6: 'shipped', 9: 'shipped', 10: 'shipped' })
@@ -84,7 +84,9 @@ describe('segmentation', () => {
     const r = check(renumber(s.events))
     expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([])
     expect(r.findings.filter((f) => f.rule === 'order/unclosed').map((f) => f.interaction)).toEqual(['Callback#2'])
-    expect(r.interactions.map((i) => i.id)).toEqual(['Callback#1', 'Callback#2', 'Callback#3', 'Callback#4'])
+    // Numbered per page, as with pageLoadIds: the second page's ids name it (unique, stable).
+    expect(r.interactions.map((i) => i.id)).toEqual(['Callback#1', 'Callback#2', 'Callback#1@page2', 'Callback#2@page2'])
+    expect(r.interactions.map((i) => i.page)).toEqual([1, 1, 2, 2])
   })
   it('other publishers, commands and markers pass through without findings', () => {
     const entries: SessionEntry[] = [
