@@ -9,8 +9,9 @@ import type { InteractionStory, Outcome } from './story.ts'
 /**
  * What an interaction must show to tick a path. Every given field must hold (AND); counts are minimums.
  * - `steps`: the interaction's lifecycle steps, exactly these in this order (minimize, failures aside);
- * - `afterClosed`: it follows a closed interaction of the same plugin in the same page load
- *   ("two in a row": the previous interaction is ticked with it).
+ * - `afterClosed`: it follows a closed interaction of the same plugin on the same page, the one its
+ *   label names (its frames' documents count with it; "two in a row": the previous interaction is
+ *   ticked with it).
  */
 export interface PathMatch {
   outcome?: Outcome | readonly Outcome[]
@@ -134,8 +135,8 @@ function stepKey(story: InteractionStory): string {
 export interface StoryFacts {
   id: string
   plugin: string
-  /** '' when the entries have none. */
-  pageLoadId: string
+  /** The page its label names (InteractionSummary.page.number): "in a row" pairs interactions of one page. */
+  page: number
   /** The lifecycle steps joined by U+0000. */
   steps: string
   outcome: Outcome
@@ -154,7 +155,7 @@ export interface StoryFacts {
 export function storyFacts(st: InteractionStory): StoryFacts {
   const s = st.summary
   return {
-    id: st.id, plugin: st.plugin, pageLoadId: s.page.pageLoadId ?? '', steps: stepKey(st), outcome: s.outcome, submits: s.submits,
+    id: st.id, plugin: st.plugin, page: s.page.number, steps: stepKey(st), outcome: s.outcome, submits: s.submits,
     failures: s.failures.length, retries: s.retries, minimized: s.minimized, restored: st.restored, autoSubmitted: s.autoSubmitted,
     prefilled: s.prefilled, proactive: s.proactive, pageLeft: st.pageLeft, superseded: st.superseded,
   }
@@ -208,7 +209,7 @@ class CompiledMatch {
   }
 }
 
-/** Whether `story` shows `m`; `previous` is the interaction before it in the same plugin and page load. */
+/** Whether `story` shows `m`; `previous` is the interaction before it of the same plugin on the same page. */
 export function matches(m: PathMatch, story: InteractionStory, previous: InteractionStory | undefined): boolean {
   return new CompiledMatch(m).test(ticked(storyFacts(story), previous && ticked(storyFacts(previous), undefined)))
 }
@@ -225,13 +226,13 @@ export function coverageOf(seen: ReadonlySet<string>, stories: readonly Interact
 
 /** coverageOf from the facts of the stories (storyFacts), in capture order. */
 export function coverageOfFacts(seen: ReadonlySet<string>, facts: readonly StoryFacts[], paths: readonly CoveragePath[] = DEFAULT_PATHS): Coverage {
-  // Each plugin's stories with the interaction before each one, in the same plugin and page load
+  // Each plugin's stories with the interaction before each one, of the same plugin on the same page
   // (stories are in capture order): made once, not once per path.
   const byPlugin = new Map<string, Ticked[]>()
-  const last = new Map<string, Map<string, Ticked>>()
+  const last = new Map<number, Map<string, Ticked>>()
   for (const f of facts) {
-    let inPage = last.get(f.pageLoadId)
-    if (!inPage) last.set(f.pageLoadId, (inPage = new Map()))
+    let inPage = last.get(f.page)
+    if (!inPage) last.set(f.page, (inPage = new Map()))
     let list = byPlugin.get(f.plugin)
     if (!list) byPlugin.set(f.plugin, (list = []))
     const t = ticked(f, inPage.get(f.plugin))
@@ -270,7 +271,7 @@ export function coverageOfFacts(seen: ReadonlySet<string>, facts: readonly Story
   }
 }
 
-/** A story as a path tests it: its facts, the one before it in the same plugin and page load. */
+/** A story as a path tests it: its facts, the one before it of the same plugin on the same page. */
 interface Ticked {
   f: StoryFacts
   prev: Ticked | undefined
