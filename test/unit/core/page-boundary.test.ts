@@ -13,6 +13,7 @@ import { createStreamedCheck } from '../../../src/report/analyze.ts'
 import { columnTexts } from '../../../devtools/panel/lib/columns.ts'
 import { interactionLabelOf, viewOfSession } from '../../../devtools/panel/state/view.ts'
 import { loadFixture, renumber } from '../../support/fixtures.ts'
+import { faultySession } from '../../support/faults.ts'
 import { generateSession } from '../../support/generate.ts'
 
 const T = 1_764_000_000_000
@@ -118,6 +119,20 @@ describe('a capture without pageLoadIds: the top-level page-load markers are the
     const without = told(session(true))
     expect(without[0]!.stories.some((s) => s.label?.endsWith(' · page 6'))).toBe(true)
     expect(without).toEqual(told(session(false)))
+  })
+})
+
+describe('the checker and the stories read one boundary', () => {
+  it('a story is a page left exactly where order/unclosed says a page load left it open', () => {
+    const noIds = (entries: SessionEntry[]): SessionEntry[] => entries.map(({ pageLoadId: _, ...e }) => e as SessionEntry)
+    const sessions = [reloaded(false), reloaded(true), faultySession(1).events, noIds(faultySession(2).events)]
+    for (const [i, entries] of sessions.entries()) {
+      const report = check(entries)
+      const left = new Set(report.findings.filter((f) => f.rule === 'order/unclosed' && f.message.startsWith('a page load')).map((f) => f.interaction))
+      expect(left.size, `session ${i}`).toBeGreaterThan(0)
+      const stories = buildStories(entries, report)
+      expect(stories.filter((s) => s.pageLeft).map((s) => s.id), `session ${i}`).toEqual(stories.filter((s) => left.has(s.id)).map((s) => s.id))
+    }
   })
 })
 
