@@ -1,6 +1,7 @@
-// Runs everywhere. Page numbers and interaction labels as people read them ("Callback #2 · page 3"),
-// the same in the panel and the command line. Only top-level page loads count as pages: a frame's
-// load gets the number of the page it loaded in (an iframe is not a new page).
+// Runs everywhere. Page boundaries, page numbers and interaction labels as people read them
+// ("Callback #2 · page 3"), one derivation for the checker, the stories, the coverage, the panel and
+// the command line. Only top-level page loads count as pages: a frame's load gets the number of the
+// page it loaded in (an iframe is not a new page).
 import type { SessionEntry } from './model.ts'
 
 /** A page-load marker of a sub-frame (data.top === false): not a reload of the page itself. */
