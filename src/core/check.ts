@@ -220,11 +220,9 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
         lastId = undefined
         endedNow.length = 0
       }
+      pages.add(entry)
       if (entry.kind === 'event') return pushEvent(entry)
-      if (entry.kind === 'marker' && entry.marker === 'page-load') {
-        pages.add(entry)
-        seg.pageLoad(entry.pageLoadId, !isFrameLoad(entry))
-      }
+      if (entry.kind === 'marker' && entry.marker === 'page-load') seg.pageLoad(entry.pageLoadId, !isFrameLoad(entry))
       else if (entry.kind === 'marker' && entry.marker === 'dropped') {
         // Lost housekeeping (a marker naming an unchecked plugin) leaves no gap in checked histories.
         const plugin = droppedPlugin(entry)

@@ -52,9 +52,24 @@ export class PageLoads {
   private readonly frameLeft = new Map<string, number>()
   private readonly frames = new FrameDocuments()
 
-  /** Takes any entry; only page-load markers count. */
+  /** The pageLoadId of the previous entry add() took: consecutive entries mostly share it. */
+  private lastId: string | undefined
+
+  /**
+   * Takes every entry. A page-load marker begins a page (top) or a frame document. An entry of a page
+   * load whose marker is not in the capture (a Clear or the start of the capture took it) belongs to
+   * the current page, or begins page 1 before any: so the page that was cleared and the next one are
+   * pages 1 and 2, not two pages each labelled as the first.
+   */
   add(e: SessionEntry): void {
-    if (e.kind !== 'marker' || e.marker !== 'page-load') return
+    if (e.kind !== 'marker' || e.marker !== 'page-load') {
+      const id = e.pageLoadId
+      if (id && id !== this.lastId) {
+        this.lastId = id
+        if (!this.pages.has(id)) this.pages.set(id, this.count || ++this.count)
+      }
+      return
+    }
     const top = !isFrameLoad(e)
     if (top) this.topLoads.push(e.seq)
     const left = this.frames.replaced(e)

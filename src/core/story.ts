@@ -369,13 +369,13 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
   let firstUrl: string | undefined
 
   function push(e: SessionEntry, id: string | null | undefined): void {
+    pages.add(e)
     if (e.kind === 'marker') {
       if (e.marker === 'dropped') {
         noteGap(e)
         return
       }
       if (e.marker !== 'page-load') return
-      pages.add(e)
       const url = isObject(e.data) && typeof e.data.url === 'string' ? e.data.url : undefined
       if (url !== undefined && e.pageLoadId) urls.set(e.pageLoadId, url)
       if (url !== undefined && !isFrameLoad(e)) {

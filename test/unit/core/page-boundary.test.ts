@@ -157,3 +157,23 @@ describe('a frame reloaded between two interactions of one page', () => {
     }
   })
 })
+
+describe('a page whose page-load marker is not in the capture (Clear took it)', () => {
+  it('is page 1 and the next page loads are 2 and 3: no two interactions share a label, in the stories and the panel', () => {
+    const cleared = { seq: 0, kind: 'marker', marker: 'dropped', time: T, pageLoadId: 'p1', data: { count: 40, where: 'cleared' } } as SessionEntry
+    const events = renumber([
+      cleared,
+      ...doc('p1', T + 100),
+      load('p2', T + 30_000, 'https://shop.example/b', true),
+      ...doc('p2', T + 30_100),
+      load('p3', T + 60_000, 'https://shop.example/c', true),
+      ...doc('p3', T + 60_100),
+    ])
+    const report = check(events)
+    const labels = buildStories(events, report).map((st) => st.label)
+    expect(labels).toEqual(['Callback #1 · page 1', 'Callback #1 · page 2', 'Callback #1 · page 3'])
+    expect(report.interactions.map((ia) => ia.page)).toEqual([1, 2, 3])
+    const view = viewOfSession(events, report)
+    expect(report.interactions.map((i) => interactionLabelOf(view, i.events[0]!.seq))).toEqual(labels)
+  })
+})
