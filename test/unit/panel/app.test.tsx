@@ -574,8 +574,19 @@ describe('real pages: focus, stories, grouped findings', () => {
     fireEvent.click(rows().find((r) => r.dataset.event === 'Callback.started')!)
     const finding = screen.getAllByTestId('detail-finding').find((c) => c.dataset.rule === 'meta/elapsed')!
     expect(finding.textContent).toContain('documented 0')
-    expect(screen.getByTestId('elapsed-values').textContent).toContain('Documented value 0')
+    expect(screen.getByTestId('elapsed-values').textContent).toContain('Documented value 0 (no outcome yet: only the initial 0 fits)')
     expect(screen.getByTestId('elapsed-values').textContent).not.toContain('n/a')
+  })
+
+  it('the elapsed note of an untouched cancel says it never started, not that no outcome came', () => {
+    const { store } = mount()
+    const opened = 1764000000100
+    const untouched = [ev(0, 'Callback.ready'), ev(1, 'Callback.opened', meta({ opened, elapsed: 0 })),
+      ev(2, 'Callback.cancelled', meta({ opened, cancelled: 1764000002100, elapsed: 2000 }))]
+    untouched[2]!.time = 1764000002100
+    act(() => store.importSession('untouched.json', { format: 'cxbus-devtools/session', version: 1, events: untouched }))
+    fireEvent.click(rows().find((r) => r.dataset.event === 'Callback.cancelled')!)
+    expect(screen.getByTestId('elapsed-values').textContent).toContain('Documented value 0 (started was never set, and the documented formula needs it: only the initial 0 fits)')
   })
 
   it('offers each severity filter once', () => {

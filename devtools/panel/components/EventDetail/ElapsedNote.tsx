@@ -15,6 +15,9 @@ const TEXT: Record<Exclude<ElapsedDefinition, 'not-applicable'>, string> = {
   neither: 'elapsed matches neither the documented nor the shipped definition.',
 }
 
+/** Why the documented value does not exist (yet) at this event. */
+const MISSING = { started: 'started was never set, and the documented formula needs it', outcome: 'no outcome yet' } as const
+
 /**
  * The values come from the same formula the checker uses (elapsedOf), so the note and the finding
  * never name different numbers: before an outcome the documented value is the initial 0.
@@ -29,7 +32,7 @@ export function ElapsedNote({ definition, data, time, plugin }: { definition: El
       {x ? (
         <span class="muted" data-testid="elapsed-values">
           {' '}
-          Documented value {x.documentedApplies ? formatDuration(x.documented) : '0 (no outcome yet: only the initial 0 fits)'}; shipped value{' '}
+          Documented value {x.documentedApplies ? formatDuration(x.documented) : `0 (${MISSING[x.documentedMissing ?? 'outcome']}: only the initial 0 fits)`}; shipped value{' '}
           {x.shippedFrom === 'absolute' ? x.shipped : formatDuration(x.shipped)}
           {x.shippedFrom === 'absolute' ? ' (the publish time itself: opened is still false)' : x.shippedFrom === 'publish' ? ' (publish time − opened)' : ''}.
         </span>

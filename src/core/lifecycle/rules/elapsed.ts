@@ -69,6 +69,8 @@ export interface ElapsedExpectation {
   /** (completed or cancelled) - started once both are set; before that 0, the initial value. */
   documented: number
   documentedApplies: boolean
+  /** Why it does not apply: 'started' never set (an untouched cancel), or no 'outcome' yet; null when it applies. */
+  documentedMissing: 'started' | 'outcome' | null
   /** (closed or publish time) - opened; the publish time itself while opened is still false. */
   shipped: number
   /** 'closed': closed - opened (exact); 'publish': publish time - opened; 'absolute': opened was false. */
@@ -82,7 +84,8 @@ export interface ElapsedExpectation {
 export function expectedElapsed(started: unknown, outcome: unknown, opened: unknown, closed: unknown, publishTime: number): ElapsedExpectation {
   const documentedApplies = typeof started === 'number' && typeof outcome === 'number'
   const documented = documentedApplies ? (outcome as number) - (started as number) : 0
-  if (typeof opened !== 'number') return { documented, documentedApplies, shipped: publishTime, shippedFrom: 'absolute' }
-  if (typeof closed === 'number') return { documented, documentedApplies, shipped: closed - opened, shippedFrom: 'closed' }
-  return { documented, documentedApplies, shipped: publishTime - opened, shippedFrom: 'publish' }
+  const documentedMissing = documentedApplies ? null : typeof started !== 'number' ? 'started' : 'outcome'
+  if (typeof opened !== 'number') return { documented, documentedApplies, documentedMissing, shipped: publishTime, shippedFrom: 'absolute' }
+  if (typeof closed === 'number') return { documented, documentedApplies, documentedMissing, shipped: closed - opened, shippedFrom: 'closed' }
+  return { documented, documentedApplies, documentedMissing, shipped: publishTime - opened, shippedFrom: 'publish' }
 }
