@@ -64,6 +64,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
   const ruleInfo = (id: string): RuleInfo | undefined => ruleMap.get(id)
   // `view` changes identity on every batch; entries.length covers the live array growing in place.
   // The text filter also matches what the row shows beyond the entry: "Callback #5", "page 2".
+  const hiddenMatches = useRef({ matches: 0 })
   const rows = useMemo(() => {
     // One label per interaction, not one string per entry (a text filter reads it for every entry).
     const labels = new Map<string, string>()
@@ -74,7 +75,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
       if (label === undefined) labels.set(id, (label = interactionLabelOf(view, e.seq)))
       return label
     }
-    return filterEntries(view.entries, view.findingsBySeq, filter, rowText)
+    return filterEntries(view.entries, view.findingsBySeq, filter, rowText, hiddenMatches.current)
   }, [view, view.entries.length, filter])
 
 
@@ -211,7 +212,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
           <SplitHandle onResize={setTimelineHeight} />
           <div class="split">
             <section class="list-col" aria-label="Events">
-              <FilterBar filter={filter} plugins={view.plugins} patterns={view.patterns} shown={rows.length} total={view.entries.length} others={view.otherCount} onChange={setFilter} />
+              <FilterBar filter={filter} plugins={view.plugins} patterns={view.patterns} shown={rows.length} total={view.entries.length} others={view.otherCount} hiddenMatches={hiddenMatches.current.matches} onChange={setFilter} />
               <EventList view={view} rows={rows} selectedSeq={selected} currentInteraction={currentInteraction} notesBySeq={notesIndex.bySeq} onSelect={select} onOpen={open} />
             </section>
             <section class="side" aria-label="Details">

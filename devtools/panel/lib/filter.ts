@@ -62,6 +62,8 @@ function shownMatcher(findingsBySeq: ReadonlyMap<number, readonly Finding[]>, ne
 /**
  * Indexes (into `entries`) of the rows to show. Page-load and dropped markers stay visible under any
  * filter: they tell where a reload happened or data was lost, which matters most when filtering.
+ * `hidden`, when given, gets how many bus entries of other plugins the text matches but the hidden
+ * others switch keeps out (a "no match" must not hide hundreds of matches).
  */
 export function filterEntries(
   entries: readonly SessionEntry[],
@@ -69,8 +71,10 @@ export function filterEntries(
   filter: Filter,
   /** What the row shows beyond the entry itself (its interaction label): the text matches it too. */
   rowText?: (entry: SessionEntry) => string,
+  hidden?: { matches: number },
 ): number[] {
   const out: number[] = []
+  if (hidden) hidden.matches = 0
   const all = filter.others || filter.plugin !== '' || filter.event !== ''
   if (!isFilterActive(filter)) {
     for (let i = 0; i < entries.length; i++) if (all || inFocus(entries[i]!)) out.push(i)
@@ -86,7 +90,11 @@ export function filterEntries(
       if (e.marker !== 'bus') out.push(i)
       continue
     }
-    if (!all && !inFocus(e)) continue
+    if (!all && !inFocus(e)) {
+      // Housekeeping has no interaction and no finding: the text index alone decides it.
+      if (hidden && hits && hits[i] !== 0 && maxRank < 0) hidden.matches++
+      continue
+    }
     if (filter.plugin !== '' && pluginOf(e) !== filter.plugin) continue
     if (filter.event !== '' && !matchesPattern(nameOf(e), filter.event)) continue
     if (maxRank >= 0) {

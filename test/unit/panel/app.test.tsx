@@ -474,6 +474,18 @@ describe('real pages: focus, stories, grouped findings', () => {
     expect(screen.getByTestId('filter-others').getAttribute('aria-pressed')).toBe('true')
   })
 
+  it('a text that matches only hidden bus entries says how many the switch would show', () => {
+    const { store } = mount()
+    const entries = noisy()
+    act(() => store.receive({ type: 'entries', entries }))
+    const ticks = entries.filter((e) => e.kind === 'event' && e.event === 'Watchman.tick').length
+    fireEvent.input(screen.getByTestId('filter-text'), { target: { value: 'watchman.tick' } })
+    expect(rows().filter((r) => r.dataset.event)).toEqual([])
+    expect(screen.getByTestId('filter-others').textContent).toBe(`+${ticks} matching other bus entries: show`)
+    fireEvent.click(screen.getByTestId('filter-others'))
+    expect(rows().filter((r) => r.dataset.event === 'Watchman.tick')).toHaveLength(ticks)
+  })
+
   it('groups event names by pattern in the event filter, and filters by a pattern', () => {
     const { store } = mount()
     act(() => store.receive({ type: 'entries', entries: noisy() }))

@@ -14,10 +14,12 @@ export interface FilterBarProps {
   total: number
   /** Bus entries outside the focus, hidden while filter.others is off. */
   others: number
+  /** Of those, how many the text filter matches (0 when shown or no text). */
+  hiddenMatches?: number
   onChange(filter: Filter): void
 }
 
-export function FilterBar({ filter, plugins, patterns, shown, total, others, onChange }: FilterBarProps) {
+export function FilterBar({ filter, plugins, patterns, shown, total, others, hiddenMatches = 0, onChange }: FilterBarProps) {
   const set = (patch: Partial<Filter>): void => onChange({ ...filter, ...patch })
   return (
     <div class="filters" role="search">
@@ -60,13 +62,13 @@ export function FilterBar({ filter, plugins, patterns, shown, total, others, onC
       {others > 0 && (
         <button
           type="button"
-          class={`tb-btn others ${filter.others ? 'on' : ''}`}
+          class={`tb-btn others ${filter.others ? 'on' : ''} ${hiddenMatches > 0 && !filter.others ? 'matches' : ''}`}
           data-testid="filter-others"
           aria-pressed={filter.others}
           title={filter.others ? 'Hide the bus entries of other plugins (housekeeping such as Watchman, WindowManager, App)' : 'Show the bus entries of other plugins (housekeeping such as Watchman, WindowManager, App)'}
           onClick={() => set({ others: !filter.others })}
         >
-          {filter.others ? `hide ${others} other bus entries` : `+${others} other bus entries: show`}
+          {filter.others ? `hide ${others} other bus entries` : hiddenMatches > 0 ? `+${hiddenMatches} matching other bus entries: show` : `+${others} other bus entries: show`}
         </button>
       )}
       <span class="filter-count" data-testid="filter-count">
