@@ -169,6 +169,7 @@ describe(`Detail pane at 800 px (${BROWSER})`, () => {
     // The Detail pane beside the list (about 330 px): "autoSubmitted" must not be cut into "autoSubmi" / "tted".
     await panel.evaluate(() => (document.querySelector('[data-event="Callback.opened"]') as HTMLElement).click())
     await clickTestId(panel, 'tab-detail')
+    await until(panel, () => [...document.querySelectorAll('[data-testid=diff-row] th')].some((th) => th.textContent === 'autoSubmitted'), 'the Detail pane showing Callback.opened')
     const names = await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid=diff-row] th, [data-testid=diff-row] td.type')].map((th) => {
       const range = document.createRange()
       range.selectNodeContents(th)
