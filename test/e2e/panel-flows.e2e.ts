@@ -148,8 +148,10 @@ describe(`panel on the demo page (${BROWSER})`, () => {
     await tab.call('type', 'firstname', 'Ada')
     await clickTestId(panel, 'cmd-callback-close')
     expect(await ended(2)).toMatchObject({ status: 'rejected', name: 'Callback.close', detail: ': User must confirm close' })
-    const session = await backgroundSession(panel, tab.tabId)
-    const sent = session.events.filter((e) => e.kind === 'command' && e.origin === 'panel')
+    // The command entries come with the hook's next batch (idle time), not with the command's result.
+    const sentOf = async () => (await backgroundSession(panel, tab.tabId)).events.filter((e) => e.kind === 'command' && e.origin === 'panel')
+    let sent = await sentOf()
+    for (const t0 = Date.now(); sent.length < 2 && Date.now() - t0 < 5_000; sent = await sentOf()) await new Promise((r) => setTimeout(r, 100))
     expect(sent.map((e) => (e.kind === 'command' ? e.command : ''))).toEqual(['Callback.open', 'Callback.close'])
     expect(sent.every((e) => e.frameUrl?.includes('frame.html'))).toBe(true)
     expect(await tab.pageErrors()).toEqual([])
