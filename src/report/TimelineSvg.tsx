@@ -111,7 +111,11 @@ export function TimelineSvg({ story, ctx }: { story: InteractionStory; ctx: Time
   const x = (t: number): number => PAD + timeToX(t, w, TRACK)
   // Round times from the interaction's first event (what the labels count from), not round clock times.
   const ticks = niceTicks({ t0: w.t0 - story.start, t1: w.t1 - story.start }, 7).ticks.map((t) => t + story.start)
-  const xs = spreadMarks(lane.marks.map((m) => timeToX(m.time, w, TRACK)))
+  // Page-load lines bound the spreading: no mark is drawn before the reload it followed.
+  const xs = spreadMarks(
+    lane.marks.map((m) => timeToX(m.time, w, TRACK)),
+    ctx.pageLoads.map((t) => timeToX(t, w, TRACK)),
+  )
   // Two rows of labels: a mark close to the previous one still gets its name (the ringed one with a finding too).
   const labels = labelRows(xs, LABEL_GAP, 2, lane.marks.map((m) => m.name.length * CHAR_PX))
   const opened = lane.marks.find((m) => m.name === 'opened')

@@ -200,6 +200,34 @@ describe('spreadMarks', () => {
     for (let k = 1; k < sorted.length; k++) expect(sorted[k]! - sorted[k - 1]!).toBeGreaterThanOrEqual(MARK_SPACING - 1e-9)
     expect(out[4]! + out[5]!).toBeCloseTo(401)
   })
+
+  it('never moves a mark across a page-load line: the first events after a reload stay after it', () => {
+    // The QA case: the previous page's last marks just before the line, the next interaction's first
+    // ones just after it; spread around their mean, they used to land left of the line.
+    const line = 1108
+    const xs = [1104, 1106, 1108.5, 1109, 1109.5, 1110, 1130]
+    const out = spreadMarks(xs, [line])
+    expect(out.slice(0, 2).every((x) => x <= line)).toBe(true)
+    expect(out.slice(2).every((x) => x >= line)).toBe(true)
+    for (let k = 1; k < out.length; k++) expect(out[k]! - out[k - 1]!).toBeGreaterThanOrEqual(MARK_SPACING - 1e-9)
+    // Without the line, the same marks do cross it (what the line prevents).
+    expect(spreadMarks(xs)[2]!).toBeLessThan(line)
+  })
+
+  it('shares the room between two close page-load lines among the marks between them, in time order', () => {
+    const out = spreadMarks([90, 101, 101, 102, 130], [100, 114])
+    expect(out[0]).toBe(90)
+    expect(out[4]).toBe(130)
+    expect(out.slice(1, 4)).toEqual([104, 107, 110])
+    // Lines closer than the spacing: the mark between them sits in the middle.
+    expect(spreadMarks([101], [100, 103])).toEqual([101.5])
+  })
+
+  it('keeps a mark on or near a line half a spacing off it, on the side of the page it belongs to', () => {
+    expect(spreadMarks([0, 50, 100], [50])).toEqual([0, 50 + MARK_SPACING / 2, 100])
+    expect(spreadMarks([48, 50, 50.5], [50])).toEqual([50 - MARK_SPACING / 2, 50 + MARK_SPACING / 2, 50 + MARK_SPACING * 1.5])
+    expect(spreadMarks([20, 80], [50])).toEqual([20, 80])
+  })
 })
 
 describe('Lane marks', () => {
@@ -216,5 +244,21 @@ describe('Lane marks', () => {
     const { container } = render(h(Lane, { lane, window: { t0: 0, t1: 5001 }, width: 600, top: 0, height: LANE_HEIGHT, current: false, selectedSeq: null, onHover: () => {}, onSelect: () => {} }))
     const left = (event: string): number => parseFloat(container.querySelector<HTMLElement>(`[data-event=${event}]`)!.style.left)
     expect(left('closed') - left('completed')).toBeGreaterThanOrEqual(MARK_SPACING)
+  })
+
+  it("draws an interaction's first marks after the page load that started it", () => {
+    // A page load at 400 ms, the interaction's first events 2 to 5 ms later: 1 px apart at this zoom.
+    const lane = {
+      id: 'a', plugin: 'Callback', index: 1, page: 2, label: 'Callback #1', start: 402, end: 405, closed: false, outcome: 'open', verdict: 'open', sentence: '',
+      marks: ['ready', 'opened', 'started', 'submitted'].map((name, i) => ({ seq: i + 1, name, time: 402 + i, kind: 'step' })),
+      minimized: [], documented: null, shipped: null,
+    } as unknown as Parameters<typeof Lane>[0]['lane']
+    const props = { lane, window: { t0: 0, t1: 1000 }, width: 300, top: 0, height: LANE_HEIGHT, current: false, selectedSeq: null, onHover: () => {}, onSelect: () => {} }
+    const { container } = render(h(Lane, { ...props, pageLoads: [400] }))
+    const line = timeToX(400, props.window, props.width)
+    // The mark's left is its centre minus 5 px.
+    const centres = [...container.querySelectorAll<HTMLElement>('[data-testid=timeline-mark]')].map((m) => parseFloat(m.style.left) + 5)
+    expect(centres).toHaveLength(4)
+    for (const x of centres) expect(x).toBeGreaterThan(line)
   })
 })

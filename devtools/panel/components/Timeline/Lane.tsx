@@ -27,6 +27,8 @@ export interface LaneProps {
   selectedSeq: number | null
   /** Seqs with a note: a ✎ flag over the mark. */
   noted?: ReadonlySet<number>
+  /** Times of the page loads: a mark moved apart from its neighbours never crosses their lines. */
+  pageLoads?: readonly number[]
   onHover(seq: number | null, x: number, y: number): void
   onSelect(seq: number): void
 }
@@ -52,10 +54,14 @@ function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'document
   )
 }
 
-export function Lane({ lane, window, width, top, height, current, selectedSeq, noted, onHover, onSelect }: LaneProps) {
+export function Lane({ lane, window, width, top, height, current, selectedSeq, noted, pageLoads = [], onHover, onSelect }: LaneProps) {
   const compact = height <= COMPACT_LANE_HEIGHT
-  const xs = spreadMarks(lane.marks.map((m) => timeToX(m.time, window, width)))
-  const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP, lane.marks.map((m) => m.name.length * LABEL_CHAR_PX))
+  const xs = spreadMarks(
+    lane.marks.map((m) => timeToX(m.time, window, width)),
+    pageLoads.map((t) => timeToX(t, window, width)),
+  )
+  const labelWidths = lane.marks.map((m) => m.name.length * LABEL_CHAR_PX)
+  const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP, labelWidths)
   const opened = lane.marks.find((m) => m.name === 'opened')
   const closed = lane.marks.find((m) => m.name === 'closed')
   const barFrom = clampX(timeToX(opened?.time ?? lane.start, window, width), width)

@@ -185,6 +185,7 @@ export function Timeline({ view, emptyText, selectedSeq, currentInteraction, hei
               current={b.id === currentInteraction}
               selectedSeq={selectedSeq}
               {...(noted ? { noted } : {})}
+              pageLoads={pageLoads}
               onSelect={onSelect}
               onHover={(seq, x, y) => setHover(seq === null ? null : { seq, x, y })}
             />

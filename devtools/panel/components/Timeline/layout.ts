@@ -297,29 +297,61 @@ export const MARK_SPACING = 8
  * 1 ms apart, and the later one drawn on top would take every click): marks closer than `spacing` form a
  * group spread evenly around the group's mean position, merging with the group before it when they touch.
  * Positions keep their order; isolated marks do not move. The tooltip still gives the exact time.
+ * `barriers` (x of page-load lines) are never crossed: a mark keeps its side of the line, or an event
+ * would look as if it happened before the reload that preceded it, and stays half a spacing off it
+ * (a mark nearer than that moves out). Marks squeezed between two lines closer than the spacing
+ * allows share the room between them.
  */
-export function spreadMarks(xs: readonly number[], spacing = MARK_SPACING): number[] {
+export function spreadMarks(xs: readonly number[], barriers: readonly number[] = [], spacing = MARK_SPACING): number[] {
   const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b)
-  // Each group: its members (in order) and the sum of their true positions.
-  const groups: { members: number[]; sum: number }[] = []
-  const left = (g: { members: number[]; sum: number }): number => g.sum / g.members.length - ((g.members.length - 1) * spacing) / 2
+  const lines = [...barriers].sort((a, b) => a - b)
+  const out = new Array<number>(xs.length)
+  // Between two lines (a mark on a line belongs to the page it starts), each stretch is spread alone,
+  // half a spacing off each line, so that two marks either side of a line do not hide each other.
+  let k = 0
+  for (let s = 0; s <= lines.length; s++) {
+    const from = s === 0 ? -Infinity : lines[s - 1]!
+    const to = s === lines.length ? Infinity : lines[s]!
+    const members: number[] = []
+    while (k < order.length && (s === lines.length || xs[order[k]!]! < to)) members.push(order[k++]!)
+    const lo = from + spacing / 2
+    const hi = to - spacing / 2
+    // Lines closer than the spacing: their marks meet in the middle.
+    if (lo > hi) spreadBetween(xs, members, spacing, (from + to) / 2, (from + to) / 2, out)
+    else spreadBetween(xs, members, spacing, lo, hi, out)
+  }
+  return out
+}
+
+/** spreadMarks for the marks `order` (sorted by x) that must stay within [lo, hi]; writes into `out`. */
+function spreadBetween(xs: readonly number[], order: readonly number[], spacing: number, lo: number, hi: number, out: number[]): void {
+  interface Group {
+    members: number[]
+    sum: number
+  }
+  // A group wider than its stretch is squeezed to fit it.
+  const step = (g: Group): number => (g.members.length > 1 ? Math.min(spacing, (hi - lo) / (g.members.length - 1)) : 0)
+  const left = (g: Group): number => {
+    const width = (g.members.length - 1) * step(g)
+    return Math.max(lo, Math.min(hi - width, g.sum / g.members.length - width / 2))
+  }
+  const right = (g: Group): number => left(g) + (g.members.length - 1) * step(g)
+  const groups: Group[] = []
   for (const i of order) {
     groups.push({ members: [i], sum: xs[i]! })
     while (groups.length > 1) {
       const b = groups[groups.length - 1]!
       const a = groups[groups.length - 2]!
-      if (left(b) - (left(a) + (a.members.length - 1) * spacing) >= spacing) break
+      if (left(b) - right(a) >= spacing) break
       a.members.push(...b.members)
       a.sum += b.sum
       groups.pop()
     }
   }
-  const out = new Array<number>(xs.length)
   for (const g of groups) {
     const x0 = left(g)
-    g.members.forEach((m, k) => (out[m] = x0 + k * spacing))
+    g.members.forEach((m, k) => (out[m] = x0 + k * step(g)))
   }
-  return out
 }
 
 /**
