@@ -6,7 +6,7 @@ import {
   MARK_SPACING,
   buildLanes, COMPACT_LANE_HEIGHT, elapsedSpans, fitWindow, LANE_HEIGHT, laneLayout, lanesInView, plausibleSpan, lanesInWindow, MIN_SPAN_MS, niceTicks, panBy, timeToX, visibleLabels, labelRows, xToTime, zoomAt,
 } from '../../../devtools/panel/components/Timeline/layout.ts'
-import { Lane, labelX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
+import { Lane, labelX, phaseX } from '../../../devtools/panel/components/Timeline/Lane.tsx'
 import { render } from '@testing-library/preact'
 import { h } from 'preact'
 import { viewOfSession } from '../../../devtools/panel/state/view.ts'
@@ -260,5 +260,19 @@ describe('Lane marks', () => {
     const centres = [...container.querySelectorAll<HTMLElement>('[data-testid=timeline-mark]')].map((m) => parseFloat(m.style.left) + 5)
     expect(centres).toHaveLength(4)
     for (const x of centres) expect(x).toBeGreaterThan(line)
+  })
+
+  it("moves a phase label in from the track's edges, so the lane-label column does not cut its name", () => {
+    const lane = {
+      id: 'a', plugin: 'Callback', index: 1, page: 1, label: 'Callback #1', start: 0, end: 1000, closed: true, outcome: 'completed', verdict: 'completed', sentence: '',
+      marks: [{ seq: 1, name: 'submitted', time: 10, kind: 'step' }, { seq: 2, name: 'completed', time: 995, kind: 'step' }],
+      minimized: [], documented: null, shipped: null,
+    } as unknown as Parameters<typeof Lane>[0]['lane']
+    const { container } = render(h(Lane, { lane, window: { t0: 0, t1: 1000 }, width: 300, top: 0, height: LANE_HEIGHT, current: false, selectedSeq: null, onHover: () => {}, onSelect: () => {} }))
+    const [first, last] = [...container.querySelectorAll<HTMLElement>('.phase')].map((p) => parseFloat(p.style.left))
+    const half = ('submitted'.length * 5.6) / 2
+    expect(first).toBeGreaterThanOrEqual(half)
+    expect(last).toBeLessThanOrEqual(300 - half)
+    expect(phaseX(150, 50, 300)).toBe(150)
   })
 })

@@ -16,6 +16,11 @@ export function labelX(x0: number, x1: number, labelWidth: number, width: number
   return Math.max(0, Math.min(x0, width - labelWidth))
 }
 
+/** Centre of a phase label: on its mark, but moved in so that a mark at the track's edge keeps its whole name. */
+export function phaseX(x: number, labelWidth: number, width: number): number {
+  return Math.max(labelWidth / 2, Math.min(width - labelWidth / 2, x))
+}
+
 export interface LaneProps {
   lane: LaneData
   window: TimeWindow
@@ -122,7 +127,7 @@ export function Lane({ lane, window, width, top, height, current, selectedSeq, n
                 </span>
               )}
               {labels[i] && (
-                <span class={`phase ${m.kind === 'failure' ? 'phase-failure' : ''}`} style={{ left: `${x}px` }}>
+                <span class={`phase ${m.kind === 'failure' ? 'phase-failure' : ''}`} style={{ left: `${phaseX(x, labelWidths[i]!, width)}px` }}>
                   {m.name}
                 </span>
               )}
