@@ -3,7 +3,8 @@
 // and DevTools' theme. Chromium's DevTools (support/devtools.ts) and Firefox's toolbox
 // (support/firefox-toolbox.ts), one vitest project each. Saves the DevTools window docked right
 // (DevTools' default), docked bottom and dark to test-results/: devtools-right.png,
-// devtools-bottom.png, devtools-dark.png, and with the Commands drawer open at each size
+// devtools-bottom.png, devtools-dark.png, the Interactions tab at 800 px wide
+// devtools-interactions-<size>.png, and with the Commands drawer open at each size
 // devtools-commands-<size>.png in Chromium, firefox-devtools-*.png in Firefox.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
@@ -94,6 +95,34 @@ describe(`the panel in the real DevTools window (${BROWSER})`, () => {
     expect(box.lanes).toBeGreaterThan(0)
     expect(box.list.height).toBeGreaterThan(100) // the list keeps room under the timeline
     expect(box.list.bottom).toBeLessThanOrEqual(box.height + 0.5)
+    await dt.close()
+    await tab.page.close()
+  })
+
+  it('docked bottom at 800 x 400 and 800 x 300: the Interactions table fits its pane, Time column included', async () => {
+    const tab = await openDemo(env.b, env.demo.url, 'speed=fast&nosubmit=1')
+    const dt = await env.b.openDevTools(tab.page, { layout: 'narrow' })
+    await waitForRows(dt.panel, (r) => pageLoads(r).length === 1, 'the page load')
+    // Two pages: the longest labels ("Callback #3 · page 2"), and failed submissions in the stories.
+    await clickTestId(dt.panel, 'preserve-log')
+    await expect.poll(() => testIdProp(dt.panel, 'preserve-log', 'checked')).toBe(true)
+    await tab.page.reload()
+    await tab.page.waitForFunction(() => typeof (window as unknown as { demo?: unknown }).demo === 'object')
+    await tab.call('scenario', 'all')
+    await waitForRows(dt.panel, (r) => closed(r) >= 3 && pageLoads(r).length === 2, 'the interactions of page 2')
+    await clickTestId(dt.panel, 'tab-interactions')
+    for (const layout of ['narrow', 'narrowLow'] as const) {
+      await dt.layout(layout)
+      await dt.panel.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+      await dt.screenshot(shot(`interactions-${layout}`))
+      const fit = await dt.panel.evaluate(() => {
+        const body = document.querySelector('.side-body')!
+        const time = [...document.querySelectorAll('[data-testid=interactions-table] thead th')].find((th) => th.textContent === 'Time')!
+        return { scroll: body.scrollWidth, client: body.clientWidth, timeRight: time.getBoundingClientRect().right, bodyRight: body.getBoundingClientRect().right, width: innerWidth }
+      })
+      expect(fit.scroll, `${layout}: ${JSON.stringify(fit)}`).toBeLessThanOrEqual(fit.client)
+      expect(fit.timeRight, layout).toBeLessThanOrEqual(Math.min(fit.bodyRight, fit.width))
+    }
     await dt.close()
     await tab.page.close()
   })

@@ -10,6 +10,9 @@ export const LAYOUTS = {
   /** Docked bottom with a taller page above it, and a DevTools window of its own: where the Commands drawer squeezed the list. */
   low: { width: 1280, height: 300 },
   window: { width: 1280, height: 713 },
+  /** Docked bottom in a narrower window (the width README lays the panel out for), and lower still. */
+  narrow: { width: 800, height: 400 },
+  narrowLow: { width: 800, height: 300 },
 } as const
 export type DockLayout = keyof typeof LAYOUTS
 export type DevToolsTheme = 'light' | 'dark'
