@@ -53,6 +53,8 @@ svg .mark.failure rect { fill: var(--error); stroke: var(--bg); stroke-width: 2;
 svg .note-flag { fill: var(--accent); stroke: var(--accent); }
 svg .el-shipped rect { fill: var(--shipped); } svg .el-shipped text { fill: var(--shipped); }
 svg .el-documented rect { fill: var(--documented); } svg .el-documented text { fill: var(--documented); }
+/* A halo in the page's colour: a page-load line drawn under a label no longer strikes it through. */
+svg .phase, svg .el-shipped text, svg .el-documented text { paint-order: stroke; stroke: var(--bg); stroke-width: 3px; stroke-linejoin: round; }
 ul.findings, ul.notes { list-style: none; padding: 0; margin: 6px 0 0; }
 .finding { padding: 3px 0; border-top: 1px dotted var(--border); overflow-wrap: anywhere; }
 .badge { display: inline-block; font-size: 11px; font-weight: 600; padding: 0 6px; border-radius: 8px; }
