@@ -7,7 +7,7 @@
 // Exit codes: 0 no error finding, 1 an error finding or a required path missing, 2 usage error or a
 // file that cannot be read or is invalid. main(argv, io) never exits the process, so tests call it.
 import { isAscii } from 'node:buffer'
-import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { mkdir, readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -410,10 +410,11 @@ export function reportPathFor(file: string, n = 1): string {
   return join(dirname(file), `${name}${n > 1 ? `-${n}` : ''}.report.html`)
 }
 
-/** One name per file: a link or another spelling of an input's path is that input. */
+/** One name per file: a link (symbolic or hard) or another spelling of an input's path is that input. */
 function canonical(path: string): string {
   try {
-    return realpathSync(path)
+    const { dev, ino } = statSync(path)
+    return `${dev}:${ino}`
   } catch {
     return resolve(path) // not on disk (yet)
   }
@@ -445,7 +446,7 @@ async function writeReports(results: FileResult[], output: string | undefined, i
     if (!('analysis' in r)) continue
     let out = output as string
     if (output !== undefined && !intoDir && taken.has(canonical(output))) {
-      io.stderr(`cxbus-devtools: -o ${output} is an input: a report never overwrites one (give another name)\n`)
+      io.stderr(`cxbus-devtools: -o ${escapeLine(output)} is an input: a report never overwrites one (give another name)\n`)
       code = EXIT_INVALID
       continue
     }
@@ -462,14 +463,14 @@ async function writeReports(results: FileResult[], output: string | undefined, i
       if (!io.writeFile) await mkdir(dirname(out), { recursive: true })
       await writeFile(out, html)
     } catch (err) {
-      io.stderr(`cxbus-devtools: cannot write ${out}: ${reasonOf(err)}\n`)
+      io.stderr(`cxbus-devtools: cannot write ${escapeLine(out)}: ${escapeLine(reasonOf(err))}\n`)
       code = EXIT_INVALID
       continue
     }
     const a = r.analysis
     const missing = a.missing.length ? `; required but missing: ${a.missing.join(', ')}` : ''
-    const loss = lossText(a.lost)
-    io.stdout(`${out} (from ${r.file}): ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)}${missing}${loss ? `; ${loss}` : ''} (${Math.ceil(html.length / 1024)} KB)\n`)
+    const loss = escapeLine(lossText(a.lost))
+    io.stdout(`${escapeLine(out)} (from ${escapeLine(r.file)}): ${verdictText(a.verdict)}, ${countsText(a.counts)}, ${coverageText(a.coverage)}${missing}${loss ? `; ${loss}` : ''} (${Math.ceil(html.length / 1024)} KB)\n`)
   }
   return code
 }
@@ -664,7 +665,7 @@ function textView(file: string, a: QaAnalysis, shown: (f: Finding) => boolean, w
  */
 function humanFile(v: TextView, width: number, write: (text: string) => void, onlyWithFindings = false, coverageTable = true): void {
   const lines: string[] = [escapeLine(v.file)]
-  const options = checkOptionsText(v)
+  const options = checkOptionsText(v).map(escapeLine)
   if (options.length) lines.push('  ' + wrapText(`check options${v.optionsFrom ? ` from ${v.optionsFrom}` : ''}: ${options.join('; ')}`, width, 2, 4))
   const flush = (): void => {
     write(lines.join('\n') + '\n')
@@ -694,7 +695,7 @@ function humanFile(v: TextView, width: number, write: (text: string) => void, on
   if (left > 0) lines.push(`  ${left} ${left === 1 ? 'interaction' : 'interactions'} without a finding at this severity not shown (all with --min-severity info)`)
   if (v.unattached !== '') lines.push(v.unattached)
   lines.push(`  ${SEVERITIES.map((s) => `${v.counts[s]} ${countLabel(s, v.counts[s])}`).join(', ')}`)
-  const loss = lossText(v.lost)
+  const loss = escapeLine(lossText(v.lost))
   if (loss !== '') lines.push('  ' + wrapText(loss, width, 2, 2))
   // The labels of the interactions the coverage table names (at most 4 per path), found in one pass.
   const labels = new Map<string, string>()
@@ -718,7 +719,7 @@ function coverageLines(coverage: Coverage, missing: readonly string[], label: (i
   const indent = 4 + 4 + idWidth + 2
   for (const c of items) {
     const head = `    ${c.status === 'covered' ? '[x]' : '[ ]'} ${c.id.padEnd(idWidth)}  `
-    const words = ascii(c.label).split(' ')
+    const words = escapeLine(ascii(c.label)).split(' ')
     if (c.status === 'covered') {
       // Labels are kept whole on a line ("Callback #2 · page 1"): their spaces are held as NO_BREAK
       // through the wrap and given back after (a no-break space would reach the output); a long list is cut.
@@ -727,7 +728,7 @@ function coverageLines(coverage: Coverage, missing: readonly string[], label: (i
       words.push(`${words.pop()}:`, ...shown.map((l, i) => (i < shown.length - 1 ? `${l},` : l)))
     }
     lines.push(head + wrap(words, width, head.length, indent).join('\n').replace(NO_BREAKS, ' '))
-    if (c.status === 'missing') lines.push(' '.repeat(indent) + wrap(`how: ${c.howTo}`.split(' '), width, indent, indent).join('\n'))
+    if (c.status === 'missing') lines.push(' '.repeat(indent) + wrap(`how: ${escapeLine(c.howTo)}`.split(' '), width, indent, indent).join('\n'))
   }
   const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
   if (absent.length) lines.push(`    not on this page, not counted: ${absent.join(', ')}`)

@@ -51,7 +51,8 @@ export class Collector {
   private droppedTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: CollectorOptions = {}) {
-    this.store = new TabStore(0, options.maxEntries ?? DEFAULT_MAX_ENTRIES, { preserveLog: options.preserveLog ?? true })
+    // Housekeeping markers unpaced: a test waits seconds, not the hour a tab left open is paced for.
+    this.store = new TabStore(0, options.maxEntries ?? DEFAULT_MAX_ENTRIES, { preserveLog: options.preserveLog ?? true, paceHousekeeping: false })
   }
 
   /** One call of the exposed function: JSON text of a HookToTestkit message. */

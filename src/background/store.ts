@@ -173,7 +173,11 @@ export class TabStore {
    */
   private pause = { from: Infinity, to: Infinity }
 
-  constructor(tabId: number, readonly maxEntries = DEFAULT_MAX_ENTRIES, settings: { preserveLog?: boolean; recording?: boolean } = {}) {
+  /** Housekeeping plugins' markers paced (a tab left open for hours); off in the test kit, whose runs are short. */
+  private readonly paced: boolean
+
+  constructor(tabId: number, readonly maxEntries = DEFAULT_MAX_ENTRIES, settings: { preserveLog?: boolean; recording?: boolean; paceHousekeeping?: boolean } = {}) {
+    this.paced = settings.paceHousekeeping ?? true
     this.state = {
       tabId,
       url: '',
@@ -368,7 +372,7 @@ export class TabStore {
     let due = Infinity
     for (const a of this.drops.values()) {
       if (a.count === 0) continue
-      const at = isHousekeeping(a.plugin) && a.next !== undefined ? Math.max(0, a.next - now) : 0
+      const at = this.paced && isHousekeeping(a.plugin) && a.next !== undefined ? Math.max(0, a.next - now) : 0
       if (at < due) due = at
     }
     return due
@@ -434,7 +438,7 @@ export class TabStore {
   private noteDropped(added: SessionEntry[], force: boolean, now: number): void {
     this.lastDrop = undefined
     for (const [key, a] of this.drops) {
-      const housekeeping = isHousekeeping(a.plugin)
+      const housekeeping = this.paced && isHousekeeping(a.plugin)
       if (a.count === 0) {
         // A burst long over: the next one of this plugin is said at once again.
         if (!housekeeping || a.next === undefined || now >= a.next + HOUSEKEEPING_MAX_WAIT_MS) this.drops.delete(key)

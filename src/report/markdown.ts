@@ -35,7 +35,7 @@ export function markdownSummary(a: QaAnalysis, title?: string, optionsFrom?: str
   lines.push('')
   lines.push(`**${countsText(a.counts)}** · ${a.stories.length} interaction${a.stories.length === 1 ? '' : 's'} · ${coverageText(coverage)}`)
   const loss = lossText(a.lost)
-  if (loss) lines.push(`**Capture incomplete:** ${loss}`)
+  if (loss) lines.push(`**Capture incomplete:** ${mdText(loss, 400)}`)
   const options = checkOptionsText(a)
   if (options.length) lines.push(`Check options${optionsFrom ? ` from ${mdText(optionsFrom, 80)}` : ''}: ${options.map((o) => mdText(o, 80)).join('; ')}`)
   if (a.missing.length) lines.push(`**Required but missing:** ${a.missing.map((m) => `\`${m}\``).join(', ')}`)
@@ -83,7 +83,7 @@ export function markdownSummary(a: QaAnalysis, title?: string, optionsFrom?: str
     // A long session covers a path hundreds of times: the first few name it (as `check` prints them).
     const some = c.interactions.slice(0, MAX_COVERING).map(label)
     if (c.interactions.length > MAX_COVERING) some.push(`+${c.interactions.length - MAX_COVERING} more`)
-    lines.push(c.status === 'covered' ? `- [x] \`${c.id}\` (${some.join(', ')})` : `- [ ] \`${c.id}\`: ${c.label}`)
+    lines.push(c.status === 'covered' ? `- [x] \`${c.id}\` (${some.join(', ')})` : `- [ ] \`${c.id}\`: ${mdText(c.label)}`)
   }
   if (a.notes.length) {
     lines.push('', `**Notes (${a.notes.length})**`)

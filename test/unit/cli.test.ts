@@ -2,7 +2,7 @@
 // Node (vitest). The `cxbus-devtools check` command: main(argv, io) with an in-memory file system,
 // plus one real process to prove the exit codes reach the shell.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -217,7 +217,8 @@ describe('cxbus-devtools check', () => {
     const text = fixtureText('documented-submitted')
     writeFileSync(input, text)
     symlinkSync(input, join(dir, 'link.json'))
-    for (const out of [input, join(dir, 'sub', '..', 'k.json'), join(dir, 'link.json')]) {
+    linkSync(input, join(dir, 'hard.json'))
+    for (const out of [input, join(dir, 'sub', '..', 'k.json'), join(dir, 'link.json'), join(dir, 'hard.json')]) {
       let err = ''
       const code = await main(['report', '-o', out, input], { stdout: () => {}, stderr: (x) => void (err += x) })
       expect(code).toBe(2)
@@ -553,5 +554,20 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect(r.stdout.split('\n').filter((l) => l.startsWith('error'))).toEqual([])
     const bad = await run(['check', 'no\nsuch.json'])
     expect(bad.stderr).toBe("cxbus-devtools: no\\u000asuch.json: no such file\n")
+  })
+
+  it('nor does a newline in a loss marker, in a report\'s embedded coverage paths, or in a report\'s file name', async () => {
+    const s = loadFixture('documented-submitted')
+    s.events.push({ seq: 11, kind: 'marker', time: s.events.at(-1)!.time, marker: 'dropped', pageLoadId: 'p1', data: { count: 3, where: 'hook\nerror   order/forged1' } })
+    const config = { coverage: [{ id: 'px', label: 'lbl\nerror   order/forged2', howTo: 'how\nerror   order/forged3', match: { outcome: 'completed', proactive: true } }] }
+    const files = { 'ev\nerror.json': serializeSession(s), 'cfg.json': JSON.stringify(config) }
+    const written: Record<string, string> = {}
+    const made = await run(['report', '--config', 'cfg.json', 'ev\nerror.json', '-o', 'r.html'], files, written)
+    const checked = await run(['check', 'r.html'], {}, written)
+    const md = await run(['check', '--format', 'markdown', 'r.html'], {}, written)
+    for (const out of [made.stdout, checked.stdout, md.stdout]) expect(out.split('\n').filter((l) => /^\s*error\b/.test(l))).toEqual([])
+    expect(checked.stdout).toContain('hook\\u000aerror')
+    expect(checked.stdout).toContain('lbl\\u000aerror')
+    expect(made.stdout).toContain('(from ev\\u000aerror.json)')
   })
 })
