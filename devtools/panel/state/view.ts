@@ -67,13 +67,15 @@ export class NameIndex {
   }
 
   add(entry: SessionEntry): void {
+    // Every entry, as the checker feeds it: a page whose page-load marker is gone counts from its entries.
+    this.numbering.add(entry)
     if (entry.kind === 'marker') {
       const data = typeof entry.data === 'object' && entry.data !== null && !Array.isArray(entry.data) ? (entry.data as Record<string, unknown>) : {}
       if (entry.marker === 'bus') {
         const v = data.widgetsVersion
         if (typeof v === 'string' && v) this.widgetsVersion = v
         this.bus = { via: String(data.via ?? '?'), ...(typeof v === 'string' && v ? { widgetsVersion: v } : {}) }
-      } else this.numbering.add(entry)
+      }
       return
     }
     const plugin = pluginOf(entry)

@@ -176,4 +176,13 @@ describe('a page whose page-load marker is not in the capture (Clear took it)', 
     const view = viewOfSession(events, report)
     expect(report.interactions.map((i) => interactionLabelOf(view, i.events[0]!.seq))).toEqual(labels)
   })
+
+  it('also with no marker at all for it (the capture began after it loaded): the panel counts it from its entries, as the checker does', () => {
+    const events = renumber([...doc('p1', T + 100), load('p2', T + 30_000, 'https://shop.example/b', true), ...doc('p2', T + 30_100)])
+    const report = check(events)
+    const labels = buildStories(events, report).map((st) => st.label)
+    expect(labels).toEqual(['Callback #1 · page 1', 'Callback #1 · page 2'])
+    const view = viewOfSession(events, report)
+    expect(report.interactions.map((i) => interactionLabelOf(view, i.events[0]!.seq))).toEqual(labels)
+  })
 })
