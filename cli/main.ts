@@ -665,8 +665,8 @@ function textView(file: string, a: QaAnalysis, shown: (f: Finding) => boolean, w
  */
 function humanFile(v: TextView, width: number, write: (text: string) => void, onlyWithFindings = false, coverageTable = true): void {
   const lines: string[] = [escapeLine(v.file)]
-  const options = checkOptionsText(v).map(escapeLine)
-  if (options.length) lines.push('  ' + wrapText(`check options${v.optionsFrom ? ` from ${v.optionsFrom}` : ''}: ${options.join('; ')}`, width, 2, 4))
+  const options = checkOptionsText(v)
+  if (options.length) lines.push('  ' + wrapText(escapeLine(`check options${v.optionsFrom ? ` from ${v.optionsFrom}` : ''}: ${options.join('; ')}`), width, 2, 4))
   const flush = (): void => {
     write(lines.join('\n') + '\n')
     lines.length = 0

@@ -62,7 +62,7 @@ export function FilterBar({ filter, plugins, patterns, shown, total, others, hid
       {others > 0 && (
         <button
           type="button"
-          class={`tb-btn others ${filter.others ? 'on' : ''} ${hiddenMatches > 0 && !filter.others ? 'matches' : ''}`}
+          class={`tb-btn others ${filter.others ? 'on' : ''}`}
           data-testid="filter-others"
           aria-pressed={filter.others}
           title={filter.others ? 'Hide the bus entries of other plugins (housekeeping such as Watchman, WindowManager, App)' : 'Show the bus entries of other plugins (housekeeping such as Watchman, WindowManager, App)'}
