@@ -1,6 +1,6 @@
 // Node (npm run bench). The command as a CI job runs it: `cxbus-devtools check FILE` on a generated
 // 100 000-event shipped-9.x session, as a whole process (start-up, read, parse, validation, check,
-// stories, the report written to a pipe), against a bare `node -e JSON.parse(readFileSync(FILE))` of
+// stories, the report written to a pipe; then with --json), against a bare `node -e JSON.parse(readFileSync(FILE))` of
 // the same file. Interleaved rounds in alternating order; each figure is the ratio of the medians with
 // the p10–p90 spread of the paired ratios. Wall time from spawn to exit, CPU and peak RSS as the
 // process itself reports them on exit (bench/rusage.cjs). Also the start-up alone (`--help`, which
@@ -28,6 +28,7 @@ export const targets: Record<string, string> = {
 
 const EVENTS = 100_000
 const ROUNDS = 11
+const JSON_ROUNDS = 7
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const preload = fileURLToPath(new URL('./rusage.cjs', import.meta.url))
@@ -94,6 +95,8 @@ export async function run(): Promise<Record<string, number | string>> {
     const cli = ['bin/cxbus-devtools.js', 'check', file]
     const bare = ['-e', 'JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"))', file]
     const runs = await interleaved(ROUNDS, () => runProcess(cli, usage), () => runProcess(bare, usage))
+    // --json, the output a CI script reads: streamed too (each interaction's JSON made once it is over).
+    const jsonRuns = await interleaved(JSON_ROUNDS, () => runProcess(['bin/cxbus-devtools.js', 'check', '--json', file], usage), () => runProcess(bare, usage))
     const starts = await interleaved(ROUNDS, () => runProcess(['bin/cxbus-devtools.js', '--help'], usage), () => runProcess(['-e', '0'], usage))
     const of = (samples: Sample[], k: keyof Sample): number[] => samples.map((s) => s[k] as number)
     const wall = paired(of(runs.a, 'wallMs'), of(runs.b, 'wallMs'))
@@ -120,6 +123,11 @@ export async function run(): Promise<Record<string, number | string>> {
       parsePeakRssMB: Math.round(median(of(runs.b, 'peakRssMB'))),
       ratioPeakRss: +rss.ratio.toFixed(3),
       ratioPeakRssSpread: ratioText(rss),
+      jsonWallMs: Math.round(median(of(jsonRuns.a, 'wallMs'))),
+      jsonRatioWallSpread: ratioText(paired(of(jsonRuns.a, 'wallMs'), of(jsonRuns.b, 'wallMs'))),
+      jsonPeakRssMB: Math.round(median(of(jsonRuns.a, 'peakRssMB'))),
+      jsonRatioPeakRssSpread: ratioText(paired(of(jsonRuns.a, 'peakRssMB'), of(jsonRuns.b, 'peakRssMB'))),
+      jsonOutputMB: +(jsonRuns.a[0]!.stdoutBytes / 2 ** 20).toFixed(1),
       startupMs: Math.round(median(of(starts.a, 'wallMs'))),
       bareNodeStartupMs: Math.round(median(of(starts.b, 'wallMs'))),
       retainedMB50k: +mb50k.toFixed(1),

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { DEFAULT_PATHS, unknownRequired, validateCoverageConfig, type Coverage, type CoveragePath } from '../src/core/coverage.ts'
 import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
-import type { CheckOptions, Finding, Report, Session, SessionEntry, Severity } from '../src/core/model.ts'
+import type { CheckOptions, Finding, Interaction, Report, Session, SessionEntry, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
 import { escapeControls, escapeLine } from '../src/core/controls.ts'
@@ -114,7 +114,7 @@ function bytesOf(path: string): ByteSource {
 }
 
 /** A checked file (its analysis, or for the text output only its text view), or one that could not be read or is not a valid session. */
-type FileResult = Checked | { file: string; view: TextView } | { file: string; error: string }
+type FileResult = Checked | { file: string; view: TextView } | { file: string; json: JsonView } | { file: string; error: string }
 interface Checked {
   file: string
   session: Session
@@ -295,6 +295,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
       const text = source
       const again = (): string | ByteSource => (typeof text === 'string' ? text : bytesOf(file))
       if (command === 'check' && format === 'text') results.push({ file, view: { ...checkStreamed(file, source, again, fileSettings, shown, width), optionsFrom } })
+      else if (command === 'check' && format === 'json') results.push({ file, json: { ...checkStreamedJson(file, source, again, fileSettings, shown), optionsFrom } })
       else {
         const a = analyzeText(source, again, fileSettings, keepEvents)
         results.push({ file, session: a.session, report: a.report, stories: a.stories, analysis: a, optionsFrom })
@@ -310,15 +311,15 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     if ('error' in r) continue
     // Asked for errors (or warnings) only: the interactions without one are counted, not printed.
     if ('view' in r) humanFile(r.view, width, io.stdout, minSeverity !== 'info')
-    else if (format === 'markdown') io.stdout(markdownSummary(r.analysis, r.file, r.optionsFrom) + '\n')
+    else if ('analysis' in r) io.stdout(markdownSummary(r.analysis, r.file, r.optionsFrom) + '\n')
   }
   if (format === 'text' && results.length > 1) io.stdout(filesSummary(results) + '\n')
-  if (format === 'json') io.stdout(JSON.stringify({ files: results.map((r) => ('analysis' in r ? jsonFile(r, shown) : r)) }, null, 2) + '\n')
+  if (format === 'json') writeJson(results, io.stdout)
 
   // An unreadable or invalid file wins over findings: the check is incomplete, whatever it found.
   if (results.some((r) => 'error' in r)) return EXIT_INVALID
   const failed = (s: QaSummary): boolean => s.counts.error > 0 || s.missing.length > 0
-  return results.some((r) => 'error' in r || failed('view' in r ? r.view : r.analysis)) ? EXIT_FINDINGS : EXIT_OK
+  return results.some((r) => 'error' in r || failed(summaryOf(r))) ? EXIT_FINDINGS : EXIT_OK
 }
 
 /** The last line of a text check of several files: "18 files: 1 failed, 1 passed with warnings, 0 passed, 16 invalid (see above: a.json, b.json)". */
@@ -327,7 +328,7 @@ function filesSummary(results: readonly FileResult[]): string {
   const invalid: string[] = []
   for (const r of results) {
     if ('error' in r) invalid.push(r.file)
-    else n[('view' in r ? r.view : r.analysis).verdict]++
+    else n[summaryOf(r).verdict]++
   }
   const bad = invalid.length ? ` (see above: ${invalid.map(escapeLine).join(', ')})` : ''
   return `${results.length} files: ${n.fail} failed, ${n.warn} passed with warnings, ${n.pass} passed, ${invalid.length} invalid${bad}`
@@ -503,24 +504,94 @@ export async function runAsProcess(argv: readonly string[]): Promise<void> {
   }
 }
 
-function jsonFile({ file, report, stories, analysis, optionsFrom }: Checked, shown: (f: Finding) => boolean) {
-  const { coverage, missing, required, notes } = analysis
-  return {
-    file,
-    // The options other than the defaults, as a --config file says them, and where they came from.
-    options: checkConfigOf(analysis),
-    optionsFrom: optionsFrom ?? null,
-    interactions: report.interactions.map((ia, i) => ({ ...ia, label: stories[i]!.label, sentence: stories[i]!.sentence, summary: stories[i]!.summary })),
-    findings: report.findings.filter(shown).map((f) => ({
-      rule: f.rule, severity: f.severity, seq: f.seq, interaction: f.interaction, message: f.message,
-      expected: f.expected ?? null, actual: f.actual ?? null,
-    })),
-    coverage: {
-      covered: coverage.covered, applicable: coverage.applicable, required, missing,
-      paths: coverage.items.map((c) => ({ id: c.id, label: c.label, status: c.status, interactions: c.interactions })),
-    },
-    notes,
+/** What a file's check says, whichever output it was made for. */
+const summaryOf = (r: Exclude<FileResult, { error: string }>): QaSummary => ('view' in r ? r.view : 'json' in r ? r.json : r.analysis)
+
+/** One file of the --json output, made while the entries stream by (checkStreamedJson). */
+interface JsonView extends QaSummary {
+  file: string
+  optionsFrom?: string | undefined
+  /** Each interaction's JSON, cut where its label goes (known only at the end). */
+  interactions: [before: string, after: string][]
+  labels: string[]
+  /** The shown findings, in report order. */
+  findings: Finding[]
+}
+
+/**
+ * The --json output's analysis: as checkStreamed, each interaction is made into its JSON text as soon
+ * as it is over and the rest of it dropped; the shown findings are kept as they are, in report order.
+ */
+function checkStreamedJson(file: string, text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: Settings, shown: (f: Finding) => boolean): JsonView {
+  const o = { options: settings.options, paths: settings.paths, require: settings.require }
+  const a = analyzeSlices(text, again, () => createStreamedCheck(o, (story, _findings, ia) => interactionJson(ia, story), shown))
+  return { ...a, file }
+}
+
+/** Indents every line of a JSON text by `n` spaces (JSON strings hold no raw line break). */
+const indent = (text: string, n: number): string => {
+  const pad = ' '.repeat(n)
+  return pad + text.replaceAll('\n', `\n${pad}`)
+}
+
+/** Depth of an interaction and of a finding in the --json output: {"files": [{"interactions": [HERE]}]}. */
+const ITEM_INDENT = 8
+
+/**
+ * An interaction as --json gives it, {...Interaction, label, sentence, summary}, without its label: the
+ * text before it and after it, indented for its place when written (kept unindented: 40% smaller).
+ */
+function interactionJson(ia: Interaction, story: InteractionStory): [string, string] {
+  const before = JSON.stringify(ia, null, 2)
+  return [before.slice(0, before.lastIndexOf('\n')), JSON.stringify({ sentence: story.sentence, summary: story.summary }, null, 2).slice(1)]
+}
+
+/**
+ * Writes JSON.stringify({files}, null, 2) of the checked files in pieces of about FLUSH_LINES items:
+ * the interactions' and findings' texts made while the file streamed by, the rest around them.
+ */
+function writeJson(results: readonly FileResult[], write: (text: string) => void): void {
+  let out = '{\n  "files": [\n'
+  const array = (items: number, item: (i: number) => string): void => {
+    if (items === 0) {
+      out += '[]'
+      return
+    }
+    out += '[\n'
+    for (let i = 0; i < items; i++) {
+      out += (i > 0 ? ',\n' : '') + item(i)
+      if (i % FLUSH_LINES === FLUSH_LINES - 1) {
+        write(out)
+        out = ''
+      }
+    }
+    out += `\n${' '.repeat(ITEM_INDENT - 2)}]`
   }
+  results.forEach((r, i) => {
+    if (i > 0) out += ',\n'
+    if (!('json' in r)) {
+      out += indent(JSON.stringify(r, null, 2), 4)
+      return
+    }
+    const v = r.json
+    const head = JSON.stringify({ file: v.file, options: checkConfigOf(v), optionsFrom: v.optionsFrom ?? null }, null, 2)
+    out += `${indent(head.slice(0, head.lastIndexOf('\n')), 4)},\n      "interactions": `
+    array(v.interactions.length, (k) => {
+      const [before, after] = v.interactions[k] as [string, string]
+      return indent(`${before},\n  "label": ${JSON.stringify(v.labels[k])},${after}`, ITEM_INDENT)
+    })
+    out += ',\n      "findings": '
+    array(v.findings.length, (k) => {
+      const f = v.findings[k] as Finding
+      const shown = { rule: f.rule, severity: f.severity, seq: f.seq, interaction: f.interaction, message: f.message, expected: f.expected ?? null, actual: f.actual ?? null }
+      return indent(JSON.stringify(shown, null, 2), ITEM_INDENT)
+    })
+    const { coverage, required, missing, notes } = v
+    const paths = coverage.items.map((c) => ({ id: c.id, label: c.label, status: c.status, interactions: c.interactions }))
+    const tail = JSON.stringify({ coverage: { covered: coverage.covered, applicable: coverage.applicable, required, missing, paths }, notes }, null, 2)
+    out += `,${indent(tail.slice(1), 4).slice(4)}`
+  })
+  write(`${out}\n  ]\n}\n`)
 }
 
 /** `1.2 s` / `845 ms`: the precision a human reads a lifecycle with (src/core/story.ts). */

@@ -200,13 +200,7 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   function build(copy: boolean): Report {
     if (events.length !== eventsLength) events.length = eventsLength
     const extra = unclosed()
-    let all: Finding[]
-    if (extra.length === 0) all = copy ? findings.slice() : findings
-    else {
-      // Insert the few end-of-capture findings into the sorted list (binary search, then one copy).
-      all = findings.slice()
-      for (const f of extra.sort(compareFindings).reverse()) all.splice(upperBound(all, f), 0, f)
-    }
+    const all = extra.length === 0 ? (copy ? findings.slice() : findings) : mergeFindings(findings, extra)
     return {
       interactions: copy ? seg.interactions.map(snapshot) : seg.interactions.map((ia) => ia.info),
       findings: all,
@@ -254,8 +248,18 @@ function createCheckerImpl(options: CheckerConfig = {}, lastSeq?: number, releas
   }
 }
 
+/**
+ * A copy of `sorted` (report order) with the few findings `extra` (end-of-capture ones) inserted where
+ * they sort: binary search, after any they tie with.
+ */
+export function mergeFindings(sorted: readonly Finding[], extra: Finding[]): Finding[] {
+  const all = sorted.slice()
+  for (const f of extra.sort(compareFindings).reverse()) all.splice(upperBound(all, f), 0, f)
+  return all
+}
+
 /** Index after the last finding that sorts before or with `f`. */
-function upperBound(list: Finding[], f: Finding): number {
+function upperBound(list: readonly Finding[], f: Finding): number {
   let lo = 0
   let hi = list.length
   while (lo < hi) {

@@ -1,7 +1,7 @@
 // Runs everywhere (panel, popup, CLI, bench). Everything a QA hand-over says about one session,
 // computed once from the core: the checker's report, the interaction stories, the scenario coverage,
 // the notes and the environment. The HTML report, the Markdown summary and the CLI read only this.
-import { check, createChecker, createReleasingChecker } from '../core/check.ts'
+import { check, createChecker, createReleasingChecker, mergeFindings } from '../core/check.ts'
 import { addPluginSeen, coverageOf, coverageOfFacts, DEFAULT_PATHS, missingRequired, storyFacts, type Coverage, type CoveragePath, type StoryFacts } from '../core/coverage.ts'
 import { countLabel, droppedCount, SEVERITIES, type CheckOptions, type Finding, type Interaction, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
 import { resolveOptions } from '../core/lifecycle/options.ts'
@@ -234,10 +234,20 @@ export interface StreamedAnalysis<T> extends QaSummary {
   ids: string[]
   /** Findings of no interaction, in report order. */
   unattached: Finding[]
+  /** The findings `keep` takes, all in report order (Report.findings filtered); empty without `keep`. */
+  findings: Finding[]
 }
 
-/** `take`: the story of an interaction that is over (its label may still change: StreamedAnalysis.labels) and its findings in report order. */
-export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: (story: InteractionStory, findings: Finding[]) => T): StreamedCheck<T> {
+/**
+ * `take`: the story of an interaction that is over (its label may still change: StreamedAnalysis.labels),
+ * its findings in report order and the checker's interaction. `keep`: which findings to keep in one
+ * list too (the JSON output lists them apart from the interactions).
+ */
+export function createStreamedCheck<T>(
+  o: Omit<AnalyzeOptions, 'report'>,
+  take: (story: InteractionStory, findings: Finding[], ia: Interaction) => T,
+  keep?: (f: Finding) => boolean,
+): StreamedCheck<T> {
   const checker = createReleasingChecker(o.options ?? {})
   const qa = new QaBuilder()
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 }
@@ -248,6 +258,7 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
   /** What each label is made of: plugin, index, page, by place. */
   const keys: [string, number, number][] = []
   const unattached: Finding[] = []
+  let kept: Finding[] = []
 
   const end = (ia: Interaction): void => {
     const slot = open.get(ia.id) as { at: number; findings: Finding[] }
@@ -255,10 +266,11 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
     const story = qa.take(ia)
     facts[slot.at] = storyFacts(story)
     keys[slot.at] = [ia.plugin, ia.index, ia.page]
-    interactions[slot.at] = take(story, slot.findings)
+    interactions[slot.at] = take(story, slot.findings, ia)
   }
   const add = (f: Finding): void => {
     counts[f.severity]++
+    if (keep?.(f)) kept.push(f)
     if (f.interaction === null) unattached.push(f)
     // Always one still open (findings name the interaction of the event checked); else, as in
     // the whole analysis, a finding of no story would be counted but not listed.
@@ -277,16 +289,21 @@ export function createStreamedCheck<T>(o: Omit<AnalyzeOptions, 'report'>, take: 
       for (const ia of checker.ended()) end(ia)
     },
     finish(head) {
+      const definite = kept
+      kept = []
       for (const { interaction, unclosed } of checker.remaining()) {
         if (unclosed !== null) add(unclosed)
         end(interaction)
       }
+      // The end-of-capture findings sort among the others, as in the checker's report.
+      kept = kept.length === 0 ? definite : mergeFindings(definite, kept)
       const coverage = coverageOfFacts(qa.seen, facts, o.paths ?? DEFAULT_PATHS)
       return {
         interactions,
         labels: keys.map(([plugin, index, page]) => qa.labelOf(plugin, index, page)),
         ids: facts.map((f) => f.id),
         unattached,
+        findings: kept,
         ...qa.summary(head, coverage, counts, o),
       }
     },

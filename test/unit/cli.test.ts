@@ -255,6 +255,43 @@ describe('cxbus-devtools check', () => {
     }
   })
 
+  it('--json, made while the file streams by, is JSON.stringify of the whole analysis in the documented shape', async () => {
+    const later = generateSession({ interactions: 60, seed: 3, pageLoads: 3, plugins: ['Callback', 'SendMessage'] })
+    // Cut in the middle of interactions: order/unclosed findings sort among the others.
+    const open = generateSession({ seed: 3, events: 1_003, pageLoads: 3, plugins: ['Callback', 'SendMessage'] })
+    const cfg = JSON.stringify({ severities: { 'meta/elapsed-definition': 'off' }, require: ['Callback/page-left'] })
+    const files = { 'later.json': serializeSession(later), 'open.json': serializeSession(open), 'cfg.json': cfg, 'bad.json': '{' }
+    for (const flags of [[], ['--min-severity', 'warning'], ['--config', 'cfg.json']]) {
+      const r = await run(['check', '--json', ...flags, 'later.json', 'bad.json', 'open.json'], files)
+      const settings = flags[0] === '--config' ? { options: { severities: { 'meta/elapsed-definition': 'off' as const } }, require: ['Callback/page-left'] } : {}
+      const shown = (f: { severity: string }): boolean => flags[0] !== '--min-severity' || f.severity !== 'info'
+      const expected = (file: string, session: typeof later) => {
+        const a = analyzeSession(session, settings)
+        return {
+          file,
+          options: flags[0] === '--config' ? { severities: { 'meta/elapsed-definition': 'off' }, require: ['Callback/page-left'] } : null,
+          optionsFrom: flags[0] === '--config' ? '--config cfg.json' : null,
+          interactions: a.report.interactions.map((ia, i) => ({ ...ia, label: a.stories[i]!.label, sentence: a.stories[i]!.sentence, summary: a.stories[i]!.summary })),
+          findings: a.report.findings.filter(shown).map((f) => ({ rule: f.rule, severity: f.severity, seq: f.seq, interaction: f.interaction, message: f.message, expected: f.expected ?? null, actual: f.actual ?? null })),
+          coverage: {
+            covered: a.coverage.covered, applicable: a.coverage.applicable, required: a.required, missing: a.missing,
+            paths: a.coverage.items.map((c) => ({ id: c.id, label: c.label, status: c.status, interactions: c.interactions })),
+          },
+          notes: a.notes,
+        }
+      }
+      const whole = { files: [expected('later.json', later), { file: 'bad.json', error: expect.any(String) }, expected('open.json', open)] }
+      expect(JSON.parse(r.stdout)).toEqual(whole)
+      // Byte for byte what JSON.stringify(whole, null, 2) prints.
+      const error = JSON.parse(r.stdout).files[1].error as string
+      expect(r.stdout).toBe(JSON.stringify({ files: [whole.files[0], { file: 'bad.json', error }, whole.files[2]] }, null, 2) + '\n')
+      expect(r.code).toBe(2)
+    }
+    // The sessions have what the test is about: labels a later page load changed, interactions left open.
+    expect(analyzeSession(later).stories.filter((s) => s.label.includes(' · page 3')).length).toBeGreaterThan(0)
+    expect(analyzeSession(open).report.findings.some((f) => f.rule === 'order/unclosed')).toBe(true)
+  })
+
   it('a UTF-16 file read from disk is named as such', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'utf16.session.json')
     writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixtureText('documented-submitted'), 'utf16le')]))

@@ -36,8 +36,8 @@ const sessions = (): [string, Session][] => [
   ['ends open', endsOpen()],
 ]
 
-function streamed(session: Session, o: Omit<AnalyzeOptions, 'report'>) {
-  const a = createStreamedCheck(o, (story: InteractionStory, findings: Finding[]) => ({ story, findings }))
+function streamed(session: Session, o: Omit<AnalyzeOptions, 'report'>, keep?: (f: Finding) => boolean) {
+  const a = createStreamedCheck(o, (story: InteractionStory, findings: Finding[], ia: Interaction) => ({ story, findings, ia }), keep)
   for (const e of session.events) a.push(e)
   const { events: _events, ...head } = session
   return a.finish(head)
@@ -65,17 +65,28 @@ describe('the streamed check (interactions dropped once over)', () => {
         const s = streamed(session, o)
         expect(s.ids, name).toEqual(whole.stories.map((x) => x.id))
         expect(s.labels, name).toEqual(whole.stories.map((x) => x.label))
-        s.interactions.forEach(({ story, findings }, i) => {
+        s.interactions.forEach(({ story, findings, ia }, i) => {
           const st = whole.stories[i] as InteractionStory
+          expect(ia, `${name} ${st.id}`).toEqual(whole.report.interactions[i])
           // Label and page are the ones known when the interaction ended; the final ones are s.labels.
           expect({ ...story, label: st.label, summary: { ...story.summary, page: st.summary.page } }, `${name} ${st.id}`).toEqual(st)
           expect(findings, `${name} ${st.id}`).toEqual(whole.report.findings.filter((f) => f.interaction === st.id))
         })
         expect(s.unattached, name).toEqual(whole.report.findings.filter((f) => f.interaction === null))
         const { session: _s, report: _r, stories: _st, ...summary } = whole
-        const { interactions: _i, labels: _l, ids: _ids, unattached: _u, ...rest } = s
+        const { interactions: _i, labels: _l, ids: _ids, unattached: _u, findings: kept, ...rest } = s
+        expect(kept, name).toEqual([])
         expect(rest, name).toEqual(summary)
       }
+    }
+  })
+
+  it('keeps the findings asked for in report order, the end-of-capture ones (ends open) among them (the --json list)', () => {
+    for (const [name, session] of sessions()) {
+      const whole = analyzeSession(session)
+      expect(streamed(session, {}, () => true).findings, name).toEqual(whole.report.findings)
+      const notInfo = (f: Finding): boolean => f.severity !== 'info'
+      expect(streamed(session, {}, notInfo).findings, name).toEqual(whole.report.findings.filter(notInfo))
     }
   })
 
