@@ -441,6 +441,8 @@ async function writeReports(results: FileResult[], output: string | undefined, i
   // A report made from a report is numbered past every existing file too: the numbered names may
   // be earlier reports (a session's own report is made again in place, as before).
   const taken = new Set(results.map((r) => canonical(r.file)))
+  // A report of this run is on disk once written, and canonical() then names it by its inode: its path is kept too.
+  const isTaken = (path: string): boolean => taken.has(canonical(path)) || taken.has(resolve(path))
   const exists = (path: string): Promise<boolean> => (io.readFile ? io.readFile(path) : stat(path)).then(() => true, () => false)
   const place = (file: string, n: number): string => (intoDir ? join(output as string, basename(reportPathFor(file, n))) : reportPathFor(file, n))
   for (const r of results) {
@@ -454,9 +456,9 @@ async function writeReports(results: FileResult[], output: string | undefined, i
     if (output === undefined || intoDir) {
       const fromReport = /\.html?$/i.test(r.file)
       let n = 1
-      while (taken.has(canonical(place(r.file, n))) || (fromReport && (await exists(place(r.file, n))))) n++
+      while (isTaken(place(r.file, n)) || (fromReport && (await exists(place(r.file, n))))) n++
       out = place(r.file, n)
-      taken.add(canonical(out))
+      taken.add(resolve(out))
     }
     const html = renderReportHtml(r.analysis, { generatedAt: (io.now ?? Date.now)(), generator: `cxbus-devtools ${TOOL_VERSION} (command line)`, fileName: basename(r.file) })
     try {

@@ -2,7 +2,7 @@
 // Node (vitest). The `cxbus-devtools check` command: main(argv, io) with an in-memory file system,
 // plus one real process to prove the exit codes reach the shell.
 import { spawnSync } from 'node:child_process'
-import { existsSync, linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -209,6 +209,30 @@ describe('cxbus-devtools check', () => {
     const r = await run(['check', '--require', '', 'documented-submitted.session.json'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^cxbus-devtools: --require: no path given \(known: untouched/)
+  })
+
+  it('report on disk never overwrites a report it wrote earlier in the run: same-named inputs are numbered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxbus-cli-'))
+    const write = (path: string, fixture: string): string => {
+      const file = join(dir, path)
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, fixtureText(fixture))
+      return file
+    }
+    const a = write('a/base.json', 'documented-submitted')
+    const b = write('b/base.json', 'shipped-auto-submit')
+    const quiet = { stdout: () => {}, stderr: () => {} }
+    expect(await main(['report', a, b, '-o', join(dir, 'out')], quiet)).toBe(0)
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['base-2.report.html', 'base.report.html'])
+    expect(readFileSync(join(dir, 'out', 'base.report.html'), 'utf8')).not.toBe(readFileSync(join(dir, 'out', 'base-2.report.html'), 'utf8'))
+    // Beside their inputs: x.session.json and x.json both name x.report.html.
+    const x1 = write('c/x.session.json', 'documented-submitted')
+    const x2 = write('c/x.json', 'shipped-auto-submit')
+    expect(await main(['report', x1, x2], quiet)).toBe(0)
+    expect(readdirSync(join(dir, 'c')).filter((f) => f.endsWith('.html')).sort()).toEqual(['x-2.report.html', 'x.report.html'])
+    // The same input twice: two reports.
+    expect(await main(['report', a, a, '-o', join(dir, 'twice')], quiet)).toBe(0)
+    expect(readdirSync(join(dir, 'twice')).sort()).toEqual(['base-2.report.html', 'base.report.html'])
   })
 
   it('report -o never overwrites an input, however its path is spelled or linked', async () => {
