@@ -282,8 +282,8 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
       let source: string | ByteSource = io.readFile ? await io.readFile(file) : await openBytes(file)
       let fileSettings = settings
       let optionsFrom = args.values.config === undefined ? undefined : `--config ${args.values.config}`
-      // A report made with check options carries them: without --config, check it with them too.
-      if (command === 'check' && optionsFrom === undefined && /\.html?$/i.test(file)) {
+      // A report made with check options carries them: without --config, check it (or make its report again) with them too.
+      if (optionsFrom === undefined && /\.html?$/i.test(file)) {
         const text = typeof source === 'string' ? source : source.whole()
         const embedded = extractEmbeddedOptions(text)
         if (embedded !== null) {
