@@ -54,7 +54,7 @@ export function markdownSummary(a: QaAnalysis, title?: string, optionsFrom?: str
   }
   if (a.stories.length) {
     lines.push('', '**Interactions**')
-    // Those with an error, then a warning, first: the cut ("... and N more") never hides a failing one.
+    // Those with an error, then a warning, first: the cut ("... and N more") hides a failing one only when more than eight fail, and says so.
     const rank = new Map<string, number>()
     for (const f of a.report.findings) {
       if (f.severity === 'info') continue
@@ -63,7 +63,15 @@ export function markdownSummary(a: QaAnalysis, title?: string, optionsFrom?: str
     }
     const worst = (id: string): number => rank.get(id) ?? SEVERITIES.length
     const first = [...a.stories].sort((x, y) => worst(x.id) - worst(y.id)) // stable: in order within a rank
-    lines.push(...more(first, MAX_STORIES, (s) => `- ${s.label}: ${mdText(s.sentence)}`))
+    lines.push(...first.slice(0, MAX_STORIES).map((s) => `- ${s.label}: ${mdText(s.sentence)}`))
+    // More than eight failing: the cut says how many of those it leaves out fail.
+    const rest = first.slice(MAX_STORIES)
+    if (rest.length) {
+      const withError = rest.filter((s) => worst(s.id) === 0).length
+      const withWarning = rest.filter((s) => worst(s.id) === 1).length
+      const bad = [withError ? `${withError} with an error` : '', withWarning ? `${withWarning} with a warning` : ''].filter(Boolean)
+      lines.push(`- … and ${rest.length} more${bad.length ? ` (${bad.join(', ')})` : ''}`)
+    }
   }
   const labels = new Map(a.stories.map((s) => [s.id, s.label]))
   const label = (id: string): string => labels.get(id) ?? id

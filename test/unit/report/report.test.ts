@@ -243,6 +243,22 @@ describe('the Markdown summary', () => {
     expect(list[2]!.startsWith(`- ${a.stories.find((st) => st !== last && st !== warned)!.label}: `)).toBe(true) // then in order
   })
 
+  it('more than eight failing: the cut says how many of those it leaves out have an error or a warning', () => {
+    const a = analyzeSession(demoSession())
+    expect(a.stories.length).toBe(11)
+    // Ten with an error (the first ten), the last one with its warning only.
+    a.stories.slice(0, 10).forEach((st, i) => a.report.findings.push({ rule: 'order/transition', severity: 'error', seq: [i], interaction: st.id, message: 'x' }))
+    const list = markdownSummary(a).split('**Interactions**\n')[1]!.split('\n\n')[0]!.split('\n')
+    expect(list).toHaveLength(9)
+    expect(list[8]).toBe('- … and 3 more (2 with an error)')
+    const warned = a.report.findings.find((f) => f.severity === 'warning')!.interaction
+    a.report.findings = a.report.findings.filter((f) => !(f.severity === 'error' && f.interaction === a.stories[0]!.id))
+    if (warned === a.stories[0]!.id) throw new Error('the test session changed: its warned interaction is the first')
+    expect(markdownSummary(a)).toContain('- … and 3 more (1 with an error')
+    // None failing beyond the cut: a plain count.
+    expect(markdownSummary(analyzeSession(demoSession()))).toContain('- … and 3 more\n')
+  })
+
   it('stays short for a long session: each covered path names its first 4 interactions and counts the rest', () => {
     const a = analyzeSession(generateSession({ events: 5_000, seed: 7, plugins: ['Callback', 'SendMessage'] }))
     const md = markdownSummary(a)
