@@ -14,6 +14,7 @@
 // One pass over the entries; the lifecycle events' interaction comes from Report.events.
 import { droppedPlugin, type Interaction, type Json, type JsonObject, type Report, type SessionEntry, type SessionSource } from './model.ts'
 import { expectedElapsed, type ElapsedExpectation } from './lifecycle/rules/elapsed.ts'
+import { usableTimestamp } from './lifecycle/rules/metadata.ts'
 import { PROFILES, type PluginProfile } from './lifecycle/profiles.ts'
 import { gapOrder } from './lanes.ts'
 import { interactionLabel, isFrameLoad, PageLoads } from './pages.ts'
@@ -549,15 +550,20 @@ export function elapsedOf(profile: PluginProfile, data: Json | undefined, publis
   const el = profile.elapsed
   if (!el) return null
   const d = isObject(data) ? data : {}
+  // As the checker: a timestamp it cannot use (seconds, another clock) counts as not set.
+  const time = (field: string): number | null => {
+    const v = num(d[field])
+    return v !== null && usableTimestamp(v, publishTime) ? v : null
+  }
   let outcome: number | false = false
   for (const t of el.documented.to) {
-    const v = num(d[t])
+    const v = time(t)
     if (v !== null) {
       outcome = v
       break
     }
   }
-  return expectedElapsed(num(d[el.documented.from]) ?? false, outcome, num(d[el.shipped.from]) ?? false, num(d[el.shipped.end]) ?? false, publishTime)
+  return expectedElapsed(time(el.documented.from) ?? false, outcome, time(el.shipped.from) ?? false, time(el.shipped.end) ?? false, publishTime)
 }
 
 /** short(name) === step, without making the short name. */

@@ -267,4 +267,19 @@ describe('interaction stories: edges', () => {
     expect(data(s, 10).elapsed).toBe(st!.summary.elapsed.shipped)
     expect(ev(s, 10).event).toBe('Callback.closed')
   })
+
+  it('a timestamp the checker cannot use (seconds) counts as not set in the elapsed, as in the checker', () => {
+    // closed in seconds: the shipped value runs to the publish time, as the checker's does (not closed - opened < 0).
+    const s = loadFixture('faulty-seconds-no-terminal')
+    expect(ev(s, 5).time - (data(s, 5).opened as number)).toBe(8975)
+    expect(storiesOf(s)[0]!.summary.elapsed).toEqual({ documented: null, shipped: 8975 })
+    expect(check(s).findings.filter((f) => f.rule === 'meta/elapsed')).toEqual([])
+    // Every timestamp in seconds (the demo's ?seconds=1): neither value applies.
+    for (const e of s.events) {
+      if (e.kind !== 'event') continue
+      const d = e.data as Record<string, unknown>
+      for (const k of ['opened', 'started', 'closed']) if (typeof d[k] === 'number') d[k] = Math.floor((d[k] as number) / 1000)
+    }
+    expect(storiesOf(s)[0]!.summary.elapsed).toEqual({ documented: null, shipped: null })
+  })
 })

@@ -11,6 +11,12 @@ const DAY_MS = 86_400_000
 /** Below this an epoch "timestamp" cannot be milliseconds of this century (1e11 ms is 1973). */
 const MIN_EPOCH_MS = 1e11
 
+/**
+ * Whether a timestamp can be used at all: epoch milliseconds within a day of the envelope time. An
+ * unusable one (seconds, another clock) is reported once (meta/timestamp-unit) and never computed with.
+ */
+export const usableTimestamp = (t: number, envelopeTime: number): boolean => t >= MIN_EPOCH_MS && Math.abs(t - envelopeTime) <= DAY_MS
+
 const EXPECTED_TYPE = {
   boolean: 'a boolean',
   timestamp: 'an integer ms timestamp or false',
