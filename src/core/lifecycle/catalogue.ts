@@ -89,7 +89,7 @@ export const RULES: readonly RuleInfo[] = [
   },
   {
     id: 'meta/elapsed-definition', severity: 'info', title: 'Elapsed follows the shipped definition',
-    explanation: '`elapsed` follows the shipped 9.x definition ((closed or publish time) - opened), not the documented one ((completed or cancelled) - started). One note per interaction, on its first such event where both values exist (usually completed or cancelled); it shows both. The definition of every event is in the report.',
+    explanation: '`elapsed` follows the shipped 9.x definition ((closed or publish time) - opened), not the documented one ((completed or cancelled) - started). One note per interaction, on its first such event where both values exist (usually completed or cancelled); it shows both. Which definition each event follows is shown on the event (the panel\'s elapsed note) and kept in the checker\'s report (the test kit\'s `check().events`).',
     fix: 'Nothing to fix in the page; reports built on `elapsed` must use the shipped meaning, or compute the documented value from the timestamps.',
   },
   {
