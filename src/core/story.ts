@@ -61,8 +61,12 @@ export interface InteractionSummary {
   proactive: boolean
   /** The interaction's elapsed by each definition of SPEC.md §3, from its last event's metadata; null where it does not apply. */
   elapsed: { documented: number | null; shipped: number | null }
-  /** The page the interaction happened in: 1-based number of its top-level page load, URL with its query, page load id. */
-  page: { number: number; url: string | null; pageLoadId: string | null }
+  /**
+   * The page the interaction happened in: 1-based number of its top-level page load, that page's URL
+   * with its query, the page load id of its document, and when that document is a frame's, the
+   * frame's URL (null otherwise).
+   */
+  page: { number: number; url: string | null; pageLoadId: string | null; frameUrl: string | null }
 }
 
 /** Where the capture has a hole inside an interaction: its first `dropped` marker there. */
@@ -344,7 +348,9 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
     if (x === undefined) shorts.set(name, (x = short(name)))
     return x
   }
+  /** URL of each top-level page load by id, and of each frame's document by id in frameUrls. */
   const urls = new Map<string, string>()
+  const frameUrls = new Map<string, string>()
   /** URL of each top-level page by number: the page of entries without a pageLoadId. */
   const pageUrls = new Map<number, string>()
   /** The page boundaries, derived as the checker derives them (its Interaction.page, order/unclosed). */
@@ -378,7 +384,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       }
       if (e.marker !== 'page-load') return
       const url = isObject(e.data) && typeof e.data.url === 'string' ? e.data.url : undefined
-      if (url !== undefined && e.pageLoadId) urls.set(e.pageLoadId, url)
+      if (url !== undefined && e.pageLoadId) (isFrameLoad(e) ? frameUrls : urls).set(e.pageLoadId, url)
       if (url !== undefined && !isFrameLoad(e)) {
         firstUrl ??= url
         pageUrls.set(pages.count, url)
@@ -489,7 +495,9 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
     const documented = x?.documentedApplies ? x.documented : null
     const shipped = x && x.shippedFrom !== 'absolute' ? x.shipped : null
     const pageNumber = ia.page
-    const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || d.frameUrl || pageUrls.get(pageNumber) || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
+    // A frame's document: the page's URL, and the frame's apart (a story in a frame named the frame as its page).
+    const frameUrl = (ia.pageLoadId && frameUrls.get(ia.pageLoadId)) || null
+    const url = (ia.pageLoadId && urls.get(ia.pageLoadId)) || (frameUrl === null ? d.frameUrl : undefined) || pageUrls.get(pageNumber) || firstUrl || (typeof source?.url === 'string' ? source.url : null) || null
     const summary: InteractionSummary = {
       outcome,
       submits: d.submits,
@@ -500,7 +508,7 @@ export function createStoryBuilder(options: Pick<StoryOptions, 'profiles'> = {})
       prefilled: facts.prefilled,
       proactive: facts.proactive,
       elapsed: { documented, shipped },
-      page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null },
+      page: { number: pageNumber, url, pageLoadId: ia.pageLoadId ?? null, frameUrl },
     }
     // One literal with every field (sentence filled in after): a spread would give each of
     // thousands of stories a hidden class of its own (memory, and slow reads everywhere).

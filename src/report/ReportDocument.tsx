@@ -83,7 +83,12 @@ function Story({ story, i, a, ctx, findings, notes }: StoryProps) {
       <p class="sentence">{story.sentence}</p>
       <p class="steps mono">{lifecycleSteps(story).join(' → ')}</p>
       <TimelineSvg story={story} ctx={ctx} />
-      {story.summary.page.url && <p class="muted small">Page {story.summary.page.number || '?'}: {story.summary.page.url}</p>}
+      {(story.summary.page.url || story.summary.page.frameUrl) && (
+        <p class="muted small">
+          Page {story.summary.page.number || '?'}: {story.summary.page.url ?? 'URL unknown'}
+          {story.summary.page.frameUrl && <> · in a frame: {story.summary.page.frameUrl}</>}
+        </p>
+      )}
       {findings.length > 0 && (
         <ul class="findings">
           {findings.map((f, k) => (

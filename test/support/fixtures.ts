@@ -38,6 +38,13 @@ export function renumber(events: SessionEntry[]): SessionEntry[] {
   return events
 }
 
+/** The session's events after its first page-load marker moved into a frame's document (its own page-load marker, top: false). */
+export function inFrame(s: Session, frameUrl: string): Session {
+  const first = s.events[0] as SessionEntry
+  const marker: SessionEntry = { seq: 0, kind: 'marker', time: first.time + 1, marker: 'page-load', pageLoadId: 'f1', frameUrl, data: { url: frameUrl, top: false } }
+  return { ...s, events: renumber([first, marker, ...s.events.slice(1).map((e) => ({ ...e, pageLoadId: 'f1', frameUrl }))]) }
+}
+
 export function rules(report: Report, severity?: string): string[] {
   return report.findings.filter((f) => severity === undefined || f.severity === severity).map((f) => f.rule)
 }

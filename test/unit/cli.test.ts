@@ -143,7 +143,7 @@ describe('cxbus-devtools check', () => {
     const out = JSON.parse((await run(['check', '--json', `${name}.session.json`])).stdout)
     const ia = out.files[0].interactions[0]
     expect(ia.summary).toMatchObject(summary)
-    expect(ia.summary.page).toEqual({ number: 1, url: 'https://shop.example.test/contact', pageLoadId: 'p1' })
+    expect(ia.summary.page).toEqual({ number: 1, url: 'https://shop.example.test/contact', pageLoadId: 'p1', frameUrl: null })
     expect(Object.keys(ia.summary)).toEqual(['outcome', 'submits', 'failures', 'retries', 'minimized', 'autoSubmitted', 'prefilled', 'proactive', 'elapsed', 'page'])
     expect(typeof ia.sentence).toBe('string')
   })

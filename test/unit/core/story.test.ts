@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { check } from '../../../src/core/check.ts'
 import type { Session, SessionEntry } from '../../../src/core/model.ts'
 import { buildStories, describeFailure, failureDetail, lifecycleSteps, readFailure } from '../../../src/core/story.ts'
-import { data, ev, loadFixture, renumber } from '../../support/fixtures.ts'
+import { data, ev, inFrame, loadFixture, renumber } from '../../support/fixtures.ts'
 
 const storiesOf = (s: Session) => buildStories(s.events, check(s), { source: s.source })
 
@@ -266,6 +266,14 @@ describe('interaction stories: edges', () => {
     expect((f.expected as { documented: number }).documented).toBe(st!.summary.elapsed.documented)
     expect(data(s, 10).elapsed).toBe(st!.summary.elapsed.shipped)
     expect(ev(s, 10).event).toBe('Callback.closed')
+  })
+
+  it('an interaction in a frame: its page is the top-level page (number and URL), the frame URL apart', () => {
+    const frame = 'https://widgets.example.test/frame.html'
+    const [st] = storiesOf(inFrame(loadFixture('documented-submitted'), frame))
+    expect(st!.summary.page).toEqual({ number: 1, url: 'https://shop.example.test/contact', pageLoadId: 'f1', frameUrl: frame })
+    // In the page itself: no frame.
+    expect(storiesOf(loadFixture('documented-submitted'))[0]!.summary.page.frameUrl).toBeNull()
   })
 
   it('a timestamp the checker cannot use (seconds) counts as not set in the elapsed, as in the checker', () => {

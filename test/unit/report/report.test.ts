@@ -11,7 +11,7 @@ import { parseSession, serializeSession } from '../../../src/core/session.ts'
 import { analyzeSession } from '../../../src/report/analyze.ts'
 import { REPORT_CSP, renderReportHtml } from '../../../src/report/html.tsx'
 import { markdownSummary } from '../../../src/report/markdown.ts'
-import { FIXTURE_DIR, loadFixture } from '../../support/fixtures.ts'
+import { FIXTURE_DIR, inFrame, loadFixture } from '../../support/fixtures.ts'
 import { generateSession } from '../../support/generate.ts'
 
 export const demoSession = (): Session => parseSession(readFileSync(join(FIXTURE_DIR, 'demo', 'qa-pass.session.json'), 'utf8'))
@@ -213,6 +213,14 @@ describe('a hostile session stays inert in the report', () => {
     expect(md).not.toMatch(/[\u001b\u202e\u200f]/)
     expect(md).toContain('Widgets 9.0\\u202e1')
     expect(md).toContain('photo\\u202egnp.exe\\u001b\\[2J\\u200f')
+  })
+})
+
+describe('a story in a frame', () => {
+  it('names the page by its own URL and the frame apart', () => {
+    const doc = parse(render(inFrame(loadFixture('documented-submitted'), 'https://widgets.example.test/frame.html')))
+    const line = [...doc.querySelectorAll('p.muted.small')].map((p) => p.textContent).find((t) => t?.startsWith('Page 1'))
+    expect(line).toBe('Page 1: https://shop.example.test/contact · in a frame: https://widgets.example.test/frame.html')
   })
 })
 
