@@ -411,14 +411,20 @@ export function reportPathFor(file: string, n = 1): string {
   return join(dirname(file), `${name}${n > 1 ? `-${n}` : ''}.report.html`)
 }
 
-/** One name per file: a link (symbolic or hard) or another spelling of an input's path is that input. */
-function canonical(path: string): string {
-  try {
-    const { dev, ino } = statSync(path)
-    return `${dev}:${ino}`
-  } catch {
-    return resolve(path) // not on disk (yet)
+/** The names of a file, any of which another path may share: a link (symbolic or hard) or another spelling of an input's path is that input. */
+function names(path: string): string[] {
+  const out = [resolve(path)]
+  // As the OS finds it, and as written without its `..` (through a folder not made yet, the OS finds nothing
+  // but the write, after the folder is made, lands on the file the spelled-out path names).
+  for (const p of [path, resolve(path)]) {
+    try {
+      const { dev, ino } = statSync(p)
+      out.push(`${dev}:${ino}`)
+    } catch {
+      // not on disk (yet)
+    }
   }
+  return out
 }
 
 async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
@@ -440,15 +446,15 @@ async function writeReports(results: FileResult[], output: string | undefined, i
   // No report overwrites an input or another report of this run: such a name is numbered.
   // A report made from a report is numbered past every existing file too: the numbered names may
   // be earlier reports (a session's own report is made again in place, as before).
-  const taken = new Set(results.map((r) => canonical(r.file)))
-  // A report of this run is on disk once written, and canonical() then names it by its inode: its path is kept too.
-  const isTaken = (path: string): boolean => taken.has(canonical(path)) || taken.has(resolve(path))
+  const taken = new Set(results.flatMap((r) => names(r.file)))
+  // A report of this run is named by its path (once written, by its inode too).
+  const isTaken = (path: string): boolean => names(path).some((n) => taken.has(n))
   const exists = (path: string): Promise<boolean> => (io.readFile ? io.readFile(path) : stat(path)).then(() => true, () => false)
   const place = (file: string, n: number): string => (intoDir ? join(output as string, basename(reportPathFor(file, n))) : reportPathFor(file, n))
   for (const r of results) {
     if (!('analysis' in r)) continue
     let out = output as string
-    if (output !== undefined && !intoDir && taken.has(canonical(output))) {
+    if (output !== undefined && !intoDir && isTaken(output)) {
       io.stderr(`cxbus-devtools: -o ${escapeLine(output)} is an input: a report never overwrites one (give another name)\n`)
       code = EXIT_INVALID
       continue

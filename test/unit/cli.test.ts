@@ -242,7 +242,9 @@ describe('cxbus-devtools check', () => {
     writeFileSync(input, text)
     symlinkSync(input, join(dir, 'link.json'))
     linkSync(input, join(dir, 'hard.json'))
-    for (const out of [input, join(dir, 'sub', '..', 'k.json'), join(dir, 'link.json'), join(dir, 'hard.json')]) {
+    // join() would take the `..` out: these are spelled as a user types them, through a folder that exists and one that does not.
+    mkdirSync(join(dir, 'sub'))
+    for (const out of [input, `${dir}/sub/../k.json`, `${dir}/nosuchdir/../k.json`, join(dir, 'link.json'), join(dir, 'hard.json')]) {
       let err = ''
       const code = await main(['report', '-o', out, input], { stdout: () => {}, stderr: (x) => void (err += x) })
       expect(code).toBe(2)
