@@ -14,11 +14,16 @@ export function embedJson(json: string, id = EMBED_ID): string {
   return `${open(id)}${json.replace(/</g, '\\u003c')}${CLOSE}`
 }
 
-/** The JSON text of the data block `id` in an HTML text, or null when it has none. */
+/**
+ * The JSON text of the data block `id` in an HTML text, or null when it has none. A report has one of
+ * each: a second one (an edited report, a copy left in a comment or a textarea) is refused, since the
+ * browser and a reader could each take another one.
+ */
 function dataBlock(text: string, id: string): string | null {
   const o = open(id)
   const start = text.indexOf(o)
   if (start < 0) return null
+  if (text.indexOf(o, start + o.length) >= 0) throw new Error(`the HTML file has more than one ${id} block (a cxbus-devtools report has one: edited by hand?)`)
   const end = text.indexOf(CLOSE, start + o.length)
   return end < 0 ? null : text.slice(start + o.length, end)
 }

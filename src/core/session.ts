@@ -39,7 +39,12 @@ export class SessionError extends Error {
 export function parseSession(text: string): Session {
   text = admitText(text)
   // A QA report (HTML) carries its session: the panel and the CLI accept the report itself.
-  const embedded = extractEmbeddedSession(text)
+  let embedded: string | null | undefined
+  try {
+    embedded = extractEmbeddedSession(text)
+  } catch (err) {
+    throw new SessionError('', (err as Error).message)
+  }
   if (embedded === null) throw new SessionError('', 'an HTML file without an embedded session (not a cxbus-devtools report)')
   if (embedded !== undefined) text = embedded
   let value: unknown

@@ -534,6 +534,28 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     expect((await run(['check', 'd.html'], {}, written)).stdout).not.toContain('check options')
   })
 
+  it('a report with a second session or options block (a copy left in a comment) is refused, not read in part', async () => {
+    const written: Record<string, string> = {}
+    await run(['report', '--config', 'c.json', 'faulty-completed-without-submit.session.json', '-o', 'f.html'], { 'c.json': JSON.stringify({ dispatchToleranceMs: 300 }) }, written)
+    await run(['report', 'documented-submitted.session.json', '-o', 'good.html'], {}, written)
+    const html = written['f.html'] as string
+    const block = (text: string, id: string): string => text.slice(text.indexOf(`<script type="application/json" id="${id}">`), text.indexOf('</script>', text.indexOf(`id="${id}"`)) + 9)
+    const good = block(written['good.html'] as string, 'cxbus-devtools-session')
+    const opts = block(html, 'cxbus-devtools-check-options')
+    const edited = {
+      'session.html': html.replace('<body>', `<body><!-- ${good} -->`),
+      'textarea.html': html.replace('<body>', `<body><textarea>${good}</textarea>`),
+      'options.html': html.replace('<body>', `<body><!-- ${opts} -->`),
+    }
+    for (const [name, text] of Object.entries(edited)) {
+      expect(text, name).not.toBe(html)
+      const r = await run(['check', name], edited)
+      expect(r.code, name).toBe(2)
+      expect(r.stderr, name).toMatch(/the HTML file has more than one cxbus-devtools-(session|check-options) block \(a cxbus-devtools report has one: edited by hand\?\)/)
+    }
+    expect((await run(['check', 'f.html'], {}, written)).code).toBe(1)
+  })
+
   it('a config file: a byte order mark accepted, a syntax error named by line and column', async () => {
     const files = {
       'bom.json': '\ufeff' + JSON.stringify({ severities: { 'order/transition': 'warning' } }),
