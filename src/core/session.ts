@@ -236,9 +236,25 @@ export function validateEntry(value: unknown, i: number, prevSeq: number): numbe
     // every other value an entry carries (data, fields of newer versions) is bounded: see boundData
     // (for-in and a Set: no array of keys per entry)
     for (const k in e) if (!BOUNDED.has(k)) e[k] = boundData(e[k] as Json, i, k)
+    if (e.marker === 'dropped') checkDropped(e.data, i)
     return e.seq as number
   }
   return entryProblem(value, i, prevSeq)
+}
+
+/**
+ * A `dropped` marker's data says how many entries are missing: a count that is not one (-5, "5",
+ * 1e300) would be printed as a made-up loss. Older files' markers without data fields stay accepted.
+ */
+function checkDropped(data: unknown, i: number): void {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return
+  const d = data as Record<string, unknown>
+  if ('count' in d && !(Number.isSafeInteger(d.count) && (d.count as number) >= 0)) {
+    throw new SessionError(`events[${i}].data.count`, `expected the number of entries lost (an integer >= 0), got ${describe(d.count)}`)
+  }
+  for (const k of ['where', 'plugin']) {
+    if (k in d && typeof d[k] !== 'string') throw new SessionError(`events[${i}].data.${k}`, `expected a string, got ${describe(d[k])}`)
+  }
 }
 
 /** validateEntry's slow path: the first problem of an entry, as a SessionError. */
