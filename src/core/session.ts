@@ -217,7 +217,10 @@ export function validateHead(value: unknown): Record<string, unknown> {
   }
   if (doc.source !== undefined) {
     const source = expectObject(doc.source, 'source', 'an object')
-    for (const k of ['url', 'widgetsVersion', 'userAgent']) optionalString(source, k, 'source')
+    for (const k of ['url', 'widgetsVersion', 'userAgent']) {
+      optionalString(source, k, 'source', false)
+      if (typeof source[k] === 'string') source[k] = cutLong(source[k] as string)
+    }
   }
   if (doc.notes !== undefined) validateNotes(doc.notes)
   return doc
@@ -230,13 +233,14 @@ export function validateEntry(value: unknown, i: number, prevSeq: number): numbe
   if (typeof value === 'object' && value !== null && Number.isInteger(e.seq) && (e.seq as number) > prevSeq && (e.seq as number) >= 0 &&
     typeof e.time === 'number' && Number.isFinite(e.time) && e.time >= 0 && e.time <= MAX_TIME && !Array.isArray(value) &&
     (e.pageLoadId === undefined || (typeof e.pageLoadId === 'string' && e.pageLoadId.length <= MAX_FIELD_LENGTH)) &&
-    (e.frameUrl === undefined || (typeof e.frameUrl === 'string' && e.frameUrl.length <= MAX_FIELD_LENGTH)) && e.data !== undefined &&
+    (e.frameUrl === undefined || typeof e.frameUrl === 'string') && e.data !== undefined &&
     ((e.kind === 'event' && isName(e.publisher) && isName(e.event)) || (e.kind === 'command' && isName(e.command)) ||
       (e.kind === 'marker' && typeof e.marker === 'string' && MARKERS.includes(e.marker)))) {
     // every other value an entry carries (data, fields of newer versions) is bounded: see boundData
     // (for-in and a Set: no array of keys per entry)
     for (const k in e) if (!BOUNDED.has(k)) e[k] = boundData(e[k] as Json, i, k)
     if (e.marker === 'dropped') checkDropped(e.data, i)
+    if (e.frameUrl !== undefined) e.frameUrl = cutLong(e.frameUrl as string)
     return e.seq as number
   }
   return entryProblem(value, i, prevSeq)
@@ -273,7 +277,7 @@ function entryProblem(value: unknown, i: number, prevSeq: number): never {
     throw new SessionError(`${at}.time`, `expected epoch milliseconds or milliseconds since the capture began (at most ${MAX_TIME}, the year 2100), got ${describe(e.time)}`)
   }
   optionalString(e, 'pageLoadId', at)
-  optionalString(e, 'frameUrl', at)
+  optionalString(e, 'frameUrl', at, false)
   switch (e.kind) {
     case 'event':
       requireString(e, 'publisher', at)
@@ -388,10 +392,17 @@ function requireString(o: Record<string, unknown>, key: string, at: string): voi
   tooLong(o[key] as string, MAX_NAME_LENGTH, `${at}.${key}`)
 }
 
-function optionalString(o: Record<string, unknown>, key: string, at: string): void {
+/** `bounded`: over MAX_FIELD_LENGTH is refused (an id); else any length (a page's URL, cut by cutLong). */
+function optionalString(o: Record<string, unknown>, key: string, at: string, bounded = true): void {
   if (o[key] !== undefined && typeof o[key] !== 'string') throw new SessionError(`${at}.${key}`, `expected a string when present, got ${describe(o[key])}`)
-  if (typeof o[key] === 'string') tooLong(o[key] as string, MAX_FIELD_LENGTH, at === '' ? key : `${at}.${key}`)
+  if (bounded && typeof o[key] === 'string') tooLong(o[key] as string, MAX_FIELD_LENGTH, at === '' ? key : `${at}.${key}`)
 }
+
+/**
+ * A page's URL (or user agent) longer than the capture keeps a string (a real query string can be):
+ * cut as strings in data are, not refused, so that a file the capture wrote is always read back.
+ */
+const cutLong = (v: string): string => (v.length > MAX_FIELD_LENGTH ? cut(v) : v)
 
 const isName = (v: unknown): boolean => typeof v === 'string' && v.length <= MAX_NAME_LENGTH
 

@@ -318,6 +318,20 @@ describe('cxbus-devtools check', () => {
     expect(analyzeSession(open).report.findings.some((f) => f.rule === 'order/unclosed')).toBe(true)
   })
 
+  it('a page URL over 10 000 characters (a long query string) is read back, cut, from disk and from a report', async () => {
+    const s = loadFixture('documented-submitted')
+    const url = `https://shop.example.test/contact?pad=${'q'.repeat(12_000)}`
+    s.source = { ...s.source, url }
+    for (const e of s.events) e.frameUrl = url
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'long.session.json')
+    writeFileSync(file, serializeSession(s))
+    let out = ''
+    expect(await main(['check', file], { stdout: (x) => void (out += x), stderr: (x) => void (out += x) })).toBe(0)
+    expect(out).toContain('Completed')
+    expect(await main(['report', file], { stdout: () => {}, stderr: () => {} })).toBe(0)
+    expect(await main(['check', file.replace('.session.json', '.report.html')], { stdout: () => {}, stderr: () => {} })).toBe(0)
+  })
+
   it('a UTF-16 file read from disk is named as such', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'utf16.session.json')
     writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixtureText('documented-submitted'), 'utf16le')]))
