@@ -4,6 +4,7 @@
 // numbers the entries per page load (seq 0, 1, 2, ..., pageLoadId, frameUrl) behind a page-load
 // marker, and stores them in the extension's own TabStore
 // (session-wide seq, dropped markers, the budget), so a session file is built exactly as an export.
+import { randomUUID } from 'node:crypto'
 import { DroppedSchedule, TabStore, DEFAULT_MAX_ENTRIES } from '../src/background/store.ts'
 import { matchesPattern } from '../src/core/focus.ts'
 import type { Session, SessionEntry } from '../src/core/model.ts'
@@ -39,8 +40,10 @@ export class Collector {
   readonly store: TabStore
   private loads = new Map<string, Load>()
   private listeners = new Set<(added: readonly SessionEntry[]) => void>()
-  /** Messages that were not HookToTestkit at all (a hook bug, or a page calling a stale reference). */
+  /** Messages that were not HookToTestkit at all, or without this capture's key (a hook bug, or a page calling the runner's binding itself). */
   rejected = 0
+  /** What the hook sends with every message (protocol.ts TESTKIT_KEY): the runner gives it to the hook only. */
+  readonly key = randomUUID()
   /**
    * Per name (entryName): how many the page sent and the last of them stored. A small maxEntries
    * evicts what arrived: waitFor counts arrivals, not what is still stored.
@@ -63,7 +66,7 @@ export class Collector {
     } catch {
       msg = undefined
     }
-    if (!isObject(msg) || !isPageLoadId(msg.load)) {
+    if (!isObject(msg) || msg.key !== this.key || !isPageLoadId(msg.load)) {
       this.rejected++
       return
     }

@@ -3,13 +3,19 @@
 // It takes the runner's exposed function (protocol.ts TESTKIT_BINDING) as its transport.
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { TESTKIT_KEY } from '../src/core/protocol.ts'
 
 /** dist/testkit/*.js (published) or testkit/*.ts (this repository, after `npm run build`). */
 const CANDIDATES = ['../chrome/content/hook.js', '../dist/chrome/content/hook.js']
 
 let cached: Promise<string> | null = null
 
-export function hookSource(): Promise<string> {
+/** The init script of a capture: its key (protocol.ts TESTKIT_KEY) where the hook takes it, then the hook. */
+export async function initScript(key: string): Promise<string> {
+  return `globalThis[${JSON.stringify(TESTKIT_KEY)}] = ${JSON.stringify(key)};\n${await hookSource()}`
+}
+
+function hookSource(): Promise<string> {
   cached ??= (async () => {
     for (const rel of CANDIDATES) {
       try {

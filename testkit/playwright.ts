@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core'
 import { TESTKIT_BINDING } from '../src/core/protocol.ts'
 import { claimPage, CxbusCapture, type CaptureOptions } from './capture.ts'
-import { hookSource } from './hook-source.ts'
+import { initScript } from './hook-source.ts'
 
 export { CxbusCapture, entryName, type CaptureOptions, type CheckConfig, type WaitOptions } from './capture.ts'
 
@@ -19,7 +19,7 @@ export async function captureCxbus(page: PlaywrightPage, options: CaptureOptions
   page.on('close', () => cx.pageClosed('the page was closed'))
   page.on('crash', () => cx.pageClosed('the page crashed'))
   await page.exposeBinding(TESTKIT_BINDING, (_source: unknown, text: unknown) => cx.collector.receive(text))
-  await page.addInitScript({ content: await hookSource() })
+  await page.addInitScript({ content: await initScript(cx.collector.key) })
   userAgent = await browserUserAgent(page)
   return cx
 }

@@ -4,7 +4,7 @@
 import type { Page } from 'puppeteer-core'
 import { TESTKIT_BINDING } from '../src/core/protocol.ts'
 import { claimPage, CxbusCapture, type CaptureOptions } from './capture.ts'
-import { hookSource } from './hook-source.ts'
+import { initScript } from './hook-source.ts'
 
 export { CxbusCapture, entryName, type CaptureOptions, type CheckConfig, type WaitOptions } from './capture.ts'
 
@@ -21,7 +21,7 @@ export async function captureCxbus(page: PuppeteerPage, options: CaptureOptions 
   // The function first: the hook takes it when it installs, before any page script.
   const direct = bidiMessages(page, (text) => cx.collector.receive(text))
   await page.exposeFunction(TESTKIT_BINDING, (text: unknown) => direct || cx.collector.receive(text))
-  await page.evaluateOnNewDocument(await hookSource())
+  await page.evaluateOnNewDocument(await initScript(cx.collector.key))
   try {
     userAgent = await page.browser().userAgent()
   } catch {

@@ -1,7 +1,7 @@
 // Page world (the hook). Where the hook's batches go: the extension's relay (a private MessagePort
 // offered in hook-install.ts's handshake) or, in a test runner, the function the runner exposed before
 // page scripts (testkitSink, protocol.ts section 1b). Exactly one of them, chosen at install.
-import { TESTKIT_BINDING, testkitBatchText, type HookToRelay, type HookToTestkit } from '../../src/core/protocol.ts'
+import { TESTKIT_BINDING, TESTKIT_KEY, testkitBatchText, type HookToRelay, type HookToTestkit } from '../../src/core/protocol.ts'
 import { apply, getOwnPropertyDescriptor, mathFloor, mathRandom, noop, now, promiseThen, type Fn } from './builtins.ts'
 import { toJson } from './json.ts'
 
@@ -20,16 +20,20 @@ export interface HookWindow {
  */
 export function testkitSink(win: HookWindow): ((msg: HookToRelay) => void) | null {
   try {
+    // The key first, whatever comes next: it never stays where the page could read it.
+    const k = getOwnPropertyDescriptor(win, TESTKIT_KEY)
+    if (k) delete win[TESTKIT_KEY]
+    const key = typeof k?.value === 'string' ? k.value : ''
     const d = getOwnPropertyDescriptor(win, TESTKIT_BINDING)
     if (!d || typeof d.value !== 'function') return null
     delete win[TESTKIT_BINDING]
     const call = runnerCall(win, d.value as Fn)
     const load = `t${now()}-${mathFloor((apply(mathRandom, Math, []) as number) * 1e12)}`
-    const hello: HookToTestkit = { type: 'hello', load, url: hrefOf(win), top: win.top === win, time: now() }
+    const hello: HookToTestkit = { type: 'hello', key, load, url: hrefOf(win), top: win.top === win, time: now() }
     call(toJson(hello))
     // Only batches: panel commands (command-result) come through the extension's relay alone.
     return (message) => {
-      if (message.type === 'batch') call(testkitBatchText(load, hrefOf(win), message, toJson))
+      if (message.type === 'batch') call(testkitBatchText(key, load, hrefOf(win), message, toJson))
     }
   } catch {
     return null

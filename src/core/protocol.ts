@@ -111,6 +111,13 @@ export const HOOK_QUEUE_LIMIT = 10_000
  * deletes the global) at install, and calls it with JSON text of HookToTestkit messages.
  */
 export const TESTKIT_BINDING = '__cxbusDevtoolsTestkit__'
+/**
+ * Where the runner's init script puts its capture's key, just before the hook: the hook takes it (and
+ * deletes the global) at install, before any page script, and sends it with every message. Playwright's
+ * CDP binding is shared and stays on window: a page that calls it itself does not know the key, so
+ * the runner rejects what it sends.
+ */
+export const TESTKIT_KEY = '__cxbusDevtoolsTestkitKey__'
 
 /**
  * `hello` once per document (what the relay's page-load marker says), then the hook's batches.
@@ -120,12 +127,12 @@ export const TESTKIT_BINDING = '__cxbusDevtoolsTestkit__'
  * its initial about:blank keeps its window when the frame loads a same-origin page.
  */
 export type HookToTestkit =
-  | { type: 'hello'; load: string; url: string; top: boolean; time: number }
-  | { type: 'batch'; load: string; url: string; count: number; lost: number; entries: unknown }
+  | { type: 'hello'; key: string; load: string; url: string; top: boolean; time: number }
+  | { type: 'batch'; key: string; load: string; url: string; count: number; lost: number; entries: unknown }
 
 /** The JSON text of a HookToTestkit batch, around the batch's own text (no second escaping of it). */
-export function testkitBatchText(load: string, url: string, b: HookBatch, stringify: (v: unknown) => string = JSON.stringify): string {
-  return `{"type":"batch","load":${stringify(load)},"url":${stringify(url)},"count":${b.count},"lost":${b.lost},"entries":${b.text}}`
+export function testkitBatchText(key: string, load: string, url: string, b: HookBatch, stringify: (v: unknown) => string = JSON.stringify): string {
+  return `{"type":"batch","key":${stringify(key)},"load":${stringify(load)},"url":${stringify(url)},"count":${b.count},"lost":${b.lost},"entries":${b.text}}`
 }
 
 // ---------------------------------------------------------------------------------------------

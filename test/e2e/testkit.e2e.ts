@@ -191,6 +191,30 @@ describe('the same hook as the extension', () => {
     await page.close()
   })
 
+  it("a page that calls Playwright's shared binding itself cannot add entries or page loads: it does not know the capture's key", async () => {
+    const { page, cx } = await openCaptured()
+    await play(page, 'complete')
+    await cx.waitFor('Callback.closed')
+    const before = cx.entries()
+    // The hook's message format (public in the shipped hook), sent through the binding the page can reach.
+    await page.evaluate(() => {
+      const binding = (window as unknown as Record<string, (text: string) => void>).__playwright__binding__!
+      const send = (o: object, seq: number) => binding(JSON.stringify({ name: '__cxbusDevtoolsTestkit__', seq, serializedArgs: [JSON.stringify(o)] }))
+      const t = Date.now()
+      const completed = { kind: 'event', time: t, publisher: 'Callback', event: 'Callback.completed', data: { completed: t } }
+      send({ type: 'hello', load: 'forged-2', url: 'https://forged.example/', top: true, time: t }, -1000)
+      send({ type: 'batch', load: 'forged-2', url: 'https://forged.example/', count: 1, lost: 0, entries: [completed] }, -1001)
+      send({ type: 'batch', key: '', load: 'forged-1', url: 'https://forged.example/', count: 1, lost: 0, entries: [completed] }, -1002)
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    // The demo's housekeeping plugins go on publishing: compare the Callback events and the page loads.
+    const callback = (list: SessionEntry[]) => list.filter((e) => (e.kind === 'event' && e.publisher === 'Callback') || (e.kind === 'marker' && e.marker === 'page-load'))
+    expect(callback(cx.entries())).toEqual(callback(before))
+    expect(cx.entries().filter((e) => `${e.frameUrl} ${e.pageLoadId}`.includes('forged'))).toEqual([])
+    cx.expectNoErrors()
+    await page.close()
+  })
+
   it('frames, late and legacy 8.5 buses (Chromium)', async () => {
     for (const query of ['iframe=1', 'late=1', 'legacy=1']) {
       const { page, cx } = await openCaptured(query)

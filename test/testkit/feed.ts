@@ -9,10 +9,12 @@ export function hookEntry(e: SessionEntry): HookEntry {
   return rest as HookEntry
 }
 
-export const send = (c: Collector, m: HookToTestkit): void => c.receive(JSON.stringify(m))
+/** A message as the hook sends it: with the capture's key. */
+export const send = (c: Collector, m: DistributiveOmit<HookToTestkit, 'key'>): void => c.receive(JSON.stringify({ ...m, key: c.key }))
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 /** A batch message as the hook sends it (count and lost from the entries). */
-export const batch = (load: string, entries: unknown[], url = ''): Extract<HookToTestkit, { type: 'batch' }> =>
+export const batch = (load: string, entries: unknown[], url = ''): Omit<Extract<HookToTestkit, { type: 'batch' }>, 'key'> =>
   ({ type: 'batch', load, url, count: entries.length, lost: entries.reduce((n: number, e) => n + lostBy(e as Record<string, unknown>), 0), entries })
 
 /** One document (hello) whose hook sent the fixture's events and commands in batches of `batch`. */

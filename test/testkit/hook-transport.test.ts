@@ -3,7 +3,7 @@
 // test/unit/hook.test.ts's.
 import { describe, expect, it, vi } from 'vitest'
 import { installHook, type HookWindow } from '../../content/hook-install.ts'
-import { HOOK_SOURCE, TESTKIT_BINDING } from '../../src/core/protocol.ts'
+import { HOOK_SOURCE, TESTKIT_BINDING, TESTKIT_KEY } from '../../src/core/protocol.ts'
 import { Collector } from '../../testkit/collector.ts'
 
 type Fn = (...a: any[]) => any
@@ -26,7 +26,8 @@ function tinyBus() {
   }
 }
 
-function runnerWindow(binding: Fn | undefined) {
+/** A frame as a runner prepared it: its exposed function and, from the init script, the capture's key. */
+function runnerWindow(binding: Fn | undefined, key?: string) {
   const posted: unknown[] = []
   const win = {
     postMessage: (m: unknown) => void posted.push(m),
@@ -35,6 +36,7 @@ function runnerWindow(binding: Fn | undefined) {
   } as unknown as HookWindow & Record<string, any>
   win.top = win
   if (binding) win[TESTKIT_BINDING] = binding
+  if (key !== undefined) win[TESTKIT_KEY] = key
   return { win, posted }
 }
 
@@ -55,9 +57,10 @@ describe('page hook: test kit transport', () => {
       calls.push(text)
       c.receive(text)
       return Promise.resolve()
-    })
+    }, c.key)
     installHook(win)
     expect(TESTKIT_BINDING in win).toBe(false) // the page never sees it
+    expect(TESTKIT_KEY in win).toBe(false) // nor the key
     expect(posted.filter((m) => (m as { source?: string })?.source === HOOK_SOURCE)).toEqual([]) // no relay handshake
     expect(typeof calls[0]).toBe('string')
     expect(JSON.parse(calls[0] as string)).toMatchObject({ type: 'hello', url: 'https://shop.example/cart', top: true })
@@ -82,7 +85,7 @@ describe('page hook: test kit transport', () => {
         if (m.type === 'batch' && fail) throw new Error('runner gone')
         c.receive(text)
         return Promise.reject(new Error('binding closed')) // e.g. a page closing: must not be unhandled
-      })
+      }, c.key)
       installHook(win)
       const { bus, publish } = tinyBus()
       win.CXBus = bus // bus marker: lost (the runner throws), but it is no captured entry: counts 0
@@ -107,7 +110,7 @@ describe('page hook: test kit transport', () => {
       ['__playwright__binding__', (m: { name: string; serializedArgs: string[] }) => (expect(m.name).toBe(TESTKIT_BINDING), m.serializedArgs)],
     ] as const) {
       const c = new Collector()
-      const { win } = runnerWindow(wrapper)
+      const { win } = runnerWindow(wrapper, c.key)
       win[raw] = (payload: string) => {
         const args = (unwrap as (m: any) => string[])(JSON.parse(payload))
         expect(args.length).toBe(1)
@@ -134,7 +137,7 @@ describe('page hook: test kit transport', () => {
 
   it('a batch goes to the runner right after the page handlers the publishing task scheduled, not at idle time (a reload may follow at once)', async () => {
     const c = new Collector()
-    const { win } = runnerWindow((text: unknown) => c.receive(text))
+    const { win } = runnerWindow((text: unknown) => c.receive(text), c.key)
     installHook(win)
     const { bus, publish } = tinyBus()
     win.CXBus = bus
@@ -148,6 +151,33 @@ describe('page hook: test kit transport', () => {
     for (let turn = 0; turn < 2; turn++) await new Promise((r) => setTimeout(r, 0))
     expect(atPageHandler).not.toContain('Callback.opened') // the page's handlers did not wait for the send
     expect(names(c).filter((n) => n === 'Callback.opened')).toHaveLength(2)
+  })
+
+  it("a page that calls the runner's binding itself (Playwright's is shared, on window) is rejected: it does not know the key", async () => {
+    const c = new Collector()
+    let binding: Fn = () => {}
+    const { win } = runnerWindow((text: unknown) => binding(text), c.key)
+    binding = (text: unknown) => c.receive(text)
+    installHook(win)
+    const { bus, publish } = tinyBus()
+    win.CXBus = bus
+    publish('Callback.opened', {})
+    await until(() => names(c).includes('Callback.opened'), 'Callback.opened')
+    const before = names(c)
+    // What the page can send: the hook's message format, with its own load id and a guessed key or none.
+    const entries = [{ kind: 'event', time: Date.now(), publisher: 'Callback', event: 'Callback.completed', data: {} }]
+    for (const key of [undefined, '', 'guess']) {
+      c.receive(JSON.stringify({ type: 'hello', key, load: 'forged-1', url: 'https://forged.example/', top: true, time: Date.now() }))
+      c.receive(JSON.stringify({ type: 'batch', key, load: 'forged-1', url: 'https://forged.example/', count: 1, lost: 0, entries }))
+    }
+    expect(names(c)).toEqual(before)
+    expect(c.rejected).toBe(6)
+    // A frame the runner did not give the key (none in its init script): its hook's messages are rejected too.
+    const keyless = new Collector()
+    const other = runnerWindow((text: unknown) => keyless.receive(text))
+    installHook(other.win)
+    expect(keyless.entries()).toEqual([])
+    expect(keyless.rejected).toBe(1) // its hello
   })
 
   it('without the function (the extension) the hook offers the relay its port as before', () => {

@@ -10,7 +10,7 @@ import { CxbusCapture } from '../../testkit/capture.ts'
 import { captureCxbus, type PlaywrightPage } from '../../testkit/playwright.ts'
 import { captureCxbus as captureWithPuppeteer, type PuppeteerPage } from '../../testkit/puppeteer.ts'
 
-vi.mock('../../testkit/hook-source.ts', () => ({ hookSource: async () => '/* hook */' }))
+vi.mock('../../testkit/hook-source.ts', () => ({ initScript: async () => '/* hook */' }))
 
 /** A page of Puppeteer's own Chrome page class (exported at run time, not in its types); none of its methods run. */
 const puppeteerPage = () => Object.create((puppeteer as unknown as { CdpPage: { prototype: object } }).CdpPage.prototype) as PuppeteerPage

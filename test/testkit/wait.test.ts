@@ -9,7 +9,7 @@ import { captureCxbus as captureWithPuppeteer, type PuppeteerPage } from '../../
 import { loadFixture } from '../support/fixtures.ts'
 import { batch, feedSession, send } from './feed.ts'
 
-vi.mock('../../testkit/hook-source.ts', () => ({ hookSource: async () => '/* hook */' }))
+vi.mock('../../testkit/hook-source.ts', () => ({ initScript: async () => '/* hook */' }))
 
 const capture = () => new CxbusCapture(() => 'Mozilla/5.0 Test')
 /** Rejects with what waitFor rejected with, or fails the test when it took longer than `ms`. */
