@@ -158,7 +158,8 @@ export function ReportDocument({ a, meta }: { a: QaAnalysis; meta: ReportMeta })
         <h2>Environment</h2>
         <table class="env">
           <tbody>
-            <tr><th>Page</th><td>{env.pageUrl === null ? 'not recorded' : <Url url={env.pageUrl} />}</td></tr>
+            {/* Over several page URLs "Page" named only one (the URL when saved): the Page loads row below names each, as the Markdown summary does. */}
+            {new Set(env.pageLoads.filter((u) => u !== null)).size <= 1 && <tr><th>Page</th><td>{env.pageUrl === null ? 'not recorded' : <Url url={env.pageUrl} />}</td></tr>}
             <tr><th>Widgets version</th><td>{env.widgetsVersion ?? 'not recorded'}</td></tr>
             <tr><th>Browser</th><td>{env.browser ?? 'not recorded'}{env.userAgent && <div class="muted small">{env.userAgent}</div>}</td></tr>
             <tr><th>Captured by</th><td>{env.extensionVersion ? `cxbus-devtools ${env.extensionVersion} (extension)` : env.testKitVersion ? `cxbus-devtools ${env.testKitVersion} (test kit)` : 'not recorded'}</td></tr>

@@ -290,5 +290,11 @@ describe('the Markdown summary', () => {
     expect(md).not.toMatch(/^Page /m)
     const one = demoSession()
     expect(markdownSummary(analyzeSession(one))).toMatch(/^Page http/m)
+    // The HTML report alike: no "Page" row naming one of them, the Page loads row names both.
+    const rows = (doc: Document) => [...doc.querySelectorAll('table.env th')].map((th) => th.textContent)
+    const several = parse(render(s))
+    expect(rows(several)).not.toContain('Page')
+    expect([...several.querySelectorAll('ol.pages li')].map((li) => li.textContent)).toEqual(['https://shop.example/step-1', 'https://shop.example/step-2'])
+    expect(rows(parse(render(one)))).toContain('Page')
   })
 })
