@@ -247,14 +247,16 @@ export function validateEntry(value: unknown, i: number, prevSeq: number): numbe
 }
 
 /**
- * A `dropped` marker's data says how many entries are missing: a count that is not one (-5, "5",
- * 1e300) would be printed as a made-up loss. Older files' markers without data fields stay accepted.
+ * A `dropped` marker's data says how many entries are missing, as every writer puts it: a count that
+ * is not one (missing, -5, "5", 1e300) would be printed as a made-up loss.
  */
 function checkDropped(data: unknown, i: number): void {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new SessionError(`events[${i}].data`, `expected { count, where } (a dropped marker), got ${describe(data)}`)
+  }
   const d = data as Record<string, unknown>
-  if ('count' in d && !(Number.isSafeInteger(d.count) && (d.count as number) >= 0)) {
-    throw new SessionError(`events[${i}].data.count`, `expected the number of entries lost (an integer >= 0), got ${describe(d.count)}`)
+  if (!(Number.isSafeInteger(d.count) && (d.count as number) >= 0)) {
+    throw new SessionError(`events[${i}].data.count`, `expected the number of entries lost (a whole number from 0 to ${Number.MAX_SAFE_INTEGER}), got ${describe(d.count)}`)
   }
   for (const k of ['where', 'plugin']) {
     if (k in d && typeof d[k] !== 'string') throw new SessionError(`events[${i}].data.${k}`, `expected a string, got ${describe(d[k])}`)

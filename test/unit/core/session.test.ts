@@ -49,7 +49,8 @@ describe('parseSession', () => {
     ['a command without name', doc([{ seq: 0, kind: 'command', time: 1, data: {} }]), 'events[0].command', /expected a string/],
     ['missing data', doc([evt(0, { data: undefined })]), 'events[0].data', /missing/],
     ['a source url not a string', doc([], { source: { url: 1 } }), 'source.url', /expected a string/],
-    ...[-5, '5', null, 1e300, 1.5].map((count): [string, string, string, RegExp] => [`a dropped count of ${JSON.stringify(count)}`, doc([{ seq: 0, kind: 'marker', time: 1, marker: 'dropped', data: { count, where: 'hook' } }]), 'events[0].data.count', /expected the number of entries lost \(an integer >= 0\), got /]),
+    ...[-5, '5', null, 1e300, 1.5, 2 ** 53, undefined].map((count): [string, string, string, RegExp] => [`a dropped count of ${JSON.stringify(count)}`, doc([{ seq: 0, kind: 'marker', time: 1, marker: 'dropped', data: { count, where: 'hook' } }]), 'events[0].data.count', /expected the number of entries lost \(a whole number from 0 to 9007199254740991\), got /]),
+    ['a dropped marker without its data object', doc([{ seq: 0, kind: 'marker', time: 1, marker: 'dropped', data: null }]), 'events[0].data', /expected \{ count, where \} \(a dropped marker\), got null/],
     ['a dropped where not a string', doc([{ seq: 0, kind: 'marker', time: 1, marker: 'dropped', data: { count: 5, where: 7 } }]), 'events[0].data.where', /expected a string, got 7/],
     ['an array at the top', '[]', '', /expected a session object, got an array/],
   ])('rejects %s with one clear error', (_what, text, path, message) => {
