@@ -8,7 +8,7 @@
 // file that cannot be read or is invalid. main(argv, io) never exits the process, so tests call it.
 import { isAscii } from 'node:buffer'
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
-import { mkdir, readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
+import { mkdir, open, readFile as fsReadFile, stat, writeFile as fsWriteFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -427,6 +427,20 @@ function names(path: string): string[] {
   return out
 }
 
+/** How a report made by any of our tools starts its head (src/report/html.tsx): what `report` writes over again. */
+const REPORT_GENERATOR = '<meta name="generator" content="cxbus-devtools '
+
+/** The first 4 KB of a file, as text: a report's head. */
+async function readHead(path: string): Promise<string> {
+  const file = await open(path, 'r')
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4096), 0, 4096, 0)
+    return buffer.toString('utf8', 0, bytesRead)
+  } finally {
+    await file.close()
+  }
+}
+
 async function writeReports(results: FileResult[], output: string | undefined, io: CliIO): Promise<number> {
   const writeFile = io.writeFile ?? ((p: string, t: string) => fsWriteFile(p, t, 'utf8'))
   // -o names a directory for several inputs (made if missing), for one an existing directory or a
@@ -450,6 +464,9 @@ async function writeReports(results: FileResult[], output: string | undefined, i
   // A report of this run is named by its path (once written, by its inode too).
   const isTaken = (path: string): boolean => names(path).some((n) => taken.has(n))
   const exists = (path: string): Promise<boolean> => (io.readFile ? io.readFile(path) : stat(path)).then(() => true, () => false)
+  // A name is written again only over a report (an earlier run's, made again in place): any other file there is kept.
+  const ourReportOrFree = (path: string): Promise<boolean> =>
+    (io.readFile ? io.readFile(path) : readHead(path)).then((text) => text.includes(REPORT_GENERATOR), () => true)
   const place = (file: string, n: number): string => (intoDir ? join(output as string, basename(reportPathFor(file, n))) : reportPathFor(file, n))
   for (const r of results) {
     if (!('analysis' in r)) continue
@@ -462,7 +479,7 @@ async function writeReports(results: FileResult[], output: string | undefined, i
     if (output === undefined || intoDir) {
       const fromReport = /\.html?$/i.test(r.file)
       let n = 1
-      while (isTaken(place(r.file, n)) || (fromReport && (await exists(place(r.file, n))))) n++
+      while (isTaken(place(r.file, n)) || (fromReport && (await exists(place(r.file, n)))) || !(await ourReportOrFree(place(r.file, n)))) n++
       out = place(r.file, n)
       taken.add(resolve(out))
     }

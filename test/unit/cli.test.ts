@@ -233,6 +233,16 @@ describe('cxbus-devtools check', () => {
     // The same input twice: two reports.
     expect(await main(['report', a, a, '-o', join(dir, 'twice')], quiet)).toBe(0)
     expect(readdirSync(join(dir, 'twice')).sort()).toEqual(['base-2.report.html', 'base.report.html'])
+    // A file at a numbered name that is not a report (someone's own) is kept: the next number is used.
+    const y1 = write('d/y.session.json', 'documented-submitted')
+    const y2 = write('d/y.json', 'shipped-auto-submit')
+    writeFileSync(join(dir, 'd', 'y-2.report.html'), 'SENTINEL')
+    expect(await main(['report', y1, y2], quiet)).toBe(0)
+    expect(readFileSync(join(dir, 'd', 'y-2.report.html'), 'utf8')).toBe('SENTINEL')
+    expect(readdirSync(join(dir, 'd')).filter((f) => f.endsWith('.html')).sort()).toEqual(['y-2.report.html', 'y-3.report.html', 'y.report.html'])
+    // Run again: the reports it made are made again in place, nothing more.
+    expect(await main(['report', y1, y2], quiet)).toBe(0)
+    expect(readdirSync(join(dir, 'd')).filter((f) => f.endsWith('.html')).sort()).toEqual(['y-2.report.html', 'y-3.report.html', 'y.report.html'])
   })
 
   it('report -o never overwrites an input, however its path is spelled or linked', async () => {
