@@ -23,7 +23,9 @@ function dataBlock(text: string, id: string): string | null {
   const o = open(id)
   const start = text.indexOf(o)
   if (start < 0) return null
-  if (text.indexOf(o, start + o.length) >= 0) throw new Error(`the HTML file has more than one ${id} block (a cxbus-devtools report has one: edited by hand?)`)
+  // Any script element with that id, however spelled (the JSON and the text of a report never hold a raw `<`).
+  const tags = text.match(new RegExp(`<script\\b[^>]*\\bid\\s*=\\s*["']?${id}["'\\s/>]`, 'gi'))
+  if (tags !== null && tags.length > 1) throw new Error(`the HTML file has more than one ${id} block (a cxbus-devtools report has one: edited by hand?)`)
   const end = text.indexOf(CLOSE, start + o.length)
   return end < 0 ? null : text.slice(start + o.length, end)
 }

@@ -566,10 +566,16 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
     const block = (text: string, id: string): string => text.slice(text.indexOf(`<script type="application/json" id="${id}">`), text.indexOf('</script>', text.indexOf(`id="${id}"`)) + 9)
     const good = block(written['good.html'] as string, 'cxbus-devtools-session')
     const opts = block(html, 'cxbus-devtools-check-options')
+    const json = good.slice(good.indexOf('>') + 1, good.lastIndexOf('</script>'))
     const edited = {
       'session.html': html.replace('<body>', `<body><!-- ${good} -->`),
       'textarea.html': html.replace('<body>', `<body><textarea>${good}</textarea>`),
       'options.html': html.replace('<body>', `<body><!-- ${opts} -->`),
+      // Spelled otherwise: a browser's getElementById would take the first.
+      'id-first.html': html.replace('<body>', `<body><script id="cxbus-devtools-session" type="application/json">${json}</script>`),
+      'quotes.html': html.replace('<body>', `<body><script type='application/json' id='cxbus-devtools-session'>${json}</script>`),
+      'upper.html': html.replace('<body>', `<body><SCRIPT TYPE=application/json ID=cxbus-devtools-session>${json}</SCRIPT>`),
+      'attr.html': html.replace('<body>', `<body><script data-x="1" type="application/json" id="cxbus-devtools-session" class="y">${json}</script>`),
     }
     for (const [name, text] of Object.entries(edited)) {
       expect(text, name).not.toBe(html)
@@ -578,6 +584,15 @@ describe('cxbus-devtools: QA coverage, reports and the Markdown summary', () => 
       expect(r.stderr, name).toMatch(/the HTML file has more than one cxbus-devtools-(session|check-options) block \(a cxbus-devtools report has one: edited by hand\?\)/)
     }
     expect((await run(['check', 'f.html'], {}, written)).code).toBe(1)
+    // Page data that spells such a tag is no second block: in a report it is escaped, as all page text is.
+    const s = loadFixture('documented-submitted')
+    const tag = `<script type="application/json" id="cxbus-devtools-session">{}</script><SCRIPT id=cxbus-devtools-check-options>`
+    for (const e of s.events) if (e.kind === 'event') (e.data as Record<string, unknown>).note = tag
+    await run(['report', 'tag.json', '-o', 'tag.html'], { 'tag.json': serializeSession(s) }, written)
+    expect(written['tag.html']).toContain('cxbus-devtools-session')
+    const tagged = await run(['check', 'tag.html'], {}, written)
+    expect(tagged.stderr).toBe('')
+    expect(tagged.code).toBe(0)
   })
 
   it('a config file: a byte order mark accepted, a syntax error named by line and column', async () => {
