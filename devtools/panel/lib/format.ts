@@ -10,21 +10,25 @@ export function formatClock(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
 }
 
-/** A duration in ms, short enough for a table cell: "850 ms", "4.432 s", "2 min 05 s". */
-export function formatDuration(ms: number): string {
+/**
+ * A duration in ms, short enough for a table cell: "850 ms", "4.432 s", "2 min 05 s"; `precise` keeps
+ * the milliseconds past a minute too, "2 min 05.200 s" (axis ticks less than a second apart).
+ */
+export function formatDuration(ms: number, precise = false): string {
   const abs = Math.abs(ms)
   const sign = ms < 0 ? '−' : ''
   if (abs < 1000) return `${sign}${Math.round(abs)} ms`
   if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(3)} s`
   const min = Math.floor(abs / 60_000)
-  return `${sign}${min} min ${pad(Math.floor((abs % 60_000) / 1000))} s`
+  const rest = abs % 60_000
+  return precise ? `${sign}${min} min ${pad(Math.floor(rest / 1000))}.${pad(Math.round(rest % 1000), 3)} s` : `${sign}${min} min ${pad(Math.floor(rest / 1000))} s`
 }
 
 /** Time relative to a reference (the interaction's `opened`), always signed: "+4.432 s", "−3 ms". */
-export function formatRelative(ms: number, reference: number | undefined): string {
+export function formatRelative(ms: number, reference: number | undefined, precise = false): string {
   if (reference === undefined) return ''
   const d = ms - reference
-  return d < 0 ? formatDuration(d) : `+${formatDuration(d)}`
+  return d < 0 ? formatDuration(d, precise) : `+${formatDuration(d, precise)}`
 }
 
 /** A JSON value on one line, shortened: table cells must not grow with a huge payload. */

@@ -18,6 +18,8 @@ describe('format', () => {
   it('formats durations by magnitude and sign', () => {
     expect(formatDuration(850)).toBe('850 ms')
     expect(formatDuration(4432)).toBe('4.432 s')
+    // Past a minute: whole seconds in a cell; with their ms where ticks are less than a second apart.
+    expect([formatDuration(75_200), formatDuration(75_200, true), formatDuration(75_000, true), formatRelative(76_005, 0, true)]).toEqual(['1 min 15 s', '1 min 15.200 s', '1 min 15.000 s', '+1 min 16.005 s'])
     expect(formatDuration(125_000)).toBe('2 min 05 s')
     expect(formatDuration(-3)).toBe('−3 ms')
   })

@@ -78,9 +78,10 @@ export function Timeline({ view, emptyText, selectedSeq, currentInteraction, hei
   const rows = lanesInView(layout.tops, layout.heights, scrollTop, size.height)
   // Ticks count from the start of the capture, at round steps from it; none where its label would be cut.
   const tickBase = view.entries[0]?.time ?? window.t0
-  const ticks = niceTicks({ t0: window.t0 - tickBase, t1: window.t1 - tickBase }, Math.max(2, Math.floor(width / 110)))
-    .ticks.map((t) => t + tickBase)
-    .filter((t) => timeToX(t, window, width) <= width - 30)
+  const axis = niceTicks({ t0: window.t0 - tickBase, t1: window.t1 - tickBase }, Math.max(2, Math.floor(width / 110)))
+  const ticks = axis.ticks.map((t) => t + tickBase).filter((t) => timeToX(t, window, width) <= width - 30)
+  // Past a minute "+1 min 15 s" would repeat on ticks less than a second apart: they keep their ms.
+  const preciseTicks = axis.step < 1000
 
   // A selection made in the list or the findings brings its lane (and time) into view.
   useEffect(() => {
@@ -145,7 +146,7 @@ export function Timeline({ view, emptyText, selectedSeq, currentInteraction, hei
       <div class="tl-axis" style={{ paddingLeft: `${LABEL_WIDTH}px` }}>
         {ticks.map((t) => (
           <span key={t} class="tick" style={{ left: `${LABEL_WIDTH + timeToX(t, window, width)}px` }}>
-            {formatRelative(t, tickBase)}
+            {formatRelative(t, tickBase, preciseTicks)}
           </span>
         ))}
       </div>
