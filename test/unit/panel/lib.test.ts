@@ -6,6 +6,7 @@ import { diffMetadata, jsonEqual, nestedChanges } from '../../../devtools/panel/
 import { EMPTY_FILTER, filterEntries, isFilterActive, worstSeverity } from '../../../devtools/panel/lib/filter.ts'
 import { moveSelection, scrollToReveal, visibleRows } from '../../../devtools/panel/lib/virtual.ts'
 import { indexIn, lowerBound } from '../../../devtools/panel/lib/search.ts'
+import { tooltipAt } from '../../../devtools/panel/components/Timeline/Timeline.tsx'
 import { describeMarker, droppedKind, interactionLabel, isFrameLoad, nameOf, pageNumbers, pluginOf, shortName } from '../../../devtools/panel/lib/entries.ts'
 import type { Finding } from '../../../src/core/model.ts'
 import { ev, marker, meta } from './helpers.ts'
@@ -229,5 +230,12 @@ describe('virtual rows and keyboard moves', () => {
     expect(lowerBound([1, 3, 5], 4)).toBe(2)
     expect(indexIn([1, 3, 5], 5)).toBe(2)
     expect(indexIn([1, 3, 5], 4)).toBe(-1)
+  })
+})
+
+describe('the timeline tooltip', () => {
+  it('opens on the side of the pointer with more room: a mark at the right or bottom edge keeps it on screen', () => {
+    expect(tooltipAt(100, 100, 1280, 800)).toEqual({ left: '112px', top: '112px', transform: 'translate(0, 0)' })
+    expect(tooltipAt(1250, 700, 1280, 800)).toEqual({ left: '1238px', top: '688px', transform: 'translate(-100%, -100%)' })
   })
 })

@@ -197,7 +197,7 @@ export function Timeline({ view, emptyText, selectedSeq, currentInteraction, hei
         )}
       </div>
       {hover && hovered && (
-        <div class="tooltip" role="tooltip" data-testid="timeline-tooltip" style={{ left: `${hover.x + 12}px`, top: `${hover.y + 12}px` }}>
+        <div class="tooltip" role="tooltip" data-testid="timeline-tooltip" style={tooltipAt(hover.x, hover.y)}>
           <strong>
             #{hovered.seq} {nameOf(hovered)}
           </strong>
@@ -217,6 +217,16 @@ export function Timeline({ view, emptyText, selectedSeq, currentInteraction, hei
 }
 
 /** The failure a service event reports, for the tooltip of its red mark ("HTTP 500 Internal Server Error"). */
+/**
+ * Beside the pointer, on the side with more room: past the middle of the window it opens to the left
+ * (or above), so a mark at the right edge (Fit puts the newest there) keeps its tooltip on screen.
+ */
+export function tooltipAt(x: number, y: number, w = globalThis.innerWidth ?? 0, h = globalThis.innerHeight ?? 0): Record<string, string> {
+  const left = x > w / 2
+  const up = y > h / 2
+  return { left: `${left ? x - 12 : x + 12}px`, top: `${up ? y - 12 : y + 12}px`, transform: `translate(${left ? '-100%' : '0'}, ${up ? '-100%' : '0'})` }
+}
+
 function hoveredFailure(entry: SessionEntry & { kind: 'event' }) {
   if (!entry.event.endsWith('Error')) return null
   const f = readFailure(entry)
