@@ -395,6 +395,14 @@ describe('QA fixes', () => {
     expect(within(form).getByTestId('nested-changes').textContent).toBe('form._customer_number: "+1 555 0100" → "+44 20 7946 0000"')
     const errors = screen.getAllByTestId('diff-row').find((r) => r.dataset.key === 'errors')!
     expect(errors.querySelector('.change')!.textContent).toContain('was false')
+    // A value too long for the cell ends in "…" and is whole in its tooltip; a short one has none.
+    const long = { ...form2, subject: 'Billing question about an invoice', _desired_time: 'asap' }
+    act(() => store.receive({ type: 'entries', entries: [ev(4, 'Callback.completed', meta({ opened: T, started: T + 100, completed: T + 300, form: long }), T + 300)] }))
+    fireEvent.click(rows().find((r) => r.dataset.seq === '4')!)
+    const cell = within(screen.getAllByTestId('diff-row').find((r) => r.dataset.key === 'form')!).getByTestId('meta-value')
+    expect(cell.textContent!.endsWith('…')).toBe(true)
+    expect(cell.title).toBe(JSON.stringify(long))
+    expect(within(screen.getAllByTestId('diff-row').find((r) => r.dataset.key === 'opened')!).getByTestId('meta-value').hasAttribute('title')).toBe(false)
   })
 
   it('describes paused and cleared markers without the lost-events banner', () => {

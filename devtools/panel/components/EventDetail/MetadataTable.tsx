@@ -45,13 +45,16 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
       <tbody>
         {rows.map((r) => {
           const value = r.status === 'removed' ? r.before : r.after
+          const shown = formatValue(value)
+          // A value cut with "…" is whole in its tooltip (up to a screenful; the raw envelope has all of it).
+          const whole = shown.endsWith('…') ? formatValue(value, 4000) : undefined
           return (
             <tr key={r.key} class={compared ? `diff-${r.status}` : ''} data-testid="diff-row" data-key={r.key} data-status={compared ? r.status : undefined}>
               <th scope="row" title={r.key}>
                 {r.key}
               </th>
-              <td class="mono">
-                {formatValue(value)}
+              <td class="mono" title={whole} data-testid="meta-value">
+                {shown}
                 {TIMESTAMP_FIELDS.has(r.key) && typeof value === 'number' && value > 1e11 ? <span class="hint"> {formatClock(value)}</span> : null}
               </td>
               <td class="type" title={describeType(r.key, value)}>
