@@ -12,8 +12,7 @@ import { mkdir, open, readFile as fsReadFile, stat, writeFile as fsWriteFile } f
 import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { DEFAULT_PATHS, unknownRequired, validateCoverageConfig, type Coverage, type CoveragePath } from '../src/core/coverage.ts'
-import { validateCheckOptions } from '../src/core/lifecycle/options.ts'
+import { DEFAULT_PATHS, unknownRequired, type Coverage, type CoveragePath } from '../src/core/coverage.ts'
 import type { CheckOptions, Finding, Interaction, Report, Session, SessionEntry, Severity } from '../src/core/model.ts'
 import { formatSpan, lifecycleSteps, type InteractionStory } from '../src/core/story.ts'
 import { countLabel, SEVERITIES } from '../src/core/model.ts'
@@ -22,7 +21,7 @@ import { extractEmbeddedOptions } from '../src/core/embed.ts'
 import { MAX_SESSION_BYTES, parseJson, tooLargeMessage } from '../src/core/session.ts'
 import { GapScan, gapReorder } from '../src/core/lanes.ts'
 import { sessionSlices, type ByteSource, type SessionHead, type TextSource } from '../src/core/sessionSlices.ts'
-import { checkConfigOf, checkOptionsText, countsText, coverageText, createSessionAnalyzer, createStreamedCheck, lossText, verdictText, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
+import { checkConfigOf, checkOptionsText, countsText, coverageText, createSessionAnalyzer, createStreamedCheck, lossText, settingsOf, verdictText, type CheckSettings, type QaAnalysis, type QaSummary } from '../src/report/analyze.ts'
 import { markdownSummary } from '../src/report/markdown.ts'
 import { TOOL_VERSION } from '../src/report/version.ts'
 
@@ -127,21 +126,6 @@ interface Checked {
 
 const reasonOf = (err: unknown): string => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message)
 
-/** What --config and --require make of the options of both commands. */
-export interface Settings {
-  options: CheckOptions
-  paths: CoveragePath[]
-  require: string[]
-}
-
-/** A --config file's content, validated (also the test kit's check options); throws on a bad one. */
-export function settingsOf(raw: unknown): Settings {
-  // The coverage part is read here; the rest must be CheckOptions (unknown keys are typos).
-  const { coverage, require: req, ...options } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : { '(root)': raw }) as Record<string, unknown>
-  const cov = validateCoverageConfig({ coverage, require: req })
-  return { options: validateCheckOptions(options, ['coverage', 'require']), paths: cov.paths, require: cov.require }
-}
-
 /** The text `check` prints for one file (also the test kit's expectNoErrors message). */
 export function checkText(file: string, analysis: QaAnalysis, columns = DEFAULT_COLUMNS): string {
   let text = ''
@@ -164,8 +148,8 @@ export function failureText(file: string, analysis: QaAnalysis, columns = DEFAUL
   return escapeControls(text)
 }
 
-async function loadSettings(config: string | undefined, require: readonly string[], readFile: (p: string) => Promise<string>): Promise<Settings> {
-  let settings: Settings = { options: {}, paths: [...DEFAULT_PATHS], require: [] }
+async function loadSettings(config: string | undefined, require: readonly string[], readFile: (p: string) => Promise<string>): Promise<CheckSettings> {
+  let settings: CheckSettings = { options: {}, paths: [...DEFAULT_PATHS], require: [] }
   if (config !== undefined) {
     try {
       settings = settingsOf(parseJson(await readFile(config)))
@@ -177,7 +161,7 @@ async function loadSettings(config: string | undefined, require: readonly string
 }
 
 /** `settings` with the paths of the --require options added (checked against its paths). */
-function withRequired(settings: Settings, require: readonly string[]): Settings {
+function withRequired(settings: CheckSettings, require: readonly string[]): CheckSettings {
   // Repeated --require options add up (a later one never drops an earlier one's paths).
   if (require.length > 0) {
     const list = require.flatMap((r) => r.split(',')).map((x) => x.trim()).filter((x) => x !== '')
@@ -262,7 +246,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     return EXIT_INVALID
   }
 
-  let settings: Settings
+  let settings: CheckSettings
   try {
     settings = await loadSettings(args.values.config, args.values.require ?? [], readFile)
   } catch (err) {
@@ -338,7 +322,7 @@ function filesSummary(results: readonly FileResult[]): string {
  * Checks and analyses a session slice by slice as it is parsed (src/core/sessionSlices.ts): what is
  * kept is per interaction (its story, its findings), not the entries, unless `keepEvents`.
  */
-function analyzeText(text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: Settings, keepEvents: boolean): QaAnalysis {
+function analyzeText(text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: CheckSettings, keepEvents: boolean): QaAnalysis {
   return analyzeSlices(text, again, () => createSessionAnalyzer({ options: settings.options, paths: settings.paths, require: settings.require, keepEvents }))
 }
 
@@ -346,7 +330,7 @@ function analyzeText(text: TextSource | ByteSource | string, again: () => TextSo
  * The text output's analysis (`check` without --format): each interaction is made into its lines
  * of text as soon as it is over and the rest of it dropped, so what outlives the stream is text.
  */
-function checkStreamed(file: string, text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: Settings, shown: (f: Finding) => boolean, width: number): TextView {
+function checkStreamed(file: string, text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: CheckSettings, shown: (f: Finding) => boolean, width: number): TextView {
   const o = { options: settings.options, paths: settings.paths, require: settings.require }
   const a = analyzeSlices(text, again, () => createStreamedCheck(o, (story, findings) => textBlock(story, findings.filter(shown), width)))
   return { ...a, file, blocks: a.interactions, unattached: findingLines(a.unattached.filter(shown), width) }
@@ -547,7 +531,7 @@ interface JsonView extends QaSummary {
  * The --json output's analysis: as checkStreamed, each interaction is made into its JSON text as soon
  * as it is over and the rest of it dropped; the shown findings are kept as they are, in report order.
  */
-function checkStreamedJson(file: string, text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: Settings, shown: (f: Finding) => boolean): JsonView {
+function checkStreamedJson(file: string, text: TextSource | ByteSource | string, again: () => TextSource | ByteSource | string, settings: CheckSettings, shown: (f: Finding) => boolean): JsonView {
   const o = { options: settings.options, paths: settings.paths, require: settings.require }
   const a = analyzeSlices(text, again, () => createStreamedCheck(o, (story, _findings, ia) => interactionJson(ia, story), shown))
   return { ...a, file }

@@ -13,7 +13,8 @@ import type { InteractionStory } from '../src/core/story.ts'
 import { analyzeSession, type QaAnalysis } from '../src/report/analyze.ts'
 import { renderReportHtml } from '../src/report/html.tsx'
 import { TOOL_VERSION } from '../src/report/version.ts'
-import { failureText, settingsOf, type Settings } from '../cli/main.ts'
+import { failureText } from '../cli/main.ts'
+import { settingsOf, type CheckSettings } from '../src/report/analyze.ts'
 import { Collector, entryName, type CollectorOptions } from './collector.ts'
 
 export { entryName }
@@ -231,7 +232,7 @@ const OPTION_CHECKS: Record<keyof CaptureOptions, (v: unknown) => string | null>
 }
 
 /** The settings of a method's config, or a TypeError that names the method (as every other misuse). */
-function settingsFor(method: string, config: unknown): Settings {
+function settingsFor(method: string, config: unknown): CheckSettings {
   try {
     return settingsOf(config)
   } catch (e) {

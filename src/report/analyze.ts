@@ -2,9 +2,9 @@
 // computed once from the core: the checker's report, the interaction stories, the scenario coverage,
 // the notes and the environment. The HTML report, the Markdown summary and the CLI read only this.
 import { check, createChecker, createReleasingChecker, mergeFindings } from '../core/check.ts'
-import { addPluginSeen, coverageOf, coverageOfFacts, DEFAULT_PATHS, missingRequired, storyFacts, type Coverage, type CoveragePath, type StoryFacts } from '../core/coverage.ts'
+import { addPluginSeen, coverageOf, coverageOfFacts, DEFAULT_PATHS, missingRequired, storyFacts, validateCoverageConfig, type Coverage, type CoveragePath, type StoryFacts } from '../core/coverage.ts'
 import { countLabel, droppedCount, SEVERITIES, type CheckOptions, type Finding, type Interaction, type Report, type Session, type SessionEntry, type SessionNote, type Severity } from '../core/model.ts'
-import { resolveOptions } from '../core/lifecycle/options.ts'
+import { resolveOptions, validateCheckOptions } from '../core/lifecycle/options.ts'
 import { gapOrder } from '../core/lanes.ts'
 import { isFrameLoad } from '../core/pages.ts'
 import type { SessionHead } from '../core/sessionSlices.ts'
@@ -352,6 +352,21 @@ export function lossText(lost: Readonly<Record<string, number>>): string {
 }
 
 type Settings = Pick<QaSummary, 'options' | 'paths' | 'required'>
+
+/** What a --config file (or a report's embedded check options, or the test kit's config) says. */
+export interface CheckSettings {
+  options: CheckOptions
+  paths: CoveragePath[]
+  require: string[]
+}
+
+/** A --config file's content, validated; throws on a bad one. The inverse of checkConfigOf. */
+export function settingsOf(raw: unknown): CheckSettings {
+  // The coverage part is read here; the rest must be CheckOptions (unknown keys are typos).
+  const { coverage, require: req, ...options } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : { '(root)': raw }) as Record<string, unknown>
+  const cov = validateCoverageConfig({ coverage, require: req })
+  return { options: validateCheckOptions(options, ['coverage', 'require']), paths: cov.paths, require: cov.require }
+}
 
 /**
  * The options an analysis was made with as a --config file's JSON ({severities, tolerances, coverage,

@@ -5,12 +5,12 @@
 // end, when every page load is known), same coverage and counts; the checker hands each interaction
 // over exactly once, when nothing later can change it.
 import { describe, expect, it } from 'vitest'
-import { checkText, main, settingsOf } from '../../../cli/main.ts'
+import { checkText, main } from '../../../cli/main.ts'
 import { check, createReleasingChecker } from '../../../src/core/check.ts'
 import type { Finding, Interaction, Session } from '../../../src/core/model.ts'
 import { serializeSession } from '../../../src/core/session.ts'
 import { lifecycleSteps, type InteractionStory } from '../../../src/core/story.ts'
-import { analyzeSession, createStreamedCheck, type AnalyzeOptions } from '../../../src/report/analyze.ts'
+import { analyzeSession, createStreamedCheck, settingsOf, type AnalyzeOptions } from '../../../src/report/analyze.ts'
 import { fixtureNames, loadFixture } from '../../support/fixtures.ts'
 import { faultySession } from '../../support/faults.ts'
 import { generateSession } from '../../support/generate.ts'
