@@ -7,6 +7,7 @@ import type { RuleInfo } from '../../src/core/rules.ts'
 import { EMPTY_FILTER, filterEntries, type Filter } from './lib/filter.ts'
 import { currentNotes, currentView, type PanelStore } from './state/store.ts'
 import { computeCoverage } from '../../src/core/coverage.ts'
+import { checkOptionsText } from '../../src/report/analyze.ts'
 import { indexNotes } from '../../src/ui/notes.ts'
 import { interactionLabelOf } from './state/view.ts'
 import { isTopLoad } from './lib/entries.ts'
@@ -92,7 +93,9 @@ export function App({ store, actions, rules, commands }: AppProps) {
   const notesIndex = useMemo(() => indexNotes(notes), [notes])
   const noted = useMemo(() => new Set(notesIndex.bySeq.keys()), [notesIndex])
   // Only while its tab is open: stories and coverage of a 100 000-event live capture cost a frame.
-  const coverage = useMemo(() => (tab === 'coverage' ? computeCoverage(view.entries, view.stories) : null), [tab, view, view.entries.length])
+  // An imported report's own coverage paths, as its report and `check` count them.
+  const paths = state.imported?.settings?.paths
+  const coverage = useMemo(() => (tab === 'coverage' ? computeCoverage(view.entries, view.stories, paths) : null), [tab, view, view.entries.length, paths])
   const checked = (state.imported?.progress ?? 1) >= 1
   // Without interactions an imported file says why (the live capture's hints ask to open the widget).
   const noInteraction = live ? null : checked ? 'The imported file holds no Callback interaction.' : 'Checking the session…'
@@ -178,6 +181,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
         <ImportedBanner
           name={state.imported.name}
           progress={state.imported.progress}
+          options={state.imported.settings ? checkOptionsText({ options: state.imported.settings.options, paths: state.imported.settings.paths, required: state.imported.settings.require }) : []}
           onBack={() => {
             store.backToLive()
             setSelected(null)

@@ -5,9 +5,10 @@
 // HTML file) and its Markdown summary, notes, settings.
 import type { CheckOptions, Session, SessionEntry, SessionNote } from '../../../src/core/model.ts'
 import type { PanelToBackground } from '../../../src/core/protocol.ts'
-import { MAX_SESSION_BYTES, tooLargeMessage } from '../../../src/core/session.ts'
+import { extractEmbeddedOptions } from '../../../src/core/embed.ts'
+import { MAX_SESSION_BYTES, parseJson, tooLargeMessage } from '../../../src/core/session.ts'
 import { SLICE_CHARS, sessionSlices, wholeText, type SessionHead, type TextSource } from '../../../src/core/sessionSlices.ts'
-import { analyzeSession, type QaAnalysis } from '../../../src/report/analyze.ts'
+import { analyzeSession, settingsOf, type CheckSettings, type QaAnalysis } from '../../../src/report/analyze.ts'
 import { renderReportHtml } from '../../../src/report/html.tsx'
 import { markdownSummary } from '../../../src/report/markdown.ts'
 import { TOOL_VERSION } from '../../../src/report/version.ts'
@@ -86,7 +87,7 @@ export const READ_CHUNK_BYTES = 4 << 20
  * The text of a file, decoded READ_CHUNK_BYTES at a time (each read is a task of its own) and
  * handed to the parser piece by piece. File.text() and FileReader decode it all in one task.
  */
-async function readText(file: File, chunk: number): Promise<TextSource> {
+async function readText(file: File, chunk: number): Promise<TextSource & { html: boolean }> {
   if (typeof file.arrayBuffer === 'function' && typeof TextDecoder === 'function') {
     const decoder = new TextDecoder('utf-8')
     const pieces: string[] = []
@@ -95,15 +96,25 @@ async function readText(file: File, chunk: number): Promise<TextSource> {
     }
     pieces.push(decoder.decode())
     let next = 0
-    return { read: () => (next < pieces.length ? pieces[next++]! : null), whole: () => pieces.join('') }
+    return { read: () => (next < pieces.length ? pieces[next++]! : null), whole: () => pieces.join(''), html: looksHtml(pieces[0] ?? '') }
   }
   // Some test DOMs have neither: FileReader is everywhere.
   return new Promise((resolve, reject) => {
     const r = new FileReader()
-    r.onload = () => resolve(wholeText(String(r.result)))
+    r.onload = () => resolve({ ...wholeText(String(r.result)), html: looksHtml(String(r.result)) })
     r.onerror = () => reject(r.error)
     r.readAsText(file)
   })
+}
+
+/** A QA report (HTML) rather than a session file (JSON), from its first characters. */
+const looksHtml = (start: string): boolean => /^\uFEFF?\s*</.test(start.slice(0, 64))
+
+/** A QA report's embedded check options (null for a session file, or a report made with the defaults). */
+function embeddedSettings(text: TextSource & { html: boolean }): CheckSettings | null {
+  if (!text.html) return null // a session file: its whole text is not made again
+  const json = extractEmbeddedOptions(text.whole())
+  return json === null ? null : settingsOf(parseJson(json))
 }
 
 export function createActions(d: ActionDeps): PanelActions {
@@ -126,7 +137,10 @@ export function createActions(d: ActionDeps): PanelActions {
   /** The QA analysis of the session shown, from the report the panel already has. */
   const analysis = (): { a: QaAnalysis; state: PanelState } => {
     const state = d.store.getState()
-    return { a: analyzeSession(sessionOf(state), { options: state.options, report: currentView(state).report }), state }
+    // An imported report's own check options (coverage paths and required ones too) when it has them.
+    const s = state.imported?.settings
+    const o = s ? { options: s.options, paths: s.paths, require: s.require } : { options: state.options }
+    return { a: analyzeSession(sessionOf(state), { ...o, report: currentView(state).report }), state }
   }
   // The live capture's notes are stored per tab by syncLiveNotes (main.tsx), whatever changes them.
   const setNotes = (notes: SessionNote[]): void => d.store.setNotes(notes)
@@ -173,7 +187,7 @@ export function createActions(d: ActionDeps): PanelActions {
         d.store.showError(`Cannot import ${file.name}:`, tooLargeMessage(file.size))
         return
       }
-      let text: TextSource
+      let text: TextSource & { html: boolean }
       try {
         text = await readText(file, d.readChunkBytes ?? READ_CHUNK_BYTES)
       } catch (err) {
@@ -194,7 +208,16 @@ export function createActions(d: ActionDeps): PanelActions {
         return
       }
       mark('cxbus:import:parsed')
-      sink.finish(head)
+      // A QA report made with other check options carries them: it is checked with them, as `check` does.
+      let settings: CheckSettings | null = null
+      try {
+        settings = embeddedSettings(text)
+      } catch (err) {
+        sink.fail()
+        d.store.showError(`Cannot import ${file.name}:`, `its check options: ${err instanceof Error ? err.message : String(err)}`)
+        return
+      }
+      sink.finish(head, settings)
     },
     saveSettings(options) {
       d.store.setOptions(options)

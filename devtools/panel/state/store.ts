@@ -15,6 +15,7 @@
 import type { CheckOptions, Finding, Report, Session, SessionEntry, SessionNote, SessionSource, Severity } from '../../../src/core/model.ts'
 import type { BackgroundToPanel, TabState } from '../../../src/core/protocol.ts'
 import type { SessionHead } from '../../../src/core/sessionSlices.ts'
+import type { CheckSettings } from '../../../src/report/analyze.ts'
 import { evictedBefore, evictedWith, gapOrder } from '../../../src/core/lanes.ts'
 import { createStoryBuilder, type InteractionStory } from '../../../src/core/story.ts'
 import { StringPool } from '../lib/stringPool.ts'
@@ -47,6 +48,11 @@ export interface ImportedSession {
   /** The file's notes, and those added while viewing it. */
   notes: SessionNote[]
   view: SessionView
+  /**
+   * The check options a QA report carries (made with options other than the defaults), used for it
+   * instead of the panel's, as `check` does; null for a session file, or once Settings are saved.
+   */
+  settings: CheckSettings | null
   /** Share of the entries checked so far (1 when done); the view has findings only when done. */
   progress: number
 }
@@ -97,8 +103,8 @@ export interface PanelStore {
 export interface ImportSink {
   /** The next parsed entries; `restart`: they replace the ones added so far. */
   add(entries: readonly SessionEntry[], restart: boolean): void
-  /** Every entry is added: the rest of the file, then the check in slices. */
-  finish(head: SessionHead): void
+  /** Every entry is added: the rest of the file (and a report's embedded check options), then the check in slices. */
+  finish(head: SessionHead, settings?: CheckSettings | null): void
   fail(): void
 }
 
@@ -233,13 +239,13 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
   }
 
   /** Shows an imported session at once, then checks it slice by slice. */
-  const showImported = (name: string, source: SessionSource | undefined, extra: Record<string, unknown>, events: readonly SessionEntry[], notes: SessionNote[], names?: NameIndex): void => {
+  const showImported = (name: string, source: SessionSource | undefined, extra: Record<string, unknown>, events: readonly SessionEntry[], notes: SessionNote[], names?: NameIndex, settings: CheckSettings | null = null): void => {
     const run = ++importRun
     const unchecked = viewOfSession(events, EMPTY_REPORT, names)
     // Notes added while the check runs are kept: read them from the state, not from the closure.
-    const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, extra, view, progress, notes: state.imported?.notes ?? notes })
+    const imported = (view: SessionView, progress: number): ImportedSession => ({ name, source, extra, view, settings, progress, notes: state.imported?.notes ?? notes })
     emit({ imported: imported(unchecked, events.length ? 0 : 1), error: null })
-    const checker = engine.createChecker(state.options)
+    const checker = engine.createChecker(settings?.options ?? state.options)
     // Stories are told in the same slices: telling 170 000 entries at once would be one long task.
     const stories = createStoryBuilder()
     // Checked with each store-full marker where its entries were; listed in seq order.
@@ -364,21 +370,21 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
           // The first slice at once, then now and then: each update re-derives the list.
           if (performance.now() - shownAt < PARSE_UPDATE_MS) return
           shownAt = performance.now()
-          emit({ imported: { name, source: undefined, extra: {}, view: viewOfSession(events, EMPTY_REPORT, names), progress: 0, notes: [] }, error: null })
+          emit({ imported: { name, source: undefined, extra: {}, view: viewOfSession(events, EMPTY_REPORT, names), settings: null, progress: 0, notes: [] }, error: null })
         },
-        finish(head) {
+        finish(head, settings = null) {
           if (run !== importRun) return
           textIndexOf(events).extend(1) // the last, short chunk
           const { format: _format, version: _version, source, notes, ...extra } = head
           state = { ...state, imported: null } // the file's notes, not those of the partial view
-          showImported(name, source, extra, events, (notes as SessionNote[] | undefined) ?? [], names)
+          showImported(name, source, extra, events, (notes as SessionNote[] | undefined) ?? [], names, settings)
         },
         fail() {
           if (run !== importRun) return
           // What was shown before comes back (checked again if its check was cut short by this import).
           if (before && before.progress < 1) {
             state = { ...state, imported: before }
-            showImported(before.name, before.source, before.extra, before.view.entries, before.notes)
+            showImported(before.name, before.source, before.extra, before.view.entries, before.notes, undefined, before.settings)
           } else {
             importRun++
             emit({ imported: before })
@@ -401,6 +407,7 @@ export function createPanelStore({ engine, options = {}, schedule = defaultSched
       flush()
       recheck(entries)
       emit({ live: liveView() })
+      // Saved Settings win over a report's own options (as --config does in the CLI): it is checked with them.
       const imported = state.imported
       if (imported) showImported(imported.name, imported.source, imported.extra, imported.view.entries, imported.notes)
     },

@@ -4,6 +4,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { createChecker } from '../../../src/core/check.ts'
 import { serializeSession } from '../../../src/core/session.ts'
 import { RULES } from '../../../src/core/rules.ts'
+import { analyzeSession } from '../../../src/report/analyze.ts'
+import { renderReportHtml } from '../../../src/report/html.tsx'
 import type { SessionEntry } from '../../../src/core/model.ts'
 import type { TabState } from '../../../src/core/protocol.ts'
 import { App } from '../../../devtools/panel/App.tsx'
@@ -188,6 +190,19 @@ describe('import', () => {
     fireEvent.click(screen.getByTestId('back-to-live'))
     expect(screen.queryByTestId('imported-banner')).toBeNull()
     expect(screen.getByTestId('empty-state')).toBeTruthy()
+  })
+
+  it("a report made with other check options: the banner says it is checked with them", async () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'state', state: tab() }))
+    const s = fixture('shipped-auto-submit')
+    const a = analyzeSession(s, { options: { severities: { 'meta/elapsed-absolute': 'error' } } })
+    const html = renderReportHtml(a, { generatedAt: 0, generator: 'cxbus-devtools test' })
+    fireEvent.change(screen.getByTestId('import-input'), { target: { files: [new File([html], 'auto.report.html')] } })
+    await waitFor(() => screen.getByTestId('imported-options'))
+    expect(screen.getByTestId('imported-options').textContent).toBe(
+      ' · checked with the check options the report was made with: meta/elapsed-absolute: error (default warning) (saving Settings checks it with yours)',
+    )
   })
 
   it('imports a dropped file and shows the validator error for an invalid one', async () => {

@@ -116,6 +116,32 @@ describe('Report and Copy summary', () => {
     expect(store.getState().imported?.notes).toEqual(back.notes)
   })
 
+  it('a report made with other check options imports with them: same verdict, said in the banner, kept in a report made again', async () => {
+    const { store, actions } = setup()
+    // In the live view the failed retry's elapsed-definition note is info; the report was made with it an error.
+    actions.saveSettings({ severities: { 'meta/elapsed-definition': 'error' } })
+    const errors = () => store.getState().imported!.view.report.findings.filter((f) => f.severity === 'error').length
+    const liveErrors = store.getState().live.report.findings.filter((f) => f.severity === 'error').length
+    expect(liveErrors).toBeGreaterThan(0)
+    const [made] = await downloads(() => actions.saveReport())
+    expect(made!.text).toMatch(/^<!DOCTYPE html>[\s\S]*<title>FAIL/)
+    // Back to the defaults, then the report is imported: checked with its own options, not the panel's.
+    actions.saveSettings({})
+    await actions.importFile(new File([made!.text], 'made.report.html'))
+    expect(store.getState().imported?.settings?.options).toEqual({ severities: { 'meta/elapsed-definition': 'error' } })
+    expect(errors()).toBe(liveErrors)
+    const [again] = await downloads(() => actions.saveReport())
+    expect(again!.text).toMatch(/<title>FAIL/)
+    expect(again!.text).toContain('meta/elapsed-definition: error (default info)')
+    // Saving Settings checks it with the panel's own (as --config does in the CLI).
+    actions.saveSettings({})
+    expect(store.getState().imported?.settings).toBeNull()
+    expect(errors()).toBe(0)
+    // A session file has none.
+    await actions.importFile(new File([serializeSession(fixture('shipped-failed-retry'))], 'x.session.json'))
+    expect(store.getState().imported?.settings).toBeNull()
+  })
+
   it('Copy summary puts the Markdown summary on the clipboard', async () => {
     const { actions, clipboard } = setup()
     expect(await actions.copySummary()).toBe(true)

@@ -1,12 +1,18 @@
 // Panel. One-line banners above the panel's content: the imported-file view, an error (an invalid
 // import names the position of the problem), lost events, the connection state and a closed tab.
 
-export function ImportedBanner({ name, progress, onBack }: { name: string; progress: number; onBack: () => void }) {
+/** `options`: the check options an imported report carries, in use for it ([] for none). */
+export function ImportedBanner({ name, progress, options = [], onBack }: { name: string; progress: number; options?: readonly string[]; onBack: () => void }) {
   return (
     <div class="banner banner-info" data-testid="imported-banner" role="status" data-checked={progress >= 1}>
       <span>
         Viewing imported file <strong>{name}</strong>
         {progress < 1 && <span class="muted" data-testid="check-progress"> · checking… {Math.floor(progress * 100)}%</span>}
+        {options.length > 0 && (
+          <span data-testid="imported-options">
+            {' '}· checked with the check options the report was made with: {options.join('; ')} (saving Settings checks it with yours)
+          </span>
+        )}
       </span>
       <button type="button" class="link" onClick={onBack} data-testid="back-to-live">
         back to live
