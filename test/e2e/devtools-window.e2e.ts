@@ -122,6 +122,13 @@ describe(`the panel in the real DevTools window (${BROWSER})`, () => {
       })
       expect(fit.scroll, `${layout}: ${JSON.stringify(fit)}`).toBeLessThanOrEqual(fit.client)
       expect(fit.timeRight, layout).toBeLessThanOrEqual(Math.min(fit.bodyRight, fit.width))
+      // The side pane's tabs too, with two-digit counts ("Findings (14)"): no tab cut, no scrollbar under them.
+      const tabs = await dt.panel.evaluate(() => {
+        const t = document.querySelector('.tabs')!
+        return { scroll: t.scrollWidth, client: t.clientWidth, text: t.textContent }
+      })
+      expect(tabs.text).toMatch(/Findings \(\d\d+\)/)
+      expect(tabs.scroll, `${layout}: ${JSON.stringify(tabs)}`).toBeLessThanOrEqual(tabs.client)
     }
     await dt.close()
     await tab.page.close()
