@@ -271,6 +271,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
                     labelOf={(id) => view.storyById(id)?.label ?? id}
                     onSelectInteraction={selectInteraction}
                     {...(checked ? { onCopySummary: copySummary } : {})}
+                    {...(live ? {} : { emptyText: checked ? 'The imported file holds no Callback or SendMessage.' : 'Checking the session…' })}
                     copied={copied}
                   />
                 ) : (

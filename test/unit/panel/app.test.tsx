@@ -554,7 +554,9 @@ describe('real pages: focus, stories, grouped findings', () => {
     act(() => store.importSession('others.json', { ...fixture('documented-typed-cancel'), events: [ev(0, 'Watchman.uptime'), ev(1, 'WindowManager.ready')] }))
     expect(container.querySelector('.tl-empty')?.textContent).toBe('The imported file holds no Callback interaction.')
     expect(screen.getByTestId('interactions-empty').textContent).toBe('The imported file holds no Callback interaction.')
-    expect(container.textContent).not.toMatch(/open the Callback widget|once a lifecycle event arrives/)
+    fireEvent.click(screen.getByTestId('tab-coverage'))
+    expect(screen.getByTestId('coverage-empty').textContent).toBe('The imported file holds no Callback or SendMessage.')
+    expect(container.textContent).not.toMatch(/open the Callback widget|once a lifecycle event arrives|on this page yet/)
   })
 
   it('lists the first stories of a large session and more on demand, the selected one always', () => {

@@ -11,12 +11,14 @@ export interface CoveragePaneProps {
   /** Copies the Markdown summary (also in the toolbar, except when docked narrow). */
   onCopySummary?(): void
   copied?: boolean
+  /** What to say when no checked plugin is in the session (an imported file is no page that may still load one). */
+  emptyText?: string
 }
 
 /** Links shown per path before "N more" (in a row lists nearly every interaction of a long session). */
 const MAX_LINKS = 8
 
-export function CoveragePane({ coverage, labelOf, onSelectInteraction, onCopySummary, copied = false }: CoveragePaneProps) {
+export function CoveragePane({ coverage, labelOf, onSelectInteraction, onCopySummary, copied = false, emptyText = 'No Callback or SendMessage on this page yet.' }: CoveragePaneProps) {
   const items = coverage.items.filter((c) => c.status !== 'not-applicable')
   const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
   return (
@@ -32,7 +34,7 @@ export function CoveragePane({ coverage, labelOf, onSelectInteraction, onCopySum
           </button>
         )}
       </p>
-      {items.length === 0 && <p class="muted">No Callback or SendMessage on this page yet.</p>}
+      {items.length === 0 && <p class="muted" data-testid="coverage-empty">{emptyText}</p>}
       <ul class="coverage-list">
         {items.map((c) => (
           <li key={c.id} class={`cov cov-${c.status}`} data-testid="coverage-item" data-path={c.id} data-status={c.status}>
