@@ -3,9 +3,11 @@
 // periods as a band, and, in a full lane, phase labels where they fit and the shipped and documented
 // elapsed spans. A compact lane (a finished interaction when many are shown) keeps the bar and marks.
 import type { Lane as LaneData, TimeWindow, ElapsedSpan } from './layout.ts'
-import { COMPACT_LANE_HEIGHT, spreadMarks, timeToX, visibleLabels } from './layout.ts'
+import { COMPACT_LANE_HEIGHT, MARK_SPACING, spreadMarks, timeToX, visibleLabels } from './layout.ts'
 import { formatDuration } from '../../lib/format.ts'
 const LABEL_GAP = 58
+/** Width of a mark (panel.css .mark: 12 px, centred on its x by left x - 5 and margin-left -1). */
+const MARK_WIDTH = 12
 /** Approximate width of one character of the 10 px elapsed labels. */
 const LABEL_CHAR_PX = 5.6
 
@@ -61,9 +63,14 @@ function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'document
 
 export function Lane({ lane, window, width, top, height, current, selectedSeq, noted, pageLoads = [], onHover, onSelect }: LaneProps) {
   const compact = height <= COMPACT_LANE_HEIGHT
+  // The lane's edges bound the spreading too (a mark stays whole inside it): a crowded
+  // start (Fit on a narrow panel) pushed marks under the label column.
+  // Marks at the edges are moved just inside; the spreading then keeps them there.
+  const half = MARK_WIDTH / 2
+  const inside = (x: number): number => (x >= -half && x <= width + half ? Math.max(half, Math.min(width - half, x)) : x)
   const xs = spreadMarks(
-    lane.marks.map((m) => timeToX(m.time, window, width)),
-    pageLoads.map((t) => timeToX(t, window, width)),
+    lane.marks.map((m) => inside(timeToX(m.time, window, width))),
+    [half - MARK_SPACING / 2, width - half + MARK_SPACING / 2, ...pageLoads.map((t) => timeToX(t, window, width))],
   )
   const labelWidths = lane.marks.map((m) => m.name.length * LABEL_CHAR_PX)
   const labels = compact ? lane.marks.map(() => false) : visibleLabels(xs, LABEL_GAP, labelWidths)
