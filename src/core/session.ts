@@ -240,7 +240,7 @@ export function validateEntry(value: unknown, i: number, prevSeq: number): numbe
     // (for-in and a Set: no array of keys per entry)
     for (const k in e) if (!BOUNDED.has(k)) e[k] = boundData(e[k] as Json, i, k)
     if (e.marker === 'dropped') checkDropped(e.data, i)
-    if (e.frameUrl !== undefined) e.frameUrl = cutLong(e.frameUrl as string)
+    if (e.frameUrl !== undefined && (e.frameUrl as string).length > MAX_FIELD_LENGTH) e.frameUrl = cut(e.frameUrl as string)
     return e.seq as number
   }
   return entryProblem(value, i, prevSeq)
