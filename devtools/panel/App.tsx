@@ -200,6 +200,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
           markers={view.entries}
           recording={!live || (tabState?.recording ?? true)}
           closed={live && state.tabClosed}
+          imported={!live}
           onImport={pickFile}
         />
       ) : (
@@ -309,7 +310,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
           }}
         />
       )}
-      {dialog === 'rules' && <RulesDialog rules={rules} severities={state.options.severities} onClose={() => setDialog(null)} />}
+      {dialog === 'rules' && <RulesDialog rules={rules} severities={(state.imported?.settings?.options ?? state.options).severities} onClose={() => setDialog(null)} />}
     </div>
   )
 }

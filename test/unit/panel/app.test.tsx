@@ -203,6 +203,17 @@ describe('import', () => {
     expect(screen.getByTestId('imported-options').textContent).toBe(
       ' · checked with the check options the report was made with: meta/elapsed-absolute: error (default warning) (saving Settings checks it with yours)',
     )
+    // Rules says the severity in effect for what is shown: the report's.
+    fireEvent.click(screen.getByTestId('rules'))
+    expect(screen.getAllByTestId('rule-severity').find((e) => e.dataset.rule === 'meta/elapsed-absolute')!.dataset.level).toBe('error')
+  })
+
+  it('an imported file with only markers says it holds no interaction, not the live hints', () => {
+    const { store } = mount()
+    const s = fixture('documented-typed-cancel')
+    act(() => store.importSession('markers.json', { ...s, events: s.events.filter((e) => e.kind === 'marker') }))
+    expect(screen.getByTestId('empty-title').textContent).toBe('The imported file holds no Callback interaction')
+    expect(screen.getByTestId('empty-state').textContent).not.toMatch(/Open the Callback window|No Genesys Widgets bus found/)
   })
 
   it('imports a dropped file and shows the validator error for an invalid one', async () => {

@@ -15,6 +15,8 @@ export interface EmptyStateProps {
   recording: boolean
   /** The inspected tab is closed, or no tab has the panel's id: no bus will come. */
   closed?: boolean
+  /** An imported file is shown: it holds what it holds, no hint to act on a page. */
+  imported?: boolean
   onImport: () => void
 }
 
@@ -28,11 +30,16 @@ export const LOOKED_FOR = [
 /** Markers listed under the empty state: the latest ones (a page reloading in a loop adds many). */
 export const MAX_EMPTY_MARKERS = 30
 
-export function EmptyState({ bus, url, markers = [], recording, closed = false, onImport }: EmptyStateProps) {
+export function EmptyState({ bus, url, markers = [], recording, closed = false, imported = false, onImport }: EmptyStateProps) {
   const shown = markers.slice(-MAX_EMPTY_MARKERS)
   return (
     <div class="empty" data-testid="empty-state">
-      {closed ? (
+      {imported ? (
+        <>
+          <h2 data-testid="empty-title">The imported file holds no Callback interaction</h2>
+          <p>It holds no bus event or command{markers.length ? ', only the markers below' : ''}.</p>
+        </>
+      ) : closed ? (
         <>
           <h2 data-testid="empty-title">The inspected tab is closed</h2>
           <p>Nothing can be captured here: the tab was closed, or no open tab has the id this panel was opened with.</p>
