@@ -429,6 +429,13 @@ describe('QA fixes', () => {
     expect(cell.textContent!.endsWith('…')).toBe(true)
     expect(cell.title).toBe(JSON.stringify(long))
     expect(within(screen.getAllByTestId('diff-row').find((r) => r.dataset.key === 'opened')!).getByTestId('meta-value').hasAttribute('title')).toBe(false)
+    // The Change column alike: a long value changed is whole in the change's tooltip.
+    const subject = `Billing question ${'x'.repeat(150)}`
+    act(() => store.receive({ type: 'entries', entries: [ev(5, 'Callback.closed', meta({ opened: T, started: T + 100, completed: T + 300, closed: T + 400, form: { ...long, subject } }), T + 400)] }))
+    fireEvent.click(rows().find((r) => r.dataset.seq === '5')!)
+    const change = within(screen.getAllByTestId('diff-row').find((r) => r.dataset.key === 'form')!).getByTestId('nested-changes').querySelector('li')!
+    expect(change.textContent).toContain('…')
+    expect(change.title).toBe(`form.subject: "Billing question about an invoice" → ${JSON.stringify(subject)}`)
   })
 
   it('describes paused and cleared markers without the lost-events banner', () => {

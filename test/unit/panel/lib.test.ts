@@ -235,7 +235,9 @@ describe('virtual rows and keyboard moves', () => {
 
 describe('the timeline tooltip', () => {
   it('opens on the side of the pointer with more room: a mark at the right or bottom edge keeps it on screen', () => {
-    expect(tooltipAt(100, 100, 1280, 800)).toEqual({ left: '112px', top: '112px', transform: 'translate(0, 0)' })
-    expect(tooltipAt(1250, 700, 1280, 800)).toEqual({ left: '1238px', top: '688px', transform: 'translate(-100%, -100%)' })
+    expect(tooltipAt(100, 100, 1280, 800)).toEqual({ left: '112px', top: '112px', transform: 'translate(0, 0)', maxWidth: '1164px' })
+    expect(tooltipAt(1250, 700, 1280, 800)).toEqual({ left: '1238px', top: '688px', transform: 'translate(-100%, -100%)', maxWidth: '1234px' })
+    // A pointer in the middle of a 480 px panel: no wider than the room on its side (it wraps).
+    expect(tooltipAt(266, 300, 480, 800)).toMatchObject({ left: '254px', transform: 'translate(-100%, 0)', maxWidth: '250px' })
   })
 })

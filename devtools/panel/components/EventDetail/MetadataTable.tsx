@@ -74,20 +74,24 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
   )
 }
 
-/** One nested change as text: `form.a: "x" → "y"`, `errors[1]: added "z"`, `form.b: removed (was 1)`. */
-export function describeNestedChange(c: NestedChange): string {
-  if (c.status === 'added') return `${c.path}: added ${formatValue(c.after, 80)}`
-  if (c.status === 'removed') return `${c.path}: removed (was ${formatValue(c.before, 80)})`
-  return `${c.path}: ${formatValue(c.before, 80)} → ${formatValue(c.after, 80)}`
+/** One nested change as text: `form.a: "x" → "y"`, `errors[1]: added "z"`, `form.b: removed (was 1)`; each value cut at `max`. */
+export function describeNestedChange(c: NestedChange, max = 80): string {
+  if (c.status === 'added') return `${c.path}: added ${formatValue(c.after, max)}`
+  if (c.status === 'removed') return `${c.path}: removed (was ${formatValue(c.before, max)})`
+  return `${c.path}: ${formatValue(c.before, max)} → ${formatValue(c.after, max)}`
 }
 
 function ChangeDetail({ row }: { row: DiffRow }) {
   const { changes, more } = nestedChanges(row.key, row.before as Json | undefined, row.after as Json | undefined)
-  if (changes.length === 0) return <span class="mono"> was {formatValue(row.before, 60)}</span>
+  if (changes.length === 0) {
+    const was = formatValue(row.before, 60)
+    return <span class="mono" title={was.endsWith('…') ? `was ${formatValue(row.before, 4000)}` : undefined}> was {was}</span>
+  }
   return (
     <ul class="nested-changes mono" data-testid="nested-changes">
       {changes.map((c) => (
-        <li key={c.path} data-path={c.path} data-status={c.status} title={describeNestedChange(c)}>
+        // The tooltip has the values whole (up to a screenful), as the Value column's does.
+        <li key={c.path} data-path={c.path} data-status={c.status} title={describeNestedChange(c, 4000)}>
           <span class="path">{c.path}</span>
           <span class="sep">: </span>
           {describeNestedChange(c).slice(c.path.length + 2)}

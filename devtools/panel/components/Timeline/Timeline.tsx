@@ -219,12 +219,14 @@ export function Timeline({ view, emptyText, selectedSeq, currentInteraction, hei
 /** The failure a service event reports, for the tooltip of its red mark ("HTTP 500 Internal Server Error"). */
 /**
  * Beside the pointer, on the side with more room: past the middle of the window it opens to the left
- * (or above), so a mark at the right edge (Fit puts the newest there) keeps its tooltip on screen.
+ * (or above), so a mark at the right edge (Fit puts the newest there) keeps its tooltip on screen; and
+ * no wider than that side (a narrow panel: it wraps instead of running off the window).
  */
 export function tooltipAt(x: number, y: number, w = globalThis.innerWidth ?? 0, h = globalThis.innerHeight ?? 0): Record<string, string> {
   const left = x > w / 2
   const up = y > h / 2
-  return { left: `${left ? x - 12 : x + 12}px`, top: `${up ? y - 12 : y + 12}px`, transform: `translate(${left ? '-100%' : '0'}, ${up ? '-100%' : '0'})` }
+  const room = Math.max(120, (left ? x : w - x) - 12 - 4)
+  return { left: `${left ? x - 12 : x + 12}px`, top: `${up ? y - 12 : y + 12}px`, transform: `translate(${left ? '-100%' : '0'}, ${up ? '-100%' : '0'})`, maxWidth: `${room}px` }
 }
 
 function hoveredFailure(entry: SessionEntry & { kind: 'event' }) {
