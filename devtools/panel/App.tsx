@@ -6,7 +6,7 @@ import type { Severity } from '../../src/core/model.ts'
 import type { RuleInfo } from '../../src/core/rules.ts'
 import { EMPTY_FILTER, filterEntries, type Filter } from './lib/filter.ts'
 import { currentNotes, currentView, type PanelStore } from './state/store.ts'
-import { computeCoverage } from '../../src/core/coverage.ts'
+import { computeCoverage, missingRequired } from '../../src/core/coverage.ts'
 import { checkOptionsText } from '../../src/report/analyze.ts'
 import { indexNotes } from '../../src/ui/notes.ts'
 import { interactionLabelOf } from './state/view.ts'
@@ -273,6 +273,7 @@ export function App({ store, actions, rules, commands }: AppProps) {
                     onSelectInteraction={selectInteraction}
                     {...(checked ? { onCopySummary: copySummary } : {})}
                     {...(live ? {} : { emptyText: checked ? 'The imported file holds no Callback or SendMessage.' : 'Checking the session…' })}
+                    missing={state.imported?.settings ? missingRequired(coverage, state.imported.settings.require) : []}
                     copied={copied}
                   />
                 ) : (

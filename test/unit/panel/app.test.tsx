@@ -208,6 +208,18 @@ describe('import', () => {
     expect(screen.getAllByTestId('rule-severity').find((e) => e.dataset.rule === 'meta/elapsed-absolute')!.dataset.level).toBe('error')
   })
 
+  it('a report made with --require: the Coverage tab says which required paths are missing', async () => {
+    const { store } = mount()
+    act(() => store.receive({ type: 'state', state: tab() }))
+    const a = analyzeSession(fixture('shipped-auto-submit'), { require: ['page-left'] })
+    expect(a.verdict).toBe('fail')
+    const html = renderReportHtml(a, { generatedAt: 0, generator: 'cxbus-devtools test' })
+    fireEvent.change(screen.getByTestId('import-input'), { target: { files: [new File([html], 'req.report.html')] } })
+    await waitFor(() => screen.getByTestId('imported-options'))
+    fireEvent.click(screen.getByTestId('tab-coverage'))
+    expect(screen.getByTestId('coverage-required-missing').textContent).toBe('Required but missing: page-left (the report was made to require them: FAIL)')
+  })
+
   it('an imported file with only markers says it holds no interaction, not the live hints', () => {
     const { store } = mount()
     const s = fixture('documented-typed-cancel')

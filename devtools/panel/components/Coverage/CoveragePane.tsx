@@ -13,12 +13,14 @@ export interface CoveragePaneProps {
   copied?: boolean
   /** What to say when no checked plugin is in the session (an imported file is no page that may still load one). */
   emptyText?: string
+  /** Required paths not covered (an imported report made with --require): what made it fail. */
+  missing?: readonly string[]
 }
 
 /** Links shown per path before "N more" (in a row lists nearly every interaction of a long session). */
 const MAX_LINKS = 8
 
-export function CoveragePane({ coverage, labelOf, onSelectInteraction, onCopySummary, copied = false, emptyText = 'No Callback or SendMessage on this page yet.' }: CoveragePaneProps) {
+export function CoveragePane({ coverage, labelOf, onSelectInteraction, onCopySummary, copied = false, emptyText = 'No Callback or SendMessage on this page yet.', missing = [] }: CoveragePaneProps) {
   const items = coverage.items.filter((c) => c.status !== 'not-applicable')
   const absent = [...new Set(coverage.items.filter((c) => c.status === 'not-applicable').map((c) => c.plugin))]
   return (
@@ -34,6 +36,11 @@ export function CoveragePane({ coverage, labelOf, onSelectInteraction, onCopySum
           </button>
         )}
       </p>
+      {missing.length > 0 && (
+        <p class="coverage-missing" data-testid="coverage-required-missing">
+          <strong>Required but missing: {missing.join(', ')}</strong> (the report was made to require them: FAIL)
+        </p>
+      )}
       {items.length === 0 && <p class="muted" data-testid="coverage-empty">{emptyText}</p>}
       <ul class="coverage-list">
         {items.map((c) => (
