@@ -59,17 +59,12 @@ export function checkShape(ctx: StepContext): void {
       // An unusable value is never used; it is reported once per field and interaction, on the
       // event where it first appears (the plugin carries timestamps on every later event).
       const t = v as number
-      if (t < MIN_EPOCH_MS) {
+      if (!usableTimestamp(t, entry.time)) {
         if (firstFieldReport(ctx.ia, 'unit', i)) {
-          const secondsLike = Math.abs(t * 1000 - entry.time) <= DAY_MS
-          emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id,
-            `${field} = ${t} ${secondsLike ? 'looks like seconds' : 'is not epoch milliseconds'} (envelope time ${entry.time})`, entry.time, t)
-        }
-        continue
-      }
-      if (Math.abs(t - entry.time) > DAY_MS) {
-        if (firstFieldReport(ctx.ia, 'unit', i)) {
-          emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id, `${field} = ${t} is more than a day from the envelope time ${entry.time}`, entry.time, t)
+          const why = t >= MIN_EPOCH_MS
+            ? `is more than a day from the envelope time ${entry.time}`
+            : `${Math.abs(t * 1000 - entry.time) <= DAY_MS ? 'looks like seconds' : 'is not epoch milliseconds'} (envelope time ${entry.time})`
+          emitter.emit('meta/timestamp-unit', [seq], ctx.ia.info.id, `${field} = ${t} ${why}`, entry.time, t)
         }
         continue
       }
