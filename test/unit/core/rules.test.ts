@@ -196,6 +196,10 @@ describe('metadata rules', () => {
     const far = submitted()
     data(far, 10).closed = B + 6826 + 2 * 86_400_000
     expect(only(check(far), 'meta/timestamp-unit').map((x) => x.seq)).toEqual([[10]])
+    expect(only(check(far), 'meta/timestamp-unit')[0]!.message).toBe(`closed = ${B + 6826 + 2 * 86_400_000} is more than a day from the envelope time ${ev(far, 10).time}`)
+    const small = submitted()
+    data(small, 10).closed = 12345
+    expect(only(check(small), 'meta/timestamp-unit')[0]!.message).toBe(`closed = 12345 is not epoch milliseconds (envelope time ${ev(small, 10).time})`)
 
     const near = submitted()
     data(near, 10).closed = B + 6826 - 23 * 3_600_000
