@@ -20,8 +20,8 @@ export function formatDuration(ms: number, precise = false): string {
   if (abs < 1000) return `${sign}${Math.round(abs)} ms`
   if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(3)} s`
   const min = Math.floor(abs / 60_000)
-  const rest = abs % 60_000
-  return precise ? `${sign}${min} min ${pad(Math.floor(rest / 1000))}.${pad(Math.round(rest % 1000), 3)} s` : `${sign}${min} min ${pad(Math.floor(rest / 1000))} s`
+  const rest = Math.floor(abs % 60_000)
+  return `${sign}${min} min ${pad(Math.floor(rest / 1000))}${precise ? `.${pad(rest % 1000, 3)}` : ''} s`
 }
 
 /** Time relative to a reference (the interaction's `opened`), always signed: "+4.432 s", "−3 ms". */

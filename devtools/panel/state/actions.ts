@@ -138,9 +138,8 @@ export function createActions(d: ActionDeps): PanelActions {
   const analysis = (): { a: QaAnalysis; state: PanelState } => {
     const state = d.store.getState()
     // An imported report's own check options (coverage paths and required ones too) when it has them.
-    const s = state.imported?.settings
-    const o = s ? { options: s.options, paths: s.paths, require: s.require } : { options: state.options }
-    return { a: analyzeSession(sessionOf(state), { ...o, report: currentView(state).report }), state }
+    const settings = state.imported?.settings ?? { options: state.options }
+    return { a: analyzeSession(sessionOf(state), { ...settings, report: currentView(state).report }), state }
   }
   // The live capture's notes are stored per tab by syncLiveNotes (main.tsx), whatever changes them.
   const setNotes = (notes: SessionNote[]): void => d.store.setNotes(notes)

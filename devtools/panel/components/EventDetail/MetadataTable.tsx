@@ -46,14 +46,12 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
         {rows.map((r) => {
           const value = r.status === 'removed' ? r.before : r.after
           const shown = formatValue(value)
-          // A value cut with "…" is whole in its tooltip (up to a screenful; the raw envelope has all of it).
-          const whole = shown.endsWith('…') ? formatValue(value, 4000) : undefined
           return (
             <tr key={r.key} class={compared ? `diff-${r.status}` : ''} data-testid="diff-row" data-key={r.key} data-status={compared ? r.status : undefined}>
               <th scope="row" title={r.key}>
                 {r.key}
               </th>
-              <td class="mono" title={whole} data-testid="meta-value">
+              <td class="mono" title={wholeIfCut(shown, value)} data-testid="meta-value">
                 {shown}
                 {TIMESTAMP_FIELDS.has(r.key) && typeof value === 'number' && value > 1e11 ? <span class="hint"> {formatClock(value)}</span> : null}
               </td>
@@ -74,6 +72,9 @@ export function MetadataTable({ rows, previousName }: { rows: readonly DiffRow[]
   )
 }
 
+/** A value shown cut with "…": whole in its tooltip (up to a screenful; the raw envelope has all of it). */
+const wholeIfCut = (shown: string, value: Json | undefined): string | undefined => (shown.endsWith('…') ? formatValue(value, 4000) : undefined)
+
 /** One nested change as text: `form.a: "x" → "y"`, `errors[1]: added "z"`, `form.b: removed (was 1)`; each value cut at `max`. */
 export function describeNestedChange(c: NestedChange, max = 80): string {
   if (c.status === 'added') return `${c.path}: added ${formatValue(c.after, max)}`
@@ -85,7 +86,8 @@ function ChangeDetail({ row }: { row: DiffRow }) {
   const { changes, more } = nestedChanges(row.key, row.before as Json | undefined, row.after as Json | undefined)
   if (changes.length === 0) {
     const was = formatValue(row.before, 60)
-    return <span class="mono" title={was.endsWith('…') ? `was ${formatValue(row.before, 4000)}` : undefined}> was {was}</span>
+    const whole = wholeIfCut(was, row.before)
+    return <span class="mono" title={whole && `was ${whole}`}> was {was}</span>
   }
   return (
     <ul class="nested-changes mono" data-testid="nested-changes">

@@ -63,9 +63,8 @@ function ElapsedBar({ kind, span, window, width }: { kind: 'shipped' | 'document
 
 export function Lane({ lane, window, width, top, height, current, selectedSeq, noted, pageLoads = [], onHover, onSelect }: LaneProps) {
   const compact = height <= COMPACT_LANE_HEIGHT
-  // The lane's edges bound the spreading too (a mark stays whole inside it): a crowded
-  // start (Fit on a narrow panel) pushed marks under the label column.
-  // Marks at the edges are moved just inside; the spreading then keeps them there.
+  // The lane's edges are lines the spreading keeps marks off, as page loads are, and a mark that
+  // straddles one is moved just inside: a crowded start (Fit on a narrow panel) went under the labels.
   const half = MARK_WIDTH / 2
   const inside = (x: number): number => (x >= -half && x <= width + half ? Math.max(half, Math.min(width - half, x)) : x)
   const xs = spreadMarks(

@@ -216,7 +216,6 @@ export function Timeline({ view, emptyText, selectedSeq, currentInteraction, hei
   )
 }
 
-/** The failure a service event reports, for the tooltip of its red mark ("HTTP 500 Internal Server Error"). */
 /**
  * Beside the pointer, on the side with more room: past the middle of the window it opens to the left
  * (or above), so a mark at the right edge (Fit puts the newest there) keeps its tooltip on screen; and
@@ -229,6 +228,7 @@ export function tooltipAt(x: number, y: number, w = globalThis.innerWidth ?? 0, 
   return { left: `${left ? x - 12 : x + 12}px`, top: `${up ? y - 12 : y + 12}px`, transform: `translate(${left ? '-100%' : '0'}, ${up ? '-100%' : '0'})`, maxWidth: `${room}px` }
 }
 
+/** The failure a service event reports, for the tooltip of its red mark ("HTTP 500 Internal Server Error"). */
 function hoveredFailure(entry: SessionEntry & { kind: 'event' }) {
   if (!entry.event.endsWith('Error')) return null
   const f = readFailure(entry)
