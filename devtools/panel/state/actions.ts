@@ -96,7 +96,9 @@ async function readText(file: File, chunk: number): Promise<TextSource & { html:
     }
     pieces.push(decoder.decode())
     let next = 0
-    return { read: () => (next < pieces.length ? pieces[next++]! : null), whole: () => pieces.join(''), html: looksHtml(pieces[0] ?? '') }
+    // Joined once: a report's text is asked for whole by the parser and again for its check options.
+    let joined: string | undefined
+    return { read: () => (next < pieces.length ? pieces[next++]! : null), whole: () => (joined ??= pieces.join('')), html: looksHtml(pieces[0] ?? '') }
   }
   // Some test DOMs have neither: FileReader is everywhere.
   return new Promise((resolve, reject) => {
